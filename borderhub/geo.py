@@ -604,7 +604,7 @@ def great_circle(a: Sequence[float], b: Sequence[float], n: int = 64) -> list[np
     pieces: list[np.ndarray] = []
     start = 0
     head: list[list[float]] = []
-    for i in np.flatnonzero(np.abs(np.diff(lons)) > 180.0) + 1:
+    for i in (np.flatnonzero(np.abs(np.diff(lons)) > 180.0) + 1).tolist():
         # Crossing between i-1 and i: interpolate the latitude at the antimeridian.
         sign = 1.0 if lons[i - 1] > 0 else -1.0
         l0, l1 = lons[i - 1], lons[i] + 360.0 * sign
