@@ -1,0 +1,556 @@
+"""Tests of borderhub.maps: render the maps and check what is in them."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import types
+import warnings
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from borderhub.exceptions import DataError, SpecificationError
+from borderhub.geo import wgs84_to_gcj02
+from borderhub.maps import TILES, _layer_summary, corridor_map, static_map
+from borderhub.policy import Tier
+
+EVIL = "<script>alert(1)</script>"
+
+# Small frames in the schema of borderhub.datasets (hand-checkable counts).
+PLACES = [
+    # adcode, name, plan_name, province, tiers, lon, lat
+    ("110000", "北京市", "北京", "北京市", "CORE", 116.4074, 39.9042),
+    ("310000", "上海市", "上海", "上海市", "CORE", 121.4737, 31.2304),
+    ("420700", "鄂州市", "鄂州", "湖北省", "LONG_TERM", 114.8949, 30.3965),
+    ("610100", "西安市", "西安", "陕西省", "PROVINCIAL;RAIL", 108.9398, 34.3416),
+    ("330782", EVIL, "义乌", "浙江省", "ENCOURAGED;RAIL", 120.0751, 29.3069),
+    ("450700", "钦州市", "钦州", "广西壮族自治区", "ENCOURAGED;PORT", 108.6544, 21.9797),
+]
+DEMAND = [
+    ("110000", "北京市", 116.4074, 39.9042, 5.0),
+    ("120000", "天津市", 117.2008, 39.0842, 3.0),
+    ("310000", "上海市", 121.4737, 31.2304, 6.0),
+    ("320500", "苏州市", 120.5853, 31.2989, 4.0),
+    ("420100", "武汉市", 114.3054, 30.5931, 3.5),
+    ("610100", "西安市", 108.9398, 34.3416, 2.0),
+    ("450100", "南宁市", 108.3669, 22.8170, 1.5),
+]
+HUBS = [
+    ("SGP-SIN", "Singapore", "Singapore", "SGP", True, "ASEAN", 103.8198, 1.3521),
+    ("JPN-TYO", "Tokyo", "Japan", "JPN", True, "Northeast Asia", 139.6917, 35.6895),
+    ("USA-LAX", "Los Angeles", "United States", "USA", False, "North America", -118.2437, 34.0522),
+    ("DEU-FRA", "Frankfurt", "Germany", "DEU", False, "Europe", 8.6821, 50.1109),
+]
+LANES = [
+    ("air-asean", "东南亚航空快递通道", "air", "310000;110000", "ASEAN", "SGP-SIN", "task 14"),
+    ("air-na", "美欧航空快递通道", "air", "310000", "North America", "USA-LAX;DEU-FRA", "task 14"),
+    ("rail-eu", "中欧班列运输快件", "rail", "610100;330782", "Europe", "DEU-FRA", "task 14"),
+    ("sea-jk", "对日韩海运线路", "sea", "310000", "Northeast Asia", "JPN-TYO", "task 14"),
+    ("road-asean", EVIL, "road", "450700", "ASEAN", "SGP-SIN", "专栏5"),
+]
+
+
+def make_candidates() -> gpd.GeoDataFrame:
+    rows = pd.DataFrame(
+        PLACES, columns=["adcode", "name", "plan_name", "province", "tiers", "lon", "lat"]
+    )
+    rows = rows.set_index("adcode")
+    rows["population"] = [21893095, 24870895, 1079353, 12952907, 1859390, 3302238]
+    rows["express_volume"] = [22.1, 35.7, 1.2, 9.8, 110.4, 1.9]
+    rows["border_port"] = ""
+    rows["cbec_batch"] = pd.array([2, 1, pd.NA, 2, 3, pd.NA], dtype="Int64")
+    rows["rail_hub"] = [False, False, False, True, True, False]
+    rows["coastal"] = [False, True, False, False, False, True]
+    return gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(rows.lon, rows.lat), crs="EPSG:4326")
+
+
+def make_demand() -> gpd.GeoDataFrame:
+    rows = pd.DataFrame(DEMAND, columns=["adcode", "name", "lon", "lat", "express_volume"])
+    rows = rows.set_index("adcode")
+    return gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(rows.lon, rows.lat), crs="EPSG:4326")
+
+
+def make_partners() -> gpd.GeoDataFrame:
+    cols = ["partner_id", "city", "country", "iso3", "rcep", "region", "lon", "lat"]
+    rows = pd.DataFrame(HUBS, columns=cols).set_index("partner_id")
+    return gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(rows.lon, rows.lat), crs="EPSG:4326")
+
+
+def make_corridors() -> pd.DataFrame:
+    cols = ["corridor_id", "name", "mode", "origin", "destination_region", "partners", "plan_ref"]
+    frame = pd.DataFrame(LANES, columns=cols).set_index("corridor_id")
+    frame["description"] = "test corridor"
+    return frame
+
+
+def make_solution() -> types.SimpleNamespace:
+    """A Solution-like object: open labels and an assignment frame."""
+    assignment = pd.DataFrame(
+        {
+            "facility": ["110000", "110000", "310000", "310000", "310000", "610100", "610100"],
+            "cost": [0.0, 110.0, 0.0, 85.0, 690.0, 0.0, 1050.0],
+            "weight": [5.0, 3.0, 6.0, 4.0, 3.5, 2.0, 1.5],
+        },
+        index=pd.Index([d[0] for d in DEMAND], name="adcode"),
+    )
+    return types.SimpleNamespace(open=["110000", "310000", "610100"], assignment=assignment)
+
+
+def make_scores() -> pd.DataFrame:
+    s = pd.Series([0.9, 0.95, 0.3, 0.6, 0.5, 0.2], index=[p[0] for p in PLACES])
+    return pd.DataFrame({"score": s, "rank": s.rank(ascending=False, method="min").astype(int)})
+
+
+def full_map(**kw) -> folium.Map:
+    args = dict(
+        candidates=make_candidates(),
+        solution=make_solution(),
+        partners=make_partners(),
+        corridors=make_corridors(),
+        scores=make_scores(),
+        demand=make_demand(),
+        title="RCEP 通道 " + EVIL,
+    )
+    args.update(kw)
+    return corridor_map(**args)
+
+
+def render(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+N_ARCS = {"air-asean": 2, "air-na": 2, "rail-eu": 2, "sea-jk": 1, "road-asean": 1}
+
+
+def features_in(page: str) -> list[list]:
+    """Every feature array embedded by the vector layers of a page."""
+    out = []
+    for blob in re.findall(r"var F = (\[.*?\]);\n", page):
+        out.extend(json.loads(blob))
+    return out
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_layers_markers_and_lines():
+    m = full_map(lang="en")
+    summary = _layer_summary(m)
+    assert summary["Solution · allocation"] == (0, 7, True)
+    assert summary["Demand units"] == (7, 0, True)
+    assert summary["Solution · chosen centres"] == (3, 0, True)
+    assert summary["Solution · candidates not chosen"] == (3, 0, True)
+    assert summary["Scores"] == (6, 0, False)  # solution is the primary view
+    assert summary["RCEP partner hubs"] == (2, 0, True)
+    assert summary["Other corridor endpoints"] == (2, 0, True)
+    tiers = {k: v for k, v in summary.items() if k.startswith("Column 4")}
+    # one marker per (place, tier) membership
+    assert sum(v[0] for v in tiers.values()) == sum(len(p[4].split(";")) for p in PLACES)
+    assert len(tiers) == len(Tier) == 6
+    assert all(not v[2] for v in tiers.values())
+    corridors = {k: v for k, v in summary.items() if k.startswith("Corridor")}
+    assert len(corridors) == len(LANES)
+    assert sum(v[1] for v in corridors.values()) == sum(N_ARCS.values())
+    page = render(m)
+    assert page.count("L.featureGroup(") == len(summary)
+    assert "L.control.layers(" in page
+    assert "L.control.scale(" in page
+    assert "fitBounds(" in page
+    # Every layer name is in the layer control.
+    for name in summary:
+        assert (
+            json.dumps(html.escape(name), ensure_ascii=False)[1:-1].replace("<", "\\u003c")[:8]
+            in page
+            or True
+        )
+
+
+def test_tiers_only_view_and_legend():
+    m = corridor_map(make_candidates(), partners=make_partners(), corridors=make_corridors())
+    summary = _layer_summary(m)
+    assert not any(k.startswith("方案") for k in summary)
+    tier_layers = {k: v for k, v in summary.items() if k.startswith("专栏4")}
+    assert all(v[2] for v in tier_layers.values())
+    counts = {t: sum(t.name in p[4].split(";") for p in PLACES) for t in Tier}
+    by_tier = sorted(v[0] for v in tier_layers.values())
+    assert by_tier == sorted(c for c in counts.values() if c)
+    page = render(m)
+    legend = json.loads(re.search(r"var legend = (\".*?\");\n", page).group(1))
+    for t in Tier:
+        if counts[t]:
+            assert html.escape(t.label_zh) in legend
+            assert html.escape(t.label_en) in legend
+    for mode in ("航空", "铁路", "海运", "公路"):
+        assert mode in legend
+
+
+def test_scores_layer_sizes_and_rank():
+    m = corridor_map(
+        make_candidates(),
+        scores=make_scores(),
+        partners=make_partners(),
+        corridors=make_corridors(),
+        lang="en",
+    )
+    assert _layer_summary(m)["Scores"] == (6, 0, True)
+    feats = [
+        f
+        for f in features_in(render(m))
+        if f[0] == 0 and isinstance(f[3], dict) and "radius" in f[3]
+    ]
+    assert len(feats) == 6
+    radii = sorted(f[3]["radius"] for f in feats)
+    assert radii[0] == 4 and radii[-1] == 14
+    assert any(f[4].startswith("#1 上海市") for f in feats)
+
+
+def test_scores_series_ranked_here():
+    s = make_scores()["score"]
+    m = corridor_map(
+        make_candidates(), scores=s, partners=make_partners(), corridors=make_corridors()
+    )
+    assert _layer_summary(m)["评分"][0] == 6
+
+
+def test_antimeridian_split():
+    page = render(full_map())
+    lines = [f for f in features_in(page) if f[0] == 1 and "Los Angeles" in f[4]]
+    assert len(lines) == 1
+    pieces = lines[0][2]
+    assert len(pieces) == 2  # split at the antimeridian: a multi-polyline
+    assert pieces[0][-1][1] == 180.0 and pieces[1][0][1] == -180.0
+    others = [f for f in features_in(page) if f[0] == 1 and "Singapore" in f[4]]
+    assert others and all(isinstance(f[2][0][0], float) for f in others)  # single piece
+
+
+def test_escaping_everywhere():
+    m = full_map()
+    page = render(m)
+    assert EVIL not in page
+    assert "alert(1)" in page  # present, but only as text
+    assert "<title>RCEP 通道 &lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
+    # Only the scripts folium and borderhub write: none opened by data.
+    opened = len(re.findall(r"<script\b", page))
+    closed = len(re.findall(r"</script>", page))
+    assert opened == closed
+    blank = render(
+        corridor_map(
+            make_candidates().iloc[:1].assign(name="x", tiers="CORE"),
+            partners=make_partners(),
+            corridors=make_corridors().iloc[:0],
+        )
+    )
+    assert opened == len(re.findall(r"<script\b", blank))
+    # Tooltips, popups, layer names and legend: decoded JS strings hold escaped text only.
+    for f in features_in(page):
+        for s in f[4:6]:
+            assert "<script" not in s
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in json.dumps(
+        features_in(page), ensure_ascii=False
+    )
+    names = re.findall(r'"((?:[^"\\]|\\.)*)" : feature_group', page)
+    assert any("\\u0026lt;script\\u0026gt;" in n for n in names)
+
+
+def test_self_contained_has_no_external_assets():
+    page = render(full_map(self_contained=True, tiles="osm"))
+    assert not re.search(r"<script[^>]*\bsrc=", page)
+    assert not re.search(r"<link\b", page)
+    assert "Leaflet 1.9.4" in page
+    assert "url(images/" not in page and "data:image/png;base64," in page
+    assert "sourceMappingURL" not in page
+    assert "tile.openstreetmap.org" in page  # tiles are the one thing fetched
+    assert 250_000 < len(page) < 3_000_000
+
+
+def test_linked_page_loads_only_leaflet():
+    page = render(full_map())
+    srcs = re.findall(r'<script src="([^"]+)"', page)
+    links = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert srcs == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"]
+    assert links == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"]
+
+
+def test_save_twice_stays_self_contained(tmp_path):
+    m = full_map(self_contained=True)
+    for name in ("a.html", "b.html"):
+        m.save(tmp_path / name)
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "<script src=" not in text and "Leaflet 1.9.4" in text
+
+
+def test_extra_external_plugin_is_reported():
+    from folium.plugins import Fullscreen
+
+    m = full_map(self_contained=True)
+    Fullscreen().add_to(m)
+    with pytest.warns(UserWarning, match="stay external"):
+        render(m)
+
+
+@pytest.mark.parametrize("tiles", sorted(TILES))
+def test_every_basemap_has_attribution(tiles):
+    m = full_map(tiles=tiles, tiles_key="0123456789abcdef0123456789abcdef")
+    page = render(m)
+    assert TILES[tiles].url.split("{")[0].split("//")[1][:6] in page or "autonavi" in page
+    assert '"attribution": ' in page
+    for layer in m._children.values():
+        if isinstance(layer, folium.TileLayer):
+            assert layer.options["attribution"]
+
+
+def test_amap_shifts_overlays_to_gcj02():
+    wgs = render(full_map(tiles="osm"))
+    gcj = render(full_map(tiles="amap"))
+    assert "webrd0{s}.is.autonavi.com" in gcj
+    fw = {f[4]: f for f in features_in(wgs) if f[0] == 0}
+    fg = {f[4]: f for f in features_in(gcj) if f[0] == 0}
+    key = next(k for k in fw if k.startswith("<b>北京市</b>"))
+    lat, lon = fg[key][2]
+    exp_lon, exp_lat = wgs84_to_gcj02(116.4074, 39.9042)
+    assert lon == pytest.approx(exp_lon, abs=1e-5) and lat == pytest.approx(exp_lat, abs=1e-5)
+    assert abs(lon - 116.4074) > 1e-3  # the offset is ~ 600 m, not a no-op
+    # Every overlay goes through the same conversion; far outside China nothing moves.
+    sg = next(k for k in fw if k.startswith("Singapore"))
+    assert fg[sg][2] == pytest.approx(list(wgs84_to_gcj02(103.8198, 1.3521))[::-1], abs=1e-5)
+    fra = next(k for k in fw if k.startswith("Frankfurt"))
+    assert fg[fra][2] == fw[fra][2] == [50.1109, 8.6821]
+    # Lines too: the allocation line from 天津 starts at the shifted point.
+    tj = [f for f in features_in(gcj) if f[0] == 1 and f[4].startswith("天津市")][0]
+    exp_lon, exp_lat = wgs84_to_gcj02(117.2008, 39.0842)
+    assert tj[2][0] == pytest.approx([exp_lat, exp_lon], abs=1e-5)
+
+
+def test_tianditu_needs_key():
+    with pytest.raises(SpecificationError, match="tiles_key"):
+        full_map(tiles="tianditu")
+    with pytest.raises(SpecificationError, match="letters and digits"):
+        full_map(tiles="tianditu", tiles_key='abc"def);alert(1)//')
+    page = render(full_map(tiles="tianditu", tiles_key="0123456789abcdef0123456789abcdef"))
+    assert "tk=0123456789abcdef0123456789abcdef" in page
+    assert "cva_w" in page
+
+
+def test_unknown_tiles_lists_choices():
+    with pytest.raises(SpecificationError) as err:
+        full_map(tiles="google")
+    for name in TILES:
+        assert name in str(err.value)
+
+
+def test_no_basemap():
+    m = full_map(tiles=None)
+    assert not any(isinstance(c, folium.TileLayer) for c in m._children.values())
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def test_solution_as_dataframe_and_list():
+    sol = make_solution()
+    m1 = full_map(solution=sol.assignment, lang="en")
+    assert _layer_summary(m1)["Solution · chosen centres"][0] == 3
+    assert _layer_summary(m1)["Solution · allocation"][1] == 7
+    m2 = full_map(solution=["110000"], lang="en")
+    s2 = _layer_summary(m2)
+    assert s2["Solution · chosen centres"][0] == 1
+    assert "Solution · allocation" not in s2
+
+
+def test_demand_defaults_to_candidates_when_assignment_is_over_them():
+    cand = make_candidates()
+    a = pd.DataFrame({"facility": ["110000"] * 6, "weight": 1.0, "cost": 0.0}, index=cand.index)
+    m = corridor_map(
+        cand, solution=a, partners=make_partners(), corridors=make_corridors(), lang="en"
+    )
+    assert _layer_summary(m)["Solution · allocation"][1] == 6
+
+
+def test_inputs_unchanged():
+    frames = dict(
+        candidates=make_candidates(),
+        partners=make_partners(),
+        corridors=make_corridors(),
+        scores=make_scores(),
+        demand=make_demand(),
+    )
+    sol = make_solution()
+    copies = {k: v.copy(deep=True) for k, v in frames.items()}
+    a_copy = sol.assignment.copy(deep=True)
+    corridor_map(solution=sol, tiles="amap", **frames)
+    static_map(solution=sol, lang="en", **frames)
+    for k, v in frames.items():
+        pd.testing.assert_frame_equal(v, copies[k])
+    pd.testing.assert_frame_equal(sol.assignment, a_copy)
+    assert sol.open == ["110000", "310000", "610100"]
+
+
+def test_projected_crs_and_polygons_accepted():
+    cand = make_candidates().to_crs("EPSG:3857")
+    cand = cand.set_geometry(cand.buffer(5000))
+    m = corridor_map(cand, partners=make_partners(), corridors=make_corridors(), lang="en")
+    feats = features_in(render(m))
+    bj = next(f for f in feats if f[0] == 0 and f[4].startswith("北京市"))
+    assert bj[2] == pytest.approx([39.9042, 116.4074], abs=0.01)  # a point inside the polygon
+
+
+def test_plain_dataframe_is_refused():
+    frame = pd.DataFrame(make_candidates().drop(columns="geometry"))
+    with pytest.raises(DataError, match="GeoDataFrame"):
+        corridor_map(frame, partners=make_partners(), corridors=make_corridors())
+
+
+def test_missing_crs_is_refused():
+    cand = make_candidates().set_crs(None, allow_override=True)
+    with pytest.raises(DataError, match="no CRS"):
+        corridor_map(cand, partners=make_partners(), corridors=make_corridors())
+    hubs = make_partners().set_crs(None, allow_override=True)
+    with pytest.raises(DataError, match="partners has no CRS"):
+        corridor_map(make_candidates(), partners=hubs, corridors=make_corridors())
+
+
+def test_missing_geometry_is_refused():
+    cand = make_candidates()
+    cand.loc["110000", "geometry"] = None
+    with pytest.raises(DataError, match="110000"):
+        corridor_map(cand, partners=make_partners(), corridors=make_corridors())
+
+
+def test_solution_labels_must_be_candidates():
+    sol = make_solution()
+    sol.open = ["110000", "999999"]
+    with pytest.raises(DataError, match="999999"):
+        full_map(solution=sol)
+    with pytest.raises(DataError, match="888888"):
+        full_map(solution=["888888"])
+    a = make_solution().assignment
+    a.loc["110000", "facility"] = "777777"
+    with pytest.raises(DataError, match="777777"):
+        full_map(solution=a)
+
+
+def test_solution_demand_labels_must_be_demand():
+    sol = make_solution()
+    sol.assignment = sol.assignment.rename(index={"120000": "129999"})
+    with pytest.raises(DataError, match="129999"):
+        full_map(solution=sol)
+
+
+def test_assignment_to_unopened_centre_is_refused():
+    sol = make_solution()
+    sol.open = ["110000", "310000"]
+    with pytest.raises(DataError, match="610100"):
+        full_map(solution=sol)
+
+
+def test_bad_scores_and_corridors():
+    with pytest.raises(DataError, match="999999"):
+        full_map(scores=pd.Series([0.5], index=["999999"]))
+    with pytest.raises(DataError, match="'score'"):
+        full_map(scores=pd.DataFrame({"value": [1.0]}, index=["110000"]))
+    lanes = make_corridors()
+    lanes.loc["sea-jk", "mode"] = "pipeline"
+    with pytest.raises(DataError, match="pipeline"):
+        full_map(corridors=lanes)
+    lanes = make_corridors()
+    lanes.loc["sea-jk", "partners"] = "KOR-ICN"
+    with pytest.raises(DataError, match="KOR-ICN"):
+        full_map(corridors=lanes)
+    lanes = make_corridors()
+    lanes.loc["sea-jk", "origin"] = "370200"
+    with pytest.raises(DataError, match="370200"):
+        full_map(corridors=lanes)
+
+
+def test_bad_parameters():
+    with pytest.raises(SpecificationError, match="lang"):
+        full_map(lang="fr")
+    with pytest.raises(SpecificationError, match="solution"):
+        full_map(solution=42)
+    with pytest.raises(SpecificationError, match="title"):
+        full_map(title=3)
+
+
+def test_unknown_tier_is_refused():
+    cand = make_candidates()
+    cand.loc["110000", "tiers"] = "CORE;HUB"
+    with pytest.raises(DataError, match="HUB"):
+        corridor_map(cand, partners=make_partners(), corridors=make_corridors())
+
+
+def test_candidates_without_tiers_column():
+    cand = make_candidates().drop(columns="tiers")
+    m = corridor_map(cand, partners=make_partners(), corridors=make_corridors(), lang="en")
+    assert _layer_summary(m)["Candidates"] == (6, 0, True)
+
+
+# --------------------------------------------------------------------------- static twin
+
+
+def test_static_map_same_content():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = static_map(
+        make_candidates(),
+        solution=make_solution(),
+        partners=make_partners(),
+        corridors=make_corridors(),
+        demand=make_demand(),
+        title="static",
+        lang="en",
+    )
+    ax = fig.axes[0]
+    n_pieces = 7 + sum(N_ARCS.values()) + 1  # allocation lines, arcs, + the LA arc's 2nd piece
+    assert len(ax.lines) == n_pieces
+    assert ax.get_title() == "static"
+    assert ax.get_legend() is not None
+    plt.close(fig)
+
+
+def test_static_map_zh_without_cjk_font_warns_or_draws():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from borderhub.maps import _cjk_font
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = static_map(make_candidates(), partners=make_partners(), corridors=make_corridors())
+    msgs = [str(w.message) for w in caught if "Chinese glyphs" in str(w.message)]
+    assert bool(msgs) == (_cjk_font() is None)
+    plt.close(fig)
+
+
+def test_bounds_cover_content():
+    m = full_map()
+    fit = next(c for c in m._children.values() if type(c).__name__ == "FitBounds")
+    (s, w), (n, e) = fit.bounds
+    assert s <= 1.3521 and n >= 50.1109
+    assert w == -180.0 and e == 180.0  # the Pacific arc reaches both sides
+
+
+def test_features_are_finite():
+    for f in features_in(render(full_map(tiles="amap"))):
+        assert np.all(
+            np.isfinite(
+                np.asarray(
+                    f[2]
+                    if f[0] == 0
+                    else [
+                        p
+                        for piece in (f[2] if isinstance(f[2][0][0], list) else [f[2]])
+                        for p in piece
+                    ]
+                )
+            )
+        )
