@@ -427,7 +427,7 @@ class AHPResult:
         return bool(self.consistency_ratio <= 0.1)
 
 
-def ahp_weights(pairwise: Any, strict: bool = False, tol: float = 0.01) -> AHPResult:
+def ahp_weights(pairwise: Any, strict: bool = False, tol: float = 0.05) -> AHPResult:
     """Weights from an AHP pairwise comparison matrix (Saaty's eigenvector method).
 
     Entry ``a[i, j]`` says how many times criterion *i* is more important than *j* on
@@ -447,9 +447,9 @@ def ahp_weights(pairwise: Any, strict: bool = False, tol: float = 0.01) -> AHPRe
     strict : bool, default False
         Raise :class:`~borderhub.exceptions.SpecificationError` when ``CR > 0.1`` instead
         of returning the result (check :attr:`AHPResult.consistent`).
-    tol : float, default 0.01
-        Relative tolerance of the diagonal and reciprocity checks, so that judgements typed
-        as rounded decimals (``0.33`` for 1/3) pass.
+    tol : float, default 0.05
+        Tolerance of the checks ``|a_ii - 1| <= tol`` and ``|a_ij a_ji - 1| <= tol``, so that
+        judgements typed as two-decimal numbers (``0.14`` for 1/7, ``0.13`` for 1/8) pass.
 
     Returns
     -------
