@@ -1,0 +1,147 @@
+"""Sphinx configuration for the borderhub documentation.
+
+Build (offline, warnings are errors)::
+
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+import borderhub  # noqa: E402
+
+# -- Project -----------------------------------------------------------------------------
+
+project = "borderhub"
+author = "borderhub developers"
+copyright = "2026, borderhub developers"
+release = borderhub.__version__
+version = ".".join(release.split(".")[:2])
+language = "en"
+
+# -- Extensions ----------------------------------------------------------------------------
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinxcontrib.bibtex",
+    "borderhub_docs",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "_generated", "_intersphinx", "Thumbs.db", ".DS_Store"]
+root_doc = "index"
+source_suffix = {".rst": "restructuredtext"}
+
+# -- autodoc / autosummary / numpydoc ------------------------------------------------------
+
+autosummary_generate = True
+autosummary_imported_members = False
+autodoc_typehints = "none"
+autodoc_member_order = "bysource"
+autodoc_default_options = {"show-inheritance": True}
+
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = True
+numpydoc_xref_aliases = {
+    "DataFrame": "pandas.DataFrame",
+    "Series": "pandas.Series",
+    "Index": "pandas.Index",
+    "GeoDataFrame": "geopandas.GeoDataFrame",
+    "GeoSeries": "geopandas.GeoSeries",
+    "ndarray": "numpy.ndarray",
+    "Generator": "numpy.random.Generator",
+    "CRS": "pyproj.crs.CRS",
+    "Map": "folium.Map",
+    "Figure": "matplotlib.figure.Figure",
+    "Axes": "matplotlib.axes.Axes",
+    "Executor": "concurrent.futures.Executor",
+    "Path": "pathlib.Path",
+    "Mapping": "collections.abc.Mapping",
+    "Sequence": "collections.abc.Sequence",
+    "Callable": "collections.abc.Callable",
+    "ArgumentParser": "argparse.ArgumentParser",
+}
+numpydoc_xref_ignore = {
+    "or",
+    "of",
+    "optional",
+    "default",
+    "array-like",
+    "array_like",
+    "like",
+    "shape",
+    "sequence",
+    "mapping",
+    "iterable",
+    "scalar",
+    "n",
+    "m",
+    "k",
+    "p",
+    "None,",
+}
+
+# -- intersphinx: offline inventories shipped in docs/_intersphinx ---------------------------
+# The build never downloads anything: each mapping points at the project's documentation
+# for the links, and at a local inventory (written by _intersphinx/make_inventories.py) for
+# the object names.
+
+_INV = HERE / "_intersphinx"
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3/", str(_INV / "python.inv")),
+    "numpy": ("https://numpy.org/doc/stable/", str(_INV / "numpy.inv")),
+    "pandas": ("https://pandas.pydata.org/docs/", str(_INV / "pandas.inv")),
+    "geopandas": ("https://geopandas.org/en/stable/", str(_INV / "geopandas.inv")),
+    "pyproj": ("https://pyproj4.github.io/pyproj/stable/", str(_INV / "pyproj.inv")),
+    "shapely": ("https://shapely.readthedocs.io/en/stable/", str(_INV / "shapely.inv")),
+    "folium": (
+        "https://python-visualization.github.io/folium/latest/",
+        str(_INV / "folium.inv"),
+    ),
+    "matplotlib": ("https://matplotlib.org/stable/", str(_INV / "matplotlib.inv")),
+    "distributed": ("https://distributed.dask.org/en/stable/", str(_INV / "distributed.inv")),
+}
+intersphinx_timeout = 5
+
+# -- Bibliography --------------------------------------------------------------------------
+
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# -- Math ----------------------------------------------------------------------------------
+# MathJax renders the formulations in the reader's browser; the build itself needs nothing.
+
+mathjax3_config = {"tex": {"macros": {"R": r"\mathbb{R}"}}}
+
+# -- HTML ----------------------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"borderhub {release}"
+html_static_path = ["_static"]
+html_extra_path = ["_generated/extra"]
+html_css_files = ["borderhub.css"]
+html_show_sourcelink = False
+html_theme_options = {
+    "navbar_align": "left",
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_context = {"default_mode": "light"}
+
+# -- borderhub_docs extension ---------------------------------------------------------------
+
+borderhub_run_worked_analysis = True
