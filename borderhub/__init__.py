@@ -38,7 +38,19 @@ __all__ = [
 ]
 
 # --- policy (tiers of 专栏4) -------------------------------------------------------
+from borderhub.policy import (  # noqa: E402
+    INDICATORS,
+    Tier,
+    column4,
+    project_volume,
+    tiers_of,
+)
+
+__all__ += ["Tier", "column4", "tiers_of", "INDICATORS", "project_volume"]
 # --- datasets -----------------------------------------------------------------------
+from borderhub import datasets  # noqa: E402
+
+__all__ += ["datasets"]
 # --- geo ------------------------------------------------------------------------------
 from borderhub import geo  # noqa: E402
 from borderhub.geo import (  # noqa: E402

@@ -1,0 +1,504 @@
+"""Bundled tables: the 专栏4 candidates, demand units, partner hubs, corridors, border ports.
+
+Every loader reads one CSV of the shipped ``cities`` data directory (see :func:`data_dir`)
+with explicit dtypes (adcodes stay 6-character strings), validates it and returns a fresh
+object: the caller may modify the result freely without affecting later calls.
+
+Tables with points are returned as GeoDataFrames in EPSG:4326 with ``lon`` and ``lat``
+float columns (WGS84) next to the point ``geometry``. The source points of Chinese units are
+GCJ-02 administrative centres (cpca 0.5.5, MIT, copyright 2018 QinYuan Du), converted with
+:func:`borderhub.geo.gcj02_to_wgs84`; the original GCJ-02 points are kept as ``lon_gcj02``
+and ``lat_gcj02``. Sources, licences, units and caveats of every table are documented in
+``data/cities/README.md``, which ships with the tables.
+
+Validation on load: the index is unique and has no empty labels, the required columns are
+present and non-null, numbers parse, and coordinates lie in lon [-180, 180] and
+lat [-90, 90]. A violation raises :class:`~borderhub.exceptions.DataError` naming the file,
+the column and the offending row labels.
+
+Examples
+--------
+>>> from borderhub import datasets
+>>> cand = datasets.candidates()
+>>> len(cand), cand.crs.to_string()
+(60, 'EPSG:4326')
+>>> cand.loc["222401", ["name", "tiers"]].tolist()
+['延吉市', 'ENCOURAGED']
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from borderhub.exceptions import DataError
+
+__all__ = [
+    "ENV_VAR",
+    "data_dir",
+    "candidates",
+    "prefectures",
+    "partners",
+    "corridors",
+    "border_ports",
+    "cbec_pilot_zones",
+]
+
+#: Environment variable that, when set, overrides where the tables are read from.
+ENV_VAR = "BORDERHUB_DATA_DIR"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DATA = _PACKAGE_DIR / "_data" / "cities"
+_REPO_DATA = _PACKAGE_DIR.parent / "data" / "cities"
+
+
+def data_dir() -> Path:
+    """Directory the bundled tables are read from.
+
+    Lookup order (the first that applies wins):
+
+    1. the environment variable ``BORDERHUB_DATA_DIR``, if set (an error if it does not name
+       an existing directory);
+    2. the copy inside the installed package, ``borderhub/_data/cities`` (the wheel maps the
+       repository's ``data/cities`` there at build time);
+    3. the repository checkout, ``<repo>/data/cities`` (development or editable installs).
+
+    Returns
+    -------
+    pathlib.Path
+        Absolute path of the directory holding ``candidates.csv`` and the other tables.
+
+    Raises
+    ------
+    DataError
+        ``BORDERHUB_DATA_DIR`` names no directory, or no bundled copy can be found.
+
+    Examples
+    --------
+    >>> from borderhub.datasets import data_dir
+    >>> (data_dir() / "candidates.csv").is_file()
+    True
+    """
+    env = os.environ.get(ENV_VAR)
+    if env:
+        path = Path(env).expanduser().resolve()
+        if not path.is_dir():
+            raise DataError(
+                f"{ENV_VAR}={env!r} is not a directory; point it at a directory holding the "
+                f"borderhub tables (candidates.csv, ...) or unset it to use the bundled copy"
+            )
+        return path
+    for path in (_PACKAGE_DATA, _REPO_DATA):
+        if path.is_dir():
+            return path
+    raise DataError(
+        f"borderhub's bundled tables were not found (looked in {_PACKAGE_DATA} and "
+        f"{_REPO_DATA}); reinstall borderhub or set {ENV_VAR} to a directory holding them"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Table schemas
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Schema:
+    """Columns of one shipped CSV: kinds, required (non-null) columns, index, geometry."""
+
+    file: str
+    index: str | None
+    kinds: dict[str, str]  # column -> "str" | "int" | "Int64" | "float" | "bool"
+    required: tuple[str, ...]
+    geo: bool
+
+
+_POINT = {"lon": "float", "lat": "float", "lon_gcj02": "float", "lat_gcj02": "float"}
+
+_SCHEMAS: dict[str, _Schema] = {
+    "column4": _Schema(
+        "column4.csv",
+        None,
+        {"order": "int", "adcode": "str", "prefecture_adcode": "str", **_POINT},
+        ("order", "plan_name", "name", "adcode", "prefecture_adcode", "province", "tier",
+         "plan_entry", "lon", "lat"),
+        False,
+    ),
+    "candidates": _Schema(
+        "candidates.csv",
+        "adcode",
+        {
+            "prefecture_adcode": "str", "population": "int", "population_year": "Int64",
+            "express_volume": "float", "express_volume_year": "Int64", "cbec_batch": "Int64",
+            "rail_hub": "bool", "coastal": "bool", "airport_cargo": "float",
+            "airport_cargo_year": "Int64", **_POINT,
+        },
+        ("name", "plan_name", "province", "prefecture_adcode", "tiers", "population",
+         "population_source", "express_volume", "express_volume_method",
+         "express_volume_source", "rail_hub", "coastal", "lon", "lat"),
+        True,
+    ),
+    "prefectures": _Schema(
+        "prefectures.csv",
+        "adcode",
+        {
+            "population": "int", "population_bulletin": "Int64", "population_year": "Int64",
+            "express_volume": "float", "express_volume_year": "Int64", **_POINT,
+        },
+        ("name", "province", "level", "population", "population_source", "express_volume",
+         "express_volume_method", "express_volume_source", "lon", "lat"),
+        True,
+    ),
+    "partners": _Schema(
+        "partners.csv",
+        "partner_id",
+        {"rcep": "bool", "lon": "float", "lat": "float", "geonameid": "Int64"},
+        ("city", "country", "iso3", "rcep", "region", "lon", "lat", "source"),
+        True,
+    ),
+    "corridors": _Schema(
+        "corridors.csv",
+        "corridor_id",
+        {},
+        ("name", "mode", "origin", "destination_region", "partners", "plan_ref"),
+        False,
+    ),
+    "border_ports": _Schema(
+        "border_ports.csv",
+        "port_id",
+        {"adcode": "str", **_POINT},
+        ("port", "prefecture", "province", "adcode", "neighbour_country", "corridor", "lon",
+         "lat", "source"),
+        True,
+    ),
+    "cbec_pilot_zones": _Schema(
+        "cbec_pilot_zones.csv",
+        "zone_id",
+        {"batch": "int", "adcode": "str", **_POINT},
+        ("batch", "city", "adcode", "lon", "lat", "source"),
+        True,
+    ),
+}  # fmt: skip
+
+_BOOL = {"true": True, "false": False, "1": True, "0": False}
+_cache: dict[tuple[str, int, int], pd.DataFrame] = {}
+_cache_lock = threading.Lock()
+
+
+def _labels(frame: pd.DataFrame, mask: np.ndarray | pd.Series, limit: int = 10) -> str:
+    """Format the index labels of the rows selected by ``mask`` for an error message."""
+    labels = [str(x) for x in frame.index[np.asarray(mask, dtype=bool)]]
+    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
+    return repr(labels[:limit]) + more
+
+
+def _parse(raw: pd.DataFrame, schema: _Schema, path: Path) -> pd.DataFrame:
+    """Convert the all-string frame ``raw`` to typed columns and validate it."""
+    where = f"bundled table {path}"
+    missing = [c for c in schema.required if c not in raw.columns]
+    if schema.index is not None and schema.index not in raw.columns:
+        missing.insert(0, schema.index)
+    if missing:
+        raise DataError(
+            f"{where} lacks required column(s) {missing}; regenerate it with "
+            f"tools/build_data.py or unset {ENV_VAR}"
+        )
+    if schema.index is not None:
+        labels = raw[schema.index]
+        empty = labels.str.strip() == ""
+        if empty.any():
+            rows = [int(i) + 2 for i in np.flatnonzero(empty.to_numpy())]
+            raise DataError(f"{where} has empty {schema.index!r} labels on file lines {rows}")
+        dup = labels.duplicated(keep=False)
+        if dup.any():
+            raise DataError(
+                f"{where} has duplicate {schema.index!r} labels "
+                f"{sorted(set(labels[dup]))}; every row needs its own label"
+            )
+        raw = raw.set_index(schema.index)
+    else:
+        raw = raw.set_index(pd.RangeIndex(2, len(raw) + 2, name="line"))
+    nulls = raw == ""
+    for col in schema.required:
+        if nulls[col].any():
+            raise DataError(
+                f"{where}: required column {col!r} is empty in rows {_labels(raw, nulls[col])}"
+            )
+    out = pd.DataFrame(index=raw.index)
+    for col in raw.columns:
+        kind = schema.kinds.get(col, "str")
+        values, empty = raw[col], nulls[col]
+        if kind == "str":
+            out[col] = values.astype(str)
+            continue
+        if kind == "bool":
+            parsed = values.str.strip().str.lower().map(_BOOL)
+            bad = parsed.isna() & ~empty
+            if bad.any():
+                raise DataError(
+                    f"{where}: column {col!r} must be True/False; bad rows {_labels(raw, bad)}"
+                )
+            out[col] = parsed.fillna(False).astype(bool)
+            continue
+        num = pd.to_numeric(values.where(~empty), errors="coerce")
+        bad = num.isna() & ~empty
+        if kind in ("int", "Int64"):
+            bad |= num.notna() & (num != np.round(num))
+        if bad.any():
+            raise DataError(
+                f"{where}: column {col!r} must be numeric ({kind}); bad values in rows "
+                f"{_labels(raw, bad)}"
+            )
+        if kind == "int":
+            out[col] = num.astype("int64")
+        elif kind == "Int64":
+            out[col] = num.astype("Int64")
+        else:
+            out[col] = num.astype(float)
+    for col, low, high in (("lon", -180.0, 180.0), ("lat", -90.0, 90.0)):
+        if col in out.columns:
+            v = out[col].to_numpy(dtype=float)
+            bad = ~np.isfinite(v) | (v < low) | (v > high)
+            if bad.any():
+                raise DataError(
+                    f"{where}: {col} must be finite and within [{low:g}, {high:g}]; bad rows "
+                    f"{_labels(out, bad)}"
+                )
+    if schema.index is None:
+        out = out.reset_index(drop=True)
+    return out
+
+
+def _load(name: str) -> pd.DataFrame:
+    """Return a fresh, validated copy of the bundled table ``name`` (a plain DataFrame).
+
+    The parsed table is cached per file path, modification time and size, so editing a
+    file or pointing ``BORDERHUB_DATA_DIR`` elsewhere is picked up by the next call.
+    """
+    schema = _SCHEMAS[name]
+    path = data_dir() / schema.file
+    try:
+        stat = path.stat()
+    except OSError as err:
+        raise DataError(
+            f"bundled table {path} cannot be read ({err.strerror}); reinstall borderhub, "
+            f"regenerate the tables with tools/build_data.py, or fix {ENV_VAR}"
+        ) from None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    with _cache_lock:
+        frame = _cache.get(key)
+    if frame is None:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = _parse(raw, schema, path)
+        with _cache_lock:
+            for old in [k for k in _cache if k[0] == key[0]]:
+                del _cache[old]
+            _cache[key] = frame
+    return frame.copy(deep=True)
+
+
+def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Attach WGS84 point geometry built from ``lon``/``lat``."""
+    geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def candidates() -> gpd.GeoDataFrame:
+    """The 60 distinct places of 专栏4 with the attributes used for scoring.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, index ``adcode`` (6-character string of the unit the plan names, in plan
+        order). Main columns:
+
+        - ``name`` (official), ``plan_name`` (as printed), ``province``,
+          ``prefecture_adcode``, ``level`` (直辖市, 地级市, 自治州, 县级市);
+        - ``tiers``: tier member names joined by ``";"`` in :class:`~borderhub.policy.Tier`
+          order, e.g. ``"CORE;RAIL"``;
+        - ``population`` (int, 2020 census, persons) with ``population_year`` and
+          ``population_source``;
+        - ``express_volume`` (float, 亿件 = 1e8 items, 2024) with ``express_volume_method``,
+          ``express_volume_quality`` (``estimate`` or ``secondary``) and
+          ``express_volume_source``;
+        - ``border_port`` and ``border_neighbour`` (land border ports inside the unit, ``";"``
+          joined, ``""`` if none known) with ``border_port_source``;
+        - ``cbec_batch`` (Int64, batch 1..8 of the cross-border e-commerce comprehensive
+          pilot zone of the unit, ``<NA>`` if none), ``cbec_status``, ``cbec_source``;
+        - ``rail_hub`` (bool, China-Europe Railway Express assembly centre), ``coastal``
+          (bool; where the plan's PORT tier can apply);
+        - ``airport_cargo`` (float, 万吨, cargo and mail of the main airport named in
+          ``airport_cargo_airport``; NaN without a sourced figure), ``airport_cargo_year``
+          (Int64), ``airport_cargo_quality``, ``airport_cargo_source``;
+        - ``lon``, ``lat`` (WGS84), ``lon_gcj02``, ``lat_gcj02`` (source point),
+          ``coord_source``, ``geometry``.
+
+    Raises
+    ------
+    DataError
+        The table is missing or fails validation.
+
+    Examples
+    --------
+    >>> from borderhub.datasets import candidates
+    >>> cand = candidates()
+    >>> cand.loc["510100", ["plan_name", "tiers"]].tolist()
+    ['成都', 'PROVINCIAL;RAIL']
+    >>> bool(cand.loc["510100", "rail_hub"])
+    True
+    >>> int(cand["coastal"].sum()) > 0 and cand.index.is_unique
+    True
+    """
+    return _geo(_load("candidates"))
+
+
+def prefectures() -> gpd.GeoDataFrame:
+    """Demand units: the 367 units of the 2020 census prefecture table.
+
+    The 4 municipalities, 333 prefecture-level units and 30 province-administered
+    county-level units (including the Xinjiang Production and Construction Corps cities).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, index ``adcode``. Columns ``name``, ``province``, ``level``,
+        ``population`` (int, 2020 census tabulation, persons), ``population_bulletin``,
+        ``express_volume`` (float, 亿件, 2024, mostly an **estimate**: where a 2024 city
+        figure is published it is used, and the rest of the province's 2024 volume is split
+        over its other units by population share; see ``express_volume_method``),
+        ``express_volume_quality``, ``express_volume_source``, ``lon``, ``lat`` (WGS84),
+        ``lon_gcj02``, ``lat_gcj02``, ``coord_source``, ``geometry``.
+
+    Raises
+    ------
+    DataError
+        The table is missing or fails validation.
+
+    Examples
+    --------
+    >>> from borderhub.datasets import prefectures
+    >>> pref = prefectures()
+    >>> len(pref), int(pref["population"].sum())
+    (367, 1409778724)
+    >>> round(float(pref["express_volume"].sum()), 1)
+    1750.8
+    """
+    return _geo(_load("prefectures"))
+
+
+def partners() -> gpd.GeoDataFrame:
+    """Partner hubs abroad: all 14 other RCEP members and the plan's other corridor ends.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, index ``partner_id`` (``ISO3-CITY`` code, e.g. ``"SGP-SIN"``). Columns
+        ``city``, ``country``, ``iso3``, ``rcep`` (bool), ``region`` ("ASEAN",
+        "Northeast Asia", "Oceania", "North America", "Europe", "Middle East", "Africa",
+        "Latin America"), ``role``, ``lon``, ``lat`` (WGS84, GeoNames), ``geonameid``,
+        ``source``, ``geometry``.
+
+    Raises
+    ------
+    DataError
+        The table is missing or fails validation.
+
+    Examples
+    --------
+    >>> from borderhub.datasets import partners
+    >>> hubs = partners()
+    >>> hubs.loc[hubs["rcep"], "iso3"].nunique()
+    14
+    >>> hubs.loc["SGP-SIN", "region"]
+    'ASEAN'
+    """
+    return _geo(_load("partners"))
+
+
+def corridors() -> pd.DataFrame:
+    """International express corridors of task 14 and 专栏5 of the plan.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``corridor_id``. Columns ``name``, ``mode`` (air, rail, sea, road),
+        ``origin`` (``";"``-joined adcodes of the Chinese origin places, all in
+        :func:`candidates`), ``destination_region``, ``partners`` (``";"``-joined
+        ``partner_id`` values of :func:`partners`), ``plan_ref`` (e.g. ``"task 14"``),
+        ``plan_text`` (the plan's words) and ``description``. Plain DataFrame: draw arcs from
+        the origin and partner coordinates.
+
+    Raises
+    ------
+    DataError
+        The table is missing or fails validation.
+
+    Examples
+    --------
+    >>> from borderhub.datasets import corridors
+    >>> cor = corridors()
+    >>> cor.loc["RAIL-EUR", "origin"]
+    '610100;500000;510100;410100;330782'
+    >>> sorted(cor["mode"].unique())
+    ['air', 'rail', 'road', 'sea']
+    """
+    return _load("corridors")
+
+
+def border_ports() -> gpd.GeoDataFrame:
+    """Land border ports (secondary sources) with the point of their admin unit.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, index ``port_id`` (lower-case pinyin). Columns ``port``, ``county``,
+        ``prefecture``, ``province``, ``adcode`` (the unit whose admin centre stands for the
+        port), ``point_of``, ``neighbour_country``, ``facing_town``, ``corridor``, ``lon``,
+        ``lat`` (WGS84), ``lon_gcj02``, ``lat_gcj02``, ``source``, ``source_title``,
+        ``quality``, ``note``, ``geometry``. The point is the admin centre of the county
+        (or prefecture), not the crossing itself.
+
+    Raises
+    ------
+    DataError
+        The table is missing or fails validation.
+
+    Examples
+    --------
+    >>> from borderhub.datasets import border_ports
+    >>> ports = border_ports()
+    >>> ports.loc["ruili", ["port", "neighbour_country"]].tolist()
+    ['瑞丽', 'Myanmar']
+    """
+    return _geo(_load("border_ports"))
+
+
+def cbec_pilot_zones() -> gpd.GeoDataFrame:
+    """Cross-border e-commerce comprehensive pilot zones (batches 1-8, 2015-2025).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, index ``zone_id`` (``B<batch>-<adcode>``). Columns ``batch``,
+        ``approval_date``, ``document_no``, ``city``, ``city_en_in_source``,
+        ``province_compiler``, ``adcode``, ``status_2025``, ``lon``, ``lat`` (WGS84),
+        ``lon_gcj02``, ``lat_gcj02``, ``source``, ``source_title``, ``quality``, ``note``,
+        ``geometry``. Batch 7 is partial (17 of its 33 cities).
+
+    Raises
+    ------
+    DataError
+        The table is missing or fails validation.
+
+    Examples
+    --------
+    >>> from borderhub.datasets import cbec_pilot_zones
+    >>> zones = cbec_pilot_zones()
+    >>> zones.loc[zones["city"] == "杭州市", "batch"].tolist()
+    [1]
+    """
+    return _geo(_load("cbec_pilot_zones"))

@@ -1,0 +1,827 @@
+"""Regenerate the shipped tables in data/cities/ from the raw reference data.
+
+Usage::
+
+    python tools/build_data.py --shared ../shared/data [--out data/cities] [--plan PLAN.txt]
+
+``--shared`` is the directory of raw reference CSVs (admin centres in GCJ-02, census
+population, State Post Bureau volumes, airport cargo, pilot zones, border ports, rail hubs).
+``--plan`` optionally points at the text of the 14th Five-Year Express Development Plan; when
+given, every 专栏4 sentence embedded below is checked to occur verbatim in it.
+
+The output is deterministic: same inputs, byte-identical CSVs (fixed row order, fixed float
+formatting, ``\\n`` line endings). GCJ-02 centre points are converted to WGS84 with
+:func:`borderhub.geo.gcj02_to_wgs84`; the GCJ-02 source points are kept next to the WGS84
+ones (``lon_gcj02``, ``lat_gcj02``) so the tests can re-check the conversion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from borderhub.geo import gcj02_to_wgs84
+
+# ---------------------------------------------------------------------------------------
+# 专栏4 as printed in the plan (State Post Bureau, 《"十四五"快递业发展规划》, 2021).
+# The place lists are parsed from these sentences, so the table follows the plan's words.
+# ---------------------------------------------------------------------------------------
+COLUMN4_SENTENCES = {
+    "CORE": (
+        "推动北京、天津、上海、南京、杭州、郑州、广州、深圳、南宁、昆明等地优化进出境快件处理"
+        "场所布局，强化综合性进出境快件处理中心功能。"
+    ),
+    "LONG_TERM": "支持鄂州、海口等地建设适应长远发展需要的综合性进出境快件处理中心。",
+    "PROVINCIAL": (
+        "支持太原、长春、哈尔滨、济南、武汉、长沙、成都、贵阳、西安、兰州、乌鲁木齐等省会城市"
+        "打造辐射省内周边城市的综合性进出境快件处理中心。"
+    ),
+    "ENCOURAGED": (
+        "鼓励唐山、大连、延吉、绥芬河、黑河、苏州、徐州、宁波、温州、嘉兴、绍兴、舟山、芜湖、"
+        "泉州、赣州、临沂、烟台、济宁、襄阳、宜昌、东莞、珠海、汕头、佛山、惠州、江门、湛江、"
+        "钦州-北海-防城港、三亚、德宏、红河、保山、西双版纳等地建设进出境快件处理中心。"
+    ),
+    "RAIL": "推动西安、重庆、成都、郑州、义乌等中欧班列开行城市建设铁路进出境快件处理中心",
+}
+_LIST_PATTERNS = {
+    "CORE": r"推动(.+?)等地优化",
+    "LONG_TERM": r"支持(.+?)等地建设",
+    "PROVINCIAL": r"支持(.+?)等省会城市",
+    "ENCOURAGED": r"鼓励(.+?)等地建设",
+    "RAIL": r"推动(.+?)等中欧班列",
+}
+TIER_ORDER = ["CORE", "LONG_TERM", "PROVINCIAL", "ENCOURAGED", "RAIL", "PORT"]
+
+#: Plan name -> adcode of the unit the plan names (2020-era GB/T 2260 codes). 延吉, 绥芬河
+#: and 义乌 are county-level cities; 德宏, 红河, 西双版纳 are autonomous prefectures; the
+#: municipalities use their province-level code.
+PLAN_ADCODES = {
+    "北京": "110000", "天津": "120000", "上海": "310000", "南京": "320100", "杭州": "330100",
+    "郑州": "410100", "广州": "440100", "深圳": "440300", "南宁": "450100", "昆明": "530100",
+    "鄂州": "420700", "海口": "460100",
+    "太原": "140100", "长春": "220100", "哈尔滨": "230100", "济南": "370100", "武汉": "420100",
+    "长沙": "430100", "成都": "510100", "贵阳": "520100", "西安": "610100", "兰州": "620100",
+    "乌鲁木齐": "650100",
+    "唐山": "130200", "大连": "210200", "延吉": "222401", "绥芬河": "231081", "黑河": "231100",
+    "苏州": "320500", "徐州": "320300", "宁波": "330200", "温州": "330300", "嘉兴": "330400",
+    "绍兴": "330600", "舟山": "330900", "芜湖": "340200", "泉州": "350500", "赣州": "360700",
+    "临沂": "371300", "烟台": "370600", "济宁": "370800", "襄阳": "420600", "宜昌": "420500",
+    "东莞": "441900", "珠海": "440400", "汕头": "440500", "佛山": "440600", "惠州": "441300",
+    "江门": "440700", "湛江": "440800", "钦州": "450700", "北海": "450500", "防城港": "450600",
+    "三亚": "460200", "德宏": "533100", "红河": "532500", "保山": "530500", "西双版纳": "532800",
+    "重庆": "500000", "义乌": "330782",
+}  # fmt: skip
+
+#: Coastal prefecture-level units among the candidates (territory borders the sea, including
+#: Hangzhou Bay and the Pearl River estuary). The plan names no port city; this flag marks
+#: the places where its PORT tier ("沿海城市统筹建设港口进出境快件处理中心") can apply.
+COASTAL = {
+    "120000", "310000", "330100", "440100", "440300", "460100", "130200", "210200",
+    "330200", "330300", "330400", "330600", "330900", "350500", "370600", "441900",
+    "440400", "440500", "441300", "440700", "440800", "450700", "450500", "450600",
+    "460200",
+}  # fmt: skip
+COASTAL_SOURCE = (
+    "compiled: unit borders the sea (Bohai, Yellow, East China, South China Sea, Hangzhou Bay, "
+    "Pearl River estuary); general geography, not a statistical table"
+)
+
+#: Demand units without a centre in the admin-centre table, and the row used instead.
+COORD_PROXIES = {
+    "540600": ("542400", "那曲地区 (540600 那曲市 replaced code 542400 in 2018; same seat)"),
+    "659005": ("654323", "proxy: 福海县 centre (北屯市 not in source; approx. 40 km)"),
+    "659007": ("652701", "proxy: 博乐市 centre (双河市 not in source; approx. 25 km)"),
+    "659008": ("654023", "proxy: 霍城县 centre (可克达拉市 not in source; approx. 20-40 km)"),
+    "659009": ("653221", "proxy: 和田县 centre (昆玉市 not in source; approx. 30-60 km)"),
+    "659010": ("654202", "proxy: 乌苏市 centre (胡杨河市 not in source; approx. 30 km)"),
+}
+
+#: 2024 city volumes (express_volume_city.csv) -> prefecture adcode.
+CITY_VOLUME_ADCODES = {
+    "上海": "310000", "杭州": "330100", "苏州": "320500", "金华(义乌)": "330700",
+    "温州": "330300", "宁波": "330200", "合肥": "340100", "绍兴": "330600", "嘉兴": "330400",
+    "台州": "331000", "南通": "320600", "南京": "320100", "宿迁": "321300", "徐州": "320300",
+    "无锡": "320200", "连云港": "320700", "亳州": "341600", "湖州": "330500", "常州": "320400",
+}  # fmt: skip
+
+#: Border ports (border_ports.csv) -> stable id and the adcode whose admin centre stands in
+#: for the port (the county-level unit where the source names one, else the prefecture).
+BORDER_PORTS = {
+    "瑞丽": ("ruili", "533102", ""),
+    "磨憨": ("mohan", "532823", "county 勐腊县 added by compiler (not in source)"),
+    "河口": ("hekou", "532532", ""),
+    "东兴": ("dongxing", "450681", ""),
+    "凭祥": ("pingxiang", "451481", ""),
+    "绥芬河": ("suifenhe", "231081", ""),
+    "黑河": ("heihe", "231100", "prefecture-level city; point is the prefecture centre"),
+    "珲春": ("hunchun", "222404", ""),
+    "丹东": ("dandong", "210600", "prefecture-level city; point is the prefecture centre"),
+    "满洲里": ("manzhouli", "150781", ""),
+    "二连浩特": ("erenhot", "152501", ""),
+    "策克": ("ceke", "152923", ""),
+    "巴格毛都": ("bagemaodu", "150825", ""),
+    "甘其毛都": ("ganqimaodu", "150824", ""),
+    "满都拉": ("mandula", "150223", ""),
+    "珠恩嘎达布其": ("zhuengadabuqi", "152525", ""),
+    "阿尔山": ("arxan", "152202", "county 阿尔山市 added by compiler (not in source)"),
+    "阿日哈沙特": ("arihashate", "150727", ""),
+    "二卡": ("erka", "150781", ""),
+    "霍尔果斯": ("khorgas", "654004", "county 霍尔果斯市 added by compiler (not in source)"),
+    "阿拉山口": ("alashankou", "652702", ""),
+}
+
+#: Cross-border e-commerce pilot zones whose name is not a plain admin-centre name.
+CBEC_ADCODES = {"海南全岛": "460000", "雄安新区": "130638"}
+CBEC_NOTES = {
+    "海南全岛": "whole island; point is the province-level centre (海口)",
+    "雄安新区": "no 2020-era code; point is the centre of 雄县 (one of its three counties)",
+}
+
+# Partner hubs: city-centre coordinates as recorded in the GeoNames gazetteer (geonames.org,
+# CC BY 4.0), rounded to 4 decimals. Columns: partner_id, city, country, iso3, rcep, region,
+# lat, lon, geonameid, role.
+PARTNERS = [
+    ("JPN-TYO", "Tokyo", "Japan", "JPN", True, "Northeast Asia", 35.6895, 139.6917, 1850147,
+     "main air hub (Narita/Haneda)"),
+    ("JPN-OSA", "Osaka", "Japan", "JPN", True, "Northeast Asia", 34.6937, 135.5022, 1853909,
+     "Kansai air hub; Osaka/Kobe sea routes"),
+    ("KOR-SEL", "Seoul", "Republic of Korea", "KOR", True, "Northeast Asia", 37.5660, 126.9784,
+     1835848, "main air hub (Incheon)"),
+    ("KOR-PUS", "Busan", "Republic of Korea", "KOR", True, "Northeast Asia", 35.1017, 129.0300,
+     1838524, "main sea port"),
+    ("AUS-SYD", "Sydney", "Australia", "AUS", True, "Oceania", -33.8679, 151.2073, 2147714,
+     "main air hub"),
+    ("AUS-MEL", "Melbourne", "Australia", "AUS", True, "Oceania", -37.8140, 144.9633, 2158177,
+     "air hub"),
+    ("NZL-AKL", "Auckland", "New Zealand", "NZL", True, "Oceania", -36.8485, 174.7635, 2193733,
+     "main air hub"),
+    ("BRN-BWN", "Bandar Seri Begawan", "Brunei Darussalam", "BRN", True, "ASEAN", 4.8904,
+     114.9401, 1820906, "capital, main airport"),
+    ("KHM-PNH", "Phnom Penh", "Cambodia", "KHM", True, "ASEAN", 11.5625, 104.9160, 1821306,
+     "capital, main airport"),
+    ("IDN-JKT", "Jakarta", "Indonesia", "IDN", True, "ASEAN", -6.2146, 106.8451, 1642911,
+     "main air hub"),
+    ("LAO-VTE", "Vientiane", "Lao PDR", "LAO", True, "ASEAN", 17.9667, 102.6000, 1651944,
+     "capital; China-Laos railway / road via 磨憨"),
+    ("MYS-KUL", "Kuala Lumpur", "Malaysia", "MYS", True, "ASEAN", 3.1412, 101.6865, 1735161,
+     "main air hub"),
+    ("MMR-RGN", "Yangon", "Myanmar", "MMR", True, "ASEAN", 16.8053, 96.1561, 1298824,
+     "main air and sea hub"),
+    ("MMR-MDL", "Mandalay", "Myanmar", "MMR", True, "ASEAN", 21.9747, 96.0836, 1311874,
+     "road hub on the 瑞丽-木姐 corridor"),
+    ("PHL-MNL", "Manila", "Philippines", "PHL", True, "ASEAN", 14.6042, 120.9822, 1701668,
+     "main air hub"),
+    ("SGP-SIN", "Singapore", "Singapore", "SGP", True, "ASEAN", 1.2897, 103.8501, 1880252,
+     "main air and sea hub"),
+    ("THA-BKK", "Bangkok", "Thailand", "THA", True, "ASEAN", 13.7540, 100.5014, 1609350,
+     "main air hub"),
+    ("VNM-HAN", "Hanoi", "Viet Nam", "VNM", True, "ASEAN", 21.0245, 105.8412, 1581130,
+     "air hub; road/rail via 凭祥, 东兴, 河口"),
+    ("VNM-SGN", "Ho Chi Minh City", "Viet Nam", "VNM", True, "ASEAN", 10.8230, 106.6296,
+     1566083, "main air hub"),
+    ("USA-LAX", "Los Angeles", "United States", "USA", False, "North America", 34.0522,
+     -118.2437, 5368361, "air cargo gateway"),
+    ("USA-NYC", "New York", "United States", "USA", False, "North America", 40.7143, -74.0060,
+     5128581, "air cargo gateway"),
+    ("USA-ANC", "Anchorage", "United States", "USA", False, "North America", 61.2181,
+     -149.9003, 5879400, "trans-Pacific air cargo stop"),
+    ("DEU-FRA", "Frankfurt am Main", "Germany", "DEU", False, "Europe", 50.1155, 8.6842,
+     2925533, "air cargo hub"),
+    ("BEL-LGG", "Liège", "Belgium", "BEL", False, "Europe", 50.6337, 5.5675, 2792413,
+     "air cargo hub for e-commerce"),
+    ("NLD-AMS", "Amsterdam", "Netherlands", "NLD", False, "Europe", 52.3740, 4.8897, 2759794,
+     "air cargo hub"),
+    ("GBR-LON", "London", "United Kingdom", "GBR", False, "Europe", 51.5085, -0.1257, 2643743,
+     "air cargo hub"),
+    ("DEU-DUI", "Duisburg", "Germany", "DEU", False, "Europe", 51.4325, 6.7652, 2934691,
+     "China-Europe Railway Express terminal"),
+    ("POL-LCJ", "Łódź", "Poland", "POL", False, "Europe", 51.7500, 19.4667, 3093133,
+     "China-Europe Railway Express terminal"),
+    ("ESP-MAD", "Madrid", "Spain", "ESP", False, "Europe", 40.4165, -3.7026, 3117735,
+     "China-Europe Railway Express terminal (Yiwu-Madrid)"),
+    ("RUS-MOW", "Moscow", "Russia", "RUS", False, "Europe", 55.7522, 37.6156, 524901,
+     "China-Europe Railway Express terminal"),
+    ("RUS-VVO", "Vladivostok", "Russia", "RUS", False, "Northeast Asia", 43.1056, 131.8735,
+     2013348, "road/rail via 绥芬河, 珲春"),
+    ("RUS-BQS", "Blagoveshchensk", "Russia", "RUS", False, "Northeast Asia", 50.2796,
+     127.5405, 2026609, "across the Amur from 黑河"),
+    ("ARE-DXB", "Dubai", "United Arab Emirates", "ARE", False, "Middle East", 25.0773,
+     55.3093, 292223, "air cargo hub"),
+    ("QAT-DOH", "Doha", "Qatar", "QAT", False, "Middle East", 25.2854, 51.5310, 290030,
+     "air cargo hub"),
+    ("SAU-RUH", "Riyadh", "Saudi Arabia", "SAU", False, "Middle East", 24.6877, 46.7219,
+     108410, "air cargo gateway"),
+    ("ETH-ADD", "Addis Ababa", "Ethiopia", "ETH", False, "Africa", 9.0250, 38.7469, 344979,
+     "air cargo hub"),
+    ("KEN-NBO", "Nairobi", "Kenya", "KEN", False, "Africa", -1.2833, 36.8167, 184745,
+     "air cargo gateway"),
+    ("NGA-LOS", "Lagos", "Nigeria", "NGA", False, "Africa", 6.4541, 3.3947, 2332459,
+     "air cargo gateway"),
+    ("ZAF-JNB", "Johannesburg", "South Africa", "ZAF", False, "Africa", -26.2023, 28.0436,
+     993800, "air cargo gateway"),
+    ("EGY-CAI", "Cairo", "Egypt", "EGY", False, "Africa", 30.0626, 31.2497, 360630,
+     "air cargo gateway"),
+    ("BRA-SAO", "São Paulo", "Brazil", "BRA", False, "Latin America", -23.5475, -46.6361,
+     3448439, "air cargo gateway"),
+    ("MEX-MEX", "Mexico City", "Mexico", "MEX", False, "Latin America", 19.4285, -99.1277,
+     3530597, "air cargo gateway"),
+    ("CHL-SCL", "Santiago", "Chile", "CHL", False, "Latin America", -33.4569, -70.6483,
+     3871336, "air cargo gateway"),
+]  # fmt: skip
+
+COMPREHENSIVE = ("CORE", "LONG_TERM")
+# Corridors of task 14 and 专栏5. Origins are computed from the tier table (see below);
+# columns: corridor_id, name, mode, origin rule, destination_region, partners, plan_ref,
+# plan_text, description.
+CORRIDORS = [
+    ("AIR-ASEAN", "Southeast Asia air express corridor", "air", "comprehensive",
+     "ASEAN", "SGP-SIN;THA-BKK;MYS-KUL;IDN-JKT;VNM-SGN;VNM-HAN;PHL-MNL;KHM-PNH;MMR-RGN;"
+     "LAO-VTE;BRN-BWN", "task 14", "拓展完善到东南亚、东北亚航空快递通道",
+     "extend and improve the air express corridors to Southeast Asia; origins are the "
+     "comprehensive centres (CORE and LONG_TERM tiers), the plan names no origin city"),
+    ("AIR-NEA", "Northeast Asia air express corridor", "air", "comprehensive",
+     "Northeast Asia", "JPN-TYO;JPN-OSA;KOR-SEL", "task 14",
+     "拓展完善到东南亚、东北亚航空快递通道",
+     "extend and improve the air express corridors to Japan and Korea; origins are the "
+     "comprehensive centres (CORE and LONG_TERM tiers)"),
+    ("AIR-NAM", "North America air express corridor", "air", "comprehensive",
+     "North America", "USA-LAX;USA-NYC;USA-ANC", "task 14; 专栏5",
+     "推动至美欧、澳新、非洲、中东等国际航空快递通道建设；在北美、欧洲和大洋洲等重要贸易伙伴国家"
+     "构建快递通道", "build international air express corridors to the United States"),
+    ("AIR-EUR", "Europe air express corridor", "air", "comprehensive", "Europe",
+     "DEU-FRA;BEL-LGG;NLD-AMS;GBR-LON", "task 14; 专栏5",
+     "推动至美欧、澳新、非洲、中东等国际航空快递通道建设；在北美、欧洲和大洋洲等重要贸易伙伴国家"
+     "构建快递通道", "build international air express corridors to Europe"),
+    ("AIR-OCE", "Australia and New Zealand air express corridor", "air", "comprehensive",
+     "Oceania", "AUS-SYD;AUS-MEL;NZL-AKL", "task 14; 专栏5",
+     "推动至美欧、澳新、非洲、中东等国际航空快递通道建设；在北美、欧洲和大洋洲等重要贸易伙伴国家"
+     "构建快递通道", "build international air express corridors to Australia and New Zealand"),
+    ("AIR-AFR", "Africa air express corridor", "air", "comprehensive", "Africa",
+     "ETH-ADD;KEN-NBO;NGA-LOS;ZAF-JNB;EGY-CAI", "task 14; 专栏5",
+     "推动至美欧、澳新、非洲、中东等国际航空快递通道建设；在非洲、中东和拉美等新兴市场建立服务节点",
+     "build air express corridors to Africa and service nodes in its emerging markets"),
+    ("AIR-MEA", "Middle East air express corridor", "air", "comprehensive", "Middle East",
+     "ARE-DXB;QAT-DOH;SAU-RUH", "task 14; 专栏5",
+     "推动至美欧、澳新、非洲、中东等国际航空快递通道建设；在非洲、中东和拉美等新兴市场建立服务节点",
+     "build air express corridors to the Middle East and service nodes there"),
+    ("AIR-LAM", "Latin America service nodes", "air", "comprehensive", "Latin America",
+     "BRA-SAO;MEX-MEX;CHL-SCL", "专栏5", "在非洲、中东和拉美等新兴市场建立服务节点",
+     "establish service nodes in Latin American emerging markets (no corridor named in task 14)"),
+    ("RAIL-EUR", "China-Europe Railway Express (express by rail)", "rail", "rail",
+     "Europe", "DEU-DUI;POL-LCJ;ESP-MAD;RUS-MOW", "task 14; 专栏4",
+     "研究推进中欧班列运输快件；推动西安、重庆、成都、郑州、义乌等中欧班列开行城市建设铁路进出境快件处理中心",
+     "study and promote moving express items on China-Europe trains from the five RAIL cities"),
+    ("SEA-JPKR", "Japan and Korea sea routes", "sea", "sea", "Northeast Asia",
+     "JPN-TYO;JPN-OSA;KOR-PUS", "task 14; 专栏4",
+     "推动发展对日韩等海运线路；支持沿海城市统筹建设港口进出境快件处理中心",
+     "develop sea routes to Japan and Korea; origins are the coastal candidates on the "
+     "Bohai, Yellow and East China seas (Tianjin to Zhejiang)"),
+    ("ROAD-MMR", "Myanmar road corridor via 瑞丽", "road", "port:Myanmar", "ASEAN",
+     "MMR-MDL;MMR-RGN", "task 13; 专栏5",
+     "边境口岸所在城市等加快建设综合性进出境快件处理中心；因地制宜提升航空、铁路、海运、公路等国际运输能力",
+     "land border road corridor through the border ports of the candidate units"),
+    ("ROAD-LAO", "Laos road corridor via 磨憨", "road", "port:Laos", "ASEAN",
+     "LAO-VTE;THA-BKK", "task 13; 专栏5",
+     "边境口岸所在城市等加快建设综合性进出境快件处理中心；因地制宜提升航空、铁路、海运、公路等国际运输能力",
+     "land border road corridor through the border ports of the candidate units"),
+    ("ROAD-VNM", "Viet Nam road corridor via 河口, 东兴", "road", "port:Vietnam", "ASEAN",
+     "VNM-HAN", "task 13; 专栏5",
+     "边境口岸所在城市等加快建设综合性进出境快件处理中心；因地制宜提升航空、铁路、海运、公路等国际运输能力",
+     "land border road corridor through the border ports of the candidate units"),
+    ("ROAD-RUS", "Russian Far East road corridor via 绥芬河, 黑河", "road", "port:Russia",
+     "Northeast Asia", "RUS-VVO;RUS-BQS", "task 13; 专栏5",
+     "边境口岸所在城市等加快建设综合性进出境快件处理中心；因地制宜提升航空、铁路、海运、公路等国际运输能力",
+     "land border road corridor through the border ports of the candidate units"),
+]  # fmt: skip
+SEA_PROVINCES = ("天津", "河北", "辽宁", "山东", "江苏", "上海", "浙江")
+
+WGS_DECIMALS = 7
+OUT_FILES = (
+    "column4.csv",
+    "candidates.csv",
+    "prefectures.csv",
+    "partners.csv",
+    "corridors.csv",
+    "border_ports.csv",
+    "cbec_pilot_zones.csv",
+)
+
+SRC_POP = (
+    "NBS 《中国人口普查分县资料-2020》 county tabulation, digitised in leiii/census (MIT) @0ba0f1e"
+)
+SRC_ADMIN = "cpca 0.5.5 adcodes.csv (MIT, (c) 2018 QinYuan Du), Amap GCJ-02 centres"
+SRC_PROV_VOL = (
+    "State Post Bureau 《2024年邮政行业运行情况》 province table, via "
+    "StillPlum/DataJournalism data/province_2024.json@49de818"
+)
+
+
+def short_province(full: str) -> str:
+    """Return the short province name used by the volume tables (河北省 -> 河北)."""
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"):
+        if full.endswith(suffix):
+            return full[: -len(suffix)]
+    return full
+
+
+def parse_column4(plan_text: str | None) -> list[dict]:
+    """Parse the 专栏4 sentences into one record per (place, tier) membership."""
+    rows = []
+    for tier in TIER_ORDER[:-1]:
+        sentence = COLUMN4_SENTENCES[tier]
+        if plan_text is not None and sentence not in plan_text.replace("\n", ""):
+            sys.exit(f"专栏4 sentence for {tier} not found verbatim in the plan text")
+        match = re.search(_LIST_PATTERNS[tier], sentence)
+        assert match is not None
+        for entry in match.group(1).split("、"):
+            for place in entry.split("-"):
+                rows.append({"tier": tier, "plan_entry": entry, "plan_name": place})
+    return rows
+
+
+def wgs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add WGS84 lon/lat converted from lon_gcj02/lat_gcj02 (rows with a point only)."""
+    out = frame.copy()
+    has = out["lon_gcj02"].notna().to_numpy()
+    lon = np.full(len(out), np.nan)
+    lat = np.full(len(out), np.nan)
+    if has.any():
+        x, y = gcj02_to_wgs84(
+            out.loc[has, "lon_gcj02"].to_numpy(float), out.loc[has, "lat_gcj02"].to_numpy(float)
+        )
+        lon[has], lat[has] = np.round(x, WGS_DECIMALS), np.round(y, WGS_DECIMALS)
+    out["lon"], out["lat"] = lon, lat
+    return out
+
+
+class Sources:
+    """The raw tables, read once with explicit dtypes."""
+
+    def __init__(self, shared: Path):
+        def read(name: str, **kw) -> pd.DataFrame:
+            return pd.read_csv(shared / name, keep_default_na=False, na_values=[""], **kw)
+
+        s = {"adcode": str}
+        self.admin = read("admin_centres_gcj02.csv", dtype=s).set_index("adcode")
+        self.pref = read("prefecture_population_2020.csv", dtype=s)
+        self.county = read(
+            "county_population_2020.csv", dtype={"adcode": str, "prefecture_adcode": str}
+        ).set_index("adcode")
+        self.prov_vol = read("express_volume_province_2024.csv", dtype=s)
+        self.city_vol = read("express_volume_city.csv", dtype=s)
+        self.airport = read("airport_cargo.csv", dtype=s)
+        self.cbec = read("cbec_pilot_zones.csv", dtype=s)
+        self.rail = read("china_europe_rail_hubs.csv", dtype=s)
+        self.ports = read("border_ports.csv", dtype=s)
+
+    def point(self, adcode: str) -> tuple[float, float, str]:
+        """GCJ-02 centre of a unit and the admin row it comes from."""
+        if adcode in COORD_PROXIES:
+            code, note = COORD_PROXIES[adcode]
+            row = self.admin.loc[code]
+            return float(row.lon_gcj02), float(row.lat_gcj02), f"{code} {note}"
+        row = self.admin.loc[adcode]
+        return float(row.lon_gcj02), float(row.lat_gcj02), f"{adcode} {row['name']}"
+
+
+def build_prefectures(src: Sources) -> pd.DataFrame:
+    """Demand units: all 367 census rows, 2020 population, estimated 2024 express volume.
+
+    Volume method: where the city table has a 2024 figure for the unit, that figure
+    (secondary, citing the State Post Bureau city table); the rest of each province's 2024
+    volume is split over its other units in proportion to 2020 population.
+    """
+    pref = src.pref.copy()
+    pref["prov_short"] = pref["province"].map(short_province)
+    prov = src.prov_vol[src.prov_vol["province"] != "全国"].set_index("province")
+    if set(prov.index) != set(pref["prov_short"]):
+        sys.exit("province names of the volume and population tables do not match")
+    city = src.city_vol[
+        (src.city_vol["year"] == 2024) & (src.city_vol["metric"] == "express_volume")
+    ]
+    reported = {}
+    for _, r in city.iterrows():
+        code = CITY_VOLUME_ADCODES[r["city"]]
+        quality = "secondary (approximate)" if "approximate" in str(r["note"]) else r["quality"]
+        reported[code] = (float(r["value"]), quality, f"{r['source']}; {r['source_title']}")
+    vol, method, source, quality = [], [], [], []
+    for _, r in pref.iterrows():
+        if r["adcode"] in reported:
+            v, q, s = reported[r["adcode"]]
+            vol.append(v)
+            method.append("reported 2024 city figure (State Post Bureau city table, secondary)")
+            source.append(s)
+            quality.append(q)
+            continue
+        same = pref[pref["prov_short"] == r["prov_short"]]
+        rep = sum(reported[c][0] for c in same["adcode"] if c in reported)
+        rest = same[~same["adcode"].isin(list(reported))]
+        remainder = float(prov.loc[r["prov_short"], "express_volume_yi_jian"]) - rep
+        if remainder < 0:
+            sys.exit(f"reported city volumes exceed the province total of {r['prov_short']}")
+        vol.append(remainder * r["population"] / rest["population"].sum())
+        if len(same) == 1:
+            method.append("province-level 2024 figure (the unit is the whole municipality)")
+            source.append(SRC_PROV_VOL)
+            quality.append("secondary")
+            continue
+        if rep:
+            method.append(
+                "estimate: province 2024 volume minus the reported city figures, split over the "
+                "other units by 2020 population share"
+            )
+        else:
+            method.append("estimate: province 2024 volume split by 2020 population share")
+        source.append(f"{SRC_PROV_VOL}; population {SRC_POP}")
+        quality.append("estimate")
+    pref["express_volume"] = np.round(vol, 4)
+    pref["express_volume_year"] = 2024
+    pref["express_volume_method"] = method
+    pref["express_volume_source"] = source
+    pref["express_volume_quality"] = quality
+    pts = [src.point(a) for a in pref["adcode"]]
+    pref["lon_gcj02"] = [p[0] for p in pts]
+    pref["lat_gcj02"] = [p[1] for p in pts]
+    pref["coord_source"] = [f"{SRC_ADMIN}: {p[2]}" for p in pts]
+    pref["population_year"] = 2020
+    pref["population_source"] = SRC_POP + " (" + pref["source"].str.split(" ").str[0] + ")"
+    pref = wgs(pref)
+    cols = [
+        "adcode", "name", "province", "level", "population", "population_bulletin",
+        "population_year", "population_source", "express_volume", "express_volume_year",
+        "express_volume_method", "express_volume_quality", "express_volume_source",
+        "lon", "lat", "lon_gcj02", "lat_gcj02", "coord_source",
+    ]  # fmt: skip
+    return pref[cols]
+
+
+def build_column4(src: Sources, plan_text: str | None) -> pd.DataFrame:
+    """One row per (place, tier) membership, in plan order."""
+    rows = parse_column4(plan_text)
+    if set(r["plan_name"] for r in rows) != set(PLAN_ADCODES):
+        sys.exit("PLAN_ADCODES does not match the places parsed from 专栏4")
+    pref = src.pref.set_index("adcode")
+    out = []
+    for i, r in enumerate(rows, start=1):
+        code = PLAN_ADCODES[r["plan_name"]]
+        admin = src.admin.loc[code]
+        if not admin["name"].startswith(r["plan_name"]):
+            sys.exit(f"{r['plan_name']}: adcode {code} is {admin['name']}")
+        if code in pref.index:
+            prefecture, province, level = code, pref.loc[code, "province"], pref.loc[code, "level"]
+        else:
+            c = src.county.loc[code]
+            prefecture, province, level = c["prefecture_adcode"], c["province"], "县级市"
+        lon, lat, csrc = src.point(code)
+        out.append(
+            {
+                "order": i,
+                "plan_name": r["plan_name"],
+                "name": admin["name"],
+                "adcode": code,
+                "prefecture_adcode": prefecture,
+                "province": province,
+                "level": level,
+                "tier": r["tier"],
+                "plan_entry": r["plan_entry"],
+                "lon_gcj02": lon,
+                "lat_gcj02": lat,
+                "coord_source": f"{SRC_ADMIN}: {csrc}",
+            }
+        )
+    df = wgs(pd.DataFrame(out))
+    cols = ["order", "plan_name", "name", "adcode", "prefecture_adcode", "province", "level",
+            "tier", "plan_entry", "lon", "lat", "lon_gcj02", "lat_gcj02",
+            "coord_source"]  # fmt: skip
+    return df[cols]
+
+
+def _cbec_match(src: Sources) -> pd.DataFrame:
+    """Pilot zones with the adcode of the unit they name (by exact admin-centre name)."""
+    cb = src.cbec.copy()
+    names = src.admin.reset_index()
+    codes, notes = [], []
+    for _, r in cb.iterrows():
+        name = r["city_cn"]
+        if name in CBEC_ADCODES:
+            codes.append(CBEC_ADCODES[name])
+            notes.append(CBEC_NOTES[name])
+            continue
+        hit = names[(names["name"] == name) & (names["level"] != "county")]
+        if hit.empty:
+            hit = names[names["name"] == name]
+        if len(hit) != 1:
+            sys.exit(f"pilot zone {name!r}: {len(hit)} admin matches")
+        codes.append(hit["adcode"].iloc[0])
+        notes.append("")
+    cb["adcode"] = codes
+    cb["point_note"] = notes
+    return cb
+
+
+def build_cbec(src: Sources) -> pd.DataFrame:
+    """Cross-border e-commerce comprehensive pilot zones (batches 1-8) with points."""
+    cb = _cbec_match(src)
+    pts = [src.point(a) for a in cb["adcode"]]
+    cb["lon_gcj02"] = [p[0] for p in pts]
+    cb["lat_gcj02"] = [p[1] for p in pts]
+    cb = wgs(cb)
+    cb.insert(0, "zone_id", [f"B{b}-{a}" for b, a in zip(cb["batch"], cb["adcode"], strict=True)])
+    cb = cb.rename(columns={"city_cn": "city", "province_compiler": "province_compiler"})
+    cb["note"] = [
+        "; ".join(x for x in (str(n) if pd.notna(n) else "", p) if x)
+        for n, p in zip(cb["note"], cb["point_note"], strict=True)
+    ]
+    cols = ["zone_id", "batch", "approval_date", "document_no", "city", "city_en_in_source",
+            "province_compiler", "adcode", "status_2025", "lon", "lat", "lon_gcj02",
+            "lat_gcj02", "source", "source_title", "quality", "note"]  # fmt: skip
+    return cb[cols]
+
+
+def build_border_ports(src: Sources) -> pd.DataFrame:
+    """Land border ports with the WGS84 admin centre of their county (or prefecture)."""
+    rows = []
+    for _, r in src.ports.iterrows():
+        pid, code, note = BORDER_PORTS[r["port"]]
+        lon, lat, _ = src.point(code)
+        level = src.admin.loc[code, "level"]
+        rows.append(
+            {
+                "port_id": pid,
+                "port": r["port"],
+                "county": src.admin.loc[code, "name"] if level == "county" else "",
+                "prefecture": re.sub(r"\s*\(.*\)$", "", r["prefecture"]),
+                "province": r["province"],
+                "adcode": code,
+                "point_of": f"{level} admin centre",
+                "neighbour_country": r["neighbour_country"],
+                "facing_town": r["facing_town"] if pd.notna(r["facing_town"]) else "",
+                "corridor": r["corridor"],
+                "lon_gcj02": lon,
+                "lat_gcj02": lat,
+                "source": r["source"],
+                "source_title": r["source_title"],
+                "quality": r["quality"],
+                "note": "; ".join(x for x in (note, r["note"] if pd.notna(r["note"]) else "") if x),
+            }
+        )
+    df = wgs(pd.DataFrame(rows))
+    cols = ["port_id", "port", "county", "prefecture", "province", "adcode", "point_of",
+            "neighbour_country", "facing_town", "corridor", "lon", "lat", "lon_gcj02",
+            "lat_gcj02", "source", "source_title", "quality", "note"]  # fmt: skip
+    return df[cols]
+
+
+def build_candidates(
+    src: Sources, col4: pd.DataFrame, pref: pd.DataFrame, ports: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per distinct 专栏4 place with the attributes used for scoring."""
+    first = col4.drop_duplicates("adcode").copy()
+    tiers = col4.groupby("adcode")["tier"].agg(
+        lambda s: ";".join(t for t in TIER_ORDER if t in set(s))
+    )
+    first["tiers"] = first["adcode"].map(tiers)
+    prefv = pref.set_index("adcode")
+    cities = {v: k for k, v in CITY_VOLUME_ADCODES.items()}
+    # population and volume
+    pop, popsrc, vol, vmethod, vsrc, vq = [], [], [], [], [], []
+    yiwu = src.city_vol
+    for _, r in first.iterrows():
+        code = r["adcode"]
+        if code in prefv.index:
+            p = prefv.loc[code]
+            pop.append(int(p["population"]))
+            popsrc.append(p["population_source"])
+            vol.append(float(p["express_volume"]))
+            vmethod.append(p["express_volume_method"])
+            vsrc.append(p["express_volume_source"])
+            vq.append(p["express_volume_quality"])
+            continue
+        c = src.county.loc[code]
+        parent = prefv.loc[c["prefecture_adcode"]]
+        pop.append(int(c["population"]))
+        popsrc.append(f"{SRC_POP} (county row {code})")
+        if code == "330782":  # 义乌: share of 金华 taken from the 2022 reported figures
+            y22 = yiwu[(yiwu["year"] == 2022) & yiwu["city"].str.startswith("义乌")
+                       & (yiwu["metric"] == "express_volume")]  # fmt: skip
+            j22 = yiwu[(yiwu["year"] == 2022) & (yiwu["city"] == "金华(义乌)")
+                       & (yiwu["metric"] == "express_volume")]  # fmt: skip
+            share = float(y22["value"].iloc[0]) / float(j22["value"].iloc[0])
+            vol.append(float(parent["express_volume"]) * share)
+            vmethod.append(
+                f"estimate: 金华 2024 reported figure x 义乌's 2022 share of 金华 "
+                f"({float(y22['value'].iloc[0])}/{float(j22['value'].iloc[0])} = {share:.4f})"
+            )
+            vsrc.append(
+                f"{parent['express_volume_source']}; 2022: {y22['source'].iloc[0]}; "
+                f"{j22['source'].iloc[0]}"
+            )
+            vq.append("estimate (from secondary figures)")
+        else:
+            share = (
+                c["population"]
+                / src.county[src.county["prefecture_adcode"] == c["prefecture_adcode"]][
+                    "population"
+                ].sum()
+            )
+            vol.append(float(parent["express_volume"]) * share)
+            vmethod.append(
+                f"estimate: prefecture ({c['prefecture_adcode']}) estimate split by 2020 "
+                f"population share ({share:.4f}); {parent['express_volume_method']}"
+            )
+            vsrc.append(parent["express_volume_source"])
+            vq.append("estimate")
+    first["population"] = pop
+    first["population_year"] = 2020
+    first["population_source"] = popsrc
+    first["express_volume"] = np.round(vol, 4)
+    first["express_volume_year"] = 2024
+    first["express_volume_method"] = vmethod
+    first["express_volume_quality"] = vq
+    first["express_volume_source"] = vsrc
+    del cities
+    # border ports inside the unit (county-level: the port's county; prefecture: any port in it)
+    bp, bn, bs = [], [], []
+    for _, r in first.iterrows():
+        code = r["adcode"]
+        inside = ports[
+            (ports["adcode"] == code) | ((ports["adcode"].str[:4] == code[:4]) & (code[4:] == "00"))
+        ]
+        bp.append(";".join(inside["port"]))
+        bn.append(";".join(dict.fromkeys(inside["neighbour_country"])))
+        bs.append("; ".join(dict.fromkeys(inside["source"])))
+    first["border_port"], first["border_neighbour"], first["border_port_source"] = bp, bn, bs
+    # cross-border e-commerce pilot zone of the unit itself
+    cb = _cbec_match(src)
+    batch, status, csrc = [], [], []
+    for code in first["adcode"]:
+        hit = cb[cb["adcode"] == code]
+        if hit.empty:
+            batch.append(pd.NA)
+            status.append("")
+            csrc.append("")
+        else:
+            h = hit.sort_values("batch").iloc[0]
+            batch.append(int(h["batch"]))
+            status.append(h["status_2025"])
+            csrc.append(f"{h['source']}; {h['source_title']} ({h['quality']})")
+    first["cbec_batch"] = pd.array(batch, dtype="Int64")
+    first["cbec_status"] = status
+    first["cbec_source"] = csrc
+    # China-Europe Railway Express assembly centres
+    hubs = src.rail[src.rail["role"].str.startswith("集结中心")]
+    hub_codes = {PLAN_ADCODES.get(c, "") for c in hubs["city"]}
+    first["rail_hub"] = first["adcode"].isin(hub_codes)
+    first["rail_hub_source"] = np.where(
+        first["rail_hub"], f"{hubs['source'].iloc[0]}; {hubs['source_title'].iloc[0]}", ""
+    )
+    first["coastal"] = first["adcode"].isin(COASTAL)
+    first["coastal_source"] = COASTAL_SOURCE
+    # airport cargo: the 2024 top-8 list (one source), main airport of the city
+    ap = src.airport[
+        (src.airport["level"] == "airport")
+        & (src.airport["year"] == 2024)
+        & (src.airport["unit"] == "万吨")
+        & src.airport["cargo_mail_throughput"].notna()
+    ]
+    cargo, cyear, cair, csrc2, cq = [], [], [], [], []
+    for _, r in first.iterrows():
+        hit = ap[ap["city_compiler"] == r["plan_name"]]
+        if hit.empty:
+            cargo.append(np.nan)
+            cyear.append(pd.NA)
+            cair.append("")
+            csrc2.append("")
+            cq.append("")
+            continue
+        h = hit.iloc[0]
+        cargo.append(float(h["cargo_mail_throughput"]))
+        cyear.append(2024)
+        cair.append(f"{h['airport']} ({h['iata']})")
+        csrc2.append(f"{h['source']}; {h['source_title']}")
+        q = h["quality"]
+        if "CONFLICT" in str(h["note"]):
+            q += "; FLAGGED: conflicts with CAAC (only 4 mainland airports above 100万吨 in 2024)"
+        cq.append(q)
+    first["airport_cargo"] = cargo
+    first["airport_cargo_year"] = pd.array(cyear, dtype="Int64")
+    first["airport_cargo_airport"] = cair
+    first["airport_cargo_quality"] = cq
+    first["airport_cargo_source"] = csrc2
+    cols = [
+        "adcode", "name", "plan_name", "province", "prefecture_adcode", "level", "tiers",
+        "population", "population_year", "population_source",
+        "express_volume", "express_volume_year", "express_volume_method",
+        "express_volume_quality", "express_volume_source",
+        "border_port", "border_neighbour", "border_port_source",
+        "cbec_batch", "cbec_status", "cbec_source", "rail_hub", "rail_hub_source",
+        "coastal", "coastal_source",
+        "airport_cargo", "airport_cargo_year", "airport_cargo_airport",
+        "airport_cargo_quality", "airport_cargo_source",
+        "lon", "lat", "lon_gcj02", "lat_gcj02", "coord_source",
+    ]  # fmt: skip
+    return first[cols]
+
+
+def build_partners() -> pd.DataFrame:
+    """Partner hubs abroad (WGS84, GeoNames)."""
+    cols = ["partner_id", "city", "country", "iso3", "rcep", "region", "lat", "lon",
+            "geonameid", "role"]  # fmt: skip
+    df = pd.DataFrame(PARTNERS, columns=cols)
+    df["source"] = "GeoNames gazetteer (geonames.org, CC BY 4.0), geonameid " + df[
+        "geonameid"
+    ].astype(str)
+    return df[["partner_id", "city", "country", "iso3", "rcep", "region", "role", "lon", "lat",
+               "geonameid", "source"]]  # fmt: skip
+
+
+def build_corridors(col4: pd.DataFrame, cand: pd.DataFrame, partners: pd.DataFrame) -> pd.DataFrame:
+    """Corridors of task 14 / 专栏5 with ';'-joined origin adcodes (plan order)."""
+    known = set(partners["partner_id"])
+    rows = []
+    for cid, name, mode, rule, region, parts, ref, text, desc in CORRIDORS:
+        if rule == "comprehensive":
+            origin = col4[col4["tier"].isin(COMPREHENSIVE)]["adcode"]
+        elif rule == "rail":
+            origin = col4[col4["tier"] == "RAIL"]["adcode"]
+        elif rule == "sea":
+            prov = cand["province"].map(short_province)
+            origin = cand[cand["coastal"] & prov.isin(SEA_PROVINCES)]["adcode"]
+        else:
+            country = rule.split(":", 1)[1]
+            origin = cand[cand["border_neighbour"].str.contains(country)]["adcode"]
+        codes = list(dict.fromkeys(origin))  # plan order (rail: the RAIL list order)
+        if not codes:
+            sys.exit(f"corridor {cid} has no origin")
+        missing = set(parts.split(";")) - known
+        if missing:
+            sys.exit(f"corridor {cid}: unknown partners {sorted(missing)}")
+        rows.append({
+            "corridor_id": cid, "name": name, "mode": mode, "origin": ";".join(codes),
+            "destination_region": region, "partners": parts, "plan_ref": ref,
+            "plan_text": text, "description": desc,
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def write(df: pd.DataFrame, path: Path) -> None:
+    """Write a CSV deterministically (UTF-8, LF, minimal quoting, fixed float format)."""
+    df.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", required=True, type=Path, help="raw reference data dir")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "data" / "cities",
+        help="output directory (default: data/cities of this checkout)",
+    )
+    parser.add_argument("--plan", type=Path, default=None, help="plan text to check 专栏4")
+    args = parser.parse_args(argv)
+    plan_text = args.plan.read_text(encoding="utf-8") if args.plan else None
+    src = Sources(args.shared)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    pref = build_prefectures(src)
+    col4 = build_column4(src, plan_text)
+    ports = build_border_ports(src)
+    cand = build_candidates(src, col4, pref, ports)
+    partners = build_partners()
+    corridors = build_corridors(col4, cand, partners)
+    cbec = build_cbec(src)
+
+    if len(pref) != 367 or int(pref["population"].sum()) != 1_409_778_724:
+        sys.exit("prefecture table: expected 367 rows summing to 1,409,778,724")
+    if len(cand) != 60:
+        sys.exit(f"expected 60 candidates, got {len(cand)}")
+    total = float(
+        src.prov_vol.loc[src.prov_vol["province"] == "全国", "express_volume_yi_jian"].iloc[0]
+    )
+    if abs(pref["express_volume"].sum() - total) > 0.01:
+        sys.exit("prefecture volumes do not add up to the national total")
+
+    tables = {
+        "column4.csv": col4,
+        "candidates.csv": cand,
+        "prefectures.csv": pref,
+        "partners.csv": partners,
+        "corridors.csv": corridors,
+        "border_ports.csv": ports,
+        "cbec_pilot_zones.csv": cbec,
+    }
+    for name in OUT_FILES:
+        write(tables[name], args.out / name)
+        print(f"{name}: {len(tables[name])} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
