@@ -24,6 +24,7 @@ import os
 import sys
 import textwrap
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
 
@@ -103,12 +104,12 @@ class _Step:
 
 def _tier_from_text(text: str) -> Any:
     """Parse one tier name (``CORE``, ``core``, ``long_term``, ``long-term``) into a Tier."""
+    from borderhub.exceptions import SpecificationError
     from borderhub.policy import Tier
 
-    key = text.strip().upper().replace("-", "_")
     try:
-        return Tier[key]
-    except KeyError:
+        return Tier.parse(text.strip())
+    except SpecificationError:
         allowed = ", ".join(t.name for t in Tier)
         raise argparse.ArgumentTypeError(
             f"unknown tier {text.strip()!r}; choose from {allowed}"
@@ -128,6 +129,39 @@ def _tier_list(text: str) -> list[Any]:
     return tiers
 
 
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (East Asian wide characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap_items(items: Sequence[str], sep: str = "、", width: int = 92, indent: int = 4) -> str:
+    """Join ``items`` with ``sep``, breaking lines only between items, by display width."""
+    lines: list[str] = []
+    line = ""
+    for k, item in enumerate(items):
+        piece = item + (sep if k < len(items) - 1 else "")
+        if line and _width(line) + _width(piece) > width - indent:
+            lines.append(line)
+            line = ""
+        line += piece
+    if line:
+        lines.append(line)
+    return "\n".join(" " * indent + text for text in lines)
+
+
+def _port_note() -> tuple[str, list[str]]:
+    """What stands in for the PORT tier, which names no city: the coastal candidates."""
+    from borderhub import datasets
+
+    cand = datasets.candidates()
+    coastal = cand.loc[cand["coastal"].astype(bool), "plan_name"].tolist()
+    note = (
+        f"the plan names no city; borderhub marks the {len(coastal)} coastal candidates "
+        "instead (column 'coastal' of borderhub.datasets.candidates()):"
+    )
+    return note, coastal
+
+
 def _cmd_tiers(args: argparse.Namespace) -> int:
     from borderhub.policy import Tier, column4
 
@@ -143,11 +177,9 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        records = []
-        for row in table.itertuples(index=False):
-            record = row._asdict()
-            record["tier"] = record["tier"].name
-            records.append(record)
+        frame = table.copy()
+        frame["tier"] = [t.name for t in frame["tier"]]
+        records = frame.to_dict(orient="records")
         json.dump(records, out, ensure_ascii=False, indent=1, sort_keys=True, default=str)
         out.write("\n")
         return 0
@@ -158,19 +190,22 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
         "14th Five-Year Express Development Plan: "
         f"{n_places} distinct places, {len(table)} (place, tier) memberships"
     )
-    wrapper = textwrap.TextWrapper(width=96, initial_indent="    ", subsequent_indent="    ")
+    wrap_en = textwrap.TextWrapper(width=92, initial_indent="    ", subsequent_indent="    ")
     for tier in Tier:
         if args.tier and tier not in args.tier:
             continue
         rows = table[table["tier"] == tier]
         entries = list(dict.fromkeys(rows["plan_entry"]))
         print()
-        print(f"{tier.name}: {tier.label_en} [{len(entries)} entries, {len(rows)} places]")
+        print(f"{tier.name}: {len(entries)} entries, {len(rows)} places")
         print(f"    {tier.label_zh}")
+        print(wrap_en.fill(tier.label_en))
         if entries:
-            print(wrapper.fill("、".join(entries)))
+            print(_wrap_items(entries))
         else:
-            print("    (the plan names no city; coastal candidates are marked instead)")
+            note, places = _port_note()
+            print(wrap_en.fill(note))
+            print(_wrap_items(places))
     return 0
 
 

@@ -256,8 +256,8 @@ def sweep(
     if errors == "record":
         columns.append("error")
         for index, row in enumerate(rows):
-            err = failures.get(index)
-            row["error"] = "" if err is None else f"{type(err).__name__}: {err}"
+            failure = failures.get(index)
+            row["error"] = "" if failure is None else f"{type(failure).__name__}: {failure}"
     table = pd.DataFrame.from_records(rows, columns=columns)
     table.index.name = "scenario"
     return table
