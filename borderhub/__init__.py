@@ -72,6 +72,23 @@ __all__ += [
     "great_circle",
 ]
 # --- scoring ------------------------------------------------------------------------
+from borderhub.scoring import (  # noqa: E402
+    Criterion,
+    ahp_weights,
+    default_criteria,
+    entropy_weights,
+    rank_stability,
+    score,
+)
+
+__all__ += [
+    "Criterion",
+    "score",
+    "entropy_weights",
+    "ahp_weights",
+    "rank_stability",
+    "default_criteria",
+]
 # --- locate ---------------------------------------------------------------------------
 # --- maps -----------------------------------------------------------------------------
 # --- scenarios ------------------------------------------------------------------------
