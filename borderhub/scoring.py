@@ -41,7 +41,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -520,7 +520,7 @@ def ahp_weights(pairwise: Any, strict: bool = False, tol: float = 0.05) -> AHPRe
         )
     diag = np.diag(a)
     if not np.allclose(diag, 1.0, rtol=0, atol=tol):
-        bad = [labels[i] for i in np.nonzero(~np.isclose(diag, 1.0, rtol=0, atol=tol))[0]]
+        bad = [labels[int(i)] for i in np.nonzero(~np.isclose(diag, 1.0, rtol=0, atol=tol))[0]]
         raise SpecificationError(f"the pairwise diagonal must be 1; it is not for {bad[:5]}.")
     prod = a * a.T
     nonrec = np.abs(prod - 1.0) > tol
@@ -720,15 +720,19 @@ def _normalise(raw: np.ndarray, names: list[str], what: str) -> np.ndarray:
 # ----------------------------------------------------------------------------------------
 
 
+def _empty() -> np.ndarray:
+    return np.empty((0, 0))
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """Weight-independent part of a method, so many weight vectors can be scored at once."""
 
     method: Method
     norm: np.ndarray  # (n, m) normalised matrix reported as <name>_norm
-    a_plus: np.ndarray | None = None  # TOPSIS (r - r*)^2
-    a_minus: np.ndarray | None = None  # TOPSIS (r - r-)^2
-    gap: np.ndarray | None = None  # VIKOR normalised regret (f* - f) / (f* - f-)
+    a_plus: np.ndarray = field(default_factory=_empty)  # TOPSIS (r - r*)^2
+    a_minus: np.ndarray = field(default_factory=_empty)  # TOPSIS (r - r-)^2
+    gap: np.ndarray = field(default_factory=_empty)  # VIKOR regret (f* - f) / (f* - f-)
     v: float = 0.5
 
 
@@ -1081,7 +1085,9 @@ def rcep_proximity(
         ``{key: weight}`` where a key is a partner hub label (e.g. ``"SGP-SIN"``) or an ISO
         3166 alpha-3 country code (e.g. ``"JPN"``), for instance trade shares. A country's
         weight is split equally over its hubs in ``partners``; hubs not named get weight 0.
-        Default: every hub weighs the same.
+        Default: every hub weighs the same (in the bundled table Japan, Korea, Australia,
+        Myanmar and Viet Nam have two hubs each; pass ``{iso3: 1, ...}`` to weigh the
+        countries equally).
 
     Returns
     -------
@@ -1603,8 +1609,8 @@ def default_criteria() -> list[Criterion]:
     ==========================  =========  ======  ==========================================
     criterion                   direction  weight  measure
     ==========================  =========  ======  ==========================================
-    ``rcep_proximity``          cost       0.20    mean geodesic km to the 14 RCEP partners'
-                                                   hubs (equal weights)
+    ``rcep_proximity``          cost       0.20    mean geodesic km to the hubs of the other
+                                                   14 RCEP states (each hub weighs the same)
     ``border_port_distance``    cost       0.10    km to the nearest land border port
     ``rail_hub``                benefit    0.05    China–Europe Railway Express hub (0/1)
     ``coastal``                 benefit    0.10    coastal place (0/1)
@@ -1624,6 +1630,7 @@ def default_criteria() -> list[Criterion]:
     Returns
     -------
     list of Criterion
+        A fresh list; each criterion carries its direction, weight, description and unit.
 
     Examples
     --------
