@@ -449,6 +449,12 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
     pref["lon_gcj02"] = [p[0] for p in pts]
     pref["lat_gcj02"] = [p[1] for p in pts]
     pref["coord_source"] = [f"{SRC_ADMIN}: {p[2]}" for p in pts]
+    pref["coord_quality"] = [
+        ("proxy: nearby county centre" if "proxy" in p[2] else "admin centre (former code)")
+        if a in COORD_PROXIES
+        else "admin centre"
+        for a, p in zip(pref["adcode"], pts, strict=True)
+    ]
     pref["population_year"] = 2020
     pref["population_source"] = SRC_POP + " (" + pref["source"].str.split(" ").str[0] + ")"
     pref = wgs(pref)
@@ -456,7 +462,7 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
         "adcode", "name", "province", "level", "population", "population_bulletin",
         "population_year", "population_source", "express_volume", "express_volume_year",
         "express_volume_method", "express_volume_quality", "express_volume_source",
-        "lon", "lat", "lon_gcj02", "lat_gcj02", "coord_source",
+        "lon", "lat", "lon_gcj02", "lat_gcj02", "coord_source", "coord_quality",
     ]  # fmt: skip
     return pref[cols]
 
