@@ -8,13 +8,14 @@ The module has four parts:
   location, gateway and volume measures from the bundled data or the caller's frames:
   :func:`rcep_proximity`, :func:`border_port_distance`, :func:`rail_hub`, :func:`coastal`,
   :func:`airport_cargo`, :func:`cbec_zone`, :func:`cbec_seniority`, :func:`express_volume`,
-  :func:`population`, :func:`catchment_volume`, :func:`gravity_access` and the optional
-  policy criterion :func:`tier_score`. :func:`default_criteria` is the set the command line
-  uses.
-* **Weights.** Caller-given (normalised to sum 1), equal, Shannon entropy
-  (:func:`entropy_weights`) or the analytic hierarchy process (:func:`ahp_weights`).
-* **Methods.** :func:`score` ranks candidates with TOPSIS, a min--max weighted sum or
-  VIKOR (:class:`Method`) and explains each score by per-criterion contributions.
+  :func:`population`, :func:`catchment_volume`, :func:`gravity_access` (Hansen [6]_) and the
+  optional policy criterion :func:`tier_score`. :func:`default_criteria` is the set the
+  command line uses.
+* **Weights.** Caller-given (normalised to sum 1), equal, Shannon entropy [5]_
+  (:func:`entropy_weights`) or the analytic hierarchy process [3]_ [4]_
+  (:func:`ahp_weights`).
+* **Methods.** :func:`score` ranks candidates with TOPSIS [1]_, a min--max weighted sum or
+  VIKOR [2]_ (:class:`Method`) and explains each score by per-criterion contributions.
 * **Robustness.** :func:`rank_stability` perturbs the weights by Monte Carlo, vectorised
   over all draws, and reports each candidate's mean rank, rank interval and probability of
   staying in the top *k*.
@@ -1085,9 +1086,8 @@ def rcep_proximity(
         ``{key: weight}`` where a key is a partner hub label (e.g. ``"SGP-SIN"``) or an ISO
         3166 alpha-3 country code (e.g. ``"JPN"``), for instance trade shares. A country's
         weight is split equally over its hubs in ``partners``; hubs not named get weight 0.
-        Default: every hub weighs the same (in the bundled table Japan, Korea, Australia,
-        Myanmar and Viet Nam have two hubs each; pass ``{iso3: 1, ...}`` to weigh the
-        countries equally).
+        Default: every hub weighs the same, so a country with several hubs in ``partners``
+        weighs more; pass ``{iso3: 1, ...}`` to weigh the countries equally.
 
     Returns
     -------
