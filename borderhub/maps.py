@@ -229,8 +229,11 @@ _PARTNER_FIELDS = {
     "iso3": ("ISO3", "ISO3"),
     "region": ("区域", "region"),
     "rcep": ("RCEP 成员", "RCEP member"),
+    "role": ("角色", "role"),
 }
-_SKIP_COLUMNS = {"geometry", "lon", "lat", "tiers", "express_volume_method"}
+_SKIP_COLUMNS = {"geometry", "lon", "lat", "tiers", "geonameid", "plan_text"}
+# Provenance columns stay in the data, not in the popups.
+_SKIP_SUFFIX = re.compile(r"(_source|_method|_quality|_gcj02)$")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -611,7 +614,8 @@ class _VectorLayer(MacroElement):
 
     Each feature is ``[kind, style, coords, overrides, tooltip_html, popup_html]`` with
     kind 0 = circle marker, 1 = polyline (nested coordinate lists = several pieces). The HTML
-    strings are escaped in Python before they are embedded.
+    strings are escaped in Python before they are embedded; in the page they are stored once
+    in a string table ``T`` and features refer to them by position (-1: none).
     """
 
     _template = Template(
@@ -620,13 +624,14 @@ class _VectorLayer(MacroElement):
         (function () {
             var g = {{ this._parent.get_name() }};
             var S = {{ this.styles_js }};
+            var T = {{ this.strings_js }};
             var F = {{ this.features_js }};
             for (var i = 0; i < F.length; i++) {
                 var f = F[i];
                 var o = L.Util.extend({}, S[f[1]], f[3] || {});
                 var l = f[0] === 0 ? L.circleMarker(f[2], o) : L.polyline(f[2], o);
-                if (f[4]) { l.bindTooltip(f[4], {sticky: f[0] === 1}); }
-                if (f[5]) { l.bindPopup(f[5], {maxWidth: 380}); }
+                if (f[4] >= 0) { l.bindTooltip(T[f[4]], {sticky: f[0] === 1}); }
+                if (f[5] >= 0) { l.bindPopup(T[f[5]], {maxWidth: 380}); }
                 l.addTo(g);
             }
         })();
@@ -640,13 +645,25 @@ class _VectorLayer(MacroElement):
         self.styles = styles
         self.features = features
 
+    def _payload(self) -> tuple[list[str], list[list]]:
+        table: dict[str, int] = {}
+        out = []
+        for f in self.features:
+            refs = [table.setdefault(t, len(table)) if t else -1 for t in f[4:6]]
+            out.append([f[0], f[1], f[2], f[3] or 0, *refs])
+        return list(table), out
+
     @property
     def styles_js(self) -> str:
         return _js(self.styles)
 
     @property
+    def strings_js(self) -> str:
+        return _js(self._payload()[0])
+
+    @property
     def features_js(self) -> str:
-        return _js(self.features)
+        return _js(self._payload()[1])
 
     @property
     def n_markers(self) -> int:
@@ -681,8 +698,8 @@ class _Decorations(MacroElement):
                 c.onAdd = function () {
                     var d = L.DomUtil.create("div", "borderhub-legend leaflet-control");
                     d.style.cssText = "background:rgba(255,255,255,.92);padding:6px 9px;"
-                        + "border-radius:4px;font:12px/1.35 sans-serif;max-height:45vh;"
-                        + "overflow-y:auto;max-width:340px;box-shadow:0 1px 5px rgba(0,0,0,.4)";
+                        + "border-radius:4px;font:11px/1.3 sans-serif;max-height:42vh;"
+                        + "overflow-y:auto;max-width:290px;box-shadow:0 1px 5px rgba(0,0,0,.4)";
                     d.innerHTML = legend;
                     L.DomEvent.disableClickPropagation(d);
                     L.DomEvent.disableScrollPropagation(d);
@@ -775,7 +792,7 @@ def _swatch_circle(fill: str | None, stroke: str, r: float = 6, dash: str | None
     f = fill if fill else "none"
     d = f' stroke-dasharray="{dash}"' if dash else ""
     return (
-        f'<svg width="18" height="16" style="vertical-align:middle">'
+        f'<svg width="18" height="16" style="vertical-align:middle;flex:none">'
         f'<circle cx="9" cy="8" r="{r}" fill="{f}" stroke="{stroke}" stroke-width="2"{d}/></svg>'
     )
 
@@ -808,7 +825,12 @@ def _candidate_popup(c: _Content, label: Any, row: Mapping[str, Any], extra=()) 
             )
             rows.append((_esc(_TEXT[c.lang]["tiers"]), tier_txt))
     for col, v in row.items():
-        if col in _CANDIDATE_FIELDS or col in _SKIP_COLUMNS or str(col).startswith("_"):
+        if (
+            col in _CANDIDATE_FIELDS
+            or col in _SKIP_COLUMNS
+            or str(col).startswith("_")
+            or _SKIP_SUFFIX.search(str(col))
+        ):
             continue
         txt = _fmt(v, c.lang) if np.isscalar(v) or v is None or v is pd.NA else None
         if txt is not None:
@@ -1113,7 +1135,10 @@ def _viridis(t: np.ndarray) -> list[str]:
 
 def _legend_html(c: _Content) -> str:
     text = _TEXT[c.lang]
-    parts = [f'<div style="font-weight:700;margin-bottom:3px">{_esc(text["legend"])} Legend</div>']
+    parts = [
+        '<details open><summary style="font-weight:700;cursor:pointer;margin-bottom:3px">'
+        f"{_esc(text['legend'])} Legend</summary>"
+    ]
     if c.tiers is not None:
         tier_cls = _tier_enum()
         present = {t for v in c.tiers.values() for t in v}
@@ -1126,8 +1151,9 @@ def _legend_html(c: _Content) -> str:
                 None if st["ring"] else st["fill"], st["fill"] if st["ring"] else "#222"
             )
             rows.append(
-                f'<div style="margin:2px 0">{sw} <b>{_esc(t.label_zh)}</b><br>'
-                f'<span style="color:#555;margin-left:22px">{_esc(t.label_en)}</span></div>'
+                f'<div style="margin:3px 0;display:flex;gap:3px">{sw}<div>'
+                f"<b>{_esc(t.label_zh)}</b>"
+                f'<div style="color:#555;font-size:10px">{_esc(t.label_en)}</div></div></div>'
             )
         parts.append(f'<div style="font-weight:600;margin-top:4px">{_esc(text["tiers"])}</div>')
         parts.extend(rows)
@@ -1162,16 +1188,23 @@ def _legend_html(c: _Content) -> str:
             f'<div style="font-weight:600;margin-top:4px">{_esc(text["corridors"])}</div>'
             f"<div>{items}</div>"
         )
-    return "".join(parts)
+    return "".join(parts) + "</details>"
 
 
 def _bounds(layers: list[tuple[str, bool, list[dict], list[list]]]) -> list[list[float]] | None:
+    """Bounds of the markers (the places the lines join), else of the lines."""
     lats, lons = [], []
-    for _, _, _, feats in layers:
-        for f in feats:
-            arr = np.asarray(f[2] if f[0] == 0 else _flatten(f[2]), dtype=float).reshape(-1, 2)
-            lats.append(arr[:, 0])
-            lons.append(arr[:, 1])
+    for kind in (0, 1):
+        for _, _, _, feats in layers:
+            for f in feats:
+                if f[0] != kind:
+                    continue
+                arr = np.asarray(f[2] if kind == 0 else _flatten(f[2]), dtype=float)
+                arr = arr.reshape(-1, 2)
+                lats.append(arr[:, 0])
+                lons.append(arr[:, 1])
+        if lats:
+            break
     if not lats:
         return None
     la, lo = np.concatenate(lats), np.concatenate(lons)
@@ -1330,6 +1363,7 @@ def corridor_map(
         zoom_start=4,
         tiles=None,
         control_scale=True,
+        zoom_snap=0.25,
         self_contained=bool(self_contained),
     )
     if title:
@@ -1364,7 +1398,8 @@ def corridor_map(
     folium.LayerControl(collapsed=True).add_to(m)
     bounds = _bounds(layers)
     if bounds is not None:
-        m.fit_bounds(bounds, padding=(20, 20))
+        # Room for the title (top) and the legend (bottom right).
+        m.fit_bounds(bounds, padding_top_left=(20, 50), padding_bottom_right=(300, 20))
     return m
 
 

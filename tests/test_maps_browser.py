@@ -1,0 +1,266 @@
+"""Open saved self-contained maps in headless Chromium with no network.
+
+Each map is saved to a file and opened from ``file://`` with every HTTP(S) request sent to
+a dead proxy, so the page can only work if Leaflet is inside it. Chromium's console is read
+from its log (uncaught errors) and the rendered DOM is dumped to count the drawn paths; a
+second run opens a copy of the page with a small probe script that reports the Leaflet map
+and its layers. A screenshot of each map is kept under ``artifacts/browser/``.
+
+Needs Debian's ``chromium`` (``apt-get install chromium``) or ``BORDERHUB_CHROMIUM`` set to
+a Chrome/Chromium binary. Without one the tests fail when the ``CI`` environment variable
+is set and are skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_maps import (
+    make_candidates,
+    make_corridors,
+    make_demand,
+    make_partners,
+    make_scores,
+    make_solution,
+)
+
+from borderhub.maps import _layer_summary, corridor_map
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(
+    os.environ.get("BORDERHUB_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts")
+)
+XSS = '<img src=x onerror="alert(2)">'
+TITLE = "RCEP 通道 <script>alert(1)</script> " + XSS
+
+
+def _chromium() -> str:
+    explicit = os.environ.get("BORDERHUB_CHROMIUM")
+    candidates = [explicit] if explicit else ["chromium", "chromium-browser", "google-chrome"]
+    for name in candidates:
+        path = shutil.which(name) if name else None
+        if path:
+            return path
+    message = (
+        "headless Chromium not found (looked for "
+        f"{candidates}); install Debian's chromium package (apt-get install chromium) "
+        "or set BORDERHUB_CHROMIUM to a Chrome/Chromium binary"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    return _chromium()
+
+
+def _run(chromium: str, tmp: Path, url: str, *extra: str) -> subprocess.CompletedProcess:
+    args = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-default-apps",
+        "--no-first-run",
+        "--no-default-browser-check",
+        # No network: every http(s) request goes to a closed local port.
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
+        f"--user-data-dir={tmp / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--hide-scrollbars",
+        "--window-size=1280,860",
+        "--virtual-time-budget=5000",
+        *extra,
+        url,
+    ]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, f"chromium failed ({proc.returncode}):\n{proc.stderr[-3000:]}"
+    return proc
+
+
+def _console_errors(stderr: str) -> list[str]:
+    lines = [ln for ln in stderr.splitlines() if ":CONSOLE" in ln]
+    return [ln for ln in lines if re.search(r"Uncaught|Error|alert", ln)]
+
+
+def _paths(dom: str) -> tuple[int, int]:
+    """(circle markers, polylines) among Leaflet's interactive SVG paths."""
+    markers = lines = 0
+    for tag in re.findall(r"<path\b[^>]*>", dom):
+        if "leaflet-interactive" not in tag:
+            continue
+        d = re.search(r'\bd="([^"]*)"', tag)
+        if d and "a" in d.group(1):  # circle markers are drawn with arc commands
+            markers += 1
+        else:
+            lines += 1
+    return markers, lines
+
+
+PROBE_HEAD = """<script>
+window.__errors = []; window.__alerts = [];
+window.addEventListener("error", function (e) { window.__errors.push(String(e.message)); });
+window.alert = function (m) { window.__alerts.push(String(m)); };
+</script>"""
+PROBE_TAIL = """<script>
+(function () {
+  var out = {errors: window.__errors, alerts: window.__alerts, leaflet: null, maps: 0,
+             markers: 0, lines: 0, title: null, legend: null};
+  if (typeof L !== "undefined") {
+    out.leaflet = L.version;
+    for (var k in window) {
+      var v; try { v = window[k]; } catch (e) { continue; }
+      if (v instanceof L.Map) {
+        out.maps++;
+        v.eachLayer(function (l) {
+          if (l instanceof L.CircleMarker) { out.markers++; }
+          else if (l instanceof L.Polyline) { out.lines++; }
+        });
+      }
+    }
+  }
+  var t = document.querySelector(".borderhub-title");
+  out.title = t ? t.textContent : null;
+  var g = document.querySelector(".borderhub-legend");
+  out.legend = g ? g.textContent : null;
+  var p = document.createElement("pre"); p.id = "borderhub-probe";
+  p.textContent = JSON.stringify(out); document.body.appendChild(p);
+})();
+</script>"""
+
+
+def _probe(chromium: str, tmp: Path, page: Path) -> dict:
+    text = page.read_text(encoding="utf-8")
+    assert text.count("<head>") == 1
+    probed = tmp / f"probe-{page.name}"
+    probed.write_text(
+        text.replace("<head>", "<head>" + PROBE_HEAD, 1).replace("</html>", PROBE_TAIL + "</html>"),
+        encoding="utf-8",
+    )
+    proc = _run(chromium, tmp, probed.as_uri(), "--dump-dom")
+    found = re.search(r'<pre id="borderhub-probe">(.*?)</pre>', proc.stdout, flags=re.S)
+    assert found, f"probe did not run; console:\n{_console_errors(proc.stderr)}"
+    import html
+
+    return json.loads(html.unescape(found.group(1)))
+
+
+def _expected(m) -> tuple[int, int]:
+    shown = [v for v in _layer_summary(m).values() if v[2]]
+    return sum(v[0] for v in shown), sum(v[1] for v in shown)
+
+
+def _check_map(chromium: str, tmp: Path, m, name: str) -> dict:
+    page = tmp / f"{name}.html"
+    m.save(page)
+    text = page.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc=|<link\b", text)
+    markers, lines = _expected(m)
+
+    # 1. The saved file as is: no console errors, the map is drawn with every path.
+    proc = _run(chromium, tmp, page.as_uri(), "--dump-dom")
+    assert _console_errors(proc.stderr) == []
+    dom = proc.stdout
+    assert 'class="folium-map leaflet-container' in dom
+    assert "leaflet-control-layers" in dom and "leaflet-control-scale" in dom
+    assert _paths(dom) == (markers, lines)
+    assert '<img src="x"' not in dom and "<img src=x" not in dom
+
+    # 2. A probed copy: the Leaflet map object, its layers, no errors, no alert.
+    out = _probe(chromium, tmp, page)
+    assert out["errors"] == [] and out["alerts"] == []
+    assert out["leaflet"] == "1.9.4"
+    assert out["maps"] == 1
+    assert (out["markers"], out["lines"]) == (markers, lines)
+
+    # 3. A screenshot, kept as an artifact.
+    ARTIFACTS.joinpath("browser").mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "browser" / f"{name}.png"
+    shot.unlink(missing_ok=True)
+    _run(chromium, tmp, page.as_uri(), f"--screenshot={shot}")
+    assert shot.exists() and shot.stat().st_size > 10_000
+    from matplotlib.image import imread
+
+    pixels = imread(shot)
+    assert pixels.shape[:2] == (860, 1280)
+    assert len({tuple(p) for p in pixels[::8, ::8].reshape(-1, pixels.shape[-1]).tolist()}) > 20
+    return out
+
+
+def test_self_contained_map_in_browser(chromium, tmp_path):
+    cand = make_candidates()
+    cand.loc["110000", "name"] = XSS
+    m = corridor_map(
+        cand,
+        solution=make_solution(),
+        partners=make_partners(),
+        corridors=make_corridors(),
+        scores=make_scores(),
+        demand=make_demand(),
+        tiles=None,
+        self_contained=True,
+        title=TITLE,
+    )
+    out = _check_map(chromium, tmp_path, m, "corridor_map_small")
+    assert out["title"] == TITLE  # shown as text
+    assert "Legend" in out["legend"] and "航空" in out["legend"]
+
+
+def test_offline_tiles_do_not_break_the_page(chromium, tmp_path):
+    m = corridor_map(
+        make_candidates(),
+        partners=make_partners(),
+        corridors=make_corridors(),
+        tiles="amap",
+        self_contained=True,
+        lang="en",
+    )
+    page = tmp_path / "amap.html"
+    m.save(page)
+    proc = _run(chromium, tmp_path, page.as_uri(), "--dump-dom")
+    errors = [e for e in _console_errors(proc.stderr) if "Failed to load resource" not in e]
+    assert errors == []
+    assert _paths(proc.stdout) == _expected(m)
+
+
+@pytest.mark.slow
+def test_full_dataset_map_in_browser(chromium, tmp_path):
+    """The 60 places, 367 demand units, partner hubs and corridors, as in the benchmark."""
+    from borderhub import datasets
+    from borderhub.geo import distance_matrix
+
+    cand = datasets.candidates()
+    demand = datasets.prefectures()
+    centres = [
+        x for x in ("110000", "310000", "440100", "510100", "610100", "420700") if x in cand.index
+    ]
+    dist = distance_matrix(demand, cand.loc[centres])
+    assignment = pd.DataFrame(
+        {
+            "facility": dist.idxmin(axis=1),
+            "cost": dist.min(axis=1),
+            "weight": demand["population"] / 1e6,
+        }
+    )
+    m = corridor_map(
+        solution=assignment, demand=demand, tiles=None, self_contained=True, title="RCEP corridors"
+    )
+    assert _layer_summary(m)["方案 · 需求分配"][1] == len(demand)
+    _check_map(chromium, tmp_path, m, "corridor_map_full")
