@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -199,8 +200,51 @@ class CliHelpDirective(SphinxDirective):
         return list(container.children)
 
 
+# ----------------------------------------------------------------------------------------
+# Reference lists in docstrings
+# ----------------------------------------------------------------------------------------
+
+_CITATION = re.compile(r"^(\s*)\.\. \[([^\]]+)\]\s+(.*)$")
+
+
+def unreferenced_citations_as_paragraphs(lines: list[str]) -> list[str]:
+    """Turn citations nobody refers to (``.. [1] ...`` without ``[1]_``) into paragraphs.
+
+    numpydoc ``References`` sections often list the works behind a whole module or
+    function without citing each one in the text; docutils then warns that the citation
+    is not referenced. Such entries are rendered as plain paragraphs starting ``[1]``.
+    """
+    text = "\n".join(lines)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _CITATION.match(lines[i])
+        if not m or f"[{m.group(2)}]_" in text:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent, label, first = m.groups()
+        if out and out[-1].strip():
+            out.append("")
+        out.append(f"{indent}\\[{label}\\] {first}")
+        i += 1
+        while i < len(lines) and lines[i].strip() and lines[i].startswith(indent + " "):
+            out.append(indent + lines[i].strip())
+            i += 1
+        out.append("")
+    return out
+
+
+def on_process_docstring(
+    app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
+) -> None:
+    lines[:] = unreferenced_citations_as_paragraphs(lines)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("borderhub_run_worked_analysis", True, "env", bool)
     app.connect("config-inited", on_config_inited, priority=100)
     app.add_directive("borderhub-cli", CliHelpDirective)
+    # before numpydoc (priority 500) renames the citations
+    app.connect("autodoc-process-docstring", on_process_docstring, priority=400)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
