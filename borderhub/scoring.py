@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -75,13 +75,16 @@ __all__ = [
     "catchment_volume",
     "gravity_access",
     "tier_score",
+    "SAATY_RANDOM_INDEX",
+    "TIER_POINTS",
 ]
 
 _DIRECTIONS = ("benefit", "cost")
 _NAN_POLICIES = ("raise", "drop", "worst")
 
-#: Saaty's random consistency index RI(n) for n = 1..15 (Saaty 1980, Table 1.7 of the
-#: 1990 reprint; the values for n = 11..15 are those of the same table).
+#: Saaty's random consistency index RI(n): n = 1..10 as in Saaty (1980) and Saaty (1990);
+#: n = 11..15 is the extension usually quoted with that table. Other simulations give
+#: slightly different values (e.g. Alonso & Lamata 2006), so report CR together with n.
 SAATY_RANDOM_INDEX: dict[int, float] = {
     1: 0.0,
     2: 0.0,
@@ -154,7 +157,7 @@ class Criterion:
     name : str
         Label of the criterion; it names the output columns of :func:`score`
         (``<name>_norm``, ``<name>_contrib``) and the keys of a weights mapping.
-    source : str or callable
+    source : str (column label) or callable
         A column of the candidates frame, or a function ``f(candidates) -> Series``
         returning one value per candidate (indexed like the candidates; an array of the
         right length is taken in row order).
@@ -182,7 +185,7 @@ class Criterion:
     """
 
     name: str
-    source: str | Callable[[pd.DataFrame], Any]
+    source: Hashable | Callable[[pd.DataFrame], Any]
     direction: str
     weight: float | None = None
     description: str = ""
@@ -194,7 +197,7 @@ class Criterion:
                 f"a criterion name must be a non-empty string, got {self.name!r}."
             )
         object.__setattr__(self, "direction", _direction(self.direction, self.name))
-        if not (isinstance(self.source, str) or callable(self.source)):
+        if not (callable(self.source) or isinstance(self.source, Hashable)):
             raise SpecificationError(
                 f"criterion {self.name!r}: source must be a column name or a callable "
                 f"f(candidates) -> Series, got {type(self.source).__name__}."
@@ -229,7 +232,7 @@ class Criterion:
         >>> Criterion("sea", "coastal", "benefit").evaluate(frame).tolist()
         [1.0, 0.0]
         """
-        if isinstance(self.source, str):
+        if not callable(self.source):
             if self.source not in candidates.columns:
                 raise DataError(
                     f"criterion {self.name!r} reads column {self.source!r}, which the "
@@ -437,8 +440,8 @@ def ahp_weights(pairwise: Any, strict: bool = False, tol: float = 0.05) -> AHPRe
     eigenvector ``w`` of ``A w = lambda_max w``, scaled to sum 1. Consistency:
     ``CI = (lambda_max - n) / (n - 1)``, ``CR = CI / RI(n)`` with Saaty's random index
     table ``RI = 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56,
-    1.57, 1.59`` for ``n = 1..15`` (Saaty 1980). Matrices with ``CR > 0.1`` should be
-    revised.
+    1.57, 1.59`` for ``n = 1..15`` (Saaty 1980 for n <= 10; the usual extension above,
+    see :data:`SAATY_RANDOM_INDEX`). Matrices with ``CR > 0.1`` should be revised.
 
     Parameters
     ----------
@@ -674,7 +677,7 @@ def _resolve_weights(weights: Any, crits: list[Criterion], matrix: pd.DataFrame)
     if isinstance(weights, AHPResult):
         weights = weights.weights
     if isinstance(weights, Mapping | pd.Series):
-        given = dict(weights.items())
+        given = {str(k): val for k, val in weights.items()}
         unknown = [k for k in given if k not in names]
         if unknown:
             raise SpecificationError(
