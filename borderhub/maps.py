@@ -145,7 +145,7 @@ _TIER_SHORT = {
     "PORT": ("港口", "Port (coastal)"),
 }
 _FACILITY_COLOURS = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#e7298a",
     "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173",
     "#3182bd", "#e6550d", "#31a354", "#756bb1",
 )  # fmt: skip
@@ -163,7 +163,7 @@ _TEXT = {
         "other_partners": "其他通道端点",
         "partners": "伙伴枢纽",
         "corridor": "通道 · {name}（{mode}）",
-        "legend": "图例",
+        "legend": "图例 Legend",
         "tiers": "专栏4 层级",
         "score": "评分",
         "rank": "排名",
@@ -1137,7 +1137,7 @@ def _legend_html(c: _Content) -> str:
     text = _TEXT[c.lang]
     parts = [
         '<details open><summary style="font-weight:700;cursor:pointer;margin-bottom:3px">'
-        f"{_esc(text['legend'])} Legend</summary>"
+        f"{_esc(text['legend'])}</summary>"
     ]
     if c.tiers is not None:
         tier_cls = _tier_enum()

@@ -1,0 +1,144 @@
+"""Benchmark corridor_map: build + render time and page size of the full map.
+
+The map: the 60 places of 专栏4, the 367 demand units allocated to a set of centres, the
+partner hubs and every corridor (great-circle arcs from each origin to each partner), with
+scores, title and legend -- built with and without ``self_contained``. As a peer, the same
+points drawn in the same run with geopandas' ``GeoDataFrame.explore()`` (folium markers,
+one per row, popups and tooltips of every column).
+
+Targets (issue 5): build + render under 2 s, page under 3 MB.
+
+    python benchmarks/bench_maps.py [--repeat 5] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+import borderhub
+from borderhub import datasets
+from borderhub.geo import distance_matrix
+from borderhub.maps import _layer_summary, corridor_map
+
+
+def inputs(n_centres: int = 8) -> dict:
+    cand = datasets.candidates()
+    demand = datasets.prefectures()
+    partners = datasets.partners()
+    corridors = datasets.corridors()
+    centres = cand.sort_values("express_volume", ascending=False).index[:n_centres].tolist()
+    dist = distance_matrix(demand, cand.loc[centres])
+    assignment = pd.DataFrame(
+        {
+            "facility": dist.idxmin(axis=1),
+            "cost": dist.min(axis=1),
+            "weight": demand["express_volume"],
+        }
+    )
+    volume = cand["express_volume"]
+    scores = pd.DataFrame({"score": (volume - volume.min()) / (volume.max() - volume.min())})
+    return dict(
+        candidates=cand,
+        demand=demand,
+        partners=partners,
+        corridors=corridors,
+        solution=assignment,
+        scores=scores,
+    )
+
+
+def time_it(fn, repeat: int) -> tuple[float, float, int, object]:
+    """Median build and render seconds, page bytes, last map."""
+    builds, renders = [], []
+    page, m = "", None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        m = fn()
+        t1 = time.perf_counter()
+        page = m.get_root().render()
+        t2 = time.perf_counter()
+        builds.append(t1 - t0)
+        renders.append(t2 - t1)
+    return statistics.median(builds), statistics.median(renders), len(page.encode("utf-8")), m
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", help="write the results to this JSON file")
+    args = parser.parse_args(argv)
+
+    data = inputs()
+    rows = []
+    for self_contained in (False, True):
+        b, r, size, m = time_it(
+            lambda sc=self_contained: corridor_map(
+                **data, self_contained=sc, title="RCEP corridors / 进出境快件通道"
+            ),
+            args.repeat,
+        )
+        shown = _layer_summary(m)
+        rows.append(
+            {
+                "map": f"corridor_map(self_contained={self_contained})",
+                "build_s": b,
+                "render_s": r,
+                "total_s": b + r,
+                "html_MB": size / 1e6,
+                "markers": sum(v[0] for v in shown.values()),
+                "lines": sum(v[1] for v in shown.values()),
+            }
+        )
+
+    def explore():
+        pts = data["candidates"][["name", "tiers", "population", "express_volume", "geometry"]]
+        m = pts.explore(name="candidates")
+        data["demand"][["name", "population", "express_volume", "geometry"]].explore(
+            m=m, name="demand", color="grey"
+        )
+        data["partners"][["city", "country", "rcep", "region", "geometry"]].explore(
+            m=m, name="partners", color="purple"
+        )
+        folium.LayerControl().add_to(m)
+        return m
+
+    b, r, size, _ = time_it(explore, args.repeat)
+    n_points = sum(len(data[k]) for k in ("candidates", "demand", "partners"))
+    rows.append(
+        {
+            "map": "geopandas explore() (points only)",
+            "build_s": b,
+            "render_s": r,
+            "total_s": b + r,
+            "html_MB": size / 1e6,
+            "markers": n_points,
+            "lines": 0,
+        }
+    )
+    table = pd.DataFrame(rows).set_index("map")
+    print(
+        f"borderhub {borderhub.__version__}, folium {folium.__version__}, geopandas "
+        f"{gpd.__version__}, Python {platform.python_version()}, median of {args.repeat}"
+    )
+    print(table.to_string(float_format=lambda v: f"{v:.3f}"))
+    ok = all(
+        row["total_s"] < 2.0 and row["html_MB"] < 3.0 for row in rows if row["map"].startswith("c")
+    )
+    print("targets (< 2 s, < 3 MB):", "met" if ok else "MISSED")
+    result = {"rows": rows, "targets_met": ok}
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(result, fh, indent=2)
+    return result
+
+
+if __name__ == "__main__":
+    main()
