@@ -273,14 +273,9 @@ def _parse(raw: pd.DataFrame, schema: _Schema, path: Path) -> pd.DataFrame:
     return out
 
 
-def _load(name: str) -> pd.DataFrame:
-    """Return a fresh, validated copy of the bundled table ``name`` (a plain DataFrame).
-
-    The parsed table is cached per file path, modification time and size, so editing a
-    file or pointing ``BORDERHUB_DATA_DIR`` elsewhere is picked up by the next call.
-    """
-    schema = _SCHEMAS[name]
-    path = data_dir() / schema.file
+def _stat_key(name: str) -> tuple[str, int, int]:
+    """Cache key of the table ``name``: its path, modification time and size."""
+    path = data_dir() / _SCHEMAS[name].file
     try:
         stat = path.stat()
     except OSError as err:
@@ -288,7 +283,18 @@ def _load(name: str) -> pd.DataFrame:
             f"bundled table {path} cannot be read ({err.strerror}); reinstall borderhub, "
             f"regenerate the tables with tools/build_data.py, or fix {ENV_VAR}"
         ) from None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _load(name: str) -> pd.DataFrame:
+    """Return a fresh, validated copy of the bundled table ``name`` (a plain DataFrame).
+
+    The parsed table is cached per file path, modification time and size, so editing a
+    file or pointing ``BORDERHUB_DATA_DIR`` elsewhere is picked up by the next call.
+    """
+    schema = _SCHEMAS[name]
+    key = _stat_key(name)
+    path = Path(key[0])
     with _cache_lock:
         frame = _cache.get(key)
     if frame is None:

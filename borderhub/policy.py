@@ -249,8 +249,24 @@ def column4() -> pd.DataFrame:
     return table[_COLUMN4_COLUMNS].reset_index(drop=True)
 
 
-def _lookup() -> tuple[dict[str, frozenset[Tier]], dict[str, str]]:
-    """Keys accepted by :func:`tiers_of` -> tiers, and key -> adcode (for messages)."""
+_LOOKUP_CACHE: dict[tuple, dict[str, frozenset[Tier]]] = {}
+
+
+def _lookup() -> dict[str, frozenset[Tier]]:
+    """Keys accepted by :func:`tiers_of` -> tiers (cached per version of the tables)."""
+    from borderhub.datasets import _stat_key
+
+    key = (_stat_key("column4"), _stat_key("prefectures"))
+    found = _LOOKUP_CACHE.get(key)
+    if found is None:
+        found = _build_lookup()
+        _LOOKUP_CACHE.clear()
+        _LOOKUP_CACHE[key] = found
+    return found
+
+
+def _build_lookup() -> dict[str, frozenset[Tier]]:
+    """Map plan names, official names and adcodes to their (immutable) tier sets."""
     from borderhub.datasets import _load
 
     table = column4()
@@ -267,8 +283,7 @@ def _lookup() -> tuple[dict[str, frozenset[Tier]], dict[str, str]]:
     for col in ("adcode", "name", "plan_name"):
         for key, code in zip(table[col], table["adcode"], strict=True):
             keys[key] = code
-    tiers = {key: frozenset(by_code[code]) for key, code in keys.items()}
-    return tiers, keys
+    return {key: frozenset(by_code[code]) for key, code in keys.items()}
 
 
 def tiers_of(name_or_adcode: str | int) -> frozenset[Tier]:
@@ -316,7 +331,7 @@ def tiers_of(name_or_adcode: str | int) -> frozenset[Tier]:
             f"{type(name_or_adcode).__name__} {name_or_adcode!r}"
         )
     key = str(name_or_adcode).strip()
-    tiers, _ = _lookup()
+    tiers = _lookup()
     if key in tiers:
         return tiers[key]
     pool = [k for k in tiers if k.isdigit() == key.isdigit()]

@@ -457,3 +457,16 @@ def test_no_io_at_import(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_tiers_of_follows_the_selected_tables(data_copy):
+    from borderhub.policy import tiers_of
+
+    assert tiers_of("保山") == {Tier.ENCOURAGED}
+
+    def promote(f):
+        f.loc[f["plan_name"] == "保山", "tier"] = "CORE"
+        return f
+
+    _edit(data_copy / "column4.csv", promote)
+    assert tiers_of("保山") == {Tier.CORE}
