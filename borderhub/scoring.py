@@ -75,8 +75,6 @@ __all__ = [
     "catchment_volume",
     "gravity_access",
     "tier_score",
-    "SAATY_RANDOM_INDEX",
-    "TIER_POINTS",
 ]
 
 _DIRECTIONS = ("benefit", "cost")
