@@ -409,7 +409,16 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
     for _, r in city.iterrows():
         code = CITY_VOLUME_ADCODES[r["city"]]
         quality = "secondary (approximate)" if "approximate" in str(r["note"]) else r["quality"]
-        reported[code] = (float(r["value"]), quality, f"{r['source']}; {r['source_title']}")
+        primary = (
+            "municipal statistical bulletin"
+            if "approximate" in str(r["note"])
+            else "State Post Bureau 2024 city express table"
+        )
+        reported[code] = (
+            float(r["value"]),
+            quality,
+            f"{primary}, as quoted in {r['source']}; {r['source_title']}",
+        )
     vol, method, source, quality = [], [], [], []
     for _, r in pref.iterrows():
         if r["adcode"] in reported:
@@ -676,7 +685,11 @@ def build_candidates(
             h = hit.sort_values("batch").iloc[0]
             batch.append(int(h["batch"]))
             status.append(h["status_2025"])
-            csrc.append(f"{h['source']}; {h['source_title']} ({h['quality']})")
+            csrc.append(
+                f"State Council approval of batch {int(h['batch'])}"
+                + (f" ({h['document_no']})" if pd.notna(h["document_no"]) else "")
+                + f", via {h['source']}; {h['source_title']} ({h['quality']})"
+            )
     first["cbec_batch"] = pd.array(batch, dtype="Int64")
     first["cbec_status"] = status
     first["cbec_source"] = csrc
@@ -710,7 +723,9 @@ def build_candidates(
         cargo.append(float(h["cargo_mail_throughput"]))
         cyear.append(2024)
         cair.append(f"{h['airport']} ({h['iata']})")
-        csrc2.append(f"{h['source']}; {h['source_title']}")
+        csrc2.append(
+            f"CAAC airport statistics 2024, as reported by {h['source']}; {h['source_title']}"
+        )
         q = h["quality"]
         if "CONFLICT" in str(h["note"]):
             q += "; FLAGGED: conflicts with CAAC (only 4 mainland airports above 100万吨 in 2024)"
