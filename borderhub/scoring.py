@@ -813,7 +813,8 @@ def score(
 
     Each method turns the decision matrix ``x_ij`` (candidate *i*, criterion *j*) and
     weights ``w_j`` (normalised to sum 1) into a score in [0, 1], **higher is better** for
-    every method, and ``rank`` 1 = best (ties share the better rank).
+    every method, and ``rank`` 1 = best (scores equal to 12 decimals tie and share the
+    better rank, as ``method="min"`` in :meth:`pandas.Series.rank`).
 
     * ``"topsis"`` (Hwang & Yoon 1981): vector normalisation
       ``r_ij = x_ij / sqrt(sum_i x_ij^2)``; weighted ``v_ij = w_j r_ij``; ideal ``v*_j``
