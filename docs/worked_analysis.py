@@ -1,15 +1,283 @@
-"""Worked analysis executed by the documentation build (placeholder until the models land)."""
+"""A worked borderhub analysis on the bundled data, run by the documentation build.
+
+Scores the 60 places of 专栏4, solves a tier-constrained p-median and a maximal-coverage
+model over the 367 prefecture-level demand units, compares both with the plan's own
+comprehensive centres, and draws the corridor map. The documentation page
+``worked-analysis.rst`` shows the code between the ``# [name]`` markers below, and the
+tables, figures and map this script writes -- every number on that page comes from this run.
+
+Run it by hand with::
+
+    python docs/worked_analysis.py --out /tmp/worked --extra /tmp/worked-html
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import borderhub as bh  # noqa: E402
+from borderhub.locate import PMedian  # noqa: E402
+
+try:
+    from borderhub.locate import MaxCoverage
+except ImportError:  # TEMP
+    MaxCoverage = None
+from borderhub.maps import corridor_map, static_map  # noqa: E402
+from borderhub.scoring import default_criteria, rank_stability, score  # noqa: E402
+
+#: Radius (km) within which a centre "covers" a demand unit in the coverage model.
+RADIUS_KM = 300.0
+
+
+def _fmt(x: float, digits: int = 0) -> str:
+    return f"{x:,.{digits}f}"
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def _set_name(labels, cands: pd.DataFrame) -> str:
+    return ", ".join(cands.loc[list(labels), "plan_name"])
+
+
+def reference_tables(out: Path) -> None:
+    """Tables the user guide shows, generated from the library so they cannot drift."""
+    table = bh.column4()
+    rows = []
+    for tier in bh.Tier:
+        names = table.loc[table["tier"] == tier, "plan_name"].tolist()
+        rows.append(
+            {
+                "member": tier.name,
+                "label_zh (the plan's words)": tier.label_zh,
+                "label_en": tier.label_en,
+                "places": len(names),
+                "places as named in the plan": "、".join(names) if names else "(none named)",
+            }
+        )
+    _write_csv(pd.DataFrame(rows), out / "tiers.csv")
+
+
+def run(out: Path, extra: Path) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    t0 = time.perf_counter()
+
+    # [load]
+    cands = bh.datasets.candidates()  # the 60 places of 专栏4, index = adcode
+    demand = bh.datasets.prefectures()  # 367 demand units, express volume in 亿件
+    partners = bh.datasets.partners()  # RCEP and other corridor endpoints
+    corridors = bh.datasets.corridors()  # task 14 and 专栏5 corridors
+    # [/load]
+    facts["n_candidates"] = str(len(cands))
+    facts["n_demand"] = str(len(demand))
+    facts["n_partners"] = str(len(partners))
+    facts["n_corridors"] = str(len(corridors))
+    facts["total_volume"] = _fmt(demand["express_volume"].sum(), 1)
+
+    # [score]
+    criteria = default_criteria()
+    scores = score(cands, criteria, method="topsis")
+    ranked = cands[["plan_name", "tiers"]].join(scores[["score", "rank"]]).sort_values("rank")
+    stability = rank_stability(cands, criteria, n=1000, seed=0)
+    # [/score]
+    contrib = scores.filter(like="_contrib")
+    top = ranked.head(15).copy()
+    top["score"] = top["score"].round(3)
+    top["strongest criterion"] = [
+        contrib.loc[label].idxmax().removesuffix("_contrib") for label in top.index
+    ]
+    top.insert(0, "adcode", top.index)
+    _write_csv(top, out / "scores_top15.csv")
+    full = cands[["name", "plan_name", "province", "tiers"]].join(scores).sort_values("rank")
+    full.insert(0, "adcode", full.index)
+    (extra / "scores.csv").write_text(full.to_csv(index=False), encoding="utf-8")
+    facts["weights"] = ", ".join(f"{c.name} {c.weight:.2f}" for c in criteria)
+    facts["top1"] = str(ranked.iloc[0]["plan_name"])
+    facts["bottom1"] = str(ranked.iloc[-1]["plan_name"])
+
+    stab_cols = [c for c in stability.columns if c not in ("plan_name",)]
+    stab = cands[["plan_name"]].join(stability[stab_cols])
+    sort_col = "mean_rank" if "mean_rank" in stab.columns else stab_cols[0]
+    stab = stab.sort_values(sort_col).head(10).round(3)
+    stab.insert(0, "adcode", stab.index)
+    _write_csv(stab, out / "rank_stability_top10.csv")
+
+    # [plan-sets]
+    core = cands.index[cands["tiers"].str.contains("CORE")]
+    long_term = cands.index[cands["tiers"].str.contains("LONG_TERM")]
+    provincial = cands.index[cands["tiers"].str.contains("PROVINCIAL")]
+    fixed = core.union(long_term)  # the 12 places the plan names first: keep them
+    plan_set = fixed.union(provincial)  # the plan's 23 comprehensive centres
+    p = len(plan_set)
+    # [/plan-sets]
+    facts["n_core"] = str(len(core))
+    facts["n_fixed"] = str(len(fixed))
+    facts["n_provincial"] = str(len(provincial))
+    facts["p"] = str(p)
+
+    # [pmedian]
+    weight = "express_volume"
+    best = PMedian.from_geodataframe(demand, cands, weight=weight, p=p, required=fixed).solve()
+    as_planned = PMedian.from_geodataframe(
+        demand, cands, weight=weight, p=p, required=plan_set
+    ).solve()
+    free = PMedian.from_geodataframe(demand, cands, weight=weight, p=p).solve()
+    # [/pmedian]
+    for sol in (best, as_planned, free):
+        if sol.status != "optimal":
+            raise RuntimeError(f"p-median not solved to optimality: {sol.summary()}")
+    total_w = demand[weight].sum()
+    rows = []
+    for label, sol in [
+        ("plan: CORE + LONG_TERM + PROVINCIAL", as_planned),
+        (f"optimal, the {len(fixed)} CORE + LONG_TERM fixed", best),
+        ("optimal, no place fixed", free),
+    ]:
+        a = sol.assignment
+        rows.append(
+            {
+                "centres": label,
+                "p": len(sol.open),
+                "volume-weighted mean km": round(sol.objective / total_w, 1),
+                "max km": round(float(a["cost"].max()), 0),
+                "volume within 300 km (%)": round(
+                    100 * a.loc[a["cost"] <= RADIUS_KM, "weight"].sum() / total_w, 1
+                ),
+                "status": str(sol.status),
+                "solve s": round(sol.build_time + sol.solve_time, 2),
+            }
+        )
+    _write_csv(pd.DataFrame(rows), out / "pmedian_compare.csv")
+    mean_plan = as_planned.objective / total_w
+    mean_best = best.objective / total_w
+    mean_free = free.objective / total_w
+    facts["pm_mean_plan"] = _fmt(mean_plan, 1)
+    facts["pm_mean_best"] = _fmt(mean_best, 1)
+    facts["pm_mean_free"] = _fmt(mean_free, 1)
+    facts["pm_gain_pct"] = _fmt(100 * (mean_plan - mean_best) / mean_plan, 1)
+    facts["pm_fixed_cost_pct"] = _fmt(100 * (mean_best - mean_free) / mean_free, 1)
+
+    chosen = best.open.difference(fixed)
+    kept = chosen.intersection(provincial)
+    added = chosen.difference(provincial)
+    dropped = provincial.difference(chosen)
+    facts["pm_kept"] = str(len(kept))
+    facts["pm_kept_names"] = _set_name(kept, cands) or "none"
+    facts["pm_added_names"] = _set_name(added, cands) or "none"
+    facts["pm_dropped_names"] = _set_name(dropped, cands) or "none"
+    facts["free_core_missing"] = _set_name(core.difference(free.open), cands) or "none"
+
+    load = best.assignment.groupby("facility").agg(
+        demand_units=("weight", "size"),
+        volume=("weight", "sum"),
+        mean_km=("cost", "mean"),
+        max_km=("cost", "max"),
+    )
+    load = cands[["plan_name", "tiers"]].join(load, how="inner")
+    load["volume"] = load["volume"].round(1)
+    load["mean_km"] = load["mean_km"].round(0)
+    load["max_km"] = load["max_km"].round(0)
+    load["rank by score"] = scores.loc[load.index, "rank"]
+    load = load.sort_values("volume", ascending=False)
+    load.insert(0, "adcode", load.index)
+    _write_csv(load, out / "pmedian_centres.csv")
+
+    if MaxCoverage is None:  # TEMP
+        return facts
+    # [coverage]
+    cover = MaxCoverage.from_geodataframe(
+        demand, cands, weight=weight, p=p, radius=RADIUS_KM, required=fixed
+    ).solve()
+    cover_plan = MaxCoverage.from_geodataframe(
+        demand, cands, weight=weight, p=p, radius=RADIUS_KM, required=plan_set
+    ).solve()
+    # [/coverage]
+    for sol in (cover, cover_plan):
+        if sol.status != "optimal":
+            raise RuntimeError(f"coverage model not solved to optimality: {sol.summary()}")
+    facts["radius"] = _fmt(RADIUS_KM)
+    facts["cov_best_pct"] = _fmt(100 * cover.objective / total_w, 1)
+    facts["cov_plan_pct"] = _fmt(100 * cover_plan.objective / total_w, 1)
+    cov_chosen = cover.open.difference(fixed)
+    facts["cov_added_names"] = _set_name(cov_chosen.difference(provincial), cands) or "none"
+    facts["cov_kept_names"] = _set_name(cov_chosen.intersection(provincial), cands) or "none"
+
+    # [compare]
+    table = cands[["plan_name", "tiers"]].copy()
+    table["score rank"] = scores["rank"]
+    table["in plan's 23"] = table.index.isin(plan_set)
+    table["p-median"] = table.index.isin(best.open)
+    table["max coverage"] = table.index.isin(cover.open)
+    # [/compare]
+    agree = table[["in plan's 23", "p-median", "max coverage"]]
+    disagree = table[agree.nunique(axis=1) > 1].sort_values("score rank")
+    disagree = disagree.replace({True: "yes", False: ""})
+    disagree.insert(0, "adcode", disagree.index)
+    _write_csv(disagree, out / "compare.csv")
+    facts["n_all_three"] = str(int(agree.all(axis=1).sum()))
+    facts["n_disagree"] = str(len(disagree))
+
+    # [map]
+    fmap = corridor_map(
+        cands,
+        solution=best,
+        partners=partners,
+        corridors=corridors,
+        scores=scores,
+        demand=demand,
+        self_contained=True,
+        title="borderhub worked analysis: p-median, 23 centres",
+    )
+    fmap.save(str(extra / "corridor_map.html"))
+    fig = static_map(
+        cands, solution=best, partners=partners, corridors=corridors, demand=demand, lang="en"
+    )
+    fig.savefig(out / "static_map.png", dpi=110, bbox_inches="tight")
+    # [/map]
+    facts["map_kb"] = _fmt((extra / "corridor_map.html").stat().st_size / 1024)
+
+    facts["runtime_s"] = _fmt(time.perf_counter() - t0, 1)
+    facts["versions"] = (
+        f"borderhub {bh.__version__}, Python {platform.python_version()}, "
+        f"pandas {pd.__version__}, NumPy {np.__version__}"
+    )
+    return facts
+
+
+def write_facts(facts: dict[str, str], out: Path) -> None:
+    """Write the figures quoted in the prose as reStructuredText substitutions."""
+    lines = [".. Generated by worked_analysis.py; do not edit.", ""]
+    for key, value in sorted(facts.items()):
+        lines.append(f".. |{key}| replace:: {value}")
+    (out / "facts.inc").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "facts.json").write_text(
+        json.dumps(facts, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--extra", required=True)
-    parser.parse_args()
+    parser = argparse.ArgumentParser(description="Run the worked analysis of the docs.")
+    parser.add_argument("--out", required=True, type=Path, help="tables, figures, facts")
+    parser.add_argument("--extra", required=True, type=Path, help="files served as they are")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.extra.mkdir(parents=True, exist_ok=True)
+    reference_tables(args.out)
+    facts = run(args.out, args.extra)
+    write_facts(facts, args.out)
+    print(json.dumps(facts, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

@@ -247,6 +247,28 @@ def test_public_module_has_api_page(module):
 
 
 # ----------------------------------------------------------------------------------------
+# Examples in the documentation pages run too
+# ----------------------------------------------------------------------------------------
+
+PAGES_WITH_EXAMPLES = sorted(
+    str(p.relative_to(DOCS))
+    for p in DOCS.rglob("*.rst")
+    if "_build" not in p.parts
+    and "generated" not in p.parts
+    and ">>> " in p.read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES)
+def test_examples_in_docs_pages_run(page):
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(
+        str(DOCS / page), module_relative=False, optionflags=flags, encoding="utf-8"
+    )
+    assert result.failed == 0, f"{result.failed} example(s) in docs/{page} fail (see above)"
+
+
+# ----------------------------------------------------------------------------------------
 # Build helpers shipped with the docs
 # ----------------------------------------------------------------------------------------
 
