@@ -22,6 +22,7 @@ scenario
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import itertools
 import math
 import sys
@@ -29,11 +30,20 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
+import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import SpecificationError
 
-__all__ = ["sweep"]
+__all__ = [
+    "sweep",
+    "p_sweep",
+    "weight_sweep",
+    "growth_sweep",
+    "solve_scenario",
+    "elbow",
+    "MODELS",
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,3 +271,581 @@ def sweep(
     table = pd.DataFrame.from_records(rows, columns=columns)
     table.index.name = "scenario"
     return table
+
+
+# --------------------------------------------------------------------------------------------
+# building blocks of the ready-made sweeps (module level: picklable for process/Dask workers)
+# --------------------------------------------------------------------------------------------
+
+#: Short model names accepted by the sweeps (and the command line) -> class in borderhub.locate.
+MODELS: dict[str, str] = {
+    "pmedian": "PMedian",
+    "pcenter": "PCenter",
+    "mclp": "MaxCoverage",
+    "lscp": "SetCover",
+    "fixed": "FacilityLocation",
+}
+_P_MODELS = ("pmedian", "pcenter", "mclp")
+
+
+def _model_class(model: Any) -> Any:
+    """A location model class from a short name (``"pmedian"``), a class name or the class."""
+    from borderhub import locate
+
+    if isinstance(model, type):
+        return model
+    if isinstance(model, str):
+        key = model.strip()
+        name = MODELS.get(key.lower(), key)
+        cls = getattr(locate, name, None)
+        if isinstance(cls, type) and issubclass(cls, locate.LocationModel):
+            return cls
+    raise SpecificationError(
+        f"unknown model {model!r}; use one of {sorted(MODELS)} or a borderhub.locate class"
+    )
+
+
+def _model_key(model: Any) -> str:
+    cls = _model_class(model)
+    for key, name in MODELS.items():
+        if cls.__name__ == name:
+            return key
+    return str(cls.__name__)
+
+
+def solve_scenario(
+    cost: Any,
+    weights: Any = None,
+    *,
+    model: Any = "pmedian",
+    solver: Any = "highs",
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    **params: Any,
+) -> dict[str, Any]:
+    """Solve one location model and summarise it in one row (the unit of the sweeps).
+
+    Parameters
+    ----------
+    cost : pandas.DataFrame or array-like
+        Cost matrix, demand × candidates (e.g. km from :func:`borderhub.distance_matrix`).
+    weights : pandas.Series or array-like, optional
+        Demand weights (default 1).
+    model : str or class, default "pmedian"
+        ``"pmedian"``, ``"pcenter"``, ``"mclp"``, ``"lscp"``, ``"fixed"`` (see
+        :data:`MODELS`) or a :mod:`borderhub.locate` model class.
+    solver, time_limit, mip_gap
+        Passed to ``solve``.
+    **params
+        The model's parameters (``p``, ``radius``, ``fixed_cost`` ...) and the policy
+        parameters (``required``, ``forbidden``, ``gateway_cost`` ...).
+
+    Returns
+    -------
+    dict
+        ``status``, ``objective``, ``bound``, ``gap``, ``n_open``, ``open`` (labels joined
+        by ``";"``), ``mean_cost`` (weight-weighted mean cost of the assignment),
+        ``max_cost``, ``covered`` (share of the weight covered; coverage models only),
+        ``build_time`` and ``solve_time`` (seconds).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub.scenarios import solve_scenario
+    >>> cost = pd.DataFrame([[0.0, 10.0], [10.0, 0.0], [4.0, 6.0]],
+    ...                     index=["d1", "d2", "d3"], columns=["a", "b"])
+    >>> row = solve_scenario(cost, [1.0, 1.0, 2.0], model="pmedian", p=1)
+    >>> row["status"], row["objective"], row["open"], row["mean_cost"]
+    ('optimal', 18.0, 'a', 4.5)
+    """
+    cls = _model_class(model)
+    solution = cls.from_cost_matrix(cost, weights, **params).solve(
+        solver=solver, time_limit=time_limit, mip_gap=mip_gap
+    )
+    a = solution.assignment
+    row: dict[str, Any] = {
+        "status": str(solution.status.value),
+        "objective": float(solution.objective),
+        "bound": float(solution.bound),
+        "gap": float(solution.gap),
+        "n_open": len(solution.open),
+        "open": ";".join(str(label) for label in solution.open),
+    }
+    served = a[a["facility"].notna()] if len(a) else a
+    total = float(served["weight"].sum()) if len(served) else 0.0
+    row["mean_cost"] = (
+        float((served["weight"] * served["cost"]).sum() / total) if total > 0 else math.nan
+    )
+    row["max_cost"] = float(served["cost"].max()) if len(served) else math.nan
+    if "covered" in a.columns:
+        all_weight = float(a["weight"].sum())
+        row["covered"] = (
+            float(a.loc[a["covered"].astype(bool), "weight"].sum() / all_weight)
+            if all_weight > 0
+            else math.nan
+        )
+    row["build_time"] = float(solution.build_time)
+    row["solve_time"] = float(solution.solve_time)
+    return row
+
+
+def _cost_and_weights(
+    demand: Any, candidates: Any, weight: Any, cost: Any, weights: Any, distance: Any
+) -> tuple[Any, Any]:
+    """The cost matrix and demand weights of a sweep, computed once in the calling process."""
+    if cost is not None:
+        if demand is not None or candidates is not None:
+            raise SpecificationError(
+                "give either cost= (with weights=) or demand= and candidates=, not both"
+            )
+        return cost, weights
+    from borderhub import datasets
+    from borderhub.geo import distance_matrix
+
+    demand = datasets.prefectures() if demand is None else demand
+    candidates = datasets.candidates() if candidates is None else candidates
+    if isinstance(distance, pd.DataFrame):
+        matrix = distance.loc[demand.index, candidates.index].copy()
+    else:
+        matrix = distance_matrix(demand, candidates, method=distance)
+    if weights is None and weight is not None:
+        if isinstance(weight, str):
+            if weight not in demand.columns:
+                raise SpecificationError(
+                    f"demand has no column {weight!r}; columns are {list(demand.columns)}"
+                )
+            weights = demand[weight].astype(float)
+        else:
+            weights = weight
+    return matrix, weights
+
+
+# --------------------------------------------------------------------------------------------
+# ready-made sweeps
+# --------------------------------------------------------------------------------------------
+
+
+def p_sweep(
+    demand: Any = None,
+    candidates: Any = None,
+    p: Iterable[int] = range(1, 31),
+    *,
+    model: Any = "pmedian",
+    weight: Any = "express_volume",
+    cost: Any = None,
+    weights: Any = None,
+    distance: Any = "geodesic",
+    solver: Any = "highs",
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    executor: cf.Executor | None = None,
+    progress: bool = True,
+    errors: str = "raise",
+    **params: Any,
+) -> pd.DataFrame:
+    """Cost against the number of centres: one solve per ``p`` (find the elbow).
+
+    The cost matrix is computed once, here; each scenario solves ``model`` with one value of
+    ``p`` (see :func:`solve_scenario`). :func:`elbow` picks the knee of the curve and
+    :func:`borderhub.plots.plot_cost_curve` draws it.
+
+    Parameters
+    ----------
+    demand, candidates : GeoDataFrame, optional
+        Demand points and candidate sites; default the bundled prefectures and the 60 places
+        of 专栏4. Not used when ``cost`` is given.
+    p : iterable of int, default 1..30
+        Numbers of centres to try.
+    model : {"pmedian", "pcenter", "mclp"} or class, default "pmedian"
+        A model with a ``p`` (``"mclp"`` also needs ``radius=``).
+    weight : str or Series, default "express_volume"
+        Demand weight column (or Series); None for weight 1.
+    cost : DataFrame, optional
+        A ready cost matrix (demand × candidates) instead of ``demand``/``candidates``.
+    weights : Series or array-like, optional
+        Demand weights to go with ``cost``.
+    distance : {"geodesic", "euclidean"} or DataFrame, default "geodesic"
+        How ``demand``/``candidates`` become a cost matrix.
+    solver, time_limit, mip_gap
+        Passed to each solve.
+    executor, progress, errors
+        As in :func:`sweep`.
+    **params
+        Further model and policy parameters, the same in every scenario (``radius``,
+        ``required``, ``gateway_cost`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``p``: ``p`` and the columns of :func:`solve_scenario`.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from borderhub.scenarios import elbow, p_sweep
+    >>> x = np.array([0.0, 1.0, 2.0, 10.0, 11.0, 12.0, 30.0])
+    >>> cost = pd.DataFrame(np.abs(x[:, None] - x[None, :]))
+    >>> table = p_sweep(cost=cost, p=range(1, 5), progress=False)
+    >>> table[["p", "objective", "open"]]
+              p  objective   open
+    scenario
+    0         1       50.0      3
+    1         2       23.0    1;5
+    2         3        4.0  1;4;6
+    3         4        3.0  1;3;5;6
+    >>> elbow(table)
+    3
+    """
+    if _model_key(model) not in _P_MODELS and "p" not in _signature_params(model):
+        raise SpecificationError(
+            f"p_sweep needs a model with p ({', '.join(_P_MODELS)}), got {model!r}"
+        )
+    matrix, w = _cost_and_weights(demand, candidates, weight, cost, weights, distance)
+    fn = functools.partial(
+        solve_scenario,
+        matrix,
+        w,
+        model=model,
+        solver=solver,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        **params,
+    )
+    return sweep(fn, {"p": [int(k) for k in p]}, executor, progress, errors=errors)
+
+
+def _signature_params(model: Any) -> set[str]:
+    import inspect
+
+    try:
+        return set(inspect.signature(_model_class(model)).parameters)
+    except (TypeError, ValueError):  # pragma: no cover
+        return set()
+
+
+def elbow(table: pd.DataFrame, x: str = "p", y: str = "objective") -> Any:
+    """The knee of a cost curve: the point farthest from the chord joining its ends.
+
+    Both axes are scaled to [0, 1] and the point of largest perpendicular distance from the
+    straight line between the first and the last point is returned (the "kneedle" idea of
+    Satopää et al. 2011, without smoothing). Rows with a missing ``y`` are ignored.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        E.g. the output of :func:`p_sweep`.
+    x, y : str
+        Columns of the abscissa (number of centres) and the cost.
+
+    Returns
+    -------
+    scalar or None
+        The ``x`` value of the knee; None with fewer than three usable points or a flat
+        curve.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub.scenarios import elbow
+    >>> elbow(pd.DataFrame({"p": [1, 2, 3, 4, 5], "objective": [100, 40, 20, 15, 12]}))
+    2
+    """
+    t = table[[x, y]].dropna().sort_values(x, kind="stable")
+    if len(t) < 3:
+        return None
+    xs = t[x].to_numpy(dtype=float)
+    ys = t[y].to_numpy(dtype=float)
+    span_x, span_y = xs[-1] - xs[0], ys.max() - ys.min()
+    if span_x == 0 or span_y == 0:
+        return None
+    u = (xs - xs[0]) / span_x
+    v = (ys - ys[0]) / span_y
+    end = v[-1]
+    # distance from the chord (0, 0) -> (1, end), up to a constant factor
+    dist = np.abs(u * end - v)
+    k = int(np.argmax(dist))
+    if dist[k] <= 1e-12:
+        return None
+    value = t[x].iloc[k]
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _perturbed_ranking(
+    raw: pd.DataFrame,
+    directions: dict[str, str],
+    base_weights: dict[str, float],
+    method: str,
+    top_k: int,
+    base_rank: pd.Series,
+    criterion: str,
+    factor: float,
+) -> dict[str, Any]:
+    """Score with one criterion's weight multiplied by ``factor``; compare with the base."""
+    from borderhub.scoring import score
+
+    w = dict(base_weights)
+    w[criterion] = w[criterion] * float(factor)
+    total = sum(w.values())
+    if total <= 0:
+        raise SpecificationError(f"weights are all zero with {criterion} x {factor}")
+    table = score(raw, directions, weights={k: v / total for k, v in w.items()}, method=method)
+    rank = table["rank"].reindex(base_rank.index)
+    order = table.sort_values(["rank"], kind="stable").index
+    top = list(order[:top_k])
+    base_top = set(base_rank.sort_values(kind="stable").index[:top_k])
+    return {
+        "weight": w[criterion] / total,
+        "best": str(order[0]),
+        "top": ";".join(str(k) for k in top),
+        "top_overlap": len(base_top.intersection(top)) / max(len(top), 1),
+        "spearman": float(rank.corr(base_rank, method="spearman")),
+        "max_rank_shift": int((rank - base_rank).abs().max()),
+    }
+
+
+def weight_sweep(
+    candidates: Any = None,
+    criteria: Any = None,
+    weights: Any = None,
+    factors: Iterable[float] = (0.5, 0.75, 1.25, 1.5, 2.0),
+    *,
+    method: str = "topsis",
+    top_k: int = 10,
+    executor: cf.Executor | None = None,
+    progress: bool = True,
+    errors: str = "raise",
+) -> pd.DataFrame:
+    """Weight perturbation: multiply one criterion's weight at a time and re-rank.
+
+    The criteria are evaluated once; every scenario scales the weight of one criterion by
+    one factor, renormalises the weights to sum 1, scores the candidates again
+    (:func:`borderhub.score`) and compares the ranking with the unperturbed one. For
+    random joint perturbations of all weights use :func:`borderhub.rank_stability`.
+
+    Parameters
+    ----------
+    candidates : DataFrame, optional
+        Default: the 60 places of 专栏4 (:func:`borderhub.datasets.candidates`).
+    criteria : mapping or sequence of Criterion, optional
+        Default :func:`borderhub.scoring.default_criteria`.
+    weights : optional
+        Base weights as accepted by :func:`borderhub.score` (default: the criteria's own
+        weights, else equal).
+    factors : iterable of float, default (0.5, 0.75, 1.25, 1.5, 2)
+        Multipliers of one criterion's weight (> 0).
+    method : str, default "topsis"
+        Scoring method.
+    top_k : int, default 10
+        Size of the top group compared with the base ranking.
+    executor, progress, errors
+        As in :func:`sweep`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (criterion, factor): ``weight`` (the criterion's weight after
+        renormalising), ``best`` (label ranked first), ``top`` (the top ``top_k`` labels,
+        ``";"``-joined), ``top_overlap`` (share of the base top group kept), ``spearman``
+        (rank correlation with the base ranking) and ``max_rank_shift``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub.scenarios import weight_sweep
+    >>> cities = pd.DataFrame({"volume": [50.0, 20.0, 5.0], "km": [300.0, 100.0, 50.0]},
+    ...                       index=["A", "B", "C"])
+    >>> table = weight_sweep(cities, {"volume": "benefit", "km": "cost"}, factors=[0.2, 5],
+    ...                      top_k=1, progress=False)
+    >>> table[["criterion", "factor", "best", "top_overlap"]]
+             criterion  factor best  top_overlap
+    scenario
+    0           volume     0.2    C          0.0
+    1           volume     5.0    A          0.0
+    2               km     0.2    A          0.0
+    3               km     5.0    C          0.0
+
+    With equal base weights B ranks first; favouring either criterion strongly moves the
+    top place to A (volume) or C (short distance).
+    """
+    from borderhub import datasets
+    from borderhub.scoring import Criterion, default_criteria, score
+
+    candidates = datasets.candidates() if candidates is None else candidates
+    criteria = default_criteria() if criteria is None else criteria
+    if isinstance(criteria, Mapping):
+        crits = [Criterion(str(k), str(k), str(v)) for k, v in criteria.items()]
+    else:
+        crits = list(criteria)
+    raw = pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
+    directions = {c.name: c.direction for c in crits}
+    if weights is None and all(c.weight is not None for c in crits):
+        weights = {c.name: float(c.weight) for c in crits}  # type: ignore[arg-type]
+    base = score(raw, directions, weights=weights, method=method)
+    base_weights = dict(base.attrs["weights"])
+    factors = [float(f) for f in factors]
+    bad = [f for f in factors if not (math.isfinite(f) and f > 0)]
+    if bad:
+        raise SpecificationError(f"factors must be positive numbers, got {bad}")
+    fn = functools.partial(
+        _perturbed_ranking, raw, directions, base_weights, str(method), int(top_k), base["rank"]
+    )
+    grid: dict[str, list[Any]] = {"criterion": list(directions), "factor": factors}
+    return sweep(fn, grid, executor, progress, errors=errors)
+
+
+def _grown_scenario(
+    cost: Any,
+    shares: pd.Series,
+    base_total: float,
+    base_year: int,
+    model: Any,
+    solver: Any,
+    time_limit: float | None,
+    mip_gap: float | None,
+    params: dict[str, Any],
+    rates: dict[Any, Any],
+    year: int,
+    rate: Any,
+) -> dict[str, Any]:
+    """Demand of ``year`` grown at ``rate`` from the base total, then one solve."""
+    from borderhub.policy import project_volume
+
+    r = rates[rate]
+    base = shares * base_total
+    if isinstance(r, pd.Series):
+        r = r.reindex(shares.index).to_numpy(dtype=float)
+    if year >= base_year:
+        w = project_volume(base, base_year, year, r)
+    else:  # back-cast: divide by the growth from `year` to the base year
+        w = base / project_volume(pd.Series(1.0, index=shares.index), year, base_year, r)
+    row = {"total_volume": float(w.sum())}
+    row.update(
+        solve_scenario(
+            cost,
+            w,
+            model=model,
+            solver=solver,
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            **params,
+        )
+    )
+    return row
+
+
+def growth_sweep(
+    demand: Any = None,
+    candidates: Any = None,
+    years: Iterable[int] = range(2020, 2026),
+    rates: Any = None,
+    *,
+    model: Any = "pmedian",
+    weight: Any = "express_volume",
+    base_total: float | None = None,
+    base_year: int = 2020,
+    cost: Any = None,
+    weights: Any = None,
+    distance: Any = "geodesic",
+    solver: Any = "highs",
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    executor: cf.Executor | None = None,
+    progress: bool = True,
+    errors: str = "raise",
+    **params: Any,
+) -> pd.DataFrame:
+    """Demand growth: solve the same model for each year's projected demand.
+
+    The data give the spatial distribution (each demand unit's share of the total weight);
+    专栏1 of the plan gives the level and the growth: the national express volume of
+    ``base_total`` = 834 亿件 in ``base_year`` = 2020 growing at 12.5 % a year (1,500 亿件
+    planned for 2025), :data:`borderhub.policy.INDICATORS`. The demand of unit *i* in year
+    *y* at rate *r* is ``share_i * base_total * (1 + r) ** (y - base_year)``
+    (:func:`borderhub.policy.project_volume`). A Series of rates per demand unit grows
+    regions at different speeds, which moves the solution; a single rate only rescales the
+    weights, which changes the p-median objective but not its centres, and matters for
+    fixed-charge (``model="fixed"``), capacitated and coverage models.
+
+    Parameters
+    ----------
+    demand, candidates : GeoDataFrame, optional
+        As in :func:`p_sweep` (default: the bundled tables).
+    years : iterable of int, default 2020..2025
+        Years to project to (years before ``base_year`` are back-cast).
+    rates : float, sequence of float or mapping, optional
+        Annual growth rates (fractions). A number or a list of numbers: national rates; a
+        mapping ``{name: rate}`` whose values are numbers or Series indexed by demand label
+        (regional rates). Default: the plan's 12.5 %.
+    model : str or class, default "pmedian"
+        As in :func:`solve_scenario`.
+    weight : str or Series, default "express_volume"
+        Column of ``demand`` giving the spatial distribution; None for equal shares.
+    base_total : float, optional
+        Total demand in ``base_year``; default 专栏1's 834 亿件 (2020).
+    base_year : int, default 2020
+        Year of ``base_total``.
+    cost, weights, distance, solver, time_limit, mip_gap, executor, progress, errors
+        As in :func:`p_sweep`.
+    **params
+        Model and policy parameters (``p``, ``fixed_cost``, ``required`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (year, rate): ``year``, ``rate`` (the number, or the name of a mapping
+        entry), ``total_volume`` and the columns of :func:`solve_scenario`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub.scenarios import growth_sweep
+    >>> cost = pd.DataFrame([[0.0, 8.0], [8.0, 0.0]], index=["d1", "d2"], columns=["a", "b"])
+    >>> table = growth_sweep(cost=cost, weights=[1.0, 1.0], years=[2020, 2025], p=1,
+    ...                      progress=False)
+    >>> table[["year", "rate", "total_volume", "objective"]].round({"total_volume": 1,
+    ...                                                               "objective": 1})
+              year   rate  total_volume  objective
+    scenario
+    0         2020  0.125         834.0     3336.0
+    1         2025  0.125        1502.9     6011.6
+    """
+    from borderhub.policy import INDICATORS
+
+    volume = INDICATORS[0]
+    if rates is None:
+        rates = [volume.annual_growth]
+    if isinstance(rates, Mapping):
+        table_rates = dict(rates)
+    elif isinstance(rates, int | float | np.number):
+        table_rates = {float(rates): float(rates)}
+    elif isinstance(rates, pd.Series):
+        table_rates = {"regional": rates}
+    else:
+        table_rates = {float(r): float(r) for r in rates}
+    if not table_rates:
+        raise SpecificationError("rates is empty: give at least one growth rate")
+    if base_total is None:
+        base_total = float(volume.value_2020)  # type: ignore[arg-type]
+    matrix, w = _cost_and_weights(demand, candidates, weight, cost, weights, distance)
+    index = matrix.index if isinstance(matrix, pd.DataFrame) else pd.RangeIndex(len(matrix))
+    if w is None:
+        w = pd.Series(1.0, index=index)
+    w = pd.Series(np.asarray(w, dtype=float), index=index) if not isinstance(w, pd.Series) else w
+    if not (np.isfinite(w.to_numpy()).all() and (w.to_numpy() >= 0).all() and w.sum() > 0):
+        raise SpecificationError("demand weights must be finite, non-negative and not all zero")
+    shares = w.astype(float) / float(w.sum())
+    fn = functools.partial(
+        _grown_scenario,
+        matrix,
+        shares,
+        float(base_total),
+        int(base_year),
+        model,
+        solver,
+        time_limit,
+        mip_gap,
+        dict(params),
+        table_rates,
+    )
+    grid: dict[str, list[Any]] = {"year": [int(y) for y in years], "rate": list(table_rates)}
+    return sweep(fn, grid, executor, progress, errors=errors)

@@ -1,0 +1,277 @@
+"""Plots of scenario results with matplotlib: cost against p, rank stability, static map.
+
+Every function draws on the ``ax`` it is given or on a new figure, and returns the
+:class:`matplotlib.axes.Axes` (its ``.figure`` saves with ``savefig``). New figures are made
+with :class:`matplotlib.figure.Figure` directly, not through :mod:`matplotlib.pyplot`, so no
+global figure state is created and no interactive backend is needed (they render with Agg);
+in a notebook, display them with ``ax.figure`` as the last expression of a cell.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from borderhub.plots import plot_cost_curve
+>>> table = pd.DataFrame({"p": [1, 2, 3, 4, 5], "objective": [100.0, 40.0, 20.0, 15.0, 12.0]})
+>>> ax = plot_cost_curve(table)
+>>> ax.get_xlabel(), len(ax.lines) >= 1
+('number of centres p', True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from borderhub.exceptions import DataError
+
+__all__ = ["plot_cost_curve", "plot_rank_stability", "plot_static_map"]
+
+
+def _new_axes(ax: Any, figsize: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig.add_subplot()
+
+
+@cache
+def _cjk_family() -> str | None:
+    """A font family with Chinese glyphs, if one is installed (for place names)."""
+    from matplotlib import font_manager
+
+    wanted = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "WenQuanYi", "SimHei", "PingFang")
+    for font in font_manager.fontManager.ttflist:
+        if any(name in font.name for name in wanted):
+            return str(font.name)
+    return None
+
+
+def _has_cjk(texts: Any) -> bool:
+    return any(any("\u3400" <= ch <= "\u9fff" for ch in str(t)) for t in texts)
+
+
+def _require(frame: Any, columns: tuple[str, ...], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{what} must be a DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{what} lacks columns {missing}; it has {list(frame.columns)}")
+
+
+def plot_cost_curve(
+    table: pd.DataFrame,
+    x: str = "p",
+    y: str = "objective",
+    ax: Any = None,
+    mark: Any = None,
+    elbow: bool = True,
+    label: str | None = None,
+    ylabel: str | None = None,
+) -> Any:
+    """Cost against the number of centres, with the elbow and the chosen p marked.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per scenario, e.g. :func:`borderhub.scenarios.p_sweep`; rows whose ``status``
+        (if present) is not ``optimal`` or ``feasible`` are left out, ``feasible`` ones
+        (optimality not proven) are drawn hollow.
+    x, y : str
+        Columns of the number of centres and the cost.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+    mark : scalar, optional
+        An ``x`` value to highlight (e.g. the p of the plan being reported).
+    elbow : bool, default True
+        Mark the knee found by :func:`borderhub.scenarios.elbow`.
+    label : str, optional
+        Legend label of the curve (draw several curves on one ``ax`` to compare models).
+    ylabel : str, optional
+        Label of the y axis; default ``y``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    DataError
+        ``table`` lacks ``x`` or ``y``, or has no solved row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub.plots import plot_cost_curve
+    >>> table = pd.DataFrame({"p": [1, 2, 3, 4], "objective": [90.0, 30.0, 20.0, 16.0],
+    ...                       "status": ["optimal"] * 4})
+    >>> ax = plot_cost_curve(table, mark=3, label="p-median")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['p-median', 'elbow p = 2', 'chosen p = 3']
+    """
+    from borderhub.scenarios import elbow as find_elbow
+
+    _require(table, (x, y), "table")
+    data = table
+    if "status" in data.columns:
+        data = data[data["status"].astype(str).isin(["optimal", "feasible"])]
+    data = data.dropna(subset=[y]).sort_values(x, kind="stable")
+    if data.empty:
+        raise DataError(f"table has no solved rows with a value in {y!r} to plot")
+    ax = _new_axes(ax, (6.4, 4.2))
+    xs = data[x].to_numpy()
+    ys = data[y].to_numpy(dtype=float)
+    (line,) = ax.plot(xs, ys, "-", lw=1.5, label=label or y)
+    proven = (
+        data["status"].astype(str).eq("optimal").to_numpy()
+        if "status" in data.columns
+        else np.ones(len(data), dtype=bool)
+    )
+    colour = line.get_color()
+    ax.plot(xs[proven], ys[proven], "o", ms=4, color=colour)
+    if (~proven).any():
+        ax.plot(xs[~proven], ys[~proven], "o", ms=5, mfc="none", color=colour, label="not proven")
+    if elbow:
+        knee = find_elbow(data, x, y)
+        if knee is not None:
+            at = float(data.loc[data[x] == knee, y].iloc[0])
+            ax.plot([knee], [at], "D", ms=9, mfc="none", mew=1.8, color="#d62728")
+            ax.plot([], [], "D", mfc="none", mew=1.8, color="#d62728", label=f"elbow {x} = {knee}")
+    if mark is not None and (data[x] == mark).any():
+        at = float(data.loc[data[x] == mark, y].iloc[0])
+        ax.axvline(mark, color="#555", lw=0.8, ls="--", zorder=0)
+        ax.plot([mark], [at], "*", ms=13, color="#ff7f0e", label=f"chosen {x} = {mark}")
+    ax.set_xlabel("number of centres p" if x == "p" else x)
+    ax.set_ylabel(ylabel or y)
+    ax.grid(True, lw=0.3, color="#ccc")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_rank_stability(
+    stability: pd.DataFrame,
+    names: Mapping[Any, str] | pd.Series | None = None,
+    top: int = 20,
+    ax: Any = None,
+) -> Any:
+    """Rank intervals of the best candidates under perturbed weights.
+
+    One row per candidate, best first: a bar over the rank interval (``rank_lo`` to
+    ``rank_hi``), a thin line from the best to the worst rank seen, a dot at the mean rank
+    and a cross at the rank with the base weights; the share of draws in the top *k* is
+    written on the right.
+
+    Parameters
+    ----------
+    stability : pandas.DataFrame
+        Output of :func:`borderhub.rank_stability` (columns ``rank``, ``mean_rank``,
+        ``rank_lo``, ``rank_hi``, ``best_rank``, ``worst_rank``, ``p_top_k``).
+    names : mapping or Series, optional
+        Display name per label (e.g. ``candidates["name"]``); default the labels. Chinese
+        names need a CJK font; without one the labels are shown.
+    top : int, default 20
+        Number of candidates shown (by base rank).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub import rank_stability
+    >>> from borderhub.plots import plot_rank_stability
+    >>> cities = pd.DataFrame({"volume": [50.0, 20.0, 5.0], "km": [300.0, 100.0, 50.0]},
+    ...                       index=["A", "B", "C"])
+    >>> st = rank_stability(cities, {"volume": "benefit", "km": "cost"}, n=200, top_k=1)
+    >>> ax = plot_rank_stability(st)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['B', 'A', 'C']
+    """
+    columns = ("rank", "mean_rank", "rank_lo", "rank_hi", "best_rank", "worst_rank", "p_top_k")
+    _require(stability, columns, "stability")
+    if len(stability) == 0:
+        raise DataError("stability is empty")
+    data = stability.sort_values(["rank", "mean_rank"], kind="stable").head(int(top))
+    labels = [str(k) for k in data.index]
+    if names is not None:
+        lookup = names if isinstance(names, pd.Series) else pd.Series(dict(names))
+        labels = [str(lookup.get(k, k)) for k in data.index]
+    family = _cjk_family()
+    if _has_cjk(labels) and family is None:
+        labels = [str(k) for k in data.index]
+    ax = _new_axes(ax, (6.4, 0.28 * len(data) + 1.4))
+    pos = np.arange(len(data))
+    ax.hlines(pos, data["best_rank"], data["worst_rank"], color="#bbb", lw=1, zorder=1)
+    ax.hlines(pos, data["rank_lo"], data["rank_hi"], color="#4c72b0", lw=5, alpha=0.6, zorder=2)
+    ax.plot(data["mean_rank"], pos, "o", color="#1f3a68", ms=4, zorder=3, label="mean rank")
+    ax.plot(data["rank"], pos, "x", color="#d62728", ms=6, zorder=4, label="base rank")
+    k = stability.attrs.get("top_k")
+    for y, share in zip(pos, data["p_top_k"], strict=True):
+        ax.annotate(
+            f"{100 * share:.0f}%",
+            (1.0, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+        )
+    ax.set_yticks(pos)
+    ax.set_yticklabels(labels, fontsize=8, family=[family, "DejaVu Sans"] if family else None)
+    ax.invert_yaxis()
+    ax.set_xlabel("rank (1 = best)")
+    interval = "rank interval" + (
+        f" ({stability.attrs['n']} weight draws)" if "n" in stability.attrs else ""
+    )
+    ax.plot([], [], "-", color="#4c72b0", lw=5, alpha=0.6, label=interval)
+    ax.set_title(
+        "rank stability" + (f"; right: share of draws in the top {k}" if k else ""), fontsize=9
+    )
+    ax.grid(True, axis="x", lw=0.3, color="#ccc")
+    ax.legend(fontsize=7, loc="lower right")
+    return ax
+
+
+def plot_static_map(*args: Any, **kwargs: Any) -> Any:
+    """The static corridor map (delegates to :func:`borderhub.maps.static_map`).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As :func:`borderhub.maps.static_map` (``candidates``, ``solution``, ``partners``,
+        ``corridors``, ``scores``, ``title``, ``lang``, ``demand``, ``ax``, ``figsize``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The map's axes (``.figure`` is the figure).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from borderhub.plots import plot_static_map
+    >>> cand = gpd.GeoDataFrame({"name": ["Beijing", "Kunming"]}, index=["110000", "530100"],
+    ...     geometry=gpd.points_from_xy([116.41, 102.83], [39.90, 24.88]), crs="EPSG:4326")
+    >>> hubs = gpd.GeoDataFrame({"city": ["Singapore"]}, index=["SGP-SIN"],
+    ...     geometry=gpd.points_from_xy([103.82], [1.35]), crs="EPSG:4326")
+    >>> lanes = pd.DataFrame({"name": ["ASEAN"], "mode": ["sea"], "origin": ["530100"],
+    ...                       "partners": ["SGP-SIN"]}, index=["c1"])
+    >>> ax = plot_static_map(cand, partners=hubs, corridors=lanes, lang="en")
+    >>> ax.get_xlabel().startswith("longitude")
+    True
+    """
+    from borderhub.maps import static_map
+
+    if kwargs.get("ax") is None:
+        # a figure outside pyplot: no global figure state, renders with Agg
+        kwargs["ax"] = _new_axes(None, kwargs.pop("figsize", (11.0, 7.5)))
+    ax = kwargs["ax"]
+    static_map(*args, **kwargs)
+    return ax
