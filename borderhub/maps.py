@@ -173,6 +173,7 @@ _TEXT = {
         "units": "个单元",
         "chosen": "选中中心",
         "not_chosen": "未选中",
+        "uncovered": "未覆盖",
         "corridors": "通道",
         "yes": "是",
         "no": "否",
@@ -200,6 +201,7 @@ _TEXT = {
         "units": "units",
         "chosen": "chosen centre",
         "not_chosen": "not chosen",
+        "uncovered": "not covered",
         "corridors": "Corridors",
         "yes": "yes",
         "no": "no",
@@ -400,25 +402,30 @@ def _parse_solution(solution: Any, cand: pd.DataFrame) -> _Solution:
                 "'facility' column (and optional 'weight', 'cost')."
             )
         assignment = assignment.copy()
+        # Demand without a centre (NaN facility, or covered == False in coverage models) is
+        # drawn as not covered, with no allocation line.
+        served = assignment["facility"].notna().to_numpy(dtype=bool, copy=True)
+        if "covered" in assignment.columns:
+            served &= assignment["covered"].fillna(False).astype(bool).to_numpy()
+        assignment["_served"] = served
         if open_ is None:
-            open_ = list(pd.unique(assignment["facility"]))
+            open_ = list(pd.unique(assignment.loc[served, "facility"]))
     open_ = list(dict.fromkeys(open_ or []))
+    facilities = (
+        []
+        if assignment is None
+        else list(pd.unique(assignment.loc[assignment["_served"], "facility"]))
+    )
     missing = [x for x in open_ if x not in cand.index]
-    if assignment is not None:
-        missing += [
-            x for x in pd.unique(assignment["facility"]) if x not in cand.index and x not in missing
-        ]
+    missing += [x for x in facilities if x not in cand.index and x not in missing]
     if missing:
         raise DataError(
             f"solution labels {missing[:10]} are not in the candidates' index "
             f"(e.g. {cand.index[:3].tolist()}); pass the candidates the model was solved on."
         )
-    if assignment is not None:
-        stray = [x for x in pd.unique(assignment["facility"]) if x not in open_]
-        if stray:
-            raise DataError(
-                f"solution assigns demand to {stray[:10]}, which are not in solution.open."
-            )
+    stray = [x for x in facilities if x not in open_]
+    if stray:
+        raise DataError(f"solution assigns demand to {stray[:10]}, which are not in solution.open.")
     return _Solution(open=open_, assignment=assignment)
 
 
@@ -877,15 +884,19 @@ def _layers(c: _Content, shift: Callable) -> list[tuple[str, bool, list[dict], l
         wmax = np.nanmax(w) if len(w) and np.isfinite(w).any() and np.nanmax(w) > 0 else 1.0
         styles = [{"weight": 1.2, "opacity": 0.55}]
         lines, points = [], []
-        for k, fac in enumerate(a["facility"]):
+        for k, (fac, ok) in enumerate(zip(a["facility"], a["_served"], strict=True)):
             dname = _esc(dem["_name"].iloc[k])
+            p0 = [round(float(dlat[k]), 5), round(float(dlon[k]), 5)]
+            if not ok:
+                tip = f"{dname} · {_esc(text['uncovered'])}"
+                points.append([0, 0, p0, {"fillColor": "#fff", "color": "#d62728"}, tip, ""])
+                continue
             tip = f"{dname} → {_esc(cand.at[fac, '_name'])}<br>{_esc(text['weight'])}: " + _esc(
                 _fmt(w[k], c.lang) or "—"
             )
             if np.isfinite(cost[k]):
                 tip += f" · {_esc(text['cost'])}: {_esc(_fmt(cost[k], c.lang))}"
             width = 0.8 + 3.2 * math.sqrt(max(w[k], 0) / wmax) if np.isfinite(w[k]) else 1.0
-            p0 = [round(float(dlat[k]), 5), round(float(dlon[k]), 5)]
             lines.append(
                 [1, 0, [p0, cpos[fac]], {"color": colour[fac], "weight": round(width, 2)}, tip, ""]
             )
@@ -1081,10 +1092,8 @@ def _layers(c: _Content, shift: Callable) -> list[tuple[str, bool, list[dict], l
                 if "weight" in a.columns
                 else pd.Series(1.0, index=a.index)
             )
-            served = {
-                f: (float(w[a["facility"] == f].sum()), int((a["facility"] == f).sum()))
-                for f in sol.open
-            }
+            mine = {f: (a["facility"] == f).to_numpy() & a["_served"].to_numpy() for f in sol.open}
+            served = {f: (float(w[m].sum()), int(m.sum())) for f, m in mine.items()}
         open_set = set(sol.open)
         dim = [
             [
@@ -1490,7 +1499,10 @@ def static_map(
     >>> len(fig.axes[0].lines) > 0
     True
     """
-    import matplotlib.pyplot as plt
+    import textwrap
+
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     if lang not in _TEXT:
@@ -1507,196 +1519,141 @@ def static_map(
         use_lang = "en"
     c = _prepare(candidates, solution, partners, corridors, scores, title, use_lang, demand)
     text = _TEXT[use_lang]
-    rc = {"font.sans-serif": [font, "DejaVu Sans"]} if font else {}
-    with plt.rc_context(rc):
-        if ax is None:
-            fig, ax = plt.subplots(figsize=figsize)
-        else:
-            fig = ax.figure
-        handles: list[Any] = []
-        sol = c.solution
-        colour = {}
-        if sol is not None:
-            colour = {
-                f: _FACILITY_COLOURS[k % len(_FACILITY_COLOURS)] for k, f in enumerate(sol.open)
-            }
-        cand = c.cand
-        if sol is not None and sol.assignment is not None and c.demand is not None:
-            a = sol.assignment
-            dem = c.demand.loc[a.index]
-            fac = cand.loc[a["facility"]]
-            for k in range(len(a)):
+    family = {"fontfamily": font} if font else {}
+    if ax is None:
+        fig = Figure(figsize=figsize, layout="constrained")  # no pyplot state
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+    handles: list[Any] = []
+
+    def key(label: str, **kw: Any) -> None:
+        handles.append(Line2D([], [], ls=kw.pop("ls", ""), label=label, **kw))
+
+    sol, cand = c.solution, c.cand
+    colour = {}
+    if sol is not None:
+        colour = {f: _FACILITY_COLOURS[k % len(_FACILITY_COLOURS)] for k, f in enumerate(sol.open)}
+    if sol is not None and sol.assignment is not None and c.demand is not None:
+        a = sol.assignment
+        dem = c.demand.loc[a.index]
+        ok = a["_served"].to_numpy()
+        fac = cand.loc[a.loc[ok, "facility"]]
+        segs = np.stack(
+            [
+                np.column_stack([dem["_lon"].to_numpy()[ok], dem["_lat"].to_numpy()[ok]]),
+                np.column_stack([fac["_lon"].to_numpy(), fac["_lat"].to_numpy()]),
+            ],
+            axis=1,
+        )
+        cols = [colour[f] for f in a.loc[ok, "facility"]]
+        ax.add_collection(LineCollection(segs, colors=cols, linewidths=0.6, alpha=0.6, zorder=1))
+        ax.scatter(dem["_lon"][ok], dem["_lat"][ok], s=6, c=cols, zorder=2)
+        if (~ok).any():
+            ax.scatter(
+                dem["_lon"][~ok], dem["_lat"][~ok], s=10, facecolors="white",
+                edgecolors="#d62728", zorder=2,
+            )  # fmt: skip
+            key(text["uncovered"], marker="o", mfc="white", mec="#d62728", ms=4)
+    elif c.demand is not None:
+        ax.scatter(c.demand["_lon"], c.demand["_lat"], s=5, c="#999", zorder=2)
+        key(text["demand"], marker="o", mfc="#999", mec="#999", ms=3)
+    drawn = set()
+    for cor in c.corridors:
+        st = _MODE_STYLE[cor.mode]
+        dash = st.get("dashArray")
+        ls = (0, tuple(float(v) for v in dash.split())) if dash else "-"
+        for _, _, pieces in cor.arcs:
+            for piece in pieces:
                 ax.plot(
-                    [dem["_lon"].iloc[k], fac["_lon"].iloc[k]],
-                    [dem["_lat"].iloc[k], fac["_lat"].iloc[k]],
-                    color=colour[a["facility"].iloc[k]],
-                    lw=0.6,
-                    alpha=0.6,
-                    zorder=1,
-                )
-            ax.scatter(
-                dem["_lon"], dem["_lat"], s=6, c=[colour[f] for f in a["facility"]], zorder=2
-            )
-        elif c.demand is not None:
-            ax.scatter(c.demand["_lon"], c.demand["_lat"], s=5, c="#999", zorder=2)
-        modes_drawn = set()
-        for cor in c.corridors:
-            st = _MODE_STYLE[cor.mode]
-            dash = st.get("dashArray")
-            ls = (0, tuple(float(v) for v in dash.split())) if dash else "-"
-            for _, _, pieces in cor.arcs:
-                for piece in pieces:
-                    ax.plot(
-                        piece[:, 0],
-                        piece[:, 1],
-                        color=st["color"],
-                        lw=st["weight"] * 0.6,
-                        ls=ls,
-                        alpha=0.8,
-                        zorder=1.5,
-                    )
-                modes_drawn.add(cor.mode)
-        for m in _MODES:
-            if m in modes_drawn:
-                st = _MODE_STYLE[m]
-                handles.append(
-                    Line2D([], [], color=st["color"], lw=1.5, label=f"{text['modes'][m]}")
-                )
-        part = c.partners
-        if part is not None and len(part):
-            rc_mask = (
-                part["rcep"].fillna(False).astype(bool)
-                if "rcep" in part.columns
-                else pd.Series(True, part.index)
-            )
-            for mask, face, lab in (
-                (rc_mask, "#88419d", text["rcep"]),
-                (~rc_mask, "#969696", text["other_partners"]),
-            ):
-                if mask.any():
-                    ax.scatter(
-                        part.loc[mask, "_lon"],
-                        part.loc[mask, "_lat"],
-                        s=30,
-                        c=face,
-                        edgecolors="#222",
-                        marker="s",
-                        zorder=3,
-                    )
-                    handles.append(
-                        Line2D([], [], ls="", marker="s", mfc=face, mec="#222", label=lab)
-                    )
-        if sol is not None:
-            chosen = cand.loc[sol.open]
-            rest = cand.drop(index=sol.open)
-            ax.scatter(rest["_lon"], rest["_lat"], s=14, c="#bbb", edgecolors="#888", zorder=4)
-            ax.scatter(
-                chosen["_lon"],
-                chosen["_lat"],
-                s=90,
-                c=[colour[f] for f in sol.open],
-                edgecolors="k",
-                linewidths=1.5,
-                zorder=5,
-            )
-            for _, row in chosen.iterrows():
-                ax.annotate(
-                    str(row["_name"]),
-                    (row["_lon"], row["_lat"]),
-                    xytext=(4, 4),
-                    textcoords="offset points",
-                    fontsize=8,
-                    zorder=6,
-                )
-            handles.append(
-                Line2D(
-                    [], [], ls="", marker="o", mfc="#1f77b4", mec="k", ms=9, label=text["chosen"]
-                )
-            )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    ls="",
-                    marker="o",
-                    mfc="#bbb",
-                    mec="#888",
-                    ms=5,
-                    label=text["not_chosen"],
-                )
-            )
-        elif c.scores is not None and len(c.scores):
-            s = c.scores["score"].to_numpy(dtype=float)
-            sc = cand.loc[c.scores.index]
-            pts = ax.scatter(
-                sc["_lon"],
-                sc["_lat"],
-                s=20 + 120 * (s - s.min()) / max(np.ptp(s), 1e-12),
-                c=s,
-                cmap="viridis",
-                edgecolors="#333",
-                zorder=4,
-            )
-            fig.colorbar(pts, ax=ax, shrink=0.6, label=text["score"])
-        elif c.tiers is not None:
-            tier_cls = _tier_enum()
-            for t in tier_cls:
-                labs = [lab for lab in cand.index if t in c.tiers[lab]]
-                if not labs:
-                    continue
-                st = _TIER_STYLE.get(t.name, {"fill": "#777", "radius": 6, "ring": False})
-                sub = cand.loc[labs]
-                size = (st["radius"] * 1.4) ** 2
-                label = f"{t.label_zh if use_lang == 'zh' else t.label_en}"
-                if st["ring"]:
-                    ax.scatter(
-                        sub["_lon"],
-                        sub["_lat"],
-                        s=size,
-                        facecolors="none",
-                        edgecolors=st["fill"],
-                        linewidths=2,
-                        zorder=3.5,
-                    )
-                    handles.append(
-                        Line2D(
-                            [],
-                            [],
-                            ls="",
-                            marker="o",
-                            mfc="none",
-                            mec=st["fill"],
-                            mew=2,
-                            ms=9,
-                            label=label,
-                        )
-                    )
-                else:
-                    ax.scatter(
-                        sub["_lon"],
-                        sub["_lat"],
-                        s=size,
-                        c=st["fill"],
-                        edgecolors="#222",
-                        linewidths=0.6,
-                        zorder=4,
-                    )
-                    handles.append(
-                        Line2D(
-                            [], [], ls="", marker="o", mfc=st["fill"], mec="#222", ms=7, label=label
-                        )
-                    )
-        else:
-            ax.scatter(cand["_lon"], cand["_lat"], s=30, c="#e34a33", edgecolors="#333", zorder=4)
-        ax.set_xlabel("longitude (°E, WGS84)")
-        ax.set_ylabel("latitude (°N)")
-        ax.grid(True, lw=0.3, color="#ccc")
-        lat_mid = float(np.clip(np.mean(ax.get_ylim()), -80, 80))
-        ax.set_aspect(1.0 / math.cos(math.radians(lat_mid)))
-        if title:
-            ax.set_title(title)
-        if handles:
-            ax.legend(
-                handles=handles, loc="lower left", fontsize=7, framealpha=0.9, title=text["legend"]
-            )
+                    piece[:, 0], piece[:, 1], color=st["color"], lw=st["weight"] * 0.6, ls=ls,
+                    alpha=0.8, zorder=1.5,
+                )  # fmt: skip
+            drawn.add(cor.mode)
+    for m in _MODES:
+        if m in drawn:
+            key(text["modes"][m], color=_MODE_STYLE[m]["color"], lw=1.5, ls="-")
+    part = c.partners
+    if part is not None and len(part):
+        rc_mask = (
+            part["rcep"].fillna(False).astype(bool).to_numpy()
+            if "rcep" in part.columns
+            else np.ones(len(part), dtype=bool)
+        )
+        for mask, face, label in (
+            (rc_mask, "#88419d", text["rcep"]),
+            (~rc_mask, "#969696", text["other_partners"]),
+        ):
+            if mask.any():
+                ax.scatter(
+                    part["_lon"][mask], part["_lat"][mask], s=30, c=face, edgecolors="#222",
+                    marker="s", zorder=3,
+                )  # fmt: skip
+                key(label, marker="s", mfc=face, mec="#222")
+    if sol is not None:
+        chosen, rest = cand.loc[sol.open], cand.drop(index=sol.open)
+        ax.scatter(rest["_lon"], rest["_lat"], s=14, c="#bbb", edgecolors="#888", zorder=4)
+        ax.scatter(
+            chosen["_lon"], chosen["_lat"], s=90, c=[colour[f] for f in sol.open],
+            edgecolors="k", linewidths=1.5, zorder=5,
+        )  # fmt: skip
+        for lab, row in chosen.iterrows():
+            name = str(row["_name"])
+            if font is None and not name.isascii():
+                name = str(lab)  # no glyphs for the Chinese name: label by adcode
+            ax.annotate(
+                name, (row["_lon"], row["_lat"]), xytext=(4, 4),
+                textcoords="offset points", fontsize=8, zorder=6, **family,
+            )  # fmt: skip
+        key(text["chosen"], marker="o", mfc="#1f77b4", mec="k", ms=9)
+        key(text["not_chosen"], marker="o", mfc="#bbb", mec="#888", ms=5)
+    elif c.scores is not None and len(c.scores):
+        v = c.scores["score"].to_numpy(dtype=float)
+        sc = cand.loc[c.scores.index]
+        pts = ax.scatter(
+            sc["_lon"], sc["_lat"], s=20 + 120 * (v - v.min()) / max(np.ptp(v), 1e-12), c=v,
+            cmap="viridis", edgecolors="#333", zorder=4,
+        )  # fmt: skip
+        fig.colorbar(pts, ax=ax, shrink=0.6, label=text["score"])
+    elif c.tiers is not None:
+        for t in _tier_enum():
+            labs = [lab for lab in cand.index if t in c.tiers[lab]]
+            if not labs:
+                continue
+            st = _TIER_STYLE.get(t.name, {"fill": "#777", "radius": 6, "ring": False})
+            sub = cand.loc[labs]
+            size = (st["radius"] * 1.4) ** 2
+            label = textwrap.fill(t.label_zh if use_lang == "zh" else t.label_en, 50)
+            if st["ring"]:
+                ax.scatter(
+                    sub["_lon"], sub["_lat"], s=size, facecolors="none", edgecolors=st["fill"],
+                    linewidths=2, zorder=3.5,
+                )  # fmt: skip
+                key(label, marker="o", mfc="none", mec=st["fill"], mew=2, ms=9)
+            else:
+                ax.scatter(
+                    sub["_lon"], sub["_lat"], s=size, c=st["fill"], edgecolors="#222",
+                    linewidths=0.6, zorder=4,
+                )  # fmt: skip
+                key(label, marker="o", mfc=st["fill"], mec="#222", ms=7)
+    else:
+        ax.scatter(cand["_lon"], cand["_lat"], s=30, c="#e34a33", edgecolors="#333", zorder=4)
+        key(text["candidates"], marker="o", mfc="#e34a33", mec="#333", ms=6)
+    ax.autoscale_view()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    ax.set_xlim(max(x0, -180.0), min(x1, 180.0))
+    ax.set_ylim(max(y0, -90.0), min(y1, 90.0))
+    ax.set_xlabel("longitude (°E, WGS84)")
+    ax.set_ylabel("latitude (°N)")
+    ax.grid(True, lw=0.3, color="#ccc")
+    lat_mid = float(np.clip(np.mean(ax.get_ylim()), -75, 75))
+    ax.set_aspect(1.0 / math.cos(math.radians(lat_mid)), adjustable="box")
+    if title:
+        ax.set_title(title, **family)
+    if handles:
+        prop = {"family": font, "size": 7} if font else {"size": 7}
+        ax.legend(
+            handles=handles, loc="lower left", prop=prop, framealpha=0.9, title=text["legend"],
+            title_fontproperties=prop,
+        )  # fmt: skip
     return fig
