@@ -1,0 +1,27 @@
+"""Facility-location models on PuLP: where to put cross-border express processing centres.
+
+Every model shares one base (:class:`LocationModel`): build it with ``from_cost_matrix`` or
+``from_geodataframe``, add the plan's policy constraints (``required``, ``forbidden``,
+``groups`` with ``min_per_group`` / ``max_per_group``, see :func:`policy_constraints`) and
+a gateway cost term, then call ``solve()`` for a :class:`Solution`.
+
+* :class:`PMedian` -- exactly ``p`` centres, minimum weighted cost.
+* :class:`PCenter` -- exactly ``p`` centres, minimum worst cost.
+* :class:`MaxCoverage` -- ``p`` centres covering the most weight within a radius.
+* :class:`SetCover` -- the fewest centres covering every demand point within a radius.
+* :class:`FacilityLocation` -- opening costs, optional capacities, free number of centres.
+* :class:`HubMedian` -- single-allocation p-hub median over origin-destination flows.
+"""
+
+from __future__ import annotations
+
+from borderhub.locate.base import LocationModel
+from borderhub.locate.median import PMedian
+from borderhub.locate.solution import Solution, Status
+
+__all__ = [
+    "LocationModel",
+    "PMedian",
+    "Solution",
+    "Status",
+]
