@@ -95,3 +95,6 @@ from borderhub.maps import corridor_map, static_map  # noqa: E402
 
 __all__ += ["corridor_map", "static_map"]
 # --- scenarios ------------------------------------------------------------------------
+from borderhub.scenarios import growth_sweep, p_sweep, sweep, weight_sweep  # noqa: E402
+
+__all__ += ["sweep", "p_sweep", "weight_sweep", "growth_sweep"]

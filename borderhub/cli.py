@@ -617,8 +617,11 @@ def _score(inputs: _Inputs, args: argparse.Namespace, progress: _Progress) -> _S
         table = scoring.score(
             raw, directions, weights=weights, method=args.method, nan_policy=args.nan_policy
         )
-    for name, why in skipped.items():
-        progress.note(f"criterion {name} skipped: {why}")
+    if skipped:
+        progress.note(
+            f"criteria skipped for lack of data: {', '.join(skipped)} (the reasons are in "
+            "manifest.json)"
+        )
     used = dict(table.attrs.get("weights", {}))
     return _Scored(
         table=table,
@@ -678,22 +681,27 @@ def _model_params(args: argparse.Namespace, candidates: Any) -> tuple[Any, dict[
     uses_p = model in ("pmedian", "pcenter", "mclp")
     uses_radius = model in ("mclp", "lscp")
     if args.p is not None and not uses_p:
-        raise _UsageError(f"--p does not apply to --model {model} (see 'borderhub plan --help')")
+        raise _UsageError(
+            f"--p does not apply to --model {model} (see 'borderhub {args.command} --help')"
+        )
     if args.radius is not None and not uses_radius:
         raise _UsageError(
-            f"--radius applies to --model mclp and lscp, not {model} (see 'borderhub plan --help')"
+            f"--radius applies to --model mclp and lscp, not {model} "
+            f"(see 'borderhub {args.command} --help')"
         )
     if uses_p:
         params["p"] = args.p if args.p is not None else _DEFAULT_P
     if uses_radius:
         if args.radius is None:
-            raise _UsageError(f"--model {model} needs --radius KM (see 'borderhub plan --help')")
+            raise _UsageError(
+                f"--model {model} needs --radius KM (see 'borderhub {args.command} --help')"
+            )
         params["radius"] = args.radius
     if model == "fixed":
         if args.fixed_cost is None:
             raise _UsageError(
                 "--model fixed needs --fixed-cost (a number, or a column of the candidates) "
-                "(see 'borderhub plan --help')"
+                f"(see 'borderhub {args.command} --help')"
             )
         params["fixed_cost"] = _fixed_cost(args.fixed_cost, candidates)
     elif args.fixed_cost is not None:
