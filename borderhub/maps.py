@@ -119,23 +119,37 @@ TILES: dict[str, _Basemap] = {
 }
 
 _MODES = ("air", "rail", "sea", "road")
-_MODE_STYLE = {
+_MODE_STYLE: dict[str, dict[str, Any]] = {
     "air": {"color": "#6a3d9a", "weight": 1.6, "opacity": 0.75, "dashArray": "6 5"},
     "rail": {"color": "#b15928", "weight": 3.0, "opacity": 0.85},
     "sea": {"color": "#1f78b4", "weight": 2.4, "opacity": 0.8, "dashArray": "12 4 2 4"},
     "road": {"color": "#33a02c", "weight": 2.4, "opacity": 0.85, "dashArray": "2 5"},
 }
 
+
 # Okabe-Ito colours. Tiers that name a kind of centre (rail, port) are drawn as rings
 # around the filled marker of the place's other tier, so several memberships stay visible.
-_TIER_STYLE = {
-    "CORE": {"fill": "#D55E00", "radius": 9.0, "ring": False},
-    "LONG_TERM": {"fill": "#CC79A7", "radius": 8.0, "ring": False},
-    "PROVINCIAL": {"fill": "#0072B2", "radius": 7.0, "ring": False},
-    "ENCOURAGED": {"fill": "#009E73", "radius": 5.0, "ring": False},
-    "RAIL": {"fill": "#E69F00", "radius": 12.0, "ring": True},
-    "PORT": {"fill": "#56B4E9", "radius": 14.5, "ring": True},
+@dataclass(frozen=True)
+class _TierStyle:
+    fill: str
+    radius: float
+    ring: bool = False
+
+
+_TIER_STYLE: dict[str, _TierStyle] = {
+    "CORE": _TierStyle("#D55E00", 9.0),
+    "LONG_TERM": _TierStyle("#CC79A7", 8.0),
+    "PROVINCIAL": _TierStyle("#0072B2", 7.0),
+    "ENCOURAGED": _TierStyle("#009E73", 5.0),
+    "RAIL": _TierStyle("#E69F00", 12.0, ring=True),
+    "PORT": _TierStyle("#56B4E9", 14.5, ring=True),
 }
+
+
+def _tier_style(tier: Any) -> _TierStyle:
+    return _TIER_STYLE.get(tier.name, _TierStyle("#777777", 6.0))
+
+
 _TIER_SHORT = {
     "CORE": ("强化综合性中心", "Core: strengthen comprehensive centres"),
     "LONG_TERM": ("长远发展", "Long-term comprehensive centres"),
@@ -150,7 +164,12 @@ _FACILITY_COLOURS = (
     "#3182bd", "#e6550d", "#31a354", "#756bb1",
 )  # fmt: skip
 
-_TEXT = {
+_MODE_NAMES: dict[str, dict[str, str]] = {
+    "zh": {"air": "航空", "rail": "铁路", "sea": "海运", "road": "公路"},
+    "en": {"air": "air", "rail": "rail", "sea": "sea", "road": "road"},
+}
+
+_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "tier_layer": "专栏4 · {short}",
         "candidates": "候选地",
@@ -177,7 +196,6 @@ _TEXT = {
         "corridors": "通道",
         "yes": "是",
         "no": "否",
-        "modes": {"air": "航空", "rail": "铁路", "sea": "海运", "road": "公路"},
     },
     "en": {
         "tier_layer": "Column 4 · {short}",
@@ -205,7 +223,6 @@ _TEXT = {
         "corridors": "Corridors",
         "yes": "yes",
         "no": "no",
-        "modes": {"air": "air", "rail": "rail", "sea": "sea", "road": "road"},
     },
 }
 
@@ -348,12 +365,12 @@ def _tier_enum():
     return Tier
 
 
-def _parse_tiers(cand: pd.DataFrame) -> dict[str, list[Any]] | None:
+def _parse_tiers(cand: pd.DataFrame) -> dict[Any, list[Any]] | None:
     """Tier members of each candidate (enum order), or None without a ``tiers`` column."""
     if "tiers" not in cand.columns:
         return None
     tier_cls = _tier_enum()
-    out: dict[str, list[Any]] = {}
+    out: dict[Any, list[Any]] = {}
     for label, value in cand["tiers"].items():
         members = []
         text = "" if value is None or value is pd.NA else str(value)
@@ -377,11 +394,13 @@ def _parse_tiers(cand: pd.DataFrame) -> dict[str, list[Any]] | None:
 
 @dataclass
 class _Solution:
-    open: list
+    open: list[Any]
     assignment: pd.DataFrame | None
 
 
 def _parse_solution(solution: Any, cand: pd.DataFrame) -> _Solution:
+    open_: list[Any] | None
+    assignment: Any
     if isinstance(solution, pd.DataFrame):
         assignment, open_ = solution, None
     elif hasattr(solution, "open"):
@@ -464,17 +483,18 @@ class _Corridor:
     mode: str
     popup_rows: list[tuple[str, str]]
     arcs: list[tuple[str, str, list[np.ndarray]]] = field(default_factory=list)
+    origin_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class _Content:
     lang: str
     cand: pd.DataFrame
-    tiers: dict[str, list[Any]] | None
+    tiers: dict[Any, list[Any]] | None
     scores: pd.DataFrame | None
     solution: _Solution | None
     demand: pd.DataFrame | None
-    partners: pd.DataFrame | None
+    partners: pd.DataFrame
     corridors: list[_Corridor]
     title: str | None
 
@@ -541,7 +561,9 @@ def _prepare(
         )
     lookup = [cand] + ([dem] if dem is not None else [])
     if corridors is None and candidates is not None:
-        lookup.append(_as_points(_default("candidates"), "candidates"))
+        shipped = _as_points(_default("candidates"), "candidates")
+        shipped["_name"] = _display_name(shipped)
+        lookup.append(shipped)
     corr = _build_corridors(corr_frame.copy(), lookup, part, lang, arc_points)
 
     return _Content(
@@ -570,45 +592,42 @@ def _build_corridors(
     lang: str,
     n: int,
 ) -> list[_Corridor]:
+    """Corridors with their arcs: every origin place to every partner hub."""
     from borderhub.geo import great_circle
 
-    text = _TEXT[lang]
     out = []
     for cid, row in frame.iterrows():
         mode = str(row["mode"]).strip().lower()
         if mode not in _MODES:
             raise DataError(f"corridor {cid!r} has mode {row['mode']!r}; modes are {_MODES}.")
         name = str(row["name"]) if "name" in frame.columns and pd.notna(row["name"]) else str(cid)
-        rows = [(_esc("id"), _esc(cid)), (_esc(text["modes"][mode]), _esc(mode))]
+        rows = [(_esc("id"), _esc(cid)), (_esc(_MODE_NAMES[lang][mode]), _esc(mode))]
         for col in ("destination_region", "plan_ref", "description"):
-            if col in frame.columns:
-                v = _fmt(row[col], lang)
-                if v is not None:
-                    rows.append((_esc(col.replace("_", " ")), _esc(v)))
+            v = _fmt(row[col], lang) if col in frame.columns else None
+            if v is not None:
+                rows.append((_esc(col.replace("_", " ")), _esc(v)))
         corridor = _Corridor(id=str(cid), name=name, mode=mode, popup_rows=rows)
-        origins = []
+        origins: list[tuple[str, tuple[float, float]]] = []
         for code in _split(row["origin"]):
-            for table in lookup:
-                if code in table.index:
-                    origins.append((code, table.loc[code]))
-                    break
-            else:
+            table = next((t for t in lookup if code in t.index), None)
+            if table is None:
                 raise DataError(
                     f"corridor {cid!r}: origin {code!r} is in neither the candidates nor the "
                     "demand units; pass frames that contain it or drop the corridor."
                 )
-        ends = []
+            origins.append((code, (float(table["_lon"][code]), float(table["_lat"][code]))))
+            corridor.origin_names[code] = str(table.at[code, "_name"])
+        ends: list[tuple[str, tuple[float, float]]] = []
         for pid in _split(row["partners"]):
             if pid not in part.index:
                 raise DataError(
                     f"corridor {cid!r}: partner {pid!r} is not in the partners' index "
                     f"(e.g. {part.index[:3].tolist()}); pass partners that contain it."
                 )
-            ends.append((pid, part.loc[pid]))
+            ends.append((pid, (float(part["_lon"][pid]), float(part["_lat"][pid]))))
         for code, o in origins:
-            for pid, p in ends:
-                pieces = great_circle((o["_lon"], o["_lat"]), (p["_lon"], p["_lat"]), n)
-                corridor.arcs.append((code, pid, pieces))
+            for pid, e in ends:
+                corridor.arcs.append((code, pid, great_circle(o, e, n)))
         out.append(corridor)
     return out
 
@@ -765,10 +784,11 @@ class _CorridorMap(folium.Map):
         self.default_css = [("leaflet_css", f"{_LEAFLET_CDN}/leaflet.css")]
         self.self_contained = self_contained
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         super().render(**kwargs)
-        if self.self_contained:
-            _inline_assets(self.get_root())
+        root = self.get_root()
+        if self.self_contained and isinstance(root, Figure):
+            _inline_assets(root)
 
 
 def _inline_assets(figure: Figure) -> None:
@@ -816,7 +836,52 @@ def _swatch_line(style: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- layers
 
 
-def _candidate_popup(c: _Content, label: Any, row: Mapping[str, Any], extra=()) -> str:
+# A feature of a vector layer: [kind, style index, coords, style overrides or 0,
+# tooltip HTML, popup HTML]; kind 0 = circle marker at [lat, lon], 1 = polyline
+# ([[lat, lon], ...] or a list of such pieces).
+Feature = list[Any]
+Shift = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+_PARTNER_STYLE: dict[str, dict[str, Any]] = {
+    "rcep": {"radius": 6, "color": "#4d004b", "weight": 2, "fillColor": "#88419d"},
+    "other_partners": {"radius": 5, "color": "#252525", "weight": 2, "fillColor": "#969696"},
+}
+_PARTNER_STYLE["partners"] = _PARTNER_STYLE["rcep"]
+
+
+@dataclass
+class _Layer:
+    """One overlay: escaped name, shown at start, shared styles, features."""
+
+    name: str
+    show: bool
+    styles: list[dict[str, Any]]
+    features: list[Feature]
+
+
+@dataclass
+class _Scene:
+    """Shared state while building the layers."""
+
+    c: _Content
+    pos: dict[Any, list[float]]  # candidate label -> [lat, lon] as displayed
+    popups: dict[Any, str]  # candidate label -> popup HTML
+    records: dict[Any, dict[str, Any]]  # candidate label -> row
+    colour: dict[Any, str]  # open centre -> colour
+    text: dict[str, str]
+
+    def name(self, label: Any) -> str:
+        return _esc(self.c.cand.at[label, "_name"])
+
+
+def _latlon(shift: Shift, lon: Any, lat: Any) -> list[list[float]]:
+    x, y = shift(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.column_stack([np.round(y, 5), np.round(x, 5)]).tolist()
+
+
+def _candidate_popup(
+    c: _Content, label: Any, row: Mapping[str, Any], extra: Iterable[tuple[str, str]] = ()
+) -> str:
     i = 0 if c.lang == "zh" else 1
     rows = [(_esc("adcode" if c.lang == "en" else "行政区划代码"), _esc(label))]
     for col, labels in _CANDIDATE_FIELDS.items():
@@ -824,314 +889,261 @@ def _candidate_popup(c: _Content, label: Any, row: Mapping[str, Any], extra=()) 
             v = _fmt(row[col], c.lang)
             if v is not None:
                 rows.append((_esc(labels[i]), _esc(v)))
-    if c.tiers is not None:
-        members = c.tiers.get(label, [])
-        if members:
-            tier_txt = "<br>".join(
-                f"{_esc(t.name)}: {_esc(t.label_zh)} / {_esc(t.label_en)}" for t in members
-            )
-            rows.append((_esc(_TEXT[c.lang]["tiers"]), tier_txt))
+    if c.tiers is not None and c.tiers.get(label):
+        tier_txt = "<br>".join(
+            f"{_esc(t.name)}: {_esc(t.label_zh)} / {_esc(t.label_en)}" for t in c.tiers[label]
+        )
+        rows.append((_esc(_TEXT[c.lang]["tiers"]), tier_txt))
     for col, v in row.items():
+        name = str(col)
         if (
-            col in _CANDIDATE_FIELDS
-            or col in _SKIP_COLUMNS
-            or str(col).startswith("_")
-            or _SKIP_SUFFIX.search(str(col))
+            name in _CANDIDATE_FIELDS
+            or name in _SKIP_COLUMNS
+            or name.startswith("_")
+            or _SKIP_SUFFIX.search(name)
         ):
             continue
         txt = _fmt(v, c.lang) if np.isscalar(v) or v is None or v is pd.NA else None
         if txt is not None:
-            rows.append((_esc(col), _esc(txt)))
+            rows.append((_esc(name), _esc(txt)))
     rows.extend(extra)
     return _table(rows, _esc(row["_name"]))
 
 
-def _layers(c: _Content, shift: Callable) -> list[tuple[str, bool, list[dict], list[list]]]:
-    """All overlay layers as (escaped name, shown, styles, features), bottom to top."""
-    text = _TEXT[c.lang]
-    cand = c.cand
-    records = cand.to_dict("index")
-    clon, clat = shift(cand["_lon"].to_numpy(), cand["_lat"].to_numpy())
-    cpos = {
-        lab: [round(float(y), 5), round(float(x), 5)]
-        for lab, x, y in zip(cand.index, clon, clat, strict=True)
-    }
-    popups = {lab: _candidate_popup(c, lab, rec) for lab, rec in records.items()}
-    primary = (
-        "solution" if c.solution is not None else "scores" if c.scores is not None else "tiers"
-    )
-    layers: list[tuple[str, bool, list[dict], list[list]]] = []
+def _numeric(frame: pd.DataFrame, column: str, default: float) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), default)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
 
-    # Allocation lines and demand units (bottom).
+
+def _allocation_layers(s: _Scene, shift: Shift) -> list[_Layer]:
+    """Allocation lines and demand units of a solution (or plain demand units)."""
+    c, text = s.c, s.text
     sol = c.solution
-    colour: dict[Any, str] = {}
-    if sol is not None:
-        colour = {f: _FACILITY_COLOURS[k % len(_FACILITY_COLOURS)] for k, f in enumerate(sol.open)}
-    if sol is not None and sol.assignment is not None and c.demand is not None:
-        a = sol.assignment
-        dem = c.demand.loc[a.index]
-        dlon, dlat = shift(dem["_lon"].to_numpy(), dem["_lat"].to_numpy())
-        w = (
-            pd.to_numeric(a["weight"], errors="coerce").to_numpy(dtype=float)
-            if "weight" in a.columns
-            else np.ones(len(a))
-        )
-        cost = (
-            pd.to_numeric(a["cost"], errors="coerce").to_numpy(dtype=float)
-            if "cost" in a.columns
-            else np.full(len(a), np.nan)
-        )
-        wmax = np.nanmax(w) if len(w) and np.isfinite(w).any() and np.nanmax(w) > 0 else 1.0
-        styles = [{"weight": 1.2, "opacity": 0.55}]
-        lines, points = [], []
-        for k, (fac, ok) in enumerate(zip(a["facility"], a["_served"], strict=True)):
-            dname = _esc(dem["_name"].iloc[k])
-            p0 = [round(float(dlat[k]), 5), round(float(dlon[k]), 5)]
-            if not ok:
-                tip = f"{dname} · {_esc(text['uncovered'])}"
-                points.append([0, 0, p0, {"fillColor": "#fff", "color": "#d62728"}, tip, ""])
-                continue
-            tip = f"{dname} → {_esc(cand.at[fac, '_name'])}<br>{_esc(text['weight'])}: " + _esc(
-                _fmt(w[k], c.lang) or "—"
-            )
-            if np.isfinite(cost[k]):
-                tip += f" · {_esc(text['cost'])}: {_esc(_fmt(cost[k], c.lang))}"
-            width = 0.8 + 3.2 * math.sqrt(max(w[k], 0) / wmax) if np.isfinite(w[k]) else 1.0
-            lines.append(
-                [1, 0, [p0, cpos[fac]], {"color": colour[fac], "weight": round(width, 2)}, tip, ""]
-            )
-            points.append([0, 0, p0, {"fillColor": colour[fac], "color": colour[fac]}, tip, ""])
-        layers.append((_esc(text["allocation"]), True, styles, lines))
-        dstyle = [{"radius": 2.5, "weight": 1, "fillOpacity": 0.9, "opacity": 0.9}]
-        layers.append((_esc(text["demand"]), True, dstyle, points))
-    elif c.demand is not None:
+    if c.demand is None:
+        return []
+    if sol is None or sol.assignment is None:
         dem = c.demand
-        dlon, dlat = shift(dem["_lon"].to_numpy(), dem["_lat"].to_numpy())
-        feats = [
-            [0, 0, [round(float(y), 5), round(float(x), 5)], 0, _esc(n), ""]
-            for x, y, n in zip(dlon, dlat, dem["_name"], strict=True)
-        ]
-        style = [
-            {"radius": 2.5, "color": "#555", "weight": 1, "fillColor": "#999", "fillOpacity": 0.8}
-        ]
-        layers.append((_esc(text["demand"]), True, style, feats))
+        pts = _latlon(shift, dem["_lon"], dem["_lat"])
+        feats = [[0, 0, p, 0, _esc(n), ""] for p, n in zip(pts, dem["_name"], strict=True)]
+        style = {"radius": 2.5, "color": "#555", "weight": 1, "fillColor": "#999"}
+        return [_Layer(_esc(text["demand"]), True, [{**style, "fillOpacity": 0.8}], feats)]
+    a = sol.assignment
+    dem = c.demand.loc[a.index]
+    pts = _latlon(shift, dem["_lon"], dem["_lat"])
+    w = _numeric(a, "weight", 1.0)
+    cost = _numeric(a, "cost", np.nan)
+    finite = w[np.isfinite(w)]
+    wmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    lines: list[Feature] = []
+    points: list[Feature] = []
+    for k, (fac, ok) in enumerate(zip(a["facility"], a["_served"], strict=True)):
+        dname = _esc(dem["_name"].iloc[k])
+        if not ok:
+            tip = f"{dname} · {_esc(text['uncovered'])}"
+            points.append([0, 0, pts[k], {"fillColor": "#fff", "color": "#d62728"}, tip, ""])
+            continue
+        tip = f"{dname} → {s.name(fac)}<br>{_esc(text['weight'])}: {_esc(_fmt(w[k], c.lang))}"
+        if np.isfinite(cost[k]):
+            tip += f" · {_esc(text['cost'])}: {_esc(_fmt(cost[k], c.lang))}"
+        width = 0.8 + 3.2 * math.sqrt(max(w[k], 0.0) / wmax) if np.isfinite(w[k]) else 1.0
+        colour = s.colour[fac]
+        lines.append(
+            [1, 0, [pts[k], s.pos[fac]], {"color": colour, "weight": round(width, 2)}, tip, ""]
+        )
+        points.append([0, 0, pts[k], {"fillColor": colour, "color": colour}, tip, ""])
+    dstyle = {"radius": 2.5, "weight": 1, "fillOpacity": 0.9, "opacity": 0.9}
+    return [
+        _Layer(_esc(text["allocation"]), True, [{"weight": 1.2, "opacity": 0.55}], lines),
+        _Layer(_esc(text["demand"]), True, [dstyle], points),
+    ]
 
-    # Corridors, one layer each.
+
+def _corridor_layers(s: _Scene, shift: Shift) -> list[_Layer]:
+    """One layer per corridor: its arcs, styled by mode."""
+    c, text = s.c, s.text
+    names = _MODE_NAMES[c.lang]
+    out: list[_Layer] = []
     seen: set[str] = set()
     for cor in c.corridors:
         if not cor.arcs:
             continue
-        name = text["corridor"].format(name=cor.name, mode=text["modes"][cor.mode])
+        name = text["corridor"].format(name=cor.name, mode=names[cor.mode])
         if name in seen:
             name = f"{name} [{cor.id}]"
         seen.add(name)
         popup = _table(cor.popup_rows, _esc(cor.name))
-        style = dict(_MODE_STYLE[cor.mode])
-        feats = []
+        feats: list[Feature] = []
         for origin, pid, pieces in cor.arcs:
-            coords = []
-            for piece in pieces:
-                x, y = shift(piece[:, 0], piece[:, 1])
-                coords.append(np.column_stack([_rnd(y), _rnd(x)]).tolist())
-            oname = next(
-                (
-                    t.at[origin, "_name"]
-                    for t in (cand, c.demand)
-                    if t is not None and origin in t.index
-                ),
-                origin,
-            )
+            coords = [_latlon(shift, p[:, 0], p[:, 1]) for p in pieces]
             tip = (
-                f"{_esc(cor.name)} ({_esc(text['modes'][cor.mode])})<br>"
-                f"{_esc(oname)} → {_esc(c.partners.at[pid, '_name'])}"
+                f"{_esc(cor.name)} ({_esc(names[cor.mode])})<br>"
+                f"{_esc(cor.origin_names[origin])} → {_esc(c.partners.at[pid, '_name'])}"
             )
             feats.append([1, 0, coords if len(coords) > 1 else coords[0], 0, tip, popup])
-        layers.append((_esc(name), True, [style], feats))
+        out.append(_Layer(_esc(name), True, [dict(_MODE_STYLE[cor.mode])], feats))
+    return out
 
-    # Partner hubs.
+
+def _partner_layers(s: _Scene, shift: Shift) -> list[_Layer]:
+    """Partner hubs: RCEP members and the other corridor endpoints."""
+    c, text = s.c, s.text
     part = c.partners
-    if part is not None and len(part):
-        plon, plat = shift(part["_lon"].to_numpy(), part["_lat"].to_numpy())
-        i = 0 if c.lang == "zh" else 1
-        groups: dict[str, list[list]] = {}
-        rcep = part["rcep"].fillna(False).astype(bool) if "rcep" in part.columns else None
-        for k, (pid, rec) in enumerate(part.to_dict("index").items()):
-            rows = [(_esc("id"), _esc(pid))]
-            for col, labels in _PARTNER_FIELDS.items():
-                if col in rec:
-                    v = _fmt(rec[col], c.lang)
-                    if v is not None:
-                        rows.append((_esc(labels[i]), _esc(v)))
-            where = ", ".join(_esc(rec[x]) for x in ("country",) if x in rec and pd.notna(rec[x]))
-            tip = _esc(rec["_name"]) + (f", {where}" if where else "")
-            key = "partners" if rcep is None else ("rcep" if rcep.iloc[k] else "other_partners")
-            groups.setdefault(key, []).append(
-                [
-                    0,
-                    0,
-                    [round(float(plat[k]), 5), round(float(plon[k]), 5)],
-                    0,
-                    tip,
-                    _table(rows, _esc(rec["_name"])),
-                ]
-            )
-        pstyle = {
-            "rcep": {
-                "radius": 6,
-                "color": "#4d004b",
-                "weight": 2,
-                "fillColor": "#88419d",
-                "fillOpacity": 0.9,
-            },
-            "other_partners": {
-                "radius": 5,
-                "color": "#252525",
-                "weight": 2,
-                "fillColor": "#969696",
-                "fillOpacity": 0.9,
-            },
-            "partners": {
-                "radius": 6,
-                "color": "#4d004b",
-                "weight": 2,
-                "fillColor": "#88419d",
-                "fillOpacity": 0.9,
-            },
-        }
-        for key in ("rcep", "other_partners", "partners"):
-            if key in groups:
-                layers.append((_esc(text[key]), True, [pstyle[key]], groups[key]))
+    if not len(part):
+        return []
+    i = 0 if c.lang == "zh" else 1
+    pts = _latlon(shift, part["_lon"], part["_lat"])
+    rcep = part["rcep"].fillna(False).astype(bool).to_numpy() if "rcep" in part else None
+    groups: dict[str, list[Feature]] = {}
+    for k, (pid, rec) in enumerate(part.to_dict("index").items()):
+        rows = [(_esc("id"), _esc(pid))]
+        for col, labels in _PARTNER_FIELDS.items():
+            v = _fmt(rec[col], c.lang) if col in rec else None
+            if v is not None:
+                rows.append((_esc(labels[i]), _esc(v)))
+        tip = _esc(rec["_name"])
+        if "country" in rec and _fmt(rec["country"], c.lang):
+            tip += f", {_esc(rec['country'])}"
+        group = "partners" if rcep is None else "rcep" if rcep[k] else "other_partners"
+        groups.setdefault(group, []).append(
+            [0, 0, pts[k], 0, tip, _table(rows, _esc(rec["_name"]))]
+        )
+    return [
+        _Layer(_esc(text[g]), True, [{**_PARTNER_STYLE[g], "fillOpacity": 0.9}], groups[g])
+        for g in ("rcep", "other_partners", "partners")
+        if g in groups
+    ]
 
-    # Scores.
-    if c.scores is not None and len(c.scores):
-        s = c.scores["score"].to_numpy(dtype=float)
-        lo, hi = float(np.min(s)), float(np.max(s))
-        t = (s - lo) / (hi - lo) if hi > lo else np.full(len(s), 0.5)
-        cols = _viridis(t)
-        feats = []
-        for k, (lab, row) in enumerate(c.scores.iterrows()):
-            rank = _fmt(row["rank"], c.lang)
-            head = f"#{_esc(rank)} {_esc(cand.at[lab, '_name'])}"
-            tip = f"{head} · {_esc(text['score'])} {float(row['score']):.3f}"
-            extra = [
-                (_esc(text["rank"]), _esc(rank)),
-                (_esc(text["score"]), f"{float(row['score']):.4f}"),
-            ]
-            pop = _candidate_popup(c, lab, records[lab], extra)
-            feats.append(
-                [
-                    0,
-                    0,
-                    cpos[lab],
-                    {"radius": round(4 + 10 * float(t[k]), 2), "fillColor": cols[k]},
-                    tip,
-                    pop,
-                ]
-            )
-        style = [{"color": "#333", "weight": 1, "fillOpacity": 0.85}]
-        layers.append((_esc(text["scores"]), primary == "scores", style, feats))
 
-    # Tiers.
+def _score_layer(s: _Scene, show: bool) -> list[_Layer]:
+    """Candidates sized and coloured by score, rank first in the tooltip."""
+    c, text = s.c, s.text
+    if c.scores is None or not len(c.scores):
+        return []
+    v = c.scores["score"].to_numpy(dtype=float)
+    lo, hi = float(v.min()), float(v.max())
+    t = (v - lo) / (hi - lo) if hi > lo else np.full(len(v), 0.5)
+    colours = _viridis(t)
+    feats: list[Feature] = []
+    for k, (label, rank) in enumerate(zip(c.scores.index, c.scores["rank"], strict=True)):
+        rank_txt = _esc(_fmt(rank, c.lang))
+        tip = f"#{rank_txt} {s.name(label)} · {_esc(text['score'])} {v[k]:.3f}"
+        extra = [(_esc(text["rank"]), rank_txt), (_esc(text["score"]), f"{v[k]:.4f}")]
+        popup = _candidate_popup(c, label, s.records[label], extra)
+        style = {"radius": round(4 + 10 * float(t[k]), 2), "fillColor": colours[k]}
+        feats.append([0, 0, s.pos[label], style, tip, popup])
+    base = {"color": "#333", "weight": 1, "fillOpacity": 0.85}
+    return [_Layer(_esc(text["scores"]), show, [base], feats)]
+
+
+def _tier_layers(s: _Scene, show: bool) -> list[_Layer]:
+    """One layer per tier of 专栏4: rings (RAIL, PORT) below, filled markers on top."""
+    c, text = s.c, s.text
+    cand = c.cand
     if c.tiers is None:
-        feats = [
-            [0, 0, cpos[lab], 0, _esc(cand.at[lab, "_name"]), popups[lab]] for lab in cand.index
-        ]
-        style = [
-            {
-                "radius": 6,
-                "color": "#333",
-                "weight": 1.5,
-                "fillColor": "#e34a33",
-                "fillOpacity": 0.85,
-            }
-        ]
-        layers.append((_esc(text["candidates"]), primary == "tiers", style, feats))
-    else:
-        tier_cls = _tier_enum()
-        members = {t: [lab for lab in cand.index if t in c.tiers[lab]] for t in tier_cls}
-        rings = [t for t in tier_cls if _TIER_STYLE.get(t.name, {}).get("ring")]
-        filled = [t for t in tier_cls if t not in rings]
-        for t in rings + filled:  # rings below, smaller filled markers on top
-            if not members[t]:
-                continue
-            st = _TIER_STYLE.get(t.name, {"fill": "#777", "radius": 6, "ring": False})
-            if st["ring"]:
-                style = {"radius": st["radius"], "color": st["fill"], "weight": 3, "fill": False}
-            else:
-                style = {
-                    "radius": st["radius"],
-                    "color": "#222",
-                    "weight": 1,
-                    "fillColor": st["fill"],
-                    "fillOpacity": 0.9,
-                }
-            short = _TIER_SHORT.get(t.name, (t.label_zh, t.label_en))[0 if c.lang == "zh" else 1]
-            feats = []
-            for lab in members[t]:
-                names = "; ".join(m.name for m in c.tiers[lab])
-                feats.append(
-                    [
-                        0,
-                        0,
-                        cpos[lab],
-                        0,
-                        f"{_esc(cand.at[lab, '_name'])} · {_esc(names)}",
-                        popups[lab],
-                    ]
-                )
-            lname = text["tier_layer"].format(short=short)
-            layers.append((_esc(lname), primary == "tiers", [style], feats))
-
-    # Solution centres on top.
-    if sol is not None:
-        served = {}
-        if sol.assignment is not None:
-            a = sol.assignment
-            w = (
-                pd.to_numeric(a["weight"], errors="coerce")
-                if "weight" in a.columns
-                else pd.Series(1.0, index=a.index)
-            )
-            mine = {f: (a["facility"] == f).to_numpy() & a["_served"].to_numpy() for f in sol.open}
-            served = {f: (float(w[m].sum()), int(m.sum())) for f, m in mine.items()}
-        open_set = set(sol.open)
-        dim = [
-            [
-                0,
-                0,
-                cpos[lab],
-                0,
-                f"{_esc(cand.at[lab, '_name'])} · {_esc(text['not_chosen'])}",
-                popups[lab],
-            ]
-            for lab in cand.index
-            if lab not in open_set
-        ]
-        dstyle = [
-            {
-                "radius": 4,
-                "color": "#888",
-                "weight": 1,
-                "fillColor": "#bbb",
-                "fillOpacity": 0.5,
-                "opacity": 0.6,
-            }
-        ]
-        layers.append((_esc(text["unchosen"]), True, dstyle, dim))
+        feats = [[0, 0, s.pos[x], 0, s.name(x), s.popups[x]] for x in cand.index]
+        style = {"radius": 6, "color": "#333", "weight": 1.5, "fillColor": "#e34a33"}
+        return [_Layer(_esc(text["candidates"]), show, [{**style, "fillOpacity": 0.85}], feats)]
+    tiers = list(_tier_enum())
+    order = [t for t in tiers if _tier_style(t).ring] + [
+        t for t in tiers if not _tier_style(t).ring
+    ]
+    out: list[_Layer] = []
+    for tier in order:
+        members = [x for x in cand.index if tier in c.tiers[x]]
+        if not members:
+            continue
+        st = _tier_style(tier)
+        if st.ring:
+            style = {"radius": st.radius, "color": st.fill, "weight": 3, "fill": False}
+        else:
+            style = {"radius": st.radius, "color": "#222", "weight": 1, "fillColor": st.fill}
+            style["fillOpacity"] = 0.9
         feats = []
-        for lab in sol.open:
-            tip = f"<b>{_esc(cand.at[lab, '_name'])}</b> · {_esc(text['chosen'])}"
-            extra = []
-            if lab in served:
-                tot, n = served[lab]
-                amount = f"{_esc(_fmt(tot, c.lang))} ({n} {_esc(text['units'])})"
-                tip += f"<br>{_esc(text['served'])}: {amount}"
-                extra = [(_esc(text["served"]), amount)]
-            pop = _candidate_popup(c, lab, records[lab], extra) if extra else popups[lab]
-            feats.append([0, 0, cpos[lab], {"fillColor": colour[lab]}, tip, pop])
-        style = [{"radius": 11, "color": "#000", "weight": 3, "fillOpacity": 0.95}]
-        layers.append((_esc(text["centres"]), True, style, feats))
-    return layers
+        for x in members:
+            names = "; ".join(m.name for m in c.tiers[x])
+            feats.append([0, 0, s.pos[x], 0, f"{s.name(x)} · {_esc(names)}", s.popups[x]])
+        short = _TIER_SHORT.get(tier.name, (tier.label_zh, tier.label_en))[c.lang != "zh"]
+        out.append(_Layer(_esc(text["tier_layer"].format(short=short)), show, [style], feats))
+    return out
+
+
+def _centre_layers(s: _Scene) -> list[_Layer]:
+    """Unchosen candidates (dimmed) and the chosen centres (highlighted, on top)."""
+    c, text = s.c, s.text
+    sol = c.solution
+    if sol is None:
+        return []
+    served: dict[Any, tuple[float, int]] = {}
+    if sol.assignment is not None:
+        a = sol.assignment
+        w = _numeric(a, "weight", 1.0)
+        ok = a["_served"].to_numpy(dtype=bool)
+        fac = a["facility"].to_numpy()
+        for f in sol.open:
+            mine = ok & (fac == f)
+            served[f] = (float(np.nansum(w[mine])), int(mine.sum()))
+    chosen = set(sol.open)
+    dim = [
+        [0, 0, s.pos[x], 0, f"{s.name(x)} · {_esc(text['not_chosen'])}", s.popups[x]]
+        for x in c.cand.index
+        if x not in chosen
+    ]
+    feats: list[Feature] = []
+    for x in sol.open:
+        tip = f"<b>{s.name(x)}</b> · {_esc(text['chosen'])}"
+        popup = s.popups[x]
+        if x in served:
+            total, n = served[x]
+            amount = f"{_esc(_fmt(total, c.lang))} ({n} {_esc(text['units'])})"
+            tip += f"<br>{_esc(text['served'])}: {amount}"
+            popup = _candidate_popup(c, x, s.records[x], [(_esc(text["served"]), amount)])
+        feats.append([0, 0, s.pos[x], {"fillColor": s.colour[x]}, tip, popup])
+    dim_style = {"radius": 4, "color": "#888", "weight": 1, "fillColor": "#bbb", "opacity": 0.6}
+    return [
+        _Layer(_esc(text["unchosen"]), True, [{**dim_style, "fillOpacity": 0.5}], dim),
+        _Layer(
+            _esc(text["centres"]),
+            True,
+            [{"radius": 11, "color": "#000", "weight": 3, "fillOpacity": 0.95}],
+            feats,
+        ),
+    ]
+
+
+def _centre_colours(sol: _Solution | None) -> dict[Any, str]:
+    if sol is None:
+        return {}
+    return {f: _FACILITY_COLOURS[k % len(_FACILITY_COLOURS)] for k, f in enumerate(sol.open)}
+
+
+def _layers(c: _Content, shift: Shift) -> list[_Layer]:
+    """All overlay layers, bottom to top.
+
+    The most specific view is shown at start: the solution, else the scores, else the
+    tiers; the others start hidden in the layer control.
+    """
+    cand = c.cand
+    records: dict[Any, dict[str, Any]] = cand.to_dict("index")  # type: ignore[assignment]
+    scene = _Scene(
+        c=c,
+        pos=dict(zip(cand.index, _latlon(shift, cand["_lon"], cand["_lat"]), strict=True)),
+        popups={x: _candidate_popup(c, x, rec) for x, rec in records.items()},
+        records=records,
+        colour=_centre_colours(c.solution),
+        text=_TEXT[c.lang],
+    )
+    primary = (
+        "solution" if c.solution is not None else "scores" if c.scores is not None else "tiers"
+    )
+    return [
+        *_allocation_layers(scene, shift),
+        *_corridor_layers(scene, shift),
+        *_partner_layers(scene, shift),
+        *_score_layer(scene, primary == "scores"),
+        *_tier_layers(scene, primary == "tiers"),
+        *_centre_layers(scene),
+    ]
 
 
 def _viridis(t: np.ndarray) -> list[str]:
@@ -1155,10 +1167,8 @@ def _legend_html(c: _Content) -> str:
         for t in tier_cls:
             if t not in present:
                 continue
-            st = _TIER_STYLE.get(t.name, {"fill": "#777", "radius": 6, "ring": False})
-            sw = _swatch_circle(
-                None if st["ring"] else st["fill"], st["fill"] if st["ring"] else "#222"
-            )
+            st = _tier_style(t)
+            sw = _swatch_circle(None if st.ring else st.fill, st.fill if st.ring else "#222")
             rows.append(
                 f'<div style="margin:3px 0;display:flex;gap:3px">{sw}<div>'
                 f"<b>{_esc(t.label_zh)}</b>"
@@ -1189,7 +1199,7 @@ def _legend_html(c: _Content) -> str:
     modes = [m for m in _MODES if any(cor.mode == m and cor.arcs for cor in c.corridors)]
     if modes:
         items = " &nbsp; ".join(
-            f"{_swatch_line(_MODE_STYLE[m])} {_esc(text['modes'][m])}"
+            f"{_swatch_line(_MODE_STYLE[m])} {_esc(_MODE_NAMES[c.lang][m])}"
             + ("" if c.lang == "en" else f" {m}")
             for m in modes
         )
@@ -1200,27 +1210,23 @@ def _legend_html(c: _Content) -> str:
     return "".join(parts) + "</details>"
 
 
-def _bounds(layers: list[tuple[str, bool, list[dict], list[list]]]) -> list[list[float]] | None:
+def _bounds(layers: list[_Layer]) -> list[list[float]] | None:
     """Bounds of the markers (the places the lines join), else of the lines."""
-    lats, lons = [], []
     for kind in (0, 1):
-        for _, _, _, feats in layers:
-            for f in feats:
-                if f[0] != kind:
-                    continue
-                arr = np.asarray(f[2] if kind == 0 else _flatten(f[2]), dtype=float)
-                arr = arr.reshape(-1, 2)
-                lats.append(arr[:, 0])
-                lons.append(arr[:, 1])
-        if lats:
-            break
-    if not lats:
-        return None
-    la, lo = np.concatenate(lats), np.concatenate(lons)
-    return [[float(la.min()), float(lo.min())], [float(la.max()), float(lo.max())]]
+        pts = [
+            np.asarray(f[2] if kind == 0 else _flatten(f[2]), dtype=float).reshape(-1, 2)
+            for layer in layers
+            for f in layer.features
+            if f[0] == kind
+        ]
+        if pts:
+            arr = np.concatenate(pts)
+            (s, w), (n, e) = arr.min(axis=0), arr.max(axis=0)
+            return [[float(s), float(w)], [float(n), float(e)]]
+    return None
 
 
-def _flatten(coords: list) -> list:
+def _flatten(coords: list[Any]) -> list[Any]:
     if coords and isinstance(coords[0][0], list):
         return [p for piece in coords for p in piece]
     return coords
@@ -1375,8 +1381,9 @@ def corridor_map(
         zoom_snap=0.25,
         self_contained=bool(self_contained),
     )
-    if title:
-        m.get_root().title = _esc(title)
+    root = m.get_root()
+    if title and isinstance(root, Figure):
+        root.title = _esc(title)
     if base is not None:
         key = str(tiles_key or "")
         url = base.url.replace("{key}", key)
@@ -1398,9 +1405,9 @@ def corridor_map(
                 overlay=True,
                 control=False,
             ).add_to(m)
-    for name, show, styles, feats in layers:
-        group = folium.FeatureGroup(name=name, show=show)
-        group.add_child(_VectorLayer(styles, feats))
+    for layer in layers:
+        group = folium.FeatureGroup(name=layer.name, show=layer.show)
+        group.add_child(_VectorLayer(layer.styles, layer.features))
         group.add_to(m)
     title_html = _esc(title) if title else None
     m.add_child(_Decorations(title_html, _legend_html(content)))
@@ -1547,7 +1554,9 @@ def static_map(
             axis=1,
         )
         cols = [colour[f] for f in a.loc[ok, "facility"]]
-        ax.add_collection(LineCollection(segs, colors=cols, linewidths=0.6, alpha=0.6, zorder=1))
+        ax.add_collection(
+            LineCollection(list(segs), colors=cols, linewidths=0.6, alpha=0.6, zorder=1)
+        )
         ax.scatter(dem["_lon"][ok], dem["_lat"][ok], s=6, c=cols, zorder=2)
         if (~ok).any():
             ax.scatter(
@@ -1560,19 +1569,19 @@ def static_map(
         key(text["demand"], marker="o", mfc="#999", mec="#999", ms=3)
     drawn = set()
     for cor in c.corridors:
-        st = _MODE_STYLE[cor.mode]
-        dash = st.get("dashArray")
+        mst = _MODE_STYLE[cor.mode]
+        dash = mst.get("dashArray")
         ls = (0, tuple(float(v) for v in dash.split())) if dash else "-"
         for _, _, pieces in cor.arcs:
             for piece in pieces:
                 ax.plot(
-                    piece[:, 0], piece[:, 1], color=st["color"], lw=st["weight"] * 0.6, ls=ls,
+                    piece[:, 0], piece[:, 1], color=mst["color"], lw=mst["weight"] * 0.6, ls=ls,
                     alpha=0.8, zorder=1.5,
                 )  # fmt: skip
             drawn.add(cor.mode)
     for m in _MODES:
         if m in drawn:
-            key(text["modes"][m], color=_MODE_STYLE[m]["color"], lw=1.5, ls="-")
+            key(_MODE_NAMES[use_lang][m], color=_MODE_STYLE[m]["color"], lw=1.5, ls="-")
     part = c.partners
     if part is not None and len(part):
         rc_mask = (
@@ -1620,22 +1629,22 @@ def static_map(
             labs = [lab for lab in cand.index if t in c.tiers[lab]]
             if not labs:
                 continue
-            st = _TIER_STYLE.get(t.name, {"fill": "#777", "radius": 6, "ring": False})
+            st = _tier_style(t)
             sub = cand.loc[labs]
-            size = (st["radius"] * 1.4) ** 2
+            size = (st.radius * 1.4) ** 2
             label = textwrap.fill(t.label_zh if use_lang == "zh" else t.label_en, 50)
-            if st["ring"]:
+            if st.ring:
                 ax.scatter(
-                    sub["_lon"], sub["_lat"], s=size, facecolors="none", edgecolors=st["fill"],
+                    sub["_lon"], sub["_lat"], s=size, facecolors="none", edgecolors=st.fill,
                     linewidths=2, zorder=3.5,
                 )  # fmt: skip
-                key(label, marker="o", mfc="none", mec=st["fill"], mew=2, ms=9)
+                key(label, marker="o", mfc="none", mec=st.fill, mew=2, ms=9)
             else:
                 ax.scatter(
-                    sub["_lon"], sub["_lat"], s=size, c=st["fill"], edgecolors="#222",
+                    sub["_lon"], sub["_lat"], s=size, c=st.fill, edgecolors="#222",
                     linewidths=0.6, zorder=4,
                 )  # fmt: skip
-                key(label, marker="o", mfc=st["fill"], mec="#222", ms=7)
+                key(label, marker="o", mfc=st.fill, mec="#222", ms=7)
     else:
         ax.scatter(cand["_lon"], cand["_lat"], s=30, c="#e34a33", edgecolors="#333", zorder=4)
         key(text["candidates"], marker="o", mfc="#e34a33", mec="#333", ms=6)
