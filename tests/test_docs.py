@@ -268,6 +268,22 @@ def test_examples_in_docs_pages_run(page):
     assert result.failed == 0, f"{result.failed} example(s) in docs/{page} fail (see above)"
 
 
+@pytest.mark.slow
+def test_getting_started_example_runs(tmp_path):
+    script = DOCS / "examples" / "first_analysis.py"
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "optimal" in proc.stdout
+    assert (tmp_path / "corridors.html").stat().st_size > 10_000
+
+
 # ----------------------------------------------------------------------------------------
 # Build helpers shipped with the docs
 # ----------------------------------------------------------------------------------------
