@@ -57,6 +57,10 @@ LEAFLET_VERSION = "1.9.4"
 _ASSETS = Path(__file__).resolve().parent / "_assets"
 _LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
 
+# Tile servers (OpenStreetMap's in particular) require a Referer header; ask the browser to
+# send the page's origin even where its default policy is stricter.
+_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
 _OSM_ATTR = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
@@ -1348,6 +1352,17 @@ def corridor_map(
     SpecificationError
         Unknown ``tiles`` or ``lang``, a missing ``tiles_key``.
 
+    Notes
+    -----
+    OpenStreetMap's tile servers refuse requests without a ``Referer`` header, and a page
+    opened from a local file (``file://``) cannot send one, so a saved map opened from disk
+    may show "Access blocked" tiles with ``tiles="osm"``. Serve such pages over http(s) or
+    choose ``"cartodb-positron"``, ``"amap"`` or ``"tianditu"`` for files. Tile layers ask
+    for the ``strict-origin-when-cross-origin`` referrer policy.
+
+    The self-contained page embeds Leaflet 1.9.4 (BSD-2-Clause) from
+    ``borderhub/_assets``; see the README there for its origin and checksums.
+
     Examples
     --------
     >>> import geopandas as gpd, pandas as pd
@@ -1393,6 +1408,7 @@ def corridor_map(
             name=base.name,
             subdomains=base.subdomains,
             max_zoom=base.max_zoom,
+            referrer_policy=_REFERRER_POLICY,
         ).add_to(m)
         if base.labels:
             lab = "cva" if lang == "zh" else "eva"
@@ -1402,6 +1418,7 @@ def corridor_map(
                 name=f"{base.name} labels",
                 subdomains=base.subdomains,
                 max_zoom=base.max_zoom,
+                referrer_policy=_REFERRER_POLICY,
                 overlay=True,
                 control=False,
             ).add_to(m)

@@ -587,3 +587,23 @@ def test_uncovered_demand_has_no_line():
         lang="en",
     )
     assert len(fig.axes[0].collections[0].get_segments()) == 5
+
+
+def test_tiles_ask_for_a_referrer():
+    page = render(full_map(tiles="osm"))
+    assert '"referrerPolicy": "strict-origin-when-cross-origin"' in page
+
+
+def test_vendored_assets_ship_with_licence_and_version():
+    from importlib.resources import files
+
+    from borderhub.maps import LEAFLET_VERSION
+
+    assets = files("borderhub") / "_assets"
+    js = (assets / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
+    assert f"Leaflet {LEAFLET_VERSION}" in js
+    assert "BSD 2-Clause" in (assets / "leaflet" / "LICENSE").read_text(encoding="utf-8")
+    readme = (assets / "README.md").read_text(encoding="utf-8")
+    assert f"leaflet@{LEAFLET_VERSION}" in readme and "BSD-2-Clause" in readme
+    for png in ("layers.png", "layers-2x.png", "marker-icon.png"):
+        assert (assets / "leaflet" / "images" / png).is_file()
