@@ -607,3 +607,27 @@ def test_vendored_assets_ship_with_licence_and_version():
     assert f"leaflet@{LEAFLET_VERSION}" in readme and "BSD-2-Clause" in readme
     for png in ("layers.png", "layers-2x.png", "marker-icon.png"):
         assert (assets / "leaflet" / "images" / png).is_file()
+
+
+def test_defaults_draw_the_shipped_tables():
+    from borderhub import datasets
+
+    cand, part, lanes = datasets.candidates(), datasets.partners(), datasets.corridors()
+    m = corridor_map(lang="en")
+    summary = _layer_summary(m)
+    tiers = {k: v for k, v in summary.items() if k.startswith("Column 4")}
+    memberships = sum(len([t for t in str(v).split(";") if t]) for v in cand["tiers"])
+    assert sum(v[0] for v in tiers.values()) == memberships
+    assert all(v[2] for v in tiers.values())  # no solution, no scores: tiers are the view
+    hubs = (
+        summary.get("RCEP partner hubs", (0,))[0] + summary.get("Other corridor endpoints", (0,))[0]
+    )
+    assert hubs == len(part)
+    corridors = [k for k in summary if k.startswith("Corridor")]
+    assert len(corridors) == len(lanes)
+    n_arcs = sum(
+        len([o for o in str(r.origin).split(";") if o])
+        * len([p for p in str(r.partners).split(";") if p])
+        for r in lanes.itertuples()
+    )
+    assert sum(summary[k][1] for k in corridors) == n_arcs

@@ -122,7 +122,8 @@ window.alert = function (m) { window.__alerts.push(String(m)); };
 PROBE_TAIL = """<script>
 (function () {
   var out = {errors: window.__errors, alerts: window.__alerts, leaflet: null, maps: 0,
-             markers: 0, lines: 0, title: null, legend: null};
+             markers: 0, lines: 0, title: null, legend: null, tooltip: null, popup: null,
+             injected: 0};
   if (typeof L !== "undefined") {
     out.leaflet = L.version;
     for (var k in window) {
@@ -132,10 +133,22 @@ PROBE_TAIL = """<script>
         v.eachLayer(function (l) {
           if (l instanceof L.CircleMarker) { out.markers++; }
           else if (l instanceof L.Polyline) { out.lines++; }
+          // Open the first tooltip and popup that carry the hostile name.
+          var t = l.getTooltip && l.getTooltip();
+          if (t && out.tooltip === null && String(t.getContent()).indexOf("onerror") >= 0) {
+            l.openTooltip();
+            out.tooltip = t.getElement() ? t.getElement().textContent : "";
+          }
+          var p = l.getPopup && l.getPopup();
+          if (p && out.popup === null && String(p.getContent()).indexOf("onerror") >= 0) {
+            l.openPopup();
+            out.popup = p.getElement() ? p.getElement().textContent : "";
+          }
         });
       }
     }
   }
+  out.injected = document.querySelectorAll('img[src="x"], .leaflet-pane script').length;
   var t = document.querySelector(".borderhub-title");
   out.title = t ? t.textContent : null;
   var g = document.querySelector(".borderhub-legend");
@@ -220,6 +233,8 @@ def test_self_contained_map_in_browser(chromium, tmp_path):
     )
     out = _check_map(chromium, tmp_path, m, "corridor_map_small")
     assert out["title"] == TITLE  # shown as text
+    assert XSS in out["tooltip"] and XSS in out["popup"]  # opened, shown as text
+    assert out["injected"] == 0
     assert "Legend" in out["legend"] and "航空" in out["legend"]
 
 
