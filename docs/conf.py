@@ -71,6 +71,18 @@ numpydoc_xref_aliases = {
     "Sequence": "collections.abc.Sequence",
     "Callable": "collections.abc.Callable",
     "ArgumentParser": "argparse.ArgumentParser",
+    # borderhub's own names, wherever a docstring mentions them unqualified
+    "BorderhubError": "borderhub.exceptions.BorderhubError",
+    "DataError": "borderhub.exceptions.DataError",
+    "SpecificationError": "borderhub.exceptions.SpecificationError",
+    "InfeasibleError": "borderhub.exceptions.InfeasibleError",
+    "SolverError": "borderhub.exceptions.SolverError",
+    "Tier": "borderhub.policy.Tier",
+    "Criterion": "borderhub.scoring.Criterion",
+    "AHPResult": "borderhub.scoring.AHPResult",
+    "Solution": "borderhub.locate.Solution",
+    "Status": "borderhub.locate.Status",
+    "LocationModel": "borderhub.locate.LocationModel",
 }
 numpydoc_xref_ignore = {
     "or",
@@ -141,6 +153,20 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_context = {"default_mode": "light"}
+# pages without sub-pages need no section navigation on the left
+html_sidebars = {
+    page: []
+    for page in [
+        "index",
+        "getting-started",
+        "worked-analysis",
+        "formulations",
+        "data-provenance",
+        "cli",
+        "changelog",
+        "references",
+    ]
+}
 
 # -- borderhub_docs extension ---------------------------------------------------------------
 

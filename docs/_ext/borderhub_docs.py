@@ -182,7 +182,7 @@ class CliHelpDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         underline = self.options.get("underline", "-")
-        width = self.options.get("width", 88)
+        width = self.options.get("width", 72)
         with _help_environment(width):
             parser = borderhub_parser()
             pages = [("borderhub", parser)]
