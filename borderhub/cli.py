@@ -111,6 +111,10 @@ def _flush_c_stdio() -> None:
 class _Progress:
     """Step-by-step progress on standard error: ``borderhub: <step> ... done (1.2 s)``.
 
+    On a terminal the step is shown while it runs and completed in place; elsewhere (a pipe,
+    a log file) each step is written as one line when it is done. A failed step leaves
+    nothing behind, so that an error is the single line ``borderhub: error: ...``.
+
     Parameters
     ----------
     quiet : bool
@@ -123,6 +127,10 @@ class _Progress:
         self.quiet = quiet
         self.stream = stream if stream is not None else sys.stderr
         self.timings: dict[str, float] = {}
+        try:
+            self.live = bool(self.stream.isatty())
+        except (AttributeError, ValueError):
+            self.live = False
 
     def step(self, key: str, message: str) -> _Step:
         return _Step(self, key, message)
@@ -136,21 +144,30 @@ class _Step:
     def __init__(self, progress: _Progress, key: str, message: str) -> None:
         self.progress = progress
         self.key = key
-        self.message = message
+        self.text = f"{PROG}: {message} ..."
         self.start = 0.0
 
     def __enter__(self) -> _Step:
         self.start = time.perf_counter()
-        if not self.progress.quiet:
-            print(f"{PROG}: {self.message} ...", end="", file=self.progress.stream, flush=True)
+        if not self.progress.quiet and self.progress.live:
+            print(self.text, end="", file=self.progress.stream, flush=True)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         elapsed = time.perf_counter() - self.start
         self.progress.timings[self.key] = self.progress.timings.get(self.key, 0.0) + elapsed
-        if not self.progress.quiet:
-            outcome = "failed" if exc_type is not None else "done"
-            print(f" {outcome} ({elapsed:.2f} s)", file=self.progress.stream, flush=True)
+        progress = self.progress
+        if progress.quiet:
+            return
+        if exc_type is not None:
+            if progress.live:
+                print("\r\033[K", end="", file=progress.stream, flush=True)
+            return
+        done = f" done ({elapsed:.2f} s)"
+        if progress.live:
+            print(done, file=progress.stream, flush=True)
+        else:
+            print(self.text + done, file=progress.stream, flush=True)
 
 
 # --------------------------------------------------------------------------------------------
