@@ -279,20 +279,20 @@ def _js(obj: Any) -> str:
     )
 
 
-def _fmt(value: Any, lang: str) -> str | None:
-    """Format one popup value; None for missing values."""
+def _fmt(value: Any, lang: str, grouped: bool = True) -> str | None:
+    """Format one popup value; None for missing values. ``grouped``: thousands separators."""
     if value is None or value is pd.NA:
         return None
     if isinstance(value, bool | np.bool_):
         return _TEXT[lang]["yes"] if value else _TEXT[lang]["no"]
     if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
+        return f"{int(value):,}" if grouped else str(int(value))
     if isinstance(value, float | np.floating):
         if not np.isfinite(value):
             return None
         v = float(value)
         if v.is_integer() and abs(v) < 1e15:
-            return f"{int(v):,}"
+            return f"{int(v):,}" if grouped else str(int(v))
         return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
     text = str(value)
     return text if text.strip() else None
@@ -890,7 +890,7 @@ def _candidate_popup(
     rows = [(_esc("adcode" if c.lang == "en" else "行政区划代码"), _esc(label))]
     for col, labels in _CANDIDATE_FIELDS.items():
         if col in row:
-            v = _fmt(row[col], c.lang)
+            v = _fmt(row[col], c.lang, grouped=not col.endswith("year"))
             if v is not None:
                 rows.append((_esc(labels[i]), _esc(v)))
     if c.tiers is not None and c.tiers.get(label):
@@ -907,7 +907,8 @@ def _candidate_popup(
             or _SKIP_SUFFIX.search(name)
         ):
             continue
-        txt = _fmt(v, c.lang) if np.isscalar(v) or v is None or v is pd.NA else None
+        scalar = np.isscalar(v) or v is None or v is pd.NA
+        txt = _fmt(v, c.lang, grouped=not name.endswith("year")) if scalar else None
         if txt is not None:
             rows.append((_esc(name), _esc(txt)))
     rows.extend(extra)

@@ -631,3 +631,11 @@ def test_defaults_draw_the_shipped_tables():
         for r in lanes.itertuples()
     )
     assert sum(summary[k][1] for k in corridors) == n_arcs
+
+
+def test_popup_formats_years_without_separators():
+    cand = make_candidates().assign(population_year=2020, airport_cargo_year=2024.0)
+    m = corridor_map(cand, partners=make_partners(), corridors=make_corridors(), lang="en")
+    popups = " ".join(f[5] for f in features_in(render(m)))
+    assert "2020" in popups and "2,020" not in popups and "2,024" not in popups
+    assert "21,893,095" in popups  # populations keep their separators
