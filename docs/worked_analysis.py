@@ -230,22 +230,31 @@ def run(out: Path, extra: Path) -> dict[str, str]:
     facts["n_disagree"] = str(len(disagree))
 
     # [map]
+    rcep = partners.index[partners["rcep"]]
+    to_rcep = corridors["partners"].str.split(";").map(lambda ids: set(ids) <= set(rcep))
     fmap = corridor_map(
         cands,
         solution=best,
-        partners=partners,
-        corridors=corridors,
+        partners=partners.loc[rcep],
+        corridors=corridors[to_rcep],
         scores=scores,
         demand=demand,
         self_contained=True,
-        title="borderhub worked analysis: p-median, 23 centres",
+        title="borderhub worked analysis: 23 centres and the RCEP corridors",
     )
     fmap.save(str(extra / "corridor_map.html"))
     fig = static_map(
-        cands, solution=best, partners=partners, corridors=corridors, demand=demand, lang="en"
+        cands,
+        solution=best,
+        partners=partners.loc[rcep],
+        corridors=corridors[to_rcep],
+        demand=demand,
+        lang="en",
     )
     fig.savefig(out / "static_map.png", dpi=110, bbox_inches="tight")
     # [/map]
+    facts["n_rcep_corridors"] = str(int(to_rcep.sum()))
+    facts["n_rcep_partners"] = str(len(rcep))
     facts["map_kb"] = _fmt((extra / "corridor_map.html").stat().st_size / 1024)
 
     facts["runtime_s"] = _fmt(time.perf_counter() - t0, 1)
