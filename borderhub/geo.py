@@ -106,7 +106,7 @@ def _points(obj: Any, role: str, method: str) -> tuple[np.ndarray, np.ndarray, p
         except (TypeError, ValueError) as err:
             raise DataError(
                 f"{role} must be a GeoDataFrame, GeoSeries, DataFrame with lon/lat columns or "
-                f"an (n, 2) array of lon/lat; got {type(obj).__name__}."
+                f"an (n, 2) array of lon/lat numbers; got {type(obj).__name__} {_short(obj)}."
             ) from err
         if arr.ndim == 1 and arr.shape == (2,):
             arr = arr[None, :]
@@ -288,9 +288,15 @@ def _as_arrays(lon: Any, lat: Any, name: str) -> tuple[np.ndarray, np.ndarray, b
         x = np.array(lon, dtype=float, ndmin=1)
         y = np.array(lat, dtype=float, ndmin=1)
     except (TypeError, ValueError) as err:
-        raise DataError(f"{name}: lon and lat must be numbers or numeric arrays.") from err
+        raise DataError(
+            f"{name}: lon and lat must be numbers or numeric arrays, got lon={_short(lon)} and "
+            f"lat={_short(lat)}; convert them first, e.g. with pandas.to_numeric."
+        ) from err
     if x.shape != y.shape:
-        raise DataError(f"{name}: lon has shape {x.shape} but lat has shape {y.shape}.")
+        raise DataError(
+            f"{name}: lon has shape {x.shape} but lat has shape {y.shape}; pass one latitude "
+            "per longitude (arrays of the same shape)."
+        )
     bad = ~(np.isfinite(x) & np.isfinite(y))
     if bad.any():
         raise DataError(
@@ -304,6 +310,12 @@ def _as_arrays(lon: Any, lat: Any, name: str) -> tuple[np.ndarray, np.ndarray, b
             f"{np.flatnonzero(out)[:5].tolist()}; are lon and lat swapped?"
         )
     return x, y, scalar
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value cut to ``limit`` characters, for messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _ret(x: np.ndarray, y: np.ndarray, scalar: bool) -> tuple[Any, Any]:
