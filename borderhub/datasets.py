@@ -185,6 +185,8 @@ _SCHEMAS: dict[str, _Schema] = {
 }  # fmt: skip
 
 _BOOL = {"true": True, "false": False, "1": True, "0": False}
+#: How to repair a table that fails validation, quoted in the messages.
+_REMEDY = f"fix the file, regenerate the tables with tools/build_data.py, or unset {ENV_VAR}"
 _cache: dict[tuple[str, int, int], pd.DataFrame] = {}
 _cache_lock = threading.Lock()
 
@@ -212,7 +214,10 @@ def _parse(raw: pd.DataFrame, schema: _Schema, path: Path) -> pd.DataFrame:
         empty = labels.str.strip() == ""
         if empty.any():
             rows = [int(i) + 2 for i in np.flatnonzero(empty.to_numpy())]
-            raise DataError(f"{where} has empty {schema.index!r} labels on file lines {rows}")
+            raise DataError(
+                f"{where} has empty {schema.index!r} labels on file lines {rows}; give every "
+                f"row a label ({_REMEDY})"
+            )
         dup = labels.duplicated(keep=False)
         if dup.any():
             raise DataError(
@@ -226,7 +231,8 @@ def _parse(raw: pd.DataFrame, schema: _Schema, path: Path) -> pd.DataFrame:
     for col in schema.required:
         if nulls[col].any():
             raise DataError(
-                f"{where}: required column {col!r} is empty in rows {_labels(raw, nulls[col])}"
+                f"{where}: required column {col!r} is empty in rows "
+                f"{_labels(raw, nulls[col])}; fill in a value ({_REMEDY})"
             )
     out = pd.DataFrame(index=raw.index)
     for col in raw.columns:
