@@ -15,13 +15,24 @@ a gateway cost term, then call ``solve()`` for a :class:`Solution`.
 
 from __future__ import annotations
 
+from borderhub.locate._policy import policy_constraints
 from borderhub.locate.base import LocationModel
+from borderhub.locate.center import PCenter
+from borderhub.locate.coverage import MaxCoverage, SetCover
+from borderhub.locate.fixed_charge import FacilityLocation
+from borderhub.locate.hub import HubMedian
 from borderhub.locate.median import PMedian
 from borderhub.locate.solution import Solution, Status
 
 __all__ = [
     "LocationModel",
     "PMedian",
+    "PCenter",
+    "MaxCoverage",
+    "SetCover",
+    "FacilityLocation",
+    "HubMedian",
     "Solution",
     "Status",
+    "policy_constraints",
 ]

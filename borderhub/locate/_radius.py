@@ -36,8 +36,11 @@ import numpy as np
 from borderhub.locate._milp import GE, _Builder, values
 from borderhub.locate.solution import Status
 
-#: Extra positions beyond the heuristic's centre given to every demand point at the start.
-_SLACK = 2
+#: Extra positions beyond the heuristic's centre given to every demand point at the start
+#: are ``max(_SLACK_MIN, _SLACK_PER * ceil(m / p))`` (tuned on the county instances: one
+#: solver call usually suffices, and the model stays a tenth of the full one).
+_SLACK_MIN = 10
+_SLACK_PER = 2
 
 
 class _Levels:
@@ -63,17 +66,17 @@ class _Levels:
         last = self.lev[np.arange(self.n), k - 1]
         return (self.lev <= last[:, None]).sum(axis=1)
 
-    def initial(self, C: np.ndarray, opened: np.ndarray) -> np.ndarray:
-        """Counts covering each row's cheapest centre in ``opened`` plus a little slack."""
+    def initial(self, C: np.ndarray, opened: np.ndarray, slack: int) -> np.ndarray:
+        """Counts covering each row's cheapest centre in ``opened`` plus ``slack``."""
         if self.n == 0:
             return np.zeros(0, dtype=np.int64)
         if len(opened) == 0:
-            k = np.full(self.n, 1 + _SLACK)
+            k = np.full(self.n, 1 + slack)
         else:
             near = np.asarray(opened)[C[:, opened].argmin(axis=1)]
             rank = np.empty_like(self.order)
             np.put_along_axis(rank, self.order, np.arange(self.m)[None, :], axis=1)
-            k = rank[np.arange(self.n), near] + 1 + _SLACK
+            k = rank[np.arange(self.n), near] + 1 + slack
         return np.minimum(self.boundary(k), self.full)
 
     def add_rows(self, b: _Builder, y: np.ndarray, w: np.ndarray, k: np.ndarray) -> None:
@@ -162,7 +165,8 @@ def solve_nearest_open(model: Any, ctx: Any, fixed: np.ndarray | None = None) ->
         lv = _Levels(C, cap)
         req = np.flatnonzero(model.cost.columns[allowed].isin(model.required))
         heur = greedy(C, w, p, req, fixed)
-        k = lv.initial(C, heur)
+        slack = _SLACK_MIN if p is None else max(_SLACK_MIN, _SLACK_PER * math.ceil(m / p))
+        k = lv.initial(C, heur, slack)
     best_obj, best_open, best_bound = math.inf, None, -math.inf
     fixed_all = np.zeros(m) if fixed is None else fixed
     while True:

@@ -1,0 +1,350 @@
+"""Benchmark borderhub.locate against spopt and against published p-median optima.
+
+Instances
+---------
+* County instances: demand = county-level administrative centre points (GCJ-02 converted to
+  WGS84 with :func:`borderhub.gcj02_to_wgs84`) weighted by 2020 census county population;
+  candidates = prefecture-level centre points. Geodesic km on WGS84
+  (:func:`borderhub.distance_matrix`); spopt gets the very same precomputed cost matrix
+  through ``from_cost_matrix`` so objectives compare. Sizes: 1,000 x 200 (seeded sample),
+  p = 20, and the full set (about 2,700 x 340), p = 30. Both libraries use HiGHS.
+* OR-Library pmed1-pmed15 (Beasley 1985) with their proven optima.
+* TSPLIB rl1304 as a p-median instance (floor Euclidean distances), for a few p, with the
+  optima of Duran-Mateluna, Ales & Elloumi (2023).
+
+Usage::
+
+    python benchmarks/bench_locate.py --shared-data PATH/data \
+        --orlib PATH/benchmarks/orlib-pmed --tsplib PATH/benchmarks/tsplib/rl1304.tsp \
+        --json bench_locate.json
+
+Each part can be skipped (``--skip-spopt``, ``--skip-orlib`` ...). Results go to stdout as
+tables and to the JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import borderhub as bh
+from borderhub.locate import PMedian
+
+try:
+    from borderhub.locate import MaxCoverage, PCenter, SetCover
+except ImportError:
+    pass
+
+# ----------------------------------------------------------------------------------------
+# instances
+# ----------------------------------------------------------------------------------------
+
+
+def county_instance(data: Path) -> tuple[pd.DataFrame, pd.Series]:
+    """Full county x prefecture cost matrix (km) and county population weights."""
+    import geopandas as gpd
+
+    pts = pd.read_csv(data / "admin_centres_gcj02.csv", dtype={"adcode": str})
+    pop = pd.read_csv(data / "county_population_2020.csv", dtype={"adcode": str})
+    lon, lat = bh.geo.gcj02_to_wgs84(pts["lon_gcj02"].to_numpy(), pts["lat_gcj02"].to_numpy())
+    pts = pts.assign(lon=lon, lat=lat)
+    county = pts[pts["level"] == "county"].merge(pop[["adcode", "population"]], on="adcode")
+    county = county.set_index("adcode").sort_index()
+    pref = pts[pts["level"] == "prefecture"].copy()
+    # the municipalities' prefecture rows are placeholders named 市辖区: use the province code
+    muni = pref["name"] == "市辖区"
+    pref.loc[muni, "adcode"] = pref.loc[muni, "adcode"].str[:2] + "0000"
+    pref = pref.set_index("adcode").sort_index()
+
+    def frame(df: pd.DataFrame) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(
+            df[[]], geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326"
+        )
+
+    cost = bh.geo.distance_matrix(frame(county), frame(pref))
+    weights = county["population"].astype(float)
+    return cost, weights
+
+
+def sample(cost: pd.DataFrame, w: pd.Series, n: int, m: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.choice(cost.shape[0], size=n, replace=False))
+    cols = np.sort(rng.choice(cost.shape[1], size=m, replace=False))
+    return cost.iloc[rows, cols], w.iloc[rows]
+
+
+def orlib_instance(path: Path) -> tuple[np.ndarray, int]:
+    """OR-Library pmed: last edge cost wins, then Floyd-Warshall all-pairs shortest paths."""
+    tok = path.read_text().split()
+    n, e, p = int(tok[0]), int(tok[1]), int(tok[2])
+    d = np.full((n, n), np.inf)
+    np.fill_diagonal(d, 0.0)
+    a = np.array(tok[3 : 3 + 3 * e], dtype=float).reshape(e, 3)
+    for i, j, c in a:  # sequential on purpose: a repeated edge keeps its last cost
+        d[int(i) - 1, int(j) - 1] = d[int(j) - 1, int(i) - 1] = c
+    for k in range(n):
+        d = np.minimum(d, d[:, k : k + 1] + d[k : k + 1, :])
+    return d, p
+
+
+def tsplib_points(path: Path) -> np.ndarray:
+    xy, on = [], False
+    for line in path.read_text().splitlines():
+        s = line.strip()
+        if s.startswith("NODE_COORD_SECTION"):
+            on = True
+            continue
+        if s == "EOF":
+            break
+        if on and s:
+            _, x, y = s.split()[:3]
+            xy.append((float(x), float(y)))
+    return np.array(xy)
+
+
+ORLIB_OPT = {
+    1: 5819, 2: 4093, 3: 4250, 4: 3034, 5: 1355, 6: 7824, 7: 5631, 8: 4445, 9: 2734,
+    10: 1255, 11: 7696, 12: 6634, 13: 4374, 14: 2968, 15: 1729,
+}  # fmt: skip
+RL1304_OPT = {
+    5: 3099073, 10: 2134295, 20: 1412108, 50: 795012, 100: 491639, 200: 268573,
+    300: 177326, 400: 128332, 500: 97024,
+}  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------
+# runners
+# ----------------------------------------------------------------------------------------
+
+
+def run_borderhub(model_cls, cost, w, time_limit=None, **params) -> dict:
+    t0 = time.perf_counter()
+    model = model_cls.from_cost_matrix(cost, w, **params)
+    sol = model.solve(time_limit=time_limit)
+    total = time.perf_counter() - t0
+    return {
+        "library": "borderhub",
+        "status": sol.status.value,
+        "objective": sol.objective,
+        "bound": sol.bound,
+        "gap": sol.gap,
+        "build_s": total - sol.solve_time,
+        "solve_s": sol.solve_time,
+        "total_s": total,
+        "solver_calls": sol.iterations,
+        "open": [str(x) for x in sol.open],
+    }
+
+
+def run_spopt(kind: str, cost, w, time_limit=None, **params) -> dict:
+    import pulp
+    import spopt.locate as sl
+
+    c = np.asarray(cost, dtype=float)
+    wv = np.asarray(w, dtype=float)
+    t0 = time.perf_counter()
+    if kind == "pmedian":
+        model = sl.PMedian.from_cost_matrix(c, wv, p_facilities=params["p"])
+    elif kind == "pcenter":
+        model = sl.PCenter.from_cost_matrix(c, p_facilities=params["p"])
+    elif kind == "mclp":
+        model = sl.MCLP.from_cost_matrix(
+            c, wv, service_radius=params["radius"], p_facilities=params["p"]
+        )
+    elif kind == "lscp":
+        model = sl.LSCP.from_cost_matrix(c, service_radius=params["radius"])
+    else:  # pragma: no cover
+        raise ValueError(kind)
+    build = time.perf_counter() - t0
+    solver = pulp.HiGHS(msg=False, timeLimit=time_limit)
+    t1 = time.perf_counter()
+    status = "ok"
+    try:
+        model.solve(solver, results=False)
+    except Exception as err:  # spopt raises on non-optimal PuLP status
+        status = f"error: {err}"
+    solve = time.perf_counter() - t1
+    h = getattr(model.problem, "solverModel", None)
+    highs_status = h.modelStatusToString(h.getModelStatus()) if h is not None else "?"
+    obj = pulp.value(model.problem.objective)
+    return {
+        "library": "spopt",
+        "status": status,
+        "pulp_status": pulp.LpStatus[model.problem.status],
+        "highs_status": highs_status,
+        "objective": None if obj is None else float(obj),
+        "build_s": build,
+        "solve_s": solve,
+        "total_s": build + solve,
+    }
+
+
+def rel(a, b) -> float:
+    if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)):
+        return math.nan
+    return abs(a - b) / max(abs(b), 1e-12)
+
+
+def table(rows: list[dict], cols: list[str]) -> str:
+    df = pd.DataFrame(rows)
+    cols = [c for c in cols if c in df.columns]
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        return df[cols].to_string(index=False, float_format=lambda x: f"{x:.6g}")
+
+
+# ----------------------------------------------------------------------------------------
+# benchmark parts
+# ----------------------------------------------------------------------------------------
+
+
+def bench_counties(args, out: dict) -> None:
+    t = time.perf_counter()
+    cost, w = county_instance(Path(args.shared_data))
+    print(f"county instance {cost.shape[0]} x {cost.shape[1]} built in "
+          f"{time.perf_counter() - t:.2f} s (geodesic distances)")  # fmt: skip
+    out["county_full_shape"] = list(cost.shape)
+    rows = []
+    cases = [("1000x200 p=20", *sample(cost, w, 1000, 200), 20, args.spopt_limit_small)]
+    if not args.skip_full:
+        cases.append((f"{cost.shape[0]}x{cost.shape[1]} p=30", cost, w, 30, args.spopt_limit))
+    for name, c, wv, p, spopt_limit in cases:
+        b = run_borderhub(PMedian, c, wv, p=p)
+        b.update(instance=name, model="PMedian")
+        rows.append(b)
+        print(f"  borderhub PMedian {name}: {b['status']} {b['objective']:.6f} "
+              f"in {b['total_s']:.2f} s")  # fmt: skip
+        if not args.skip_spopt:
+            s = run_spopt("pmedian", c, wv, time_limit=spopt_limit, p=p)
+            s.update(instance=name, model="PMedian", spopt_time_limit=spopt_limit)
+            s["rel_diff_objective"] = rel(b["objective"], s["objective"])
+            s["speedup_total"] = s["total_s"] / b["total_s"]
+            s["speedup_build"] = s["build_s"] / max(b["build_s"], 1e-9)
+            rows.append(s)
+            print(f"  spopt     PMedian {name}: {s['highs_status']} {s['objective']} "
+                  f"in {s['total_s']:.2f} s (build {s['build_s']:.2f} s)")  # fmt: skip
+    # MaxCoverage build time at 2,000 x 200, and agreement with spopt on coverage models
+    c2, w2 = sample(cost, w, 2000, 200, seed=1)
+    radius = float(np.quantile(c2.to_numpy().min(axis=1), 0.5)) * 4
+    for cls, kind, params in (
+        (MaxCoverage, "mclp", {"p": 20, "radius": radius}),
+        (SetCover, "lscp", {"radius": float(c2.to_numpy().min(axis=1).max())}),
+        (PCenter, "pcenter", {"p": 20}),
+    ):
+        cc, ww = (c2, w2) if kind != "pcenter" else sample(cost, w, 300, 60, seed=2)
+        b = run_borderhub(cls, cc, ww, **params)
+        name = f"{cc.shape[0]}x{cc.shape[1]} " + ", ".join(
+            f"{k}={v:.4g}" for k, v in params.items()
+        )
+        b.update(instance=name, model=cls.__name__)
+        rows.append(b)
+        print(f"  borderhub {cls.__name__} {name}: {b['status']} {b['objective']:.6f} "
+              f"build {b['build_s']:.3f} s total {b['total_s']:.2f} s")  # fmt: skip
+        if not args.skip_spopt:
+            s = run_spopt(kind, cc, ww, time_limit=args.spopt_limit_small, **params)
+            s.update(instance=name, model=cls.__name__)
+            if kind == "lscp":
+                s["objective"] = float(s["objective"])
+            s["rel_diff_objective"] = rel(b["objective"], s["objective"])
+            s["speedup_total"] = s["total_s"] / b["total_s"]
+            s["speedup_build"] = s["build_s"] / max(b["build_s"], 1e-9)
+            rows.append(s)
+            print(f"  spopt     {cls.__name__} {name}: {s['highs_status']} {s['objective']} "
+                  f"build {s['build_s']:.3f} s total {s['total_s']:.2f} s")  # fmt: skip
+    out["county"] = rows
+    print()
+    print(table(rows, ["model", "instance", "library", "status", "highs_status", "objective",
+                       "rel_diff_objective", "build_s", "solve_s", "total_s", "speedup_total",
+                       "solver_calls"]))  # fmt: skip
+    print()
+
+
+def bench_orlib(args, out: dict) -> None:
+    rows = []
+    for k in range(1, 16):
+        path = Path(args.orlib) / f"pmed{k}.txt"
+        if not path.exists():
+            continue
+        d, p = orlib_instance(path)
+        b = run_borderhub(PMedian, d, None, p=p)
+        rows.append({
+            "instance": f"pmed{k}", "n": d.shape[0], "p": p, "optimum": ORLIB_OPT[k],
+            "objective": b["objective"], "status": b["status"],
+            "match": abs(b["objective"] - ORLIB_OPT[k]) < 1e-6,
+            "total_s": b["total_s"], "solver_calls": b["solver_calls"],
+        })  # fmt: skip
+        print(f"  pmed{k}: {b['objective']:.0f} (opt {ORLIB_OPT[k]}) {b['total_s']:.2f} s")
+    out["orlib"] = rows
+    print(table(rows, list(rows[0]) if rows else []))
+    print()
+
+
+def bench_rl1304(args, out: dict) -> None:
+    xy = tsplib_points(Path(args.tsplib))
+    d = np.floor(np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]))
+    rows = []
+    for p in args.rl_p:
+        b = run_borderhub(PMedian, d, None, p=p, time_limit=args.rl_limit)
+        rows.append({
+            "instance": "rl1304", "p": p, "optimum": RL1304_OPT.get(p),
+            "objective": b["objective"], "bound": b["bound"], "status": b["status"],
+            "match": RL1304_OPT.get(p) is not None
+            and abs(b["objective"] - RL1304_OPT[p]) < 1e-6,
+            "build_s": b["build_s"], "solve_s": b["solve_s"], "total_s": b["total_s"],
+            "solver_calls": b["solver_calls"],
+        })  # fmt: skip
+        print(f"  rl1304 p={p}: {b['status']} {b['objective']:.0f} "
+              f"(opt {RL1304_OPT.get(p)}) {b['total_s']:.2f} s")  # fmt: skip
+    out["rl1304"] = rows
+    print(table(rows, list(rows[0]) if rows else []))
+    print()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared-data", help="folder with admin_centres_gcj02.csv etc.")
+    ap.add_argument("--orlib", help="folder with pmed1.txt ... pmed15.txt")
+    ap.add_argument("--tsplib", help="path of rl1304.tsp")
+    ap.add_argument("--json", default="bench_locate.json", help="output JSON file")
+    ap.add_argument("--skip-spopt", action="store_true")
+    ap.add_argument("--skip-full", action="store_true", help="skip the full county instance")
+    ap.add_argument("--spopt-limit", type=float, default=600.0,
+                    help="HiGHS time limit for spopt on the full instance (s)")  # fmt: skip
+    ap.add_argument("--spopt-limit-small", type=float, default=600.0,
+                    help="HiGHS time limit for spopt on the other instances (s)")  # fmt: skip
+    ap.add_argument("--rl-p", type=int, nargs="*", default=[100, 200, 300, 500])
+    ap.add_argument("--rl-limit", type=float, default=300.0)
+    args = ap.parse_args(argv)
+    out: dict = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "borderhub": bh.__version__,
+    }
+    try:
+        import highspy
+        import pulp
+
+        out["pulp"] = pulp.__version__
+        out["highspy"] = getattr(highspy, "__version__", "?")
+    except ImportError:  # pragma: no cover
+        pass
+    if args.shared_data:
+        bench_counties(args, out)
+    if args.orlib:
+        bench_orlib(args, out)
+    if args.tsplib:
+        bench_rl1304(args, out)
+    Path(args.json).write_text(json.dumps(out, indent=2, default=str))
+    print(f"results written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

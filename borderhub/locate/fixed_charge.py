@@ -1,0 +1,212 @@
+"""Fixed-charge facility location, uncapacitated or capacitated: :class:`FacilityLocation`."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from borderhub.exceptions import DataError, SpecificationError
+from borderhub.locate._milp import EQ, LE, _Builder, _Context, values
+from borderhub.locate._radius import solve_nearest_open
+from borderhub.locate.base import LocationModel, _Outcome, _preview
+from borderhub.locate.coverage import outcome_of
+
+__all__ = ["FacilityLocation"]
+
+
+def _per_candidate(value: Any, cand: pd.Index, name: str, positive: bool) -> pd.Series:
+    if isinstance(value, pd.Series):
+        missing = cand.difference(value.index)
+        if len(missing):
+            raise DataError(f"{name} lacks candidates {_preview(missing)}")
+        arr = pd.to_numeric(value.reindex(cand), errors="coerce").to_numpy(dtype=float)
+    else:
+        arr = np.array(value, dtype=float)
+        if arr.ndim == 0:
+            arr = np.full(len(cand), float(arr))
+        elif arr.shape != (len(cand),):
+            raise DataError(f"{name} has shape {arr.shape}; expected ({len(cand)},) or a scalar")
+    bad = ~np.isfinite(arr) | (arr <= 0 if positive else arr < 0)
+    if bad.any():
+        need = "positive" if positive else "non-negative"
+        raise DataError(f"{name} must be finite and {need}; bad for {_preview(cand[bad])}")
+    return pd.Series(arr.copy(), index=cand.copy(), name=name)
+
+
+class FacilityLocation(LocationModel):
+    r"""Open any number of centres, trading opening costs against weighted service cost.
+
+    Uncapacitated (``capacity=None``): minimise ``sum_j f_j y_j + sum_i w_i c_{i,a(i)}``
+    with ``a(i)`` the cheapest open centre. It is solved with the same radius (level)
+    formulation and iterative expansion as :class:`~borderhub.locate.PMedian` (without the
+    cardinality row; continuous level variables), which is exact and much smaller than the
+    textbook ``x_ij <= y_j`` model.
+
+    Capacitated (``capacity`` given, in units of weight)::
+
+        min  sum_j f_j y_j + sum_ij w_i c_ij x_ij
+        s.t. sum_j x_ij = 1                      for each demand point i (w_i > 0)
+             sum_i w_i x_ij <= Q_j y_j           for each candidate j
+             x_ij <= y_j                         (strong linking rows)
+             y_j in {0, 1};  x_ij in {0, 1} if single_source else 0 <= x_ij <= 1
+
+    plus the policy constraints. This model is dense (n x m assignment variables); use it
+    for regional instances (hundreds of demand points), not the whole county table.
+
+    Parameters
+    ----------
+    cost, weights
+        See :class:`~borderhub.locate.LocationModel`.
+    fixed_cost : float or pandas.Series
+        Opening cost of each candidate (scalar for all, or a Series indexed by candidate),
+        in the same units as weight x cost. Non-negative.
+    capacity : float or pandas.Series, optional
+        Largest weight a centre can serve. Positive. Default: unlimited.
+    single_source : bool, default True
+        With capacities, serve each demand point from one centre. With
+        ``single_source=False`` demand may be split, and :attr:`Solution.assignment` has one
+        row per (demand point, centre) share, so its index can repeat.
+    **policy
+        See :class:`~borderhub.locate.LocationModel`.
+
+    Raises
+    ------
+    SpecificationError
+        Total capacity of the allowed candidates below total demand, or (single source) a
+        demand point heavier than every allowed capacity.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from borderhub.locate import FacilityLocation
+    >>> cost = np.array([[0.0, 10.0], [10.0, 0.0], [4.0, 6.0]])
+    >>> sol = FacilityLocation.from_cost_matrix(cost, fixed_cost=15).solve()
+    >>> list(sol.open), sol.objective
+    ([0], 29.0)
+    >>> cap = FacilityLocation.from_cost_matrix(cost, fixed_cost=15, capacity=2).solve()
+    >>> list(cap.open), cap.objective
+    ([0, 1], 34.0)
+    """
+
+    def __init__(
+        self,
+        cost: Any,
+        weights: Any = None,
+        *,
+        fixed_cost: Any,
+        capacity: Any = None,
+        single_source: bool = True,
+        **policy: Any,
+    ) -> None:
+        super().__init__(cost, weights, **policy)
+        cand = self.cost.columns
+        self.fixed_cost = _per_candidate(fixed_cost, cand, "fixed_cost", positive=False)
+        self.capacity = (
+            None if capacity is None else _per_candidate(capacity, cand, "capacity", True)
+        )
+        if not isinstance(single_source, bool | np.bool_):
+            raise SpecificationError(f"single_source must be True or False, got {single_source!r}")
+        self.single_source = bool(single_source)
+        self._check()
+
+    def _check_model(self) -> None:
+        if self.capacity is None:
+            return
+        allowed = self.cost.columns.difference(self.forbidden, sort=False)
+        cap = self.capacity.reindex(allowed)
+        total = float(self.weights.sum())
+        if float(cap.sum()) < total:
+            raise SpecificationError(
+                f"total capacity of the allowed candidates ({float(cap.sum()):g}) is below "
+                f"total demand weight ({total:g}); raise capacities or allow more candidates"
+            )
+        if self.single_source:
+            heavy = self.weights.index[self.weights > float(cap.max())]
+            if len(heavy):
+                raise SpecificationError(
+                    f"demand points {_preview(heavy)} weigh more than the largest allowed "
+                    f"capacity ({float(cap.max()):g}); with single_source=True they cannot be "
+                    "served -- use single_source=False or raise capacities"
+                )
+
+    def _infeasible_hint(self) -> str:
+        return "the capacities (capacity per centre against the demand assigned to it)"
+
+    def _solve(self, ctx: _Context) -> _Outcome:
+        fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos]
+        if self.capacity is None:
+            return solve_nearest_open(self, ctx, fixed)
+        with ctx.building():
+            act, allowed = self._active, self._allowed_pos
+            C = self._C[np.ix_(act, allowed)]
+            w = self._w[act]
+            Q = self.capacity.to_numpy(dtype=float)[allowed]
+            n, m = C.shape
+            b = _Builder("FacilityLocation")
+            y = self._open_block(b)
+            b.objective(y, fixed)
+            x = b.variables("x", n * m, 0.0, 1.0, binary=self.single_source)
+            ii = np.repeat(np.arange(n), m)
+            jj = np.tile(np.arange(m), n)
+            b.objective(x, w[ii] * C.ravel())
+            b.rows("assign", ii, x, 1.0, EQ, 1.0, n)
+            b.rows(
+                "cap",
+                np.concatenate([jj, np.arange(m)]),
+                np.concatenate([x, y]),
+                np.concatenate([w[ii], -Q]),
+                LE,
+                0.0,
+                m,
+            )
+            k = np.arange(n * m)
+            b.rows(
+                "link",
+                np.concatenate([k, k]),
+                np.concatenate([x, y[jj]]),
+                np.concatenate([np.ones(n * m), -np.ones(n * m)]),
+                LE,
+                0.0,
+                n * m,
+            )
+        run = ctx.run(b)
+        if not run.has_solution:
+            return outcome_of(run, None, math.nan)
+        xv = np.clip(values(x).reshape(n, m), 0.0, 1.0)
+        sel = np.flatnonzero(values(y) > 0.5)
+        if self.single_source:
+            xv = (xv == xv.max(axis=1, keepdims=True)).astype(float)
+            xv /= xv.sum(axis=1, keepdims=True)
+        objective = float(fixed[sel].sum() + (w[:, None] * C * xv).sum())
+        out = outcome_of(run, allowed[sel], objective)
+        out.assignment = self._capacitated_assignment(xv, sel)
+        return out
+
+    def _capacitated_assignment(self, xv: np.ndarray, sel: np.ndarray) -> pd.DataFrame:
+        act, allowed = self._active, self._allowed_pos
+        open_pos = allowed[sel]
+        # demand points outside the model (weight 0) go to their cheapest open centre
+        near = open_pos[self._C[:, open_pos].argmin(axis=1)]
+        frame = self._assignment_frame(near)
+        if self.single_source:
+            fac = near.copy()
+            fac[act] = allowed[xv.argmax(axis=1)]
+            return self._assignment_frame(fac)
+        ii, jj = np.nonzero(xv > 1e-9)
+        raw = self.cost.to_numpy(dtype=float)
+        di, fj = act[ii], allowed[jj]
+        split = pd.DataFrame(
+            {
+                "facility": self.cost.columns[fj],
+                "cost": raw[di, fj],
+                "gateway": self._gw[fj],
+                "weight": self._w[di] * xv[ii, jj],
+            },
+            index=pd.Index(self.cost.index[di], name="demand"),
+        )
+        rest = np.setdiff1d(np.arange(len(frame)), act)
+        both = pd.concat([split, frame.iloc[rest]])
+        return both.iloc[np.argsort(np.concatenate([di, rest]), kind="stable")]

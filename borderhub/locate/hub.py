@@ -1,0 +1,264 @@
+"""The single-allocation p-hub median model (O'Kelly 1987): :class:`HubMedian`."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from borderhub.exceptions import DataError, SpecificationError
+from borderhub.locate._milp import EQ, LE, _Builder, _Context, values
+from borderhub.locate.base import (
+    LocationModel,
+    _cost_frame,
+    _cost_from_frames,
+    _Outcome,
+    _preview,
+    check_count,
+    check_positive,
+)
+from borderhub.locate.coverage import outcome_of
+
+__all__ = ["HubMedian"]
+
+
+class HubMedian(LocationModel):
+    r"""Choose ``p`` hubs and allocate every node to one hub, minimising total flow cost.
+
+    Every unit of flow from ``i`` to ``j`` travels ``i -> h(i) -> h(j) -> j``: collection
+    and distribution at full cost, the inter-hub leg at the discounted cost
+    ``alpha * c[h(i), h(j)]`` (O'Kelly 1987). Hubs are allocated to themselves. Solved with
+    the flow-based formulation of Ernst & Krishnamoorthy (1996), which needs
+    O(n^3) variables instead of the O(n^4) of path formulations::
+
+        min  sum_ik c_ik (O_i + D_i) z_ik + alpha * sum_i sum_{k != l} c_kl Y^i_kl
+        s.t. sum_k z_ik = 1                   for each node i
+             z_ik <= z_kk                     for each node i and hub candidate k
+             sum_k z_kk = p
+             sum_l Y^i_kl - sum_l Y^i_lk = O_i z_ik - sum_j W_ij z_jk   for each i, k
+             z_ik in {0, 1},  Y^i_kl >= 0
+
+    with ``O_i = sum_j W_ij``, ``D_i = sum_j W_ji`` and ``z_kk`` the open variable of hub
+    ``k`` (policy constraints act on it). The gateway term adds
+    ``gateway_weight * gateway_cost[k] * (O_i + D_i)`` to allocating ``i`` to ``k``.
+    Intended for backbone networks of tens of nodes (the model has about ``n * h^2``
+    continuous variables for ``h`` hub candidates).
+
+    Parameters
+    ----------
+    cost : pandas.DataFrame or array-like of shape (n, n)
+        Symmetric node-to-node cost; index and columns hold the same labels.
+    weights : None
+        Not used (the flows define the weights); must be None.
+    flows : pandas.DataFrame or array-like of shape (n, n)
+        Origin-destination flows ``W[i, j]`` (non-negative), labelled like ``cost``.
+    p : int
+        Number of hubs.
+    alpha : float, default 0.75
+        Discount on inter-hub transport, in [0, 1].
+    **policy
+        See :class:`~borderhub.locate.LocationModel`; ``forbidden`` nodes cannot be hubs.
+
+    Notes
+    -----
+    ``Solution.assignment`` gives each node's hub (``facility``), the node-hub cost and
+    ``weight = O_i + D_i``; ``Solution.objective`` is the total flow cost above.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from borderhub.locate import HubMedian
+    >>> xy = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0], [11.0, 0.0]])
+    >>> cost = np.abs(xy[:, None, 0] - xy[None, :, 0])
+    >>> flows = np.ones((4, 4)) - np.eye(4)
+    >>> sol = HubMedian.from_cost_matrix(cost, flows=flows, p=2, alpha=0.5).solve()
+    >>> sorted(sol.assignment["facility"].groupby(sol.assignment["facility"]).size())
+    [2, 2]
+    """
+
+    def __init__(
+        self,
+        cost: Any,
+        weights: Any = None,
+        *,
+        flows: Any,
+        p: int,
+        alpha: float = 0.75,
+        **policy: Any,
+    ) -> None:
+        if weights is not None:
+            raise SpecificationError("HubMedian takes `flows=`, not weights; pass weights=None")
+        cf = _cost_frame(cost)
+        if not cf.index.equals(cf.columns):
+            raise DataError(
+                "HubMedian needs a square node x node cost with the same labels on both axes"
+            )
+        arr = cf.to_numpy()
+        if not np.allclose(arr, arr.T, rtol=1e-9, atol=1e-9):
+            raise DataError("HubMedian needs a symmetric cost matrix (cost[i, j] == cost[j, i])")
+        self.flows = _flows(flows, cf.index)
+        W = self.flows.to_numpy()
+        od = pd.Series(W.sum(axis=1) + W.sum(axis=0), index=cf.index.copy())
+        super().__init__(cf, od, **policy)
+        self.p = check_count(p, "p")
+        self.alpha = check_positive(alpha, "alpha", allow_zero=True)
+        if self.alpha > 1:
+            raise SpecificationError(f"alpha must be in [0, 1], got {alpha!r}")
+        self._check()
+
+    @classmethod
+    def from_geodataframe(
+        cls,
+        demand: Any,
+        candidates: Any = None,
+        weight: Any = None,
+        distance: str | pd.DataFrame = "geodesic",
+        **params: Any,
+    ) -> Any:
+        """Build the model from a GeoDataFrame of nodes.
+
+        Parameters
+        ----------
+        demand : geopandas.GeoDataFrame
+            The network's nodes (points with a CRS), indexed by label.
+        candidates : geopandas.GeoDataFrame, optional
+            The nodes that may become hubs (a subset of ``demand`` by label); default all.
+        weight : None
+            Not used (``flows=`` defines the weights).
+        distance : {"geodesic", "euclidean"} or pandas.DataFrame, default "geodesic"
+            How node-to-node costs are obtained (see
+            :meth:`LocationModel.from_geodataframe`).
+        **params
+            ``flows``, ``p``, ``alpha`` and the policy parameters.
+
+        Returns
+        -------
+        HubMedian
+            The model.
+
+        Examples
+        --------
+        >>> import geopandas as gpd, numpy as np
+        >>> from borderhub.locate import HubMedian
+        >>> pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([100, 101, 110], [30, 30, 30]),
+        ...                        index=["a", "b", "c"], crs="EPSG:4326")
+        >>> m = HubMedian.from_geodataframe(pts, flows=np.ones((3, 3)), p=1)
+        >>> list(m.solve().open)
+        ['b']
+        """
+        if weight is not None:
+            raise SpecificationError("HubMedian takes `flows=`, not a weight column")
+        cost = _cost_from_frames(demand, demand, distance)
+        cost = (cost + cost.T) / 2.0  # exact symmetry for geodesic round-off
+        if candidates is not None:
+            extra = candidates.index.difference(demand.index)
+            if len(extra):
+                raise DataError(f"hub candidates {_preview(extra)} are not among the nodes")
+            not_hub = demand.index.difference(candidates.index)
+            forbidden = list(params.pop("forbidden", None) or [])
+            params["forbidden"] = list(dict.fromkeys(forbidden + list(not_hub)))
+        model = cls(cost, None, **params)
+        model._demand_geo = demand
+        model._candidate_geo = demand
+        return model
+
+    def _cardinality(self) -> int:
+        return self.p
+
+    def _solve(self, ctx: _Context) -> _Outcome:
+        with ctx.building():
+            n = self.cost.shape[0]
+            H = self._allowed_pos
+            h = len(H)
+            W = self.flows.to_numpy(dtype=float)
+            raw = self.cost.to_numpy(dtype=float)
+            out_flow, in_flow = W.sum(axis=1), W.sum(axis=0)
+            b = _Builder("HubMedian")
+            y = self._open_block(b)
+            # z[i, k] = node i allocated to hub candidate k; z[H[k], k] is y[k]
+            zmat = np.empty((n, h), dtype=object)
+            diag = np.zeros((n, h), dtype=bool)
+            diag[H, np.arange(h)] = True
+            zmat[diag] = y
+            zmat[~diag] = b.variables("z", int((~diag).sum()), 0.0, 1.0, binary=True)
+            b.objective(zmat.ravel(), (self._C[:, H] * (out_flow + in_flow)[:, None]).ravel())
+            b.rows("alloc", np.repeat(np.arange(n), h), zmat.ravel(), 1.0, EQ, 1.0, n)
+            oi, ok = np.nonzero(~diag)
+            r = np.arange(len(oi))
+            b.rows(
+                "link",
+                np.concatenate([r, r]),
+                np.concatenate([zmat[oi, ok], y[ok]]),
+                np.concatenate([np.ones(len(r)), -np.ones(len(r))]),
+                LE,
+                0.0,
+                len(r),
+            )
+            # inter-hub flow variables for every origin with outgoing flow
+            origins = np.flatnonzero(out_flow > 0)
+            kk, ll = np.nonzero(~np.eye(h, dtype=bool))
+            no, npair = len(origins), len(kk)
+            Y = b.variables("Y", no * npair, 0.0, None)
+            b.objective(Y, self.alpha * np.tile(raw[H[kk], H[ll]], no))
+            io = np.repeat(np.arange(no), npair)
+            rows_out = io * h + np.tile(kk, no)
+            rows_in = io * h + np.tile(ll, no)
+            # - O_i z_ik + sum_j W_ij z_jk  (the j = i term merged into one coefficient)
+            zi = np.repeat(np.arange(no), n * h)  # origin index
+            zj = np.tile(np.repeat(np.arange(n), h), no)  # node j
+            zk = np.tile(np.arange(h), no * n)  # hub k
+            coef = W[origins[zi], zj] - np.where(zj == origins[zi], out_flow[origins[zi]], 0.0)
+            keep = coef != 0
+            b.rows(
+                "flow",
+                np.concatenate([rows_out, rows_in, (zi * h + zk)[keep]]),
+                np.concatenate([Y, Y, zmat[zj[keep], zk[keep]]]),
+                np.concatenate([np.ones(len(Y)), -np.ones(len(Y)), coef[keep]]),
+                EQ,
+                0.0,
+                no * h,
+            )
+        run = ctx.run(b)
+        if not run.has_solution:
+            return outcome_of(run, None, math.nan)
+        zv = np.array([[v.varValue or 0.0 for v in row] for row in zmat])
+        hub_local = zv.argmax(axis=1)
+        sel = np.flatnonzero(values(y) > 0.5)
+        alloc = H[hub_local]
+        objective = self._total_cost(alloc)
+        out = outcome_of(run, H[sel], objective)
+        out.assignment = self._assignment_frame(alloc)
+        return out
+
+    def _total_cost(self, alloc: np.ndarray) -> float:
+        """Total flow cost of an allocation (positions of each node's hub)."""
+        W = self.flows.to_numpy(dtype=float)
+        raw = self.cost.to_numpy(dtype=float)
+        n = len(alloc)
+        r = np.arange(n)
+        leg = raw[r, alloc] + self._gw[alloc]  # node <-> own hub, per unit
+        inter = raw[np.ix_(alloc, alloc)]
+        return float((W * (leg[:, None] + self.alpha * inter + leg[None, :])).sum())
+
+
+def _flows(flows: Any, labels: pd.Index) -> pd.DataFrame:
+    if isinstance(flows, pd.DataFrame):
+        if not (flows.index.sort_values().equals(labels.sort_values())) or not (
+            flows.columns.sort_values().equals(labels.sort_values())
+        ):
+            raise DataError("flows must be labelled by the same nodes as cost on both axes")
+        f = flows.loc[labels, labels]
+    else:
+        arr = np.array(flows, dtype=float)
+        if arr.shape != (len(labels), len(labels)):
+            raise DataError(f"flows has shape {arr.shape}; expected {(len(labels),) * 2}")
+        f = pd.DataFrame(arr, index=labels, columns=labels)
+    try:
+        v = f.to_numpy(dtype=float)
+    except (TypeError, ValueError) as err:
+        raise DataError(f"flows must be numeric: {err}") from err
+    if not np.isfinite(v).all() or (v < 0).any():
+        raise DataError("flows must be finite and non-negative")
+    return pd.DataFrame(v.copy(), index=labels.copy(), columns=labels.copy())
