@@ -201,7 +201,7 @@ class Criterion:
                 f"f(candidates) -> Series, got {type(self.source).__name__}."
             )
         if self.weight is not None:
-            w = float(self.weight)
+            w = _real(self.weight, f"criterion {self.name!r}: weight")
             if not math.isfinite(w) or w < 0:
                 raise SpecificationError(
                     f"criterion {self.name!r}: weight must be a finite number >= 0, got "
@@ -240,6 +240,14 @@ class Criterion:
         else:
             raw = self.source(candidates)
         return _as_float_series(raw, candidates.index, self.name)
+
+
+def _real(value: Any, name: str) -> float:
+    """A numeric parameter as a float, or a SpecificationError naming the value."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise SpecificationError(f"{name} must be a number, got {value!r}.") from None
 
 
 def _direction(value: Any, name: str) -> str:
@@ -904,7 +912,7 @@ def score(
     """
     _check_candidates(candidates)
     meth = Method(method)
-    v = float(v)
+    v = _real(v, "VIKOR v")
     if not 0.0 <= v <= 1.0:
         raise SpecificationError(f"VIKOR v must be in [0, 1], got {v}.")
     crits = _resolve_criteria(criteria)
@@ -998,17 +1006,22 @@ def rank_stability(
     """
     _check_candidates(candidates)
     meth = Method(method)
-    v = float(v)
+    v = _real(v, "VIKOR v")
     if not 0.0 <= v <= 1.0:
         raise SpecificationError(f"VIKOR v must be in [0, 1], got {v}.")
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise SpecificationError(f"n (number of draws) must be a positive integer, got {n!r}.")
-    spread = float(spread)
+    spread = _real(spread, "spread")
     if not math.isfinite(spread) or spread < 0:
         raise SpecificationError(f"spread must be a finite number >= 0, got {spread!r}.")
     if isinstance(top_k, bool) or not isinstance(top_k, int | np.integer) or top_k < 1:
         raise SpecificationError(f"top_k must be a positive integer, got {top_k!r}.")
-    lo_q, hi_q = (float(q) for q in interval)
+    try:
+        lo_q, hi_q = (_real(q, "interval") for q in interval)
+    except (TypeError, ValueError):
+        raise SpecificationError(
+            f"interval must be two percentiles (lo, hi), got {interval!r}."
+        ) from None
     if not 0.0 <= lo_q <= hi_q <= 100.0:
         raise SpecificationError(
             f"interval must be percentiles 0 <= lo <= hi <= 100, got {interval}."
@@ -1460,7 +1473,7 @@ def catchment_volume(
     >>> catchment_volume(cands, demand, radius_km=200).tolist()
     [50.0]
     """
-    radius_km = float(radius_km)
+    radius_km = _real(radius_km, "radius_km")
     if not math.isfinite(radius_km) or radius_km <= 0:
         raise SpecificationError(f"radius_km must be a positive number, got {radius_km!r}.")
     demand, vals = _demand(demand, column, "catchment_volume")
@@ -1517,7 +1530,7 @@ def gravity_access(
     >>> gravity_access(cands, demand).round(2).tolist()
     [31.17]
     """
-    beta, d0_km = float(beta), float(d0_km)
+    beta, d0_km = _real(beta, "beta"), _real(d0_km, "d0_km")
     if not math.isfinite(beta) or beta <= 0:
         raise SpecificationError(f"beta must be a positive number, got {beta!r}.")
     if not math.isfinite(d0_km) or d0_km <= 0:
@@ -1557,7 +1570,9 @@ def tier_score(candidates: pd.DataFrame, points: Mapping[str, float] | None = No
     >>> tier_score(pd.DataFrame({"tiers": ["CORE;RAIL", "ENCOURAGED", ""]})).tolist()
     [1.0, 0.25, 0.0]
     """
-    pts = {k.upper(): float(v) for k, v in (points or TIER_POINTS).items()}
+    pts = {
+        k.upper(): _real(v, f"tier_score points[{k!r}]") for k, v in (points or TIER_POINTS).items()
+    }
     tiers = _column(candidates, "tiers", "tier_score").fillna("").astype(str)
     out = []
     for label, text in tiers.items():
