@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -139,3 +140,168 @@ def test_inputs_not_mutated_and_module_functions_pickle():
     sweep(_power, grid, progress=False)
     assert {k: list(v) for k, v in grid.items()} == before
     pickle.loads(pickle.dumps(functools.partial(_power, offset=1)))
+
+
+# --------------------------------------------------------------------------------------
+# ready-made sweeps
+# --------------------------------------------------------------------------------------
+
+from borderhub import datasets  # noqa: E402
+from borderhub.geo import distance_matrix  # noqa: E402
+from borderhub.scenarios import (  # noqa: E402
+    elbow,
+    growth_sweep,
+    p_sweep,
+    solve_scenario,
+    weight_sweep,
+)
+
+TIMING = ["build_time", "solve_time"]
+
+
+@pytest.fixture(scope="module")
+def plan_cost():
+    demand = datasets.prefectures()
+    cand = datasets.candidates()
+    return distance_matrix(demand, cand), demand["express_volume"]
+
+
+@pytest.fixture(scope="module")
+def small_cost(plan_cost):
+    cost, weights = plan_cost
+    return cost.iloc[::3, ::2], weights.iloc[::3]
+
+
+def test_p_sweep_bundled_cost_falls_with_p(plan_cost):
+    table = p_sweep(p=range(10, 13), progress=False)
+    assert table["p"].tolist() == [10, 11, 12]
+    assert (table["status"] == "optimal").all()
+    assert table["objective"].is_monotonic_decreasing
+    assert table["n_open"].tolist() == [10, 11, 12]
+    # same as building the matrix oneself
+    cost, weights = plan_cost
+    again = p_sweep(cost=cost, weights=weights, p=[11], progress=False)
+    assert again["objective"].iloc[0] == pytest.approx(table["objective"].iloc[1], rel=1e-9)
+    assert again["open"].iloc[0] == table["open"].iloc[1]
+    # mean_cost is the weighted mean distance, consistent with the objective
+    row = table.iloc[1]
+    assert row["mean_cost"] == pytest.approx(row["objective"] / weights.sum(), rel=1e-9)
+
+
+def test_p_sweep_passes_policy_parameters(small_cost):
+    cost, weights = small_cost
+    table = p_sweep(cost=cost, weights=weights, p=[2, 3], required=["310000"], progress=False)
+    assert all("310000" in row.split(";") for row in table["open"])
+
+
+def test_p_sweep_rejects_models_without_p_and_mixed_inputs(plan_cost):
+    cost, weights = plan_cost
+    with pytest.raises(SpecificationError, match="model with p"):
+        p_sweep(cost=cost, model="lscp", p=[1], progress=False)
+    with pytest.raises(SpecificationError, match="not both"):
+        p_sweep(demand=datasets.prefectures(), cost=cost, p=[1], progress=False)
+    with pytest.raises(SpecificationError, match="unknown model"):
+        solve_scenario(cost, model="kmeans", p=1)
+
+
+def test_elbow():
+    t = pd.DataFrame({"p": [1, 2, 3, 4, 5, 6], "objective": [100, 50, 20, 17, 15, 14]})
+    assert elbow(t) == 3
+    assert elbow(t.iloc[:2]) is None
+    assert elbow(t.assign(objective=5.0)) is None
+
+
+def test_weight_sweep_on_the_plan_places():
+    table = weight_sweep(factors=[0.5, 1.0, 2.0], progress=False)
+    assert len(table) == 8 * 3
+    assert list(table.columns[:2]) == ["criterion", "factor"]
+    unchanged = table[table["factor"] == 1.0]
+    assert unchanged["spearman"].tolist() == pytest.approx([1.0] * 8)
+    assert (unchanged["top_overlap"] == 1.0).all()
+    assert (unchanged["max_rank_shift"] == 0).all()
+    assert table["spearman"].between(-1, 1).all()
+    doubled = table[(table["criterion"] == "express_volume") & (table["factor"] == 2.0)]
+    assert doubled["weight"].iloc[0] == pytest.approx(0.4 / 1.2)
+    with pytest.raises(SpecificationError, match="positive"):
+        weight_sweep(factors=[0.0], progress=False)
+
+
+def test_growth_sweep_follows_the_plan(plan_cost):
+    cost, weights = plan_cost
+    table = growth_sweep(cost=cost, weights=weights, years=[2020, 2025], p=10, progress=False)
+    assert table["year"].tolist() == [2020, 2025]
+    assert table["rate"].tolist() == [0.125, 0.125]
+    assert table["total_volume"].tolist() == pytest.approx([834.0, 834.0 * 1.125**5])
+    # a uniform rate rescales the objective and keeps the centres
+    ratio = table["objective"].iloc[1] / table["objective"].iloc[0]
+    assert ratio == pytest.approx(1.125**5, rel=1e-9)
+    assert table["open"].iloc[0] == table["open"].iloc[1]
+
+
+def test_growth_sweep_rates_and_backcasting(plan_cost):
+    cost, weights = plan_cost
+    west = pd.Series(0.0, index=cost.index)
+    west[datasets.prefectures()["lon"] < 105] = 0.6
+    table = growth_sweep(
+        cost=cost,
+        weights=weights,
+        years=[2018, 2030],
+        rates={"flat": 0.0, "west": west},
+        p=10,
+        progress=False,
+    )
+    assert table["rate"].tolist() == ["flat", "west", "flat", "west"]
+    assert table["total_volume"].iloc[0] == pytest.approx(834.0)
+    assert table["total_volume"].iloc[3] > table["total_volume"].iloc[2]
+    assert table["total_volume"].iloc[1] < 834.0  # back-cast before 2020
+    # fast growth in the west pulls a centre west by 2030
+    assert table["open"].iloc[3] != table["open"].iloc[2]
+
+
+# --------------------------------------------------------------------------------------
+# a real local Dask cluster: separate worker processes, same table as the serial run
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        dashboard_address=None,
+        host="127.0.0.1",
+    )
+    client = distributed.Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+@pytest.mark.dask
+def test_p_sweep_on_a_dask_cluster_equals_serial(dask_client, small_cost):
+    cost, weights = small_cost
+    pids = set(dask_client.run(os.getpid).values())
+    assert len(pids) == 2 and os.getpid() not in pids
+    serial = p_sweep(cost=cost, weights=weights, p=range(4, 10), progress=False)
+    executor = dask_client.get_executor()
+    parallel = p_sweep(cost=cost, weights=weights, p=range(4, 10), executor=executor)
+    pd.testing.assert_frame_equal(serial.drop(columns=TIMING), parallel.drop(columns=TIMING))
+
+
+@pytest.mark.dask
+def test_generic_and_growth_sweeps_on_a_dask_cluster(dask_client, small_cost):
+    executor = dask_client.get_executor()
+    grid = {"base": [2, 3], "exponent": [1, 2]}
+    pd.testing.assert_frame_equal(sweep(_power, grid, executor=executor, progress=False), EXPECTED)
+    cost, weights = small_cost
+    kwargs = dict(cost=cost, weights=weights, years=[2020, 2023], rates=[0.1, 0.2], p=6)
+    serial = growth_sweep(**kwargs, progress=False)
+    parallel = growth_sweep(**kwargs, executor=executor, progress=False)
+    pd.testing.assert_frame_equal(serial.drop(columns=TIMING), parallel.drop(columns=TIMING))
+    with pytest.raises(ZeroDivisionError) as info:
+        sweep(_explode, {"x": [1, 3]}, executor=executor, progress=False)
+    assert "x=3" in "\n".join(info.value.__notes__)
