@@ -613,7 +613,12 @@ def entropy_weights(matrix: Any) -> Any:
     try:
         x = np.asarray(matrix, dtype=float)
     except (TypeError, ValueError) as err:
-        raise DataError("entropy_weights needs a numeric matrix.") from err
+        text = repr(matrix)
+        text = text if len(text) <= 80 else text[:77] + "..."
+        raise DataError(
+            f"entropy_weights needs a numeric matrix, got {text}; convert the values to "
+            "numbers first (e.g. with pandas.to_numeric)."
+        ) from err
     if x.ndim != 2:
         raise DataError(
             f"entropy_weights needs a 2-D matrix (alternatives x criteria), got {x.ndim}-D."
@@ -624,7 +629,10 @@ def entropy_weights(matrix: Any) -> Any:
     names = list(labels) if labels is not None else list(range(n))
     if not np.isfinite(x).all():
         cols = [names[j] for j in np.nonzero(~np.isfinite(x).all(axis=0))[0]]
-        raise DataError(f"entropy_weights: NaN or infinite values in columns {cols[:5]}.")
+        raise DataError(
+            f"entropy_weights: NaN or infinite values in columns {cols[:5]}; drop or fill "
+            "them first."
+        )
     if (x < 0).any():
         cols = [names[j] for j in np.nonzero((x < 0).any(axis=0))[0]]
         raise DataError(
@@ -1134,7 +1142,10 @@ def rcep_proximity(
         allp = datasets.partners()
         partners = allp.loc[allp["rcep"].astype(bool)]
     if len(partners) == 0:
-        raise DataError("rcep_proximity: the partners frame is empty.")
+        raise DataError(
+            "rcep_proximity: the partners frame is empty; pass at least one partner hub, or "
+            "None for the bundled RCEP hubs."
+        )
     dist = distance_matrix(candidates, partners)
     if weights is None:
         omega = np.full(len(partners), 1.0)
@@ -1205,7 +1216,10 @@ def border_port_distance(candidates: pd.DataFrame, ports: pd.DataFrame | None = 
 
         ports = datasets.border_ports()
     if len(ports) == 0:
-        raise DataError("border_port_distance: the ports frame is empty.")
+        raise DataError(
+            "border_port_distance: the ports frame is empty; pass at least one port, or None "
+            "for the bundled land border ports."
+        )
     dist = distance_matrix(candidates, ports)
     return pd.Series(
         dist.to_numpy().min(axis=1), index=candidates.index.copy(), name="border_port_distance"
@@ -1216,7 +1230,8 @@ def _indicator(candidates: pd.DataFrame, col: str, fn: str) -> pd.Series:
     s = _column(candidates, col, fn)
     if s.isna().any():
         raise DataError(
-            f"{fn}: column {col!r} has missing values in rows {list(s.index[s.isna()][:5])}."
+            f"{fn}: column {col!r} has missing values in rows {list(s.index[s.isna()][:5])}; "
+            "fill them with True or False."
         )
     return pd.Series(
         s.astype(bool).astype(float).to_numpy(), index=candidates.index.copy(), name=fn
@@ -1432,7 +1447,7 @@ def _demand(demand: pd.DataFrame | None, column: str, fn: str) -> tuple[pd.DataF
     if bad.any():
         raise DataError(
             f"{fn}: demand column {column!r} has missing, infinite or negative values in rows "
-            f"{list(demand.index[bad][:5])}."
+            f"{list(demand.index[bad][:5])}; fill or drop those rows, or choose another column."
         )
     return demand, vals
 
