@@ -325,13 +325,10 @@ def test_setcover_brute_force(seed):
     act = w > 0
     feas = [
         S
-        for S in subsets(m, range(0, m + 1))
-        if ok(S) and (len(S) > 0 or not act.any())
-        and (not act.any() or (len(S) and (eff[act][:, list(S)].min(axis=1) <= r).all()))
-    ]  # fmt: skip
-    best = min((float(len(S)) for S in feas if len(S)), default=None)
-    if best is None and any(len(S) == 0 for S in feas):
-        best = 0.0
+        for S in subsets(m, range(1, m + 1))
+        if ok(S) and (not act.any() or (eff[act][:, list(S)].min(axis=1) <= r).all())
+    ]
+    best = min((float(len(S)) for S in feas), default=None)
     try:
         model = SetCover.from_cost_matrix(C, w, radius=r, **kw)
     except SpecificationError:

@@ -99,7 +99,9 @@ class LocationModel:
 
     Notes
     -----
-    All models use the *effective* cost ``c[i, j] = cost[i, j] + gateway_weight *
+    Models without ``p`` (:class:`~borderhub.locate.SetCover`,
+    :class:`~borderhub.locate.FacilityLocation`) open at least one
+    centre. All models use the *effective* cost ``c[i, j] = cost[i, j] + gateway_weight *
     gateway_cost[j]``: p-median and fixed-charge minimise weight times effective cost,
     p-center minimises the largest effective cost, and the coverage models call ``i``
     covered by ``j`` when the effective cost is at most the radius. Policy constraints act
@@ -438,6 +440,8 @@ class LocationModel:
         p = self._cardinality()
         if p is not None:
             b.rows("card", np.zeros(m, dtype=np.int64), y, 1.0, EQ, float(p), 1)
+        else:  # a free number of centres is still at least one
+            b.rows("card", np.zeros(m, dtype=np.int64), y, 1.0, GE, 1.0, 1)
         if self.groups is not None:
             grp = self.groups.reindex(labels)
             for bound, sense, tag in (
