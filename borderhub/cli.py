@@ -2,8 +2,24 @@
 
 ``borderhub`` (or ``python -m borderhub``) runs the library's main jobs from a shell:
 
+``borderhub plan --out DIR``
+    The main job: load the bundled data (or the caller's candidates and demand: CSV with
+    lon/lat columns, or any file geopandas reads), score the candidates on
+    :func:`borderhub.scoring.default_criteria`, solve a location model (``--model
+    pmedian|pcenter|mclp|lscp|fixed``, ``--p``, ``--radius``, ``--required-tiers``,
+    ``--gateway-weight``, ``--solver``, ``--time-limit``), print the chosen centres with
+    their tiers and load, and write ``scores.csv``, ``solution.csv``, ``centres.csv``,
+    ``solution.geojson``, ``map.html`` and ``manifest.json`` (versions, input hashes,
+    parameters, solver, status, objective, gap, timings); ``--plots`` adds PNG figures.
+``borderhub score``, ``borderhub solve``, ``borderhub map``
+    The parts of ``plan`` on their own, with the same options.
 ``borderhub tiers``
     Print the city tiers of 专栏4 of the 14th Five-Year Express Development Plan.
+
+The CSV and GeoJSON files are deterministic: the same input gives byte-identical files
+(fixed float format, sorted keys, no timestamps); run-specific facts (timings) live in
+``manifest.json`` only. Long steps report progress on standard error (``--quiet`` silences
+it).
 
 Every subcommand explains its options with ``--help``. Bad input ends the command with exit
 status 2 (a usage error: an unknown option or an impossible value) or 1 (a file that cannot be
@@ -780,6 +796,7 @@ class _Solved:
     params: dict[str, Any]
     required: list[str]
     gateway: Any
+    fixed_cost_text: str | None = None
 
 
 def _solve(
@@ -821,7 +838,12 @@ def _solve(
                 solver=args.solver, time_limit=args.time_limit, mip_gap=args.mip_gap, msg=False
             )
     return _Solved(
-        solution=solution, model=args.model, params=params, required=required, gateway=gateway
+        solution=solution,
+        model=args.model,
+        params=params,
+        required=required,
+        gateway=gateway,
+        fixed_cost_text=args.fixed_cost,
     )
 
 
@@ -1031,9 +1053,13 @@ def _table_text(frame: Any, index: bool = True) -> str:
 
 def _print_solution(inputs: _Inputs, solved: _Solved, centres: Any, scored: Any = None) -> None:
     sol = solved.solution
-    params = ", ".join(
-        f"{k}={v}" for k, v in solved.params.items() if k != "fixed_cost" or np.isscalar(v)
-    )
+    shown: list[str] = []
+    for key, value in solved.params.items():
+        if isinstance(value, int | float):
+            shown.append(f"{key}={value}")
+        else:
+            shown.append(f"{key}=column {solved.fixed_cost_text}")
+    params = ", ".join(shown)
     print(
         f"{_MODEL_TITLES[solved.model]} ({params or 'no parameters'}) over "
         f"{len(inputs.demand)} demand units and {len(inputs.candidates)} candidates"
@@ -1164,7 +1190,8 @@ def _plots(
     info: dict[str, Any] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _draw_plots(inputs, solved, scored, cost, args, out, progress, title, info)
+        with _native_stdout_elsewhere(bool(args.debug)):
+            _draw_plots(inputs, solved, scored, cost, args, out, progress, title, info)
     if any("font" in str(w.message) or "Glyph" in str(w.message) for w in caught):
         progress.note(
             "matplotlib has no font with Chinese glyphs (install e.g. fonts-noto-cjk and clear "
@@ -1239,7 +1266,13 @@ def _draw_plots(
             progress=False,
             **extra,
         )
-        ax = plots.plot_cost_curve(table, mark=p_now)
+        unit = f"{inputs.weight} x km" if inputs.weight else "km"
+        ylabel = {
+            "pmedian": f"weighted distance ({unit})",
+            "pcenter": "longest distance (km)",
+            "mclp": f"weight covered within {solved.params.get('radius')} km",
+        }[kind]
+        ax = plots.plot_cost_curve(table, mark=p_now, ylabel=ylabel, label=_MODEL_TITLES[kind])
         _save_figure(ax.figure, out / "cost_curve.png")
         _write_csv(table.set_index("p"), out / "cost_curve.csv")
         info["cost_curve"] = {"model": kind, "p": p_values}

@@ -486,13 +486,13 @@ def p_sweep(
     >>> x = np.array([0.0, 1.0, 2.0, 10.0, 11.0, 12.0, 30.0])
     >>> cost = pd.DataFrame(np.abs(x[:, None] - x[None, :]))
     >>> table = p_sweep(cost=cost, p=range(1, 5), progress=False)
-    >>> table[["p", "objective", "open"]]
-              p  objective   open
+    >>> table[["p", "objective", "n_open", "status"]]
+              p  objective  n_open   status
     scenario
-    0         1       50.0      3
-    1         2       23.0    1;5
-    2         3        4.0  1;4;6
-    3         4        3.0  1;3;5;6
+    0         1       50.0       1  optimal
+    1         2       23.0       2  optimal
+    2         3        4.0       3  optimal
+    3         4        3.0       4  optimal
     >>> elbow(table)
     3
     """

@@ -331,6 +331,7 @@ def test_plan_on_user_csv_with_plots(user_files):
     assert proc.returncode == 0, proc.stderr
     assert "over 30 demand units and 6 candidates" in proc.stdout
     assert "criteria skipped for lack of data" in proc.stderr
+    assert "Running HiGHS" not in proc.stdout
     scores = read_csv(out / "scores.csv", dtype={"adcode": str})
     assert len(scores) == 6
     # location criteria are computed from the coordinates; attributes the file lacks are not
