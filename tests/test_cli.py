@@ -522,3 +522,22 @@ def test_bad_parameters(args, status, fragment, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("borderhub: error: "), err
     assert fragment in err[0], err[0]
+
+
+def test_port_tier_means_the_coastal_candidates_and_gateway_cost(tmp_path, capsys):
+    from borderhub.scoring import rcep_proximity
+
+    out = tmp_path / "o"
+    args = ["solve", "--p", "26", "--required-tiers", "PORT", "--gateway-weight", "0.05"]
+    assert main([*args, "--out", str(out), "-q"]) == 0
+    capsys.readouterr()
+    cand = datasets.candidates()
+    coastal = sorted(cand.index[cand["coastal"].astype(bool)])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["model"]["required"]) == coastal and manifest["model"]["gateway"]
+    assert set(coastal) <= set(manifest["result"]["open"])
+    solution = read_csv(out / "solution.csv", dtype={"demand": str, "facility": str})
+    gateway = 0.05 * rcep_proximity(cand)
+    np.testing.assert_allclose(
+        solution["gateway_km"], gateway.loc[solution["facility"]].to_numpy(), rtol=1e-6
+    )
