@@ -90,6 +90,29 @@ __all__ += [
     "default_criteria",
 ]
 # --- locate ---------------------------------------------------------------------------
+from borderhub import locate  # noqa: E402
+from borderhub.locate import (  # noqa: E402
+    FacilityLocation,
+    HubMedian,
+    MaxCoverage,
+    PCenter,
+    PMedian,
+    SetCover,
+    Solution,
+    policy_constraints,
+)
+
+__all__ += [
+    "locate",
+    "PMedian",
+    "PCenter",
+    "MaxCoverage",
+    "SetCover",
+    "FacilityLocation",
+    "HubMedian",
+    "Solution",
+    "policy_constraints",
+]
 # --- maps -----------------------------------------------------------------------------
 from borderhub.maps import corridor_map, static_map  # noqa: E402
 
