@@ -684,11 +684,14 @@ def _describe_candidates(cand: Any) -> Any:
 
     out = pd.DataFrame(index=cand.index.copy())
     out.index.name = cand.index.name or "label"
-    for column in ("name", "plan_name", "province", "tiers"):
+    out["name"] = (
+        cand["name"].fillna("").astype(str)
+        if "name" in cand.columns
+        else [str(k) for k in cand.index]
+    )
+    for column in ("plan_name", "province", "tiers"):
         if column in cand.columns:
             out[column] = cand[column].fillna("").astype(str)
-    if "name" not in out.columns:
-        out["name"] = [str(k) for k in cand.index]
     return out
 
 

@@ -11,8 +11,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from borderhub import datasets
 from borderhub.exceptions import SpecificationError
-from borderhub.scenarios import sweep
+from borderhub.geo import distance_matrix
+from borderhub.scenarios import (
+    elbow,
+    growth_sweep,
+    p_sweep,
+    solve_scenario,
+    sweep,
+    weight_sweep,
+)
 
 
 def _power(base, exponent, offset=0):
@@ -145,16 +154,6 @@ def test_inputs_not_mutated_and_module_functions_pickle():
 # --------------------------------------------------------------------------------------
 # ready-made sweeps
 # --------------------------------------------------------------------------------------
-
-from borderhub import datasets  # noqa: E402
-from borderhub.geo import distance_matrix  # noqa: E402
-from borderhub.scenarios import (  # noqa: E402
-    elbow,
-    growth_sweep,
-    p_sweep,
-    solve_scenario,
-    weight_sweep,
-)
 
 TIMING = ["build_time", "solve_time"]
 
