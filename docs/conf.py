@@ -7,6 +7,7 @@ Build (offline, warnings are errors)::
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -44,6 +45,42 @@ source_suffix = {".rst": "restructuredtext"}
 
 # -- autodoc / autosummary / numpydoc ------------------------------------------------------
 
+#: Public submodules; each has a page in docs/api listing its ``__all__``.
+PUBLIC_MODULES = [
+    "policy",
+    "datasets",
+    "geo",
+    "scoring",
+    "locate",
+    "maps",
+    "scenarios",
+    "plots",
+    "cli",
+    "exceptions",
+]
+
+
+def _homes() -> dict[str, str]:
+    """Map each top-level name to the submodule name it is documented under."""
+    by_id: dict[int, str] = {}
+    for module_name in PUBLIC_MODULES:
+        try:
+            module = importlib.import_module(f"borderhub.{module_name}")
+        except ImportError:
+            continue
+        for name in getattr(module, "__all__", []):
+            by_id.setdefault(id(getattr(module, name)), f"borderhub.{module_name}.{name}")
+    homes = {}
+    for name in borderhub.__all__:
+        home = by_id.get(id(getattr(borderhub, name)))
+        if home:
+            homes[name] = home
+    return homes
+
+
+# The top-level re-exports get short pages pointing at the full documentation under their
+# submodule (see _templates/autosummary), so each object is documented exactly once.
+autosummary_context = {"borderhub_homes": _homes()}
 autosummary_generate = True
 autosummary_imported_members = False
 autodoc_typehints = "none"

@@ -27,12 +27,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import borderhub as bh  # noqa: E402
-from borderhub.locate import PMedian  # noqa: E402
-
-try:
-    from borderhub.locate import MaxCoverage
-except ImportError:  # TEMP
-    MaxCoverage = None
+from borderhub.locate import MaxCoverage, PMedian  # noqa: E402
 from borderhub.maps import corridor_map, static_map  # noqa: E402
 from borderhub.scoring import default_criteria, rank_stability, score  # noqa: E402
 
@@ -194,8 +189,6 @@ def run(out: Path, extra: Path) -> dict[str, str]:
     load.insert(0, "adcode", load.index)
     _write_csv(load, out / "pmedian_centres.csv")
 
-    if MaxCoverage is None:  # TEMP
-        return facts
     # [coverage]
     cover = MaxCoverage.from_geodataframe(
         demand, cands, weight=weight, p=p, radius=RADIUS_KM, required=fixed

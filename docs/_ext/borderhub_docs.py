@@ -31,6 +31,7 @@ from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.pycode import ModuleAnalyzer
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
@@ -235,9 +236,30 @@ def unreferenced_citations_as_paragraphs(lines: list[str]) -> list[str]:
     return out
 
 
+def _home_attr_doc(app: Sphinx, name: str) -> list[str] | None:
+    """The ``#:`` comment documenting the submodule attribute that top-level *name* is."""
+    homes = (app.config.autosummary_context or {}).get("borderhub_homes", {})
+    module, _, attr = name.rpartition(".")
+    home = homes.get(attr) if module == "borderhub" else None
+    if not home:
+        return None
+    home_module, _, home_attr = home.rpartition(".")
+    try:
+        docs = ModuleAnalyzer.for_module(home_module).find_attr_docs()
+    except Exception:  # no source available: keep the default
+        return None
+    found = docs.get(("", home_attr))
+    return list(found) if found else None
+
+
 def on_process_docstring(
     app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
 ) -> None:
+    if what in ("data", "attribute"):
+        # a re-exported constant has no docstring of its own; use its ``#:`` comment
+        own = _home_attr_doc(app, name)
+        if own:
+            lines[:] = own
     lines[:] = unreferenced_citations_as_paragraphs(lines)
 
 
