@@ -160,6 +160,7 @@ intersphinx_mapping = {
     ),
     "matplotlib": ("https://matplotlib.org/stable/", str(_INV / "matplotlib.inv")),
     "distributed": ("https://distributed.dask.org/en/stable/", str(_INV / "distributed.inv")),
+    "pulp": ("https://coin-or.github.io/pulp/", str(_INV / "pulp.inv")),
 }
 intersphinx_timeout = 5
 

@@ -209,6 +209,18 @@ def _dask() -> list[tuple[str, str, str]]:
     ]
 
 
+def _pulp() -> list[tuple[str, str, str]]:
+    solvers = "technical/solvers.html#"
+    entries = [
+        ("pulp.LpProblem", "class", "technical/pulp.html#$"),
+        ("pulp.LpVariable", "class", "technical/pulp.html#$"),
+        ("pulp.LpSolver", "class", solvers + "pulp.apis.LpSolver"),
+    ]
+    for name in ["LpSolver", "HiGHS", "HiGHS_CMD", "PULP_CBC_CMD", "COIN_CMD"]:
+        entries.append((f"pulp.apis.{name}", "class", solvers + "$"))
+    return entries
+
+
 INVENTORIES = {
     "pandas": ("https://pandas.pydata.org/docs/", "stable", _pandas()),
     "geopandas": ("https://geopandas.org/en/stable/", "stable", _geopandas()),
@@ -219,6 +231,7 @@ INVENTORIES = {
     "python": ("https://docs.python.org/3/", "3", _python()),
     "matplotlib": ("https://matplotlib.org/stable/", "stable", _matplotlib()),
     "distributed": ("https://distributed.dask.org/en/stable/", "stable", _dask()),
+    "pulp": ("https://coin-or.github.io/pulp/", "stable", _pulp()),
 }
 
 
