@@ -365,7 +365,10 @@ def _labels_for(frame: Any, id_column: str | None, role: str, where: str) -> Any
         missing = values.isna() | (values.astype(str).str.strip() == "")
         if missing.any():
             rows = [int(k) + 2 for k in missing.to_numpy().nonzero()[0][:10]]
-            raise DataError(f"{where}: column {column!r} is empty in lines {rows}")
+            raise DataError(
+                f"{where}: column {column!r} is empty in lines {rows}; fill in a label for every "
+                "row"
+            )
         labels = pd.Index(values.astype(str).str.strip().to_numpy(), name=str(column))
         frame = frame.drop(columns=[column])
     if labels.has_duplicates:
@@ -392,14 +395,22 @@ def _read_csv_points(path: Path, role: str, id_column: str | None, coords: str) 
         except UnicodeDecodeError:
             continue
         except pd.errors.EmptyDataError:
-            raise _InputError(f"{role} file {path.name} is empty") from None
+            raise _InputError(
+                f"{role} file {path.name} is empty; give a CSV with a header row (id, lon, lat, "
+                "...) and one row per place"
+            ) from None
         except (pd.errors.ParserError, ValueError) as err:
-            raise _InputError(f"cannot parse {role} file {path.name}: {err}") from None
+            raise _InputError(
+                f"cannot parse {role} file {path.name}: {err}; check the quoting and that every "
+                "row has as many fields as the header"
+            ) from None
     if raw is None:
-        raise _InputError(f"{role} file {path.name} is neither UTF-8 nor GB18030 text")
+        raise _InputError(
+            f"{role} file {path.name} is neither UTF-8 nor GB18030 text; save it as a UTF-8 CSV"
+        )
     where = f"{role} file {path.name}"
     if raw.empty:
-        raise DataError(f"{where} has a header but no rows")
+        raise DataError(f"{where} has a header but no rows; add one row per place")
     lon_col = _find_column(list(raw.columns), _LON_NAMES)
     lat_col = _find_column(list(raw.columns), _LAT_NAMES)
     if lon_col is None or lat_col is None:
@@ -414,7 +425,7 @@ def _read_csv_points(path: Path, role: str, id_column: str | None, coords: str) 
     if bad.any():
         raise DataError(
             f"{where}: missing or non-numeric {lon_col}/{lat_col} for {role} "
-            f"{frame.index[bad].tolist()[:10]}"
+            f"{frame.index[bad].tolist()[:10]}; fill in decimal degrees or drop those rows"
         )
     out_of_range = (np.abs(lon) > 180) | (np.abs(lat) > 90)
     if out_of_range.any():
@@ -443,9 +454,12 @@ def _read_geo_points(path: Path, role: str, id_column: str | None) -> Any:
     try:
         raw = gpd.read_file(path)
     except Exception as err:  # noqa: BLE001 - GDAL/pyogrio raise many types
-        raise _InputError(f"cannot read {where}: {err}") from None
+        raise _InputError(
+            f"cannot read {where}: {err}; give a CSV with lon/lat columns or a file geopandas "
+            "reads (GeoJSON, GeoPackage, shapefile)"
+        ) from None
     if len(raw) == 0:
-        raise DataError(f"{where} has no features")
+        raise DataError(f"{where} has no features; add one feature per place")
     if raw.crs is None:
         raise DataError(
             f"{where} has no coordinate reference system; save it with one (e.g. EPSG:4326)"
@@ -453,7 +467,10 @@ def _read_geo_points(path: Path, role: str, id_column: str | None) -> Any:
     empty = raw.geometry.isna() | raw.geometry.is_empty
     frame = _labels_for(raw, id_column, role, where)
     if empty.any():
-        raise DataError(f"{where}: no geometry for {role} {frame.index[empty.to_numpy()][:10]}")
+        raise DataError(
+            f"{where}: no geometry for {role} {list(frame.index[empty.to_numpy()][:10])}; "
+            "fix or drop those features"
+        )
     frame = frame.to_crs("EPSG:4326")
     if not (frame.geom_type == "Point").all():
         # polygons (e.g. administrative areas) are represented by a point inside each
@@ -466,7 +483,7 @@ def _read_geo_points(path: Path, role: str, id_column: str | None) -> Any:
 def _read_points(path_text: str, role: str, id_column: str | None, coords: str) -> Any:
     path = Path(path_text)
     if not path.exists():
-        raise _InputError(f"{role} file not found: {path_text}")
+        raise _InputError(f"{role} file not found: {path_text}; check the path")
     if path.is_file() and path.suffix.lower() in _CSV_SUFFIXES:
         return _read_csv_points(path, role, id_column, coords)
     return _read_geo_points(path, role, id_column)
@@ -547,7 +564,10 @@ def _load_inputs(args: argparse.Namespace, progress: _Progress) -> _Inputs:
             if float(demand[weight].sum()) <= 0:
                 from borderhub.exceptions import DataError
 
-                raise DataError(f"demand column {weight!r} sums to zero: nothing to serve")
+                raise DataError(
+                    f"demand column {weight!r} sums to zero: nothing to serve; give positive "
+                    "weights or choose another --weight-column"
+                )
     return _Inputs(
         candidates=candidates,
         demand=demand,
@@ -634,7 +654,8 @@ def _criteria_values(inputs: _Inputs) -> tuple[Any, dict[str, str], dict[str, fl
         weights[criterion.name] = float(criterion.weight or 0.0)
     if not raw:
         raise DataError(
-            "none of the default criteria can be computed for these candidates: "
+            "none of the default criteria can be computed for these candidates; give them "
+            "lon/lat and the columns of borderhub.datasets.candidates(): "
             + "; ".join(f"{k}: {v}" for k, v in skipped.items())
         )
     frame = pd.DataFrame(raw, index=inputs.candidates.index)
@@ -1024,7 +1045,7 @@ def _write_manifest(path: Path, content: dict[str, Any]) -> None:
 def _out_dir(text: str) -> Path:
     path = Path(text)
     if path.exists() and not path.is_dir():
-        raise _InputError(f"--out {text} exists and is not a directory")
+        raise _InputError(f"--out {text} exists and is not a directory; choose another path")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -1470,7 +1491,7 @@ def _read_solution_csv(path_text: str, inputs: _Inputs) -> Any:
 
     path = Path(path_text)
     if not path.is_file():
-        raise _InputError(f"solution file not found: {path_text}")
+        raise _InputError(f"solution file not found: {path_text}; check the path")
     try:
         frame = pd.read_csv(path, dtype={"demand": str, "facility": str}, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
@@ -1502,13 +1523,16 @@ def _read_scores_csv(path_text: str) -> Any:
 
     path = Path(path_text)
     if not path.is_file():
-        raise _InputError(f"scores file not found: {path_text}")
+        raise _InputError(f"scores file not found: {path_text}; check the path")
     try:
         frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
         raise _InputError(f"cannot parse scores file {path.name}: {err}") from None
     if "score" not in frame.columns:
-        raise DataError(f"scores file {path.name} has no 'score' column")
+        raise DataError(
+            f"scores file {path.name} has no 'score' column; pass a scores.csv written by "
+            "'borderhub score --out' or 'borderhub plan'"
+        )
     frame = frame.set_index(frame.columns[0])
     out = pd.DataFrame({"score": pd.to_numeric(frame["score"], errors="coerce")})
     if "rank" in frame.columns:

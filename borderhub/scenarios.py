@@ -25,6 +25,7 @@ import concurrent.futures as cf
 import functools
 import itertools
 import math
+import numbers
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -33,7 +34,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from borderhub.exceptions import SpecificationError
+from borderhub.exceptions import DataError, SpecificationError
 
 __all__ = [
     "sweep",
@@ -502,6 +503,13 @@ def p_sweep(
         raise SpecificationError(
             f"p_sweep needs a model with p ({', '.join(_P_MODELS)}), got {model!r}"
         )
+    p_values = list(p)
+    bad = [k for k in p_values if isinstance(k, bool) or not isinstance(k, numbers.Integral)]
+    bad += [k for k in p_values if k not in bad and k < 1]
+    if bad or not p_values:
+        raise SpecificationError(
+            f"p must be whole numbers >= 1, got {bad or p_values}; use e.g. p=range(1, 31)"
+        )
     matrix, w = _cost_and_weights(demand, candidates, weight, cost, weights, distance)
     fn = functools.partial(
         solve_scenario,
@@ -513,7 +521,7 @@ def p_sweep(
         mip_gap=mip_gap,
         **params,
     )
-    return sweep(fn, {"p": [int(k) for k in p]}, executor, progress, errors=errors)
+    return sweep(fn, {"p": [int(k) for k in p_values]}, executor, progress, errors=errors)
 
 
 def _signature_params(model: Any) -> set[str]:
@@ -552,6 +560,12 @@ def elbow(table: pd.DataFrame, x: str = "p", y: str = "objective") -> Any:
     >>> elbow(pd.DataFrame({"p": [1, 2, 3, 4, 5], "objective": [100, 40, 20, 15, 12]}))
     2
     """
+    missing = [c for c in (x, y) if c not in getattr(table, "columns", ())]
+    if missing:
+        raise DataError(
+            f"elbow: table has no column(s) {missing}; its columns are "
+            f"{list(getattr(table, 'columns', []))}; pass x= and y= to name them"
+        )
     t = table[[x, y]].dropna().sort_values(x, kind="stable")
     if len(t) < 3:
         return None
@@ -672,6 +686,8 @@ def weight_sweep(
     from borderhub import datasets
     from borderhub.scoring import Criterion, default_criteria, score
 
+    if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral) or top_k < 1:
+        raise SpecificationError(f"top_k must be a whole number >= 1, got {top_k!r}")
     candidates = datasets.candidates() if candidates is None else candidates
     criteria = default_criteria() if criteria is None else criteria
     if isinstance(criteria, Mapping):
@@ -733,6 +749,19 @@ def _grown_scenario(
         )
     )
     return row
+
+
+def _rate(value: Any) -> float:
+    """One annual growth rate as a float (a fraction), or a SpecificationError naming it."""
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        raise SpecificationError(
+            f"growth rates must be numbers (fractions: 0.125 for 12.5%), got {value!r}"
+        ) from None
+    if not math.isfinite(rate) or rate <= -1:
+        raise SpecificationError(f"growth rates must be finite and > -1, got {value!r}")
+    return rate
 
 
 def growth_sweep(
@@ -818,23 +847,39 @@ def growth_sweep(
         rates = [volume.annual_growth]
     if isinstance(rates, Mapping):
         table_rates = dict(rates)
-    elif isinstance(rates, int | float | np.number):
-        table_rates = {float(rates): float(rates)}
     elif isinstance(rates, pd.Series):
         table_rates = {"regional": rates}
     else:
-        table_rates = {float(r): float(r) for r in rates}
+        given = [rates] if isinstance(rates, int | float | np.number | str) else list(rates)
+        table_rates = {_rate(r): _rate(r) for r in given}
     if not table_rates:
-        raise SpecificationError("rates is empty: give at least one growth rate")
+        raise SpecificationError("rates is empty: give at least one growth rate, e.g. [0.125]")
+    for name, value in table_rates.items():
+        if not isinstance(value, pd.Series):
+            table_rates[name] = _rate(value)
     if base_total is None:
         base_total = float(volume.value_2020)  # type: ignore[arg-type]
     matrix, w = _cost_and_weights(demand, candidates, weight, cost, weights, distance)
     index = matrix.index if isinstance(matrix, pd.DataFrame) else pd.RangeIndex(len(matrix))
     if w is None:
         w = pd.Series(1.0, index=index)
-    w = pd.Series(np.asarray(w, dtype=float), index=index) if not isinstance(w, pd.Series) else w
-    if not (np.isfinite(w.to_numpy()).all() and (w.to_numpy() >= 0).all() and w.sum() > 0):
-        raise SpecificationError("demand weights must be finite, non-negative and not all zero")
+    if not isinstance(w, pd.Series):
+        try:
+            w = pd.Series(np.asarray(w, dtype=float), index=index)
+        except (TypeError, ValueError):
+            raise DataError(
+                f"demand weights must be numbers, one per demand point ({len(index)}); got {w!r}"
+            ) from None
+    values = pd.to_numeric(w, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        raise DataError(
+            f"demand weights must be finite and >= 0; bad for {list(w.index[bad][:10])}; fix or "
+            "drop those demand points"
+        )
+    if values.sum() <= 0:
+        raise DataError("demand weights are all zero; give at least one positive weight")
+    w = pd.Series(values, index=w.index)
     shares = w.astype(float) / float(w.sum())
     fn = functools.partial(
         _grown_scenario,
