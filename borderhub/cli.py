@@ -1266,9 +1266,9 @@ def _draw_plots(
         info["rank_stability"] = {"n": 1000, "spread": 0.2, "seed": 0}
     kind = args.model if args.model in ("pmedian", "pcenter", "mclp") else "pmedian"
     n_cand = len(inputs.candidates)
-    p_now = solved.params.get("p", _DEFAULT_P)
+    p_now = int(solved.params.get("p", max(1, len(solved.solution.open))))
     top = int(min(n_cand, max(2 * p_now, p_now + 5, 10)))
-    low = max(1, len(solved.required)) if kind != "mclp" else 1
+    low = max(1, len(solved.required))
     p_values = list(range(low, top + 1))
     with progress.step("plots", f"cost against p = {p_values[0]}..{p_values[-1]}"):
         extra: dict[str, Any] = {}
