@@ -504,24 +504,24 @@ def _numeric_column(frame: Any, column: str, where: str) -> Any:
     return values
 
 
-def _derive_tiers(frame: Any) -> Any:
-    """``tiers`` of user candidates that lack the column: looked up by label, then name."""
-    from borderhub.exceptions import DataError
-    from borderhub.policy import Tier, tiers_of
+def _derive_tiers(frame: Any) -> list[str]:
+    """``tiers`` of user candidates that lack the column: 专栏4 looked up by label, then name.
 
+    A label or name matches the plan's adcode, official name or plan name; other places get
+    no tier (an empty string).
+    """
+    from borderhub.policy import Tier, column4
+
+    table = column4()
+    found: dict[str, set[Any]] = {}
+    for column in ("adcode", "name", "plan_name"):
+        for key, tier in zip(table[column], table["tier"], strict=True):
+            found.setdefault(str(key), set()).add(tier)
+    names = frame["name"] if "name" in frame.columns else [None] * len(frame)
     out = []
-    names = frame["name"] if "name" in frame.columns else None
-    for k, label in enumerate(frame.index):
-        found: frozenset[Any] = frozenset()
-        for key in (label, None if names is None else names.iloc[k]):
-            if key is None or (isinstance(key, float) and math.isnan(key)):
-                continue
-            try:
-                found = tiers_of(str(key))
-                break
-            except DataError:
-                continue
-        out.append(";".join(t.name for t in Tier if t in found))
+    for label, name in zip(frame.index, names, strict=True):
+        tiers = found.get(str(label)) or found.get(str(name).strip()) or set()
+        out.append(";".join(t.name for t in Tier if t in tiers))
     return out
 
 
