@@ -29,6 +29,8 @@ import pandas as pd  # noqa: E402
 import borderhub as bh  # noqa: E402
 from borderhub.locate import MaxCoverage, PMedian  # noqa: E402
 from borderhub.maps import corridor_map, static_map  # noqa: E402
+from borderhub.plots import plot_cost_curve  # noqa: E402
+from borderhub.scenarios import elbow  # noqa: E402
 from borderhub.scoring import default_criteria, rank_stability, score  # noqa: E402
 
 #: Radius (km) within which a centre "covers" a demand unit in the coverage model.
@@ -188,6 +190,24 @@ def run(out: Path, extra: Path) -> dict[str, str]:
     load = load.sort_values("volume", ascending=False)
     load.insert(0, "adcode", load.index)
     _write_csv(load, out / "pmedian_centres.csv")
+
+    # [sweep]
+    ps = sorted(set(range(len(fixed), 41, 2)) | {p})  # every other p, and the plan's 23
+    curve = bh.p_sweep(demand, cands, p=ps, weight=weight, required=fixed, progress=False)
+    knee = elbow(curve, y="mean_cost")  # mean_cost = objective / total volume, in km
+    ax = plot_cost_curve(curve, y="mean_cost", mark=p, ylabel="volume-weighted mean distance (km)")
+    ax.figure.savefig(out / "cost_curve.png", dpi=110, bbox_inches="tight")
+    # [/sweep]
+    if not curve["status"].eq("optimal").all():
+        raise RuntimeError(f"p sweep not solved to optimality:\n{curve}")
+    at = curve.set_index("p")["mean_cost"]
+    facts["sweep_from"] = str(int(curve["p"].min()))
+    facts["sweep_to"] = str(int(curve["p"].max()))
+    facts["sweep_n"] = str(len(curve))
+    facts["knee"] = str(knee)
+    facts["knee_km"] = _fmt(at.loc[knee], 1) if knee in at.index else "n/a"
+    facts["sweep_first_km"] = _fmt(at.iloc[0], 1)
+    facts["sweep_last_km"] = _fmt(at.iloc[-1], 1)
 
     # [coverage]
     cover = MaxCoverage.from_geodataframe(
