@@ -78,7 +78,7 @@ class PCenter(LocationModel):
         """Farthest-first: open the candidate nearest the worst-served point, p times."""
         n, m = C.shape
         labels = self.cost.columns[self._allowed_pos]
-        opened = list(np.flatnonzero(labels.isin(self.required)))
+        opened: list[int] = [int(j) for j in np.flatnonzero(labels.isin(self.required))]
         grp = self.groups.reindex(labels).to_numpy() if self.groups is not None else None
         count: dict[Any, int] = {}
         for j in opened:

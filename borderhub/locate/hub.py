@@ -223,7 +223,7 @@ class HubMedian(LocationModel):
         run = ctx.run(b)
         if not run.has_solution:
             return outcome_of(run, None, math.nan)
-        zv = np.array([[v.varValue or 0.0 for v in row] for row in zmat])
+        zv = np.nan_to_num(values(zmat.ravel())).reshape(n, h)
         hub_local = zv.argmax(axis=1)
         sel = np.flatnonzero(values(y) > 0.5)
         alloc = H[hub_local]
