@@ -57,11 +57,11 @@ def reference_tables(out: Path) -> None:
         names = table.loc[table["tier"] == tier, "plan_name"].tolist()
         rows.append(
             {
-                "member": tier.name,
+                "Tier": tier.name,
                 "label_zh (the plan's words)": tier.label_zh,
                 "label_en": tier.label_en,
-                "places": len(names),
-                "places as named in the plan": "、".join(names) if names else "(none named)",
+                "n": len(names),
+                "places, as the plan names them": "、".join(names) if names else "(none)",
             }
         )
     _write_csv(pd.DataFrame(rows), out / "tiers.csv")
