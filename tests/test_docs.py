@@ -376,3 +376,10 @@ def test_sphinx_build_has_no_warnings(tmp_path):
     assert (out / "worked-analysis.html").is_file()
     for name in ("distance_matrix", "DataError"):
         assert (out / "api" / "generated" / f"borderhub.{name}.html").is_file()
+    # the worked analysis ran: its map is embedded, self-contained, and its numbers are in
+    page = (out / "worked-analysis.html").read_text(encoding="utf-8")
+    assert 'src="worked/corridor_map.html"' in page
+    map_html = (out / "worked" / "corridor_map.html").read_text(encoding="utf-8")
+    assert "L.map(" in map_html or "L.map (" in map_html
+    assert not re.search(r"(src|href)=\"https?://[^\"]*\.(js|css)\"", map_html)
+    assert "optimal" in page
