@@ -351,8 +351,20 @@ def _as_points(frame: Any, role: str) -> pd.DataFrame:
     out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     out["_lon"] = geom.x.to_numpy()
     out["_lat"] = geom.y.to_numpy()
-    if not (np.isfinite(out["_lon"]).all() and np.isfinite(out["_lat"]).all()):
-        raise DataError(f"{role} has non-finite coordinates; fix the geometry.")
+    lon, lat = out["_lon"].to_numpy(), out["_lat"].to_numpy()
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    if bad.any():
+        raise DataError(
+            f"{role} has missing or infinite coordinates for labels "
+            f"{frame.index[bad].tolist()[:10]}; drop or fix those rows."
+        )
+    bad = (np.abs(lon) > 180) | (np.abs(lat) > 90)
+    if bad.any():
+        raise DataError(
+            f"{role} has coordinates outside lon [-180, 180] / lat [-90, 90] for labels "
+            f"{frame.index[bad].tolist()[:10]}; are lon and lat swapped, or is the CRS wrong? "
+            "Fix the geometry or set the CRS the coordinates are in."
+        )
     return out
 
 
