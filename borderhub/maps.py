@@ -29,7 +29,9 @@ Three things set it apart from a plain folium map:
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+import itertools
 import json
 import math
 import re
@@ -1354,7 +1356,8 @@ def corridor_map(
     Returns
     -------
     folium.Map
-        Save it with ``m.save("map.html")``.
+        Save it with ``m.save("map.html")``. The same inputs save to byte-identical HTML:
+        element ids are derived from the content rather than drawn at random.
 
     Raises
     ------
@@ -1446,7 +1449,30 @@ def corridor_map(
     if bounds is not None:
         # Room for the title (top) and the legend (bottom right).
         m.fit_bounds(bounds, padding_top_left=(20, 50), padding_bottom_right=(300, 20))
+    seed = json.dumps(
+        [layers, title, tiles, tiles_key, lang, bool(self_contained)], default=str, sort_keys=True
+    )
+    _stable_ids(m, hashlib.sha256(seed.encode("utf-8")).hexdigest())
     return m
+
+
+def _stable_ids(m: folium.Map, seed: str) -> None:
+    """Replace the random ids of the map's elements by ids derived from ``seed``.
+
+    branca gives every element a random id, which ends up in the HTML (element ids and
+    JavaScript variable names), so the same map would never save to the same file. Ids
+    derived from a digest of the content and the element's position in the tree make the
+    output byte-identical for identical inputs, and still distinct between different maps
+    on one page.
+    """
+    counter = itertools.count()
+
+    def visit(element: Element) -> None:
+        element._id = hashlib.sha256(f"{seed}:{next(counter)}".encode()).hexdigest()[:32]
+        for child in list(element._children.values()):
+            visit(child)
+
+    visit(m.get_root())
 
 
 def _layer_summary(m: folium.Map) -> dict[str, tuple[int, int, bool]]:
