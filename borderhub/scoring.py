@@ -48,7 +48,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.geo import distance_matrix
@@ -813,7 +812,19 @@ def _contributions(prep: _Prepared, w: np.ndarray, extra: dict[str, np.ndarray])
 
 def _rank(values: np.ndarray) -> np.ndarray:
     """Rank along axis 0, 1 = largest, ties share the better rank (method 'min')."""
-    return rankdata(-np.round(values, 12), method="min", axis=0).astype(np.int64)
+    x = -np.round(np.asarray(values, dtype=float), 12)
+    squeeze = x.ndim == 1
+    if squeeze:
+        x = x[:, None]
+    order = np.argsort(x, axis=0, kind="stable")
+    s = np.take_along_axis(x, order, axis=0)
+    pos = np.arange(x.shape[0])[:, None]
+    new = np.ones(s.shape, dtype=bool)
+    new[1:] = s[1:] != s[:-1]
+    first = np.maximum.accumulate(np.where(new, pos, 0), axis=0)
+    ranks = np.empty(x.shape, dtype=np.int64)
+    np.put_along_axis(ranks, order, first + 1, axis=0)
+    return ranks[:, 0] if squeeze else ranks
 
 
 def score(
