@@ -990,7 +990,6 @@ def _versions() -> dict[str, str | None]:
         "highspy",
         "folium",
         "matplotlib",
-        "scipy",
     ):
         try:
             out[package] = version(package)
