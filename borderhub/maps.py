@@ -1506,7 +1506,19 @@ def _cjk_font() -> str | None:
         "AR PL UMing CN",
     )
     names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((w for w in wanted if w in names), None)
+    found = next((w for w in wanted if w in names), None)
+    if found is None:
+        # matplotlib's font cache may predate fonts installed later: register CJK files.
+        for path in font_manager.findSystemFonts():
+            low = path.lower()
+            if any(k in low for k in ("cjk", "sourcehan", "wqy", "simhei", "msyh", "pingfang")):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        found = next((w for w in wanted if w in names), None)
+    return found
 
 
 def static_map(
