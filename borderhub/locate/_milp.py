@@ -140,7 +140,9 @@ class _Context:
         if mip_gap is not None and not (
             isinstance(mip_gap, int | float) and 0 <= mip_gap < 1 and math.isfinite(mip_gap)
         ):
-            raise SpecificationError(f"mip_gap must be in [0, 1) or None, got {mip_gap!r}")
+            raise SpecificationError(
+                f"mip_gap must be in [0, 1) or None, got {mip_gap!r}; pass e.g. 0.01 or None"
+            )
         self.solver_spec = solver
         self.time_limit = time_limit
         self.mip_gap = mip_gap
@@ -275,7 +277,10 @@ def _read_highs(h: Any, b: _Builder) -> _Run:
     }
     if ms in stopped:
         return _Run(Status.FEASIBLE if has_sol else Status.NOT_SOLVED, has_sol, False, obj, bound)
-    raise SolverError(f"HiGHS stopped with model status {h.modelStatusToString(ms)!r}")
+    raise SolverError(
+        f"HiGHS stopped with model status {h.modelStatusToString(ms)!r}; check the model data "
+        "or try solver='cbc'"
+    )
 
 
 def _read_pulp(prob: pulp.LpProblem, b: _Builder) -> _Run:

@@ -32,7 +32,9 @@ def _tier_names(tiers: Any, arg: str) -> set[str]:
                     f"{arg}: unknown tier {t!r}; tiers are {[m.name for m in Tier]}"
                 ) from None
         else:
-            raise SpecificationError(f"{arg} must hold Tier members or names, got {t!r}")
+            raise SpecificationError(
+                f"{arg} must hold Tier members or names, got {t!r}; use e.g. Tier.CORE or 'CORE'"
+            )
     return out
 
 
@@ -128,8 +130,13 @@ def policy_constraints(
         elif isinstance(group_by, pd.Series):
             groups = group_by.copy()
         else:
-            raise SpecificationError("group_by must be a column name or a Series")
+            raise SpecificationError(
+                f"group_by must be a column name or a Series, got {type(group_by).__name__}; "
+                "pass e.g. 'province'"
+            )
         out.update(groups=groups, min_per_group=min_per_group, max_per_group=max_per_group)
     elif min_per_group is not None or max_per_group is not None:
-        raise SpecificationError("min_per_group / max_per_group need group_by")
+        raise SpecificationError(
+            "min_per_group / max_per_group need group_by; pass e.g. group_by='province'"
+        )
     return out

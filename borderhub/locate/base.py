@@ -46,20 +46,24 @@ def _preview(labels: Any, k: int = 10) -> str:
 def check_count(value: Any, name: str, minimum: int = 1) -> int:
     """An integer parameter (not bool) at least ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise SpecificationError(f"{name} must be an integer, got {value!r}")
+        raise SpecificationError(f"{name} must be an integer, got {value!r}; pass an int")
     if value < minimum:
-        raise SpecificationError(f"{name} must be at least {minimum}, got {value}")
+        raise SpecificationError(
+            f"{name} must be at least {minimum}, got {value}; raise it to {minimum} or more"
+        )
     return int(value)
 
 
 def check_positive(value: Any, name: str, allow_zero: bool = False) -> float:
     """A finite real parameter, > 0 (or >= 0)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise SpecificationError(f"{name} must be a number, got {value!r}")
+        raise SpecificationError(f"{name} must be a number, got {value!r}; pass a float")
     v = float(value)
     if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         need = "non-negative" if allow_zero else "positive"
-        raise SpecificationError(f"{name} must be a finite {need} number, got {value!r}")
+        raise SpecificationError(
+            f"{name} must be a finite {need} number, got {value!r}; pass a {need} float"
+        )
     return v
 
 
@@ -360,7 +364,10 @@ class LocationModel:
         allowed = self.cost.columns.difference(self.forbidden, sort=False)
         p = self._cardinality()
         if len(allowed) == 0:
-            raise SpecificationError("every candidate is forbidden; nothing can open")
+            raise SpecificationError(
+                "every candidate is forbidden, so nothing can open; remove some labels from "
+                "`forbidden`"
+            )
         if p is not None:
             if p > len(allowed):
                 raise SpecificationError(
@@ -524,14 +531,23 @@ def _cost_frame(cost: Any) -> pd.DataFrame:
         except (TypeError, ValueError) as err:
             raise DataError(f"cost must be a numeric 2-D array or DataFrame: {err}") from err
         if arr.ndim != 2:
-            raise DataError(f"cost must be 2-D (demand x candidate), got shape {arr.shape}")
+            raise DataError(
+                f"cost must be 2-D (demand x candidate), got shape {arr.shape}; pass a matrix "
+                "with one row per demand point and one column per candidate"
+            )
         df = pd.DataFrame(arr)
     if df.shape[0] == 0 or df.shape[1] == 0:
-        raise DataError(f"cost has no demand points or no candidates (shape {df.shape})")
+        raise DataError(
+            f"cost has no demand points or no candidates (shape {df.shape}); pass at least "
+            "one row (demand point) and one column (candidate)"
+        )
     for axis, labels in (("demand (index)", df.index), ("candidate (columns)", df.columns)):
         if labels.has_duplicates:
             dup = labels[labels.duplicated()].unique()
-            raise DataError(f"cost has duplicate {axis} labels {_preview(dup)}; make them unique")
+            raise DataError(
+                f"cost has duplicate {axis} labels {_preview(dup)}; make them unique (drop or "
+                "merge the duplicates)"
+            )
     try:
         values_ = df.to_numpy(dtype=float)
     except (TypeError, ValueError) as err:
@@ -548,7 +564,11 @@ def _cost_frame(cost: Any) -> pd.DataFrame:
     if neg.any():
         i, j = np.nonzero(neg)
         pairs = list(zip(df.index[i[:5]], df.columns[j[:5]], strict=True))
-        raise DataError(f"cost has {int(neg.sum())} negative value(s), e.g. at {pairs}")
+        raise DataError(
+            f"cost has {int(neg.sum())} negative value(s), e.g. at (demand, candidate) {pairs}; "
+            "costs must be >= 0: fix the data or shift it (a constant shift leaves the "
+            "p-median choice unchanged)"
+        )
     return pd.DataFrame(values_, index=df.index.copy(), columns=df.columns.copy())
 
 
@@ -576,7 +596,8 @@ def _weights(weights: Any, index: pd.Index) -> pd.Series:
             raise DataError(f"weights must be numeric: {err}") from err
         if arr.shape[0] != n:
             raise DataError(
-                f"weights has length {arr.shape[0]} but there are {n} demand points (rows of cost)"
+                f"weights has length {arr.shape[0]} but there are {n} demand points (rows of "
+                "cost); pass one weight per demand point, or a Series indexed by the demand labels"
             )
     bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
@@ -626,7 +647,7 @@ def _groups(
     if groups is None:
         if lo is not None or hi is not None:
             raise SpecificationError(
-                "min_per_group / max_per_group need `groups=` (a Series candidate -> group)"
+                "min_per_group / max_per_group need `groups=`; pass a Series candidate -> group"
             )
         return None, {}, {}
     if not isinstance(groups, pd.Series):
@@ -635,7 +656,10 @@ def _groups(
             f"{type(groups).__name__}"
         )
     if groups.index.has_duplicates:
-        raise SpecificationError("groups has duplicate candidate labels")
+        dup = groups.index[groups.index.duplicated()].unique()
+        raise SpecificationError(
+            f"groups has duplicate candidate labels {_preview(dup)}; give one group per candidate"
+        )
     unknown = groups.index.difference(cand)
     if len(unknown):
         raise SpecificationError(
@@ -677,10 +701,16 @@ def _cost_from_frames(demand: Any, candidates: Any, distance: Any) -> pd.DataFra
     """One place where GeoDataFrames become a cost matrix, for every model."""
     for role, frame in (("demand", demand), ("candidates", candidates)):
         if not isinstance(frame, pd.DataFrame | pd.Series):
-            raise DataError(f"{role} must be a GeoDataFrame, got {type(frame).__name__}")
+            raise DataError(
+                f"{role} must be a GeoDataFrame, got {type(frame).__name__}; convert it with "
+                "geopandas.GeoDataFrame(..., geometry=..., crs=...)"
+            )
         if frame.index.has_duplicates:
             dup = frame.index[frame.index.duplicated()].unique()
-            raise DataError(f"{role} has duplicate labels {_preview(dup)}")
+            raise DataError(
+                f"{role} has duplicate labels {_preview(dup)}; make the index unique (drop or "
+                "merge the duplicates)"
+            )
     if isinstance(distance, pd.DataFrame):
         miss_d = demand.index.difference(distance.index)
         miss_c = candidates.index.difference(distance.columns)
@@ -705,7 +735,10 @@ def _weight_from_frame(demand: Any, weight: Any) -> Any:
         return None
     if isinstance(weight, str):
         if weight not in demand.columns:
-            raise DataError(f"demand has no column {weight!r}; columns are {list(demand.columns)}")
+            raise DataError(
+                f"demand has no column {weight!r}; use one of {list(demand.columns)} or pass "
+                "a Series"
+            )
         return demand[weight]
     if isinstance(weight, pd.Series):
         return weight

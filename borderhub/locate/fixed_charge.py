@@ -21,18 +21,27 @@ def _per_candidate(value: Any, cand: pd.Index, name: str, positive: bool) -> pd.
     if isinstance(value, pd.Series):
         missing = cand.difference(value.index)
         if len(missing):
-            raise DataError(f"{name} lacks candidates {_preview(missing)}")
+            raise DataError(
+                f"{name} lacks candidates {_preview(missing)}; give a value for every candidate"
+            )
         arr = pd.to_numeric(value.reindex(cand), errors="coerce").to_numpy(dtype=float)
     else:
         arr = np.array(value, dtype=float)
         if arr.ndim == 0:
             arr = np.full(len(cand), float(arr))
         elif arr.shape != (len(cand),):
-            raise DataError(f"{name} has shape {arr.shape}; expected ({len(cand)},) or a scalar")
+            raise DataError(
+                f"{name} has shape {arr.shape}; pass a scalar or one value per candidate "
+                f"(shape ({len(cand)},))"
+            )
     bad = ~np.isfinite(arr) | (arr <= 0 if positive else arr < 0)
     if bad.any():
         need = "positive" if positive else "non-negative"
-        raise DataError(f"{name} must be finite and {need}; bad for {_preview(cand[bad])}")
+        shown = {k: float(v) for k, v in zip(cand[bad][:10], arr[bad][:10], strict=True)}
+        raise DataError(
+            f"{name} must be finite and {need}; bad values {shown}; fix them (or forbid those "
+            "candidates)"
+        )
     return pd.Series(arr.copy(), index=cand.copy(), name=name)
 
 
@@ -108,7 +117,9 @@ class FacilityLocation(LocationModel):
             None if capacity is None else _per_candidate(capacity, cand, "capacity", True)
         )
         if not isinstance(single_source, bool | np.bool_):
-            raise SpecificationError(f"single_source must be True or False, got {single_source!r}")
+            raise SpecificationError(
+                f"single_source must be True or False, got {single_source!r}; pass a bool"
+            )
         self.single_source = bool(single_source)
         self._check()
 

@@ -89,15 +89,25 @@ class HubMedian(LocationModel):
         **policy: Any,
     ) -> None:
         if weights is not None:
-            raise SpecificationError("HubMedian takes `flows=`, not weights; pass weights=None")
+            raise SpecificationError(
+                "HubMedian takes `flows=`, not weights; pass weights=None and the OD flows"
+            )
         cf = _cost_frame(cost)
         if not cf.index.equals(cf.columns):
             raise DataError(
-                "HubMedian needs a square node x node cost with the same labels on both axes"
+                f"HubMedian needs a square node x node cost with the same labels on both axes; "
+                f"got shape {cf.shape}, rows {_preview(cf.index, 5)}, columns "
+                f"{_preview(cf.columns, 5)}; pass the node-to-node matrix"
             )
         arr = cf.to_numpy()
         if not np.allclose(arr, arr.T, rtol=1e-9, atol=1e-9):
-            raise DataError("HubMedian needs a symmetric cost matrix (cost[i, j] == cost[j, i])")
+            i, j = np.unravel_index(int(np.argmax(np.abs(arr - arr.T))), arr.shape)
+            a, b_ = cf.index[i], cf.columns[j]
+            raise DataError(
+                f"HubMedian needs a symmetric cost matrix; cost[{a!r}, {b_!r}] = {arr[i, j]:g} "
+                f"but cost[{b_!r}, {a!r}] = {arr[j, i]:g}; symmetrise it, e.g. "
+                "(cost + cost.T) / 2"
+            )
         self.flows = _flows(flows, cf.index)
         W = self.flows.to_numpy()
         od = pd.Series(W.sum(axis=1) + W.sum(axis=0), index=cf.index.copy())
@@ -105,7 +115,7 @@ class HubMedian(LocationModel):
         self.p = check_count(p, "p")
         self.alpha = check_positive(alpha, "alpha", allow_zero=True)
         if self.alpha > 1:
-            raise SpecificationError(f"alpha must be in [0, 1], got {alpha!r}")
+            raise SpecificationError(f"alpha must be in [0, 1], got {alpha!r}; pass e.g. 0.75")
         self._check()
 
     @classmethod
@@ -149,13 +159,18 @@ class HubMedian(LocationModel):
         ['b']
         """
         if weight is not None:
-            raise SpecificationError("HubMedian takes `flows=`, not a weight column")
+            raise SpecificationError(
+                "HubMedian takes `flows=`, not a weight column; pass weight=None and flows="
+            )
         cost = _cost_from_frames(demand, demand, distance)
         cost = (cost + cost.T) / 2.0  # exact symmetry for geodesic round-off
         if candidates is not None:
             extra = candidates.index.difference(demand.index)
             if len(extra):
-                raise DataError(f"hub candidates {_preview(extra)} are not among the nodes")
+                raise DataError(
+                    f"hub candidates {_preview(extra)} are not among the nodes; pass a subset "
+                    "of the node GeoDataFrame"
+                )
             not_hub = demand.index.difference(candidates.index)
             forbidden = list(params.pop("forbidden", None) or [])
             params["forbidden"] = list(dict.fromkeys(forbidden + list(not_hub)))
@@ -245,20 +260,32 @@ class HubMedian(LocationModel):
 
 def _flows(flows: Any, labels: pd.Index) -> pd.DataFrame:
     if isinstance(flows, pd.DataFrame):
-        if not (flows.index.sort_values().equals(labels.sort_values())) or not (
-            flows.columns.sort_values().equals(labels.sort_values())
-        ):
-            raise DataError("flows must be labelled by the same nodes as cost on both axes")
+        extra = flows.index.union(flows.columns).difference(labels)
+        missing = labels.difference(flows.index).union(labels.difference(flows.columns))
+        if len(extra) or len(missing):
+            raise DataError(
+                "flows must be labelled by the same nodes as cost on both axes; unknown "
+                f"{_preview(extra)}, missing {_preview(missing)}; reindex flows by the nodes"
+            )
         f = flows.loc[labels, labels]
     else:
         arr = np.array(flows, dtype=float)
         if arr.shape != (len(labels), len(labels)):
-            raise DataError(f"flows has shape {arr.shape}; expected {(len(labels),) * 2}")
+            raise DataError(
+                f"flows has shape {arr.shape}; expected {(len(labels),) * 2}; pass one row and "
+                "one column per node"
+            )
         f = pd.DataFrame(arr, index=labels, columns=labels)
     try:
         v = f.to_numpy(dtype=float)
     except (TypeError, ValueError) as err:
-        raise DataError(f"flows must be numeric: {err}") from err
-    if not np.isfinite(v).all() or (v < 0).any():
-        raise DataError("flows must be finite and non-negative")
+        raise DataError(f"flows must be numeric: {err}; convert them to numbers") from err
+    bad = ~np.isfinite(v) | (v < 0)
+    if bad.any():
+        i, j = np.nonzero(bad)
+        pairs = list(zip(labels[i[:5]], labels[j[:5]], strict=True))
+        raise DataError(
+            f"flows must be finite and non-negative; bad at (origin, destination) {pairs}; "
+            "fill NaN with 0 and fix negative values"
+        )
     return pd.DataFrame(v.copy(), index=labels.copy(), columns=labels.copy())

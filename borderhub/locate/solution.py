@@ -309,7 +309,10 @@ def _as_wgs84(frame: Any, role: str) -> Any:
     import geopandas as gpd
 
     if not isinstance(frame, gpd.GeoDataFrame | gpd.GeoSeries):
-        raise SpecificationError(f"`{role}` must be a GeoDataFrame, got {type(frame).__name__}")
+        raise SpecificationError(
+            f"`{role}` must be a GeoDataFrame, got {type(frame).__name__}; pass the point "
+            "GeoDataFrame indexed by the model's labels"
+        )
     if frame.crs is None:
         raise SpecificationError(f"`{role}` has no CRS; set one with `.set_crs(...)`.")
     if isinstance(frame, gpd.GeoSeries):
