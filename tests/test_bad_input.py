@@ -1,0 +1,2148 @@
+"""Bad input at every public entry point: a borderhub error that names the value and the fix.
+
+One table of cases. Each case builds fresh inputs (``build(ctx)`` returns the function, its
+positional and keyword arguments), calls the function and checks that
+
+* it raises a :class:`~borderhub.exceptions.BorderhubError` subclass (the expected one);
+* the message names the offending value (every string of ``names`` appears in it);
+* the message says how to fix it (a hint word such as "use", "pass", "set", "drop" ...);
+* every input object is unchanged (deep comparison with a copy taken before the call).
+
+The command line is run as a subprocess on malformed files and impossible options: it must
+exit non-zero with exactly one line on standard error naming the value and the fix, and
+leave the input files untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pulp
+import pytest
+from shapely.geometry import Polygon
+
+import borderhub
+from borderhub import datasets, geo, locate, maps, plots, policy, scenarios, scoring
+from borderhub.exceptions import (
+    BorderhubError,
+    DataError,
+    SolverError,
+    SpecificationError,
+)
+
+#: Words that tell the reader what to do, or the list of what is allowed instead.
+HINT = re.compile(
+    r"\b(use|pass|set|choose|drop|fix|one of|give|fill|make|raise|lower|reproject|project|"
+    r"convert|check|remove|add|install|reinstall|regenerate|unset|point it|rename|shift|"
+    r"swap|swapped|save|revise|must be|must have|must hold|needs?|expect\w*|allowed|"
+    r"write|provide|keep|reduce|increase|at least|at most|instead|should|try|select|"
+    r"specify|replace|omit|forbid|require|index it|score the|group the)\b"
+    r"|\b(are|it has|known|available \w+)\s*:?\s*[\[(]",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad-input case."""
+
+    build: Callable[[Any], tuple[Callable[..., Any], tuple, dict]]
+    error: type[BaseException] = BorderhubError
+    names: tuple[str, ...] = ()
+
+
+def _same(now: Any, before: Any, where: str = "input") -> None:
+    """Deep equality of an input after the call with its copy from before the call."""
+    if isinstance(before, gpd.GeoDataFrame | gpd.GeoSeries):
+        # geometries compared as WKB, so that NaN coordinates compare equal to themselves
+        assert type(now) is type(before), where
+        assert now.crs == before.crs, where
+        if isinstance(before, gpd.GeoDataFrame):
+            assert now.geometry.name == before.geometry.name, where
+            geom = [
+                c for c in before.columns if isinstance(before[c].dtype, gpd.array.GeometryDtype)
+            ]
+            pd.testing.assert_frame_equal(
+                pd.DataFrame(now.drop(columns=geom)),
+                pd.DataFrame(before.drop(columns=geom)),
+                check_exact=True,
+            )
+            for c in geom:
+                _same(now[c], before[c], f"{where}[{c!r}]")
+        else:
+            pd.testing.assert_index_equal(now.index, before.index, exact=True)
+            assert now.name == before.name, where
+            assert list(now.to_wkb()) == list(before.to_wkb()), where
+        assert now.attrs == before.attrs, where
+    elif isinstance(before, pd.DataFrame):
+        pd.testing.assert_frame_equal(now, before, check_exact=True)
+        assert now.attrs == before.attrs, where
+    elif isinstance(before, pd.Series):
+        pd.testing.assert_series_equal(now, before, check_exact=True)
+    elif isinstance(before, pd.Index):
+        pd.testing.assert_index_equal(now, before, exact=True)
+    elif isinstance(before, np.ndarray):
+        assert isinstance(now, np.ndarray) and now.dtype == before.dtype, where
+        assert now.shape == before.shape, where
+        if before.dtype.kind in "fc":
+            assert np.array_equal(now, before, equal_nan=True), where
+        else:
+            assert np.array_equal(now, before), where
+    elif isinstance(before, dict):
+        assert isinstance(now, dict) and list(now) == list(before), where
+        for key in before:
+            _same(now[key], before[key], f"{where}[{key!r}]")
+    elif isinstance(before, list | tuple):
+        assert type(now) is type(before) and len(now) == len(before), where
+        for k, (a, b) in enumerate(zip(now, before, strict=True)):
+            _same(a, b, f"{where}[{k}]")
+    elif isinstance(before, float) and math.isnan(before):
+        assert isinstance(now, float) and math.isnan(now), where
+    elif isinstance(before, str | bytes | int | float | bool | type(None)):
+        assert now == before, where
+    # other objects (functions, solver objects, executors) are compared by identity above
+
+
+def _check(case: Case, ctx: Any) -> None:
+    fn, args, kwargs = case.build(ctx)
+    before = copy.deepcopy((args, kwargs))
+    with pytest.raises(case.error) as info:
+        fn(*args, **kwargs)
+    err = info.value
+    assert isinstance(err, BorderhubError), f"{type(err).__name__} is not a BorderhubError"
+    message = str(err)
+    for token in case.names:
+        assert token in message, f"{token!r} not named in: {message}"
+    assert HINT.search(message), f"no fix suggested in: {message}"
+    _same(args, before[0], "args")
+    _same(kwargs, before[1], "kwargs")
+
+
+@pytest.fixture
+def ctx(tmp_path, monkeypatch):
+    return SimpleNamespace(tmp=tmp_path, monkeypatch=monkeypatch)
+
+
+def call(fn: Callable[..., Any], *args: Any, **kwargs: Any):
+    """A builder for inputs that need no temporary files."""
+    return lambda ctx: (fn, args, kwargs)
+
+
+def lazy(make: Callable[[], tuple]) -> Callable[[Any], tuple]:
+    """A builder that creates fresh inputs at test time (``make() -> (fn, args, kwargs)``)."""
+    return lambda ctx: make()
+
+
+# --------------------------------------------------------------------------------------
+# small inputs
+# --------------------------------------------------------------------------------------
+
+LABELS = ["110000", "310000", "440100"]
+LON = [116.40, 121.47, 113.26]
+LAT = [39.90, 31.23, 23.13]
+
+
+def points(lon=LON, lat=LAT, labels=LABELS, crs: Any = "EPSG:4326", **columns):
+    """A point GeoDataFrame (copies its inputs)."""
+    return gpd.GeoDataFrame(
+        dict(columns),
+        index=pd.Index(list(labels), name="adcode"),
+        geometry=gpd.points_from_xy(list(lon), list(lat)),
+        crs=crs,
+    )
+
+
+def lonlat(lon=LON, lat=LAT, labels=LABELS, **columns):
+    """A plain DataFrame with lon/lat columns."""
+    return pd.DataFrame({"lon": list(lon), "lat": list(lat), **columns}, index=list(labels))
+
+
+def cost_frame(values=None):
+    values = (
+        [[0.0, 4.0, 9.0], [4.0, 0.0, 5.0], [9.0, 5.0, 0.0], [6.0, 3.0, 2.0]]
+        if values is None
+        else values
+    )
+    return pd.DataFrame(
+        np.array(values, dtype=float), index=["d1", "d2", "d3", "d4"], columns=["a", "b", "c"]
+    )
+
+
+def cities():
+    return pd.DataFrame(
+        {"volume": [50.0, 20.0, 5.0], "km": [300.0, 100.0, 50.0]}, index=["A", "B", "C"]
+    )
+
+
+CRIT = {"volume": "benefit", "km": "cost"}
+
+
+# --------------------------------------------------------------------------------------
+# policy
+# --------------------------------------------------------------------------------------
+
+CASES: dict[str, Case] = {}
+
+
+def case(id_: str, build, error: type[BaseException] = BorderhubError, *names: str) -> None:
+    assert id_ not in CASES, id_
+    CASES[id_] = Case(build, error, tuple(names))
+
+
+case("policy.Tier-unknown", call(policy.Tier, "capital"), SpecificationError, "capital")
+case("policy.Tier.parse-number", call(policy.Tier.parse, 3), SpecificationError, "3")
+case("policy.tiers_of-unknown-name", call(policy.tiers_of, "绥芬"), DataError, "绥芬")
+case("policy.tiers_of-unknown-adcode", call(policy.tiers_of, "999999"), DataError, "999999")
+case("policy.tiers_of-float", call(policy.tiers_of, 3.5), SpecificationError, "3.5")
+case("policy.tiers_of-None", call(policy.tiers_of, None), SpecificationError, "None")
+case(
+    "policy.project_volume-negative-base",
+    lazy(
+        lambda: (
+            policy.project_volume,
+            (pd.Series([1.0, -5.0], index=["a", "bad_unit"]), 2020, 2025, 0.1),
+            {},
+        )
+    ),
+    DataError,
+    "bad_unit",
+)
+case(
+    "policy.project_volume-nan-base",
+    lazy(lambda: (policy.project_volume, (np.array([1.0, np.nan]), 2020, 2025, 0.1), {})),
+    DataError,
+    "1",
+)
+case(
+    "policy.project_volume-years-reversed",
+    call(policy.project_volume, 100.0, 2025, 2020, 0.1),
+    SpecificationError,
+    "2020",
+    "2025",
+)
+case(
+    "policy.project_volume-rate-below-minus-one",
+    call(policy.project_volume, 100.0, 2020, 2025, -1.5),
+    SpecificationError,
+    "-1.5",
+)
+case(
+    "policy.project_volume-rate-not-numeric",
+    call(policy.project_volume, 100.0, 2020, 2025, "fast"),
+    SpecificationError,
+    "fast",
+)
+case(
+    "policy.project_volume-rate-infinite",
+    call(policy.project_volume, 100.0, 2020, 2025, math.inf),
+    SpecificationError,
+    "inf",
+)
+case(
+    "policy.project_volume-base-not-numeric",
+    call(policy.project_volume, "lots", 2020, 2025, 0.1),
+    DataError,
+    "lots",
+)
+
+
+# --------------------------------------------------------------------------------------
+# datasets: a data directory set by the environment, with malformed tables
+# --------------------------------------------------------------------------------------
+
+
+def _bad_tables(table: str, edit: Callable[[pd.DataFrame], pd.DataFrame], loader: Callable):
+    def build(ctx):
+        target = ctx.tmp / "cities"
+        shutil.copytree(datasets.data_dir(), target)
+        path = target / f"{table}.csv"
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        edit(raw).to_csv(path, index=False, encoding="utf-8")
+        ctx.monkeypatch.setenv(datasets.ENV_VAR, str(target))
+        return loader, (), {}
+
+    return build
+
+
+def _set(row: int, column: str, value: str):
+    def edit(raw: pd.DataFrame) -> pd.DataFrame:
+        raw.loc[row, column] = value
+        return raw
+
+    return edit
+
+
+def _duplicate_row(raw: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([raw, raw.iloc[[1]]], ignore_index=True)
+
+
+def _swap_lonlat(raw: pd.DataFrame) -> pd.DataFrame:
+    raw.loc[0, ["lon", "lat"]] = raw.loc[0, ["lat", "lon"]].to_numpy()
+    return raw
+
+
+def _env_not_a_dir(ctx):
+    ctx.monkeypatch.setenv(datasets.ENV_VAR, str(ctx.tmp / "no_such_dir"))
+    return datasets.data_dir, (), {}
+
+
+case("datasets.data_dir-env-not-a-directory", _env_not_a_dir, DataError, "no_such_dir")
+case(
+    "datasets.candidates-duplicate-adcode",
+    _bad_tables("candidates", _duplicate_row, datasets.candidates),
+    DataError,
+    "120000",
+)
+case(
+    "datasets.candidates-lon-out-of-range",
+    _bad_tables("candidates", _set(2, "lon", "200.5"), datasets.candidates),
+    DataError,
+    "310000",
+    "lon",
+)
+case(
+    "datasets.candidates-lon-lat-swapped",
+    _bad_tables("candidates", _swap_lonlat, datasets.candidates),
+    DataError,
+    "110000",
+    "lat",
+)
+case(
+    "datasets.candidates-missing-column",
+    _bad_tables("candidates", lambda raw: raw.drop(columns=["population"]), datasets.candidates),
+    DataError,
+    "population",
+)
+case(
+    "datasets.candidates-non-numeric-population",
+    _bad_tables("candidates", _set(0, "population", "many"), datasets.candidates),
+    DataError,
+    "110000",
+    "population",
+)
+case(
+    "datasets.prefectures-nan-latitude",
+    _bad_tables("prefectures", _set(3, "lat", "nan"), datasets.prefectures),
+    DataError,
+    "lat",
+)
+case(
+    "datasets.prefectures-empty-required-value",
+    _bad_tables("prefectures", _set(0, "name", ""), datasets.prefectures),
+    DataError,
+    "110000",
+    "name",
+)
+case(
+    "datasets.prefectures-empty-label",
+    _bad_tables("prefectures", _set(2, "adcode", " "), datasets.prefectures),
+    DataError,
+    "[4]",
+)
+case(
+    "datasets.partners-duplicate-id",
+    _bad_tables("partners", _duplicate_row, datasets.partners),
+    DataError,
+)
+case(
+    "datasets.border_ports-lat-out-of-range",
+    _bad_tables("border_ports", _set(0, "lat", "95"), datasets.border_ports),
+    DataError,
+    "lat",
+)
+case(
+    "policy.column4-unknown-tier-in-table",
+    _bad_tables("column4", _set(0, "tier", "MEGA"), policy.column4),
+    DataError,
+    "MEGA",
+)
+
+
+# --------------------------------------------------------------------------------------
+# geo
+# --------------------------------------------------------------------------------------
+
+dm = geo.distance_matrix
+
+case(
+    "geo.distance_matrix-nan-coordinate",
+    lazy(lambda: (dm, (lonlat(lat=[39.9, np.nan, 23.1]), lonlat()), {})),
+    DataError,
+    "310000",
+)
+case(
+    "geo.distance_matrix-infinite-coordinate",
+    lazy(lambda: (dm, (lonlat(), lonlat(lon=[116.4, 121.5, np.inf])), {})),
+    DataError,
+    "440100",
+)
+case(
+    "geo.distance_matrix-lon-out-of-range",
+    lazy(lambda: (dm, (lonlat(lon=[216.4, 121.5, 113.3]), lonlat()), {})),
+    DataError,
+    "110000",
+)
+case(
+    "geo.distance_matrix-lon-lat-swapped",
+    lazy(lambda: (dm, (points(lon=LAT, lat=LON), points()), {})),
+    DataError,
+    "110000",
+    "swapped",
+)
+case(
+    "geo.distance_matrix-array-out-of-range",
+    lazy(lambda: (dm, (np.array([[116.4, 39.9], [39.9, 116.4]]), np.array([[0.0, 0.0]])), {})),
+    DataError,
+    "1",
+)
+case(
+    "geo.distance_matrix-missing-crs",
+    lazy(lambda: (dm, (points(crs=None), points()), {})),
+    DataError,
+    "origins",
+    "set_crs",
+)
+case(
+    "geo.distance_matrix-mismatched-crs",
+    lazy(lambda: (dm, (points(), points().to_crs("EPSG:3857")), {})),
+    DataError,
+    "EPSG:4326",
+    "EPSG:3857",
+)
+case(
+    "geo.distance_matrix-duplicate-labels",
+    lazy(lambda: (dm, (points(labels=["a", "b", "a"]), points()), {})),
+    DataError,
+    "'a'",
+)
+case(
+    "geo.distance_matrix-unknown-method",
+    lazy(lambda: (dm, (points(), points()), {"method": "manhattan"})),
+    SpecificationError,
+    "manhattan",
+)
+case(
+    "geo.distance_matrix-euclidean-on-degrees",
+    lazy(lambda: (dm, (points(), points()), {"method": "euclidean"})),
+    DataError,
+    "EPSG:4326",
+)
+case(
+    "geo.distance_matrix-array-wrong-shape",
+    lazy(lambda: (dm, (np.zeros((2, 3)), np.zeros((1, 2))), {})),
+    DataError,
+    "(2, 3)",
+)
+case(
+    "geo.distance_matrix-array-not-numeric",
+    lazy(lambda: (dm, ([["east", "north"]], np.zeros((1, 2))), {})),
+    DataError,
+    "east",
+)
+case(
+    "geo.distance_matrix-not-points",
+    lazy(
+        lambda: (
+            dm,
+            (
+                gpd.GeoDataFrame(
+                    index=["area"],
+                    geometry=[Polygon([(110, 30), (111, 30), (111, 31)])],
+                    crs="EPSG:4326",
+                ),
+                points(),
+            ),
+            {},
+        )
+    ),
+    DataError,
+    "area",
+)
+case(
+    "geo.distance_matrix-lonlat-columns-missing",
+    lazy(lambda: (dm, (pd.DataFrame({"x": [1.0]}), points()), {})),
+    DataError,
+    "lon",
+)
+for _name in ("gcj02_to_wgs84", "wgs84_to_gcj02", "gcj02_to_bd09", "bd09_to_gcj02"):
+    _fn = getattr(geo, _name)
+    case(
+        f"geo.{_name}-nan",
+        lazy(lambda _fn=_fn: (_fn, (np.array([116.4, np.nan]), np.array([39.9, 31.2])), {})),
+        DataError,
+        "[1]",
+    )
+    case(
+        f"geo.{_name}-lat-out-of-range",
+        call(_fn, 39.9, 116.4),
+        DataError,
+        "[0]",
+    )
+    case(
+        f"geo.{_name}-shape-mismatch",
+        lazy(lambda _fn=_fn: (_fn, (np.array([116.4, 121.5]), np.array([39.9, 31.2, 23.1])), {})),
+        DataError,
+        "(2,)",
+        "(3,)",
+    )
+    case(f"geo.{_name}-not-numeric", call(_fn, "east", 39.9), DataError, "east")
+case(
+    "geo.great_circle-n-too-small",
+    call(geo.great_circle, (0, 0), (10, 10), n=1),
+    SpecificationError,
+    "1",
+)
+case(
+    "geo.great_circle-out-of-range",
+    call(geo.great_circle, (200.0, 10.0), (10.0, 10.0)),
+    DataError,
+    "200",
+)
+case(
+    "geo.great_circle-nan",
+    call(geo.great_circle, (10.0, math.nan), (10.0, 10.0)),
+    DataError,
+    "nan",
+)
+case(
+    "geo.great_circle-not-a-pair",
+    call(geo.great_circle, ("x", "y"), (10.0, 10.0)),
+    DataError,
+    "'x'",
+)
+
+
+# --------------------------------------------------------------------------------------
+# scoring
+# --------------------------------------------------------------------------------------
+
+sc = scoring.score
+
+
+def _cities_with(column: str, values: list) -> pd.DataFrame:
+    frame = cities()
+    frame[column] = values
+    return frame
+
+
+case(
+    "scoring.score-empty-frame",
+    lazy(lambda: (sc, (cities().iloc[:0], CRIT), {})),
+    DataError,
+    "empty",
+)
+case(
+    "scoring.score-duplicate-labels",
+    lazy(lambda: (sc, (cities().set_axis(["A", "B", "A"]), CRIT), {})),
+    DataError,
+    "'A'",
+)
+case(
+    "scoring.score-unknown-column",
+    lazy(lambda: (sc, (cities(), {"volume": "benefit", "tonnage": "cost"}), {})),
+    DataError,
+    "tonnage",
+)
+case(
+    "scoring.score-non-numeric-column",
+    lazy(lambda: (sc, (_cities_with("volume", [50.0, "high", 5.0]), CRIT), {})),
+    DataError,
+    "high",
+    "B",
+)
+case(
+    "scoring.score-nan-value",
+    lazy(lambda: (sc, (_cities_with("km", [300.0, np.nan, 50.0]), CRIT), {})),
+    DataError,
+    "B",
+    "km",
+)
+case(
+    "scoring.score-infinite-value",
+    lazy(lambda: (sc, (_cities_with("km", [300.0, 100.0, np.inf]), CRIT), {})),
+    DataError,
+    "C",
+)
+case(
+    "scoring.score-negative-weight",
+    lazy(lambda: (sc, (cities(), CRIT), {"weights": {"volume": -1.0, "km": 2.0}})),
+    SpecificationError,
+    "-1",
+)
+case(
+    "scoring.score-all-zero-weights",
+    lazy(lambda: (sc, (cities(), CRIT), {"weights": {"volume": 0.0, "km": 0.0}})),
+    SpecificationError,
+    "zero",
+)
+case(
+    "scoring.score-weights-not-numeric",
+    lazy(lambda: (sc, (cities(), CRIT), {"weights": {"volume": "heavy", "km": 1.0}})),
+    SpecificationError,
+    "heavy",
+)
+case(
+    "scoring.score-weight-for-unknown-criterion",
+    lazy(lambda: (sc, (cities(), CRIT), {"weights": {"volume": 1.0, "km": 1.0, "rail": 1.0}})),
+    SpecificationError,
+    "rail",
+)
+case(
+    "scoring.score-weights-wrong-length",
+    lazy(lambda: (sc, (cities(), CRIT), {"weights": [0.2, 0.3, 0.5]})),
+    SpecificationError,
+    "(3,)",
+)
+case(
+    "scoring.score-unknown-weights-name",
+    lazy(lambda: (sc, (cities(), CRIT), {"weights": "ahp"})),
+    SpecificationError,
+    "ahp",
+)
+case(
+    "scoring.score-unknown-method",
+    lazy(lambda: (sc, (cities(), CRIT), {"method": "electre"})),
+    SpecificationError,
+    "electre",
+)
+case(
+    "scoring.score-unknown-nan-policy",
+    lazy(lambda: (sc, (cities(), CRIT), {"nan_policy": "ignore"})),
+    SpecificationError,
+    "ignore",
+)
+case(
+    "scoring.score-bad-direction",
+    lazy(lambda: (sc, (cities(), {"volume": "more", "km": "cost"}), {})),
+    SpecificationError,
+    "more",
+)
+case(
+    "scoring.score-vikor-v-out-of-range",
+    lazy(lambda: (sc, (cities(), CRIT), {"method": "vikor", "v": 2.0})),
+    SpecificationError,
+    "2.0",
+)
+case(
+    "scoring.score-vikor-v-not-numeric",
+    lazy(lambda: (sc, (cities(), CRIT), {"method": "vikor", "v": "half"})),
+    SpecificationError,
+    "half",
+)
+case(
+    "scoring.rank_stability-spread-not-numeric",
+    lazy(lambda: (scoring.rank_stability, (cities(), CRIT), {"spread": "wide"})),
+    SpecificationError,
+    "wide",
+)
+case(
+    "scoring.rank_stability-interval-not-numeric",
+    lazy(lambda: (scoring.rank_stability, (cities(), CRIT), {"interval": ("low", 95)})),
+    SpecificationError,
+    "low",
+)
+case(
+    "scoring.gravity_access-beta-not-numeric",
+    lazy(
+        lambda: (
+            scoring.gravity_access,
+            (lonlat(), lonlat(express_volume=[1.0, 2.0, 3.0])),
+            {"beta": "steep"},
+        )
+    ),
+    SpecificationError,
+    "steep",
+)
+case(
+    "scoring.tier_score-points-not-numeric",
+    lazy(
+        lambda: (
+            scoring.tier_score,
+            (pd.DataFrame({"tiers": ["CORE"]}),),
+            {"points": {"CORE": "top"}},
+        )
+    ),
+    SpecificationError,
+    "top",
+)
+case(
+    "scoring.score-not-a-frame",
+    lazy(lambda: (sc, ([[1.0, 2.0]], CRIT), {})),
+    DataError,
+    "list",
+)
+case(
+    "scoring.score-no-criteria",
+    lazy(lambda: (sc, (cities(), {}), {})),
+    SpecificationError,
+)
+case(
+    "scoring.score-lon-lat-swapped-for-distance-criterion",
+    lazy(
+        lambda: (
+            sc,
+            (
+                points(lon=LAT, lat=LON),
+                [scoring.Criterion("port", scoring.border_port_distance, "cost")],
+            ),
+            {},
+        )
+    ),
+    DataError,
+    "110000",
+)
+case(
+    "scoring.Criterion-bad-direction",
+    call(scoring.Criterion, "pop", "population", "sideways"),
+    SpecificationError,
+    "sideways",
+)
+case(
+    "scoring.Criterion-negative-weight",
+    call(scoring.Criterion, "pop", "population", "benefit", -0.5),
+    SpecificationError,
+    "-0.5",
+)
+case(
+    "scoring.Criterion-weight-not-numeric",
+    call(scoring.Criterion, "pop", "population", "benefit", "high"),
+    SpecificationError,
+    "high",
+)
+case(
+    "scoring.Criterion-empty-name",
+    call(scoring.Criterion, "", "population", "benefit"),
+    SpecificationError,
+    "''",
+)
+case(
+    "scoring.entropy_weights-negative",
+    lazy(
+        lambda: (scoring.entropy_weights, (pd.DataFrame({"a": [1.0, 2.0], "b": [-3.0, 1.0]}),), {})
+    ),
+    DataError,
+    "'b'",
+)
+case(
+    "scoring.entropy_weights-nan",
+    lazy(lambda: (scoring.entropy_weights, (np.array([[1.0, np.nan], [2.0, 1.0]]),), {})),
+    DataError,
+    "1",
+)
+case(
+    "scoring.entropy_weights-one-row",
+    lazy(lambda: (scoring.entropy_weights, (np.array([[1.0, 2.0]]),), {})),
+    DataError,
+    "(1, 2)",
+)
+case(
+    "scoring.entropy_weights-all-constant",
+    lazy(lambda: (scoring.entropy_weights, (np.ones((3, 2)),), {})),
+    DataError,
+    "constant",
+)
+case(
+    "scoring.entropy_weights-not-numeric",
+    lazy(lambda: (scoring.entropy_weights, ([["a", "b"], ["c", "d"]],), {})),
+    DataError,
+    "'a'",
+)
+case(
+    "scoring.ahp_weights-not-square",
+    lazy(lambda: (scoring.ahp_weights, (np.ones((2, 3)),), {})),
+    SpecificationError,
+    "(2, 3)",
+)
+case(
+    "scoring.ahp_weights-non-positive",
+    lazy(lambda: (scoring.ahp_weights, (np.array([[1.0, -2.0], [-0.5, 1.0]]),), {})),
+    SpecificationError,
+    "(0, 1)",
+)
+case(
+    "scoring.ahp_weights-not-reciprocal",
+    lazy(lambda: (scoring.ahp_weights, (np.array([[1.0, 3.0], [3.0, 1.0]]),), {})),
+    SpecificationError,
+    "a[0,1]=3",
+)
+case(
+    "scoring.ahp_weights-inconsistent-strict",
+    lazy(
+        lambda: (
+            scoring.ahp_weights,
+            (np.array([[1.0, 9.0, 1 / 9], [1 / 9, 1.0, 9.0], [9.0, 1 / 9, 1.0]]),),
+            {"strict": True},
+        )
+    ),
+    SpecificationError,
+    "consistency ratio",
+)
+case(
+    "scoring.ahp_weights-too-large",
+    lazy(lambda: (scoring.ahp_weights, (np.ones((16, 16)),), {})),
+    SpecificationError,
+    "16",
+)
+case(
+    "scoring.rank_stability-zero-draws",
+    lazy(lambda: (scoring.rank_stability, (cities(), CRIT), {"n": 0})),
+    SpecificationError,
+    "0",
+)
+case(
+    "scoring.rank_stability-negative-spread",
+    lazy(lambda: (scoring.rank_stability, (cities(), CRIT), {"spread": -0.1})),
+    SpecificationError,
+    "-0.1",
+)
+case(
+    "scoring.rank_stability-zero-top-k",
+    lazy(lambda: (scoring.rank_stability, (cities(), CRIT), {"top_k": 0})),
+    SpecificationError,
+    "0",
+)
+case(
+    "scoring.rank_stability-reversed-interval",
+    lazy(lambda: (scoring.rank_stability, (cities(), CRIT), {"interval": (95.0, 5.0)})),
+    SpecificationError,
+    "95",
+)
+case(
+    "scoring.rcep_proximity-unknown-partner",
+    lazy(lambda: (scoring.rcep_proximity, (lonlat(),), {"weights": {"ATL": 1.0}})),
+    SpecificationError,
+    "ATL",
+)
+case(
+    "scoring.rcep_proximity-negative-weight",
+    lazy(lambda: (scoring.rcep_proximity, (lonlat(),), {"weights": {"JPN": -2.0}})),
+    SpecificationError,
+    "-2",
+)
+case(
+    "scoring.rcep_proximity-empty-partners",
+    lazy(lambda: (scoring.rcep_proximity, (lonlat(), lonlat().iloc[:0]), {})),
+    DataError,
+    "empty",
+)
+case(
+    "scoring.rcep_proximity-nan-candidate",
+    lazy(lambda: (scoring.rcep_proximity, (lonlat(lon=[np.nan, 121.5, 113.3]),), {})),
+    DataError,
+    "110000",
+)
+case(
+    "scoring.border_port_distance-empty-ports",
+    lazy(lambda: (scoring.border_port_distance, (lonlat(), lonlat().iloc[:0]), {})),
+    DataError,
+    "empty",
+)
+case(
+    "scoring.border_port_distance-missing-crs",
+    lazy(lambda: (scoring.border_port_distance, (points(crs=None),), {})),
+    DataError,
+    "CRS",
+)
+case(
+    "scoring.catchment_volume-zero-radius",
+    lazy(
+        lambda: (
+            scoring.catchment_volume,
+            (lonlat(), lonlat(express_volume=[1.0, 2.0, 3.0])),
+            {"radius_km": 0},
+        )
+    ),
+    SpecificationError,
+    "0",
+)
+case(
+    "scoring.catchment_volume-negative-radius",
+    lazy(
+        lambda: (
+            scoring.catchment_volume,
+            (lonlat(), lonlat(express_volume=[1.0, 2.0, 3.0])),
+            {"radius_km": -5},
+        )
+    ),
+    SpecificationError,
+    "-5",
+)
+case(
+    "scoring.catchment_volume-radius-not-numeric",
+    lazy(
+        lambda: (
+            scoring.catchment_volume,
+            (lonlat(), lonlat(express_volume=[1.0, 2.0, 3.0])),
+            {"radius_km": "far"},
+        )
+    ),
+    SpecificationError,
+    "far",
+)
+case(
+    "scoring.catchment_volume-negative-demand",
+    lazy(
+        lambda: (scoring.catchment_volume, (lonlat(), lonlat(express_volume=[1.0, -2.0, 3.0])), {})
+    ),
+    DataError,
+    "310000",
+)
+case(
+    "scoring.gravity_access-zero-beta",
+    lazy(
+        lambda: (
+            scoring.gravity_access,
+            (lonlat(), lonlat(express_volume=[1.0, 2.0, 3.0])),
+            {"beta": 0},
+        )
+    ),
+    SpecificationError,
+    "0",
+)
+case(
+    "scoring.gravity_access-negative-d0",
+    lazy(
+        lambda: (
+            scoring.gravity_access,
+            (lonlat(), lonlat(express_volume=[1.0, 2.0, 3.0])),
+            {"d0_km": -1},
+        )
+    ),
+    SpecificationError,
+    "-1",
+)
+case(
+    "scoring.gravity_access-unknown-demand-column",
+    lazy(
+        lambda: (
+            scoring.gravity_access,
+            (lonlat(), lonlat(express_volume=[1.0, 2.0, 3.0])),
+            {"column": "parcels"},
+        )
+    ),
+    DataError,
+    "parcels",
+)
+case(
+    "scoring.tier_score-unknown-tier",
+    lazy(
+        lambda: (
+            scoring.tier_score,
+            (pd.DataFrame({"tiers": ["CORE", "MEGA"]}, index=["a", "b"]),),
+            {},
+        )
+    ),
+    DataError,
+    "MEGA",
+)
+case(
+    "scoring.rail_hub-missing-values",
+    lazy(
+        lambda: (
+            scoring.rail_hub,
+            (pd.DataFrame({"rail_hub": [True, None]}, index=["a", "b"]),),
+            {},
+        )
+    ),
+    DataError,
+    "'b'",
+)
+case(
+    "scoring.rail_hub-missing-column",
+    lazy(lambda: (scoring.rail_hub, (cities(),), {})),
+    DataError,
+    "rail_hub",
+)
+case(
+    "scoring.cbec_seniority-batch-above-batches",
+    lazy(
+        lambda: (
+            scoring.cbec_seniority,
+            (pd.DataFrame({"cbec_batch": [1, 9]}, index=["a", "b"]),),
+            {},
+        )
+    ),
+    DataError,
+    "'b'",
+)
+case(
+    "scoring.cbec_zone-batch-zero",
+    lazy(
+        lambda: (scoring.cbec_zone, (pd.DataFrame({"cbec_batch": [0, 2]}, index=["a", "b"]),), {})
+    ),
+    DataError,
+    "'a'",
+)
+case(
+    "scoring.express_volume-not-numeric",
+    lazy(
+        lambda: (
+            scoring.express_volume,
+            (pd.DataFrame({"express_volume": ["12", "lots"]}, index=["a", "b"]),),
+            {},
+        )
+    ),
+    DataError,
+    "lots",
+)
+
+
+# --------------------------------------------------------------------------------------
+# locate: every model, the shared constructors and solve
+# --------------------------------------------------------------------------------------
+
+#: Valid parameters of each model on ``cost_frame()`` (4 demand points x 3 candidates).
+MODEL_PARAMS: dict[str, dict[str, Any]] = {
+    "PMedian": {"p": 2},
+    "PCenter": {"p": 2},
+    "MaxCoverage": {"p": 2, "radius": 5.0},
+    "SetCover": {"radius": 5.0},
+    "FacilityLocation": {"fixed_cost": 3.0},
+}
+MODELS = list(MODEL_PARAMS)
+
+
+def model_cls(name: str) -> Any:
+    return getattr(locate, name)
+
+
+def _build_model(name, cost, weights=None, **params):
+    full = {**MODEL_PARAMS[name], **params}
+    return model_cls(name).from_cost_matrix(cost, weights, **full)
+
+
+def _build_and_solve(name, cost, weights=None, solve=None, **params):
+    return _build_model(name, cost, weights, **params).solve(**(solve or {}))
+
+
+def model_case(
+    id_: str, make: Callable[[str], tuple], error=BorderhubError, *names: str, models=None
+):
+    for name in models or MODELS:
+        case(f"locate.{name}-{id_}", lazy(lambda name=name: make(name)), error, *names)
+
+
+def _with(values_at: dict[tuple[int, int], float]) -> pd.DataFrame:
+    c = cost_frame()
+    for (i, j), v in values_at.items():
+        c.iloc[i, j] = v
+    return c
+
+
+model_case(
+    "nan-cost", lambda n: (_build_model, (n, _with({(1, 2): np.nan})), {}), DataError, "'d2'", "'c'"
+)
+model_case(
+    "infinite-cost",
+    lambda n: (_build_model, (n, _with({(0, 1): np.inf})), {}),
+    DataError,
+    "'d1'",
+    "'b'",
+)
+model_case(
+    "negative-cost",
+    lambda n: (_build_model, (n, _with({(2, 0): -3.0})), {}),
+    DataError,
+    "'d3'",
+    "'a'",
+)
+model_case(
+    "empty-cost",
+    lambda n: (_build_model, (n, cost_frame().iloc[:0]), {}),
+    DataError,
+    "(0, 3)",
+)
+model_case(
+    "duplicate-candidate-labels",
+    lambda n: (_build_model, (n, cost_frame().set_axis(["a", "b", "a"], axis=1)), {}),
+    DataError,
+    "'a'",
+)
+model_case(
+    "duplicate-demand-labels",
+    lambda n: (_build_model, (n, cost_frame().set_axis(["d1", "d2", "d1", "d4"])), {}),
+    DataError,
+    "'d1'",
+)
+model_case(
+    "non-numeric-cost",
+    lambda n: (_build_model, (n, cost_frame().astype(object).where(lambda f: f != 9.0, "far")), {}),
+    DataError,
+    "far",
+)
+model_case(
+    "non-numeric-weights",
+    lambda n: (_build_model, (n, cost_frame(), ["1", "heavy", "2", "3"]), {}),
+    DataError,
+    "heavy",
+)
+model_case(
+    "weights-wrong-length",
+    lambda n: (_build_model, (n, cost_frame(), [1.0, 2.0, 3.0]), {}),
+    DataError,
+    "3",
+    "4",
+)
+model_case(
+    "weights-wrong-labels",
+    lambda n: (
+        _build_model,
+        (n, cost_frame(), pd.Series([1.0] * 4, index=["d1", "d2", "d3", "dX"])),
+        {},
+    ),
+    DataError,
+    "dX",
+)
+model_case(
+    "negative-weight",
+    lambda n: (
+        _build_model,
+        (n, cost_frame(), pd.Series([1.0, -1.0, 1.0, 1.0], index=["d1", "d2", "d3", "d4"])),
+        {},
+    ),
+    DataError,
+    "d2",
+)
+model_case(
+    "nan-weight",
+    lambda n: (_build_model, (n, cost_frame(), np.array([1.0, 1.0, np.nan, 1.0])), {}),
+    DataError,
+    "d3",
+)
+model_case(
+    "required-and-forbidden",
+    lambda n: (_build_model, (n, cost_frame()), {"required": ["a", "b"], "forbidden": ["b"]}),
+    SpecificationError,
+    "'b'",
+)
+model_case(
+    "unknown-required-label",
+    lambda n: (_build_model, (n, cost_frame()), {"required": ["zz"]}),
+    SpecificationError,
+    "zz",
+)
+model_case(
+    "unknown-forbidden-label",
+    lambda n: (_build_model, (n, cost_frame()), {"forbidden": ["440100"]}),
+    SpecificationError,
+    "440100",
+)
+model_case(
+    "groups-unknown-candidate",
+    lambda n: (
+        _build_model,
+        (n, cost_frame()),
+        {"groups": pd.Series({"a": "north", "q": "south"}), "min_per_group": 1},
+    ),
+    SpecificationError,
+    "q",
+)
+model_case(
+    "gateway-cost-negative",
+    lambda n: (
+        _build_model,
+        (n, cost_frame()),
+        {"gateway_cost": pd.Series({"a": 1.0, "b": -2.0, "c": 0.0})},
+    ),
+    DataError,
+    "b",
+)
+model_case(
+    "gateway-weight-negative",
+    lambda n: (_build_model, (n, cost_frame()), {"gateway_weight": -1.0}),
+    SpecificationError,
+    "-1",
+)
+model_case(
+    "unknown-solver",
+    lambda n: (_build_and_solve, (n, cost_frame()), {"solve": {"solver": "gurobi_magic"}}),
+    SolverError,
+    "gurobi_magic",
+)
+model_case(
+    "unavailable-solver",
+    lambda n: (
+        _build_and_solve,
+        (n, cost_frame()),
+        {"solve": {"solver": pulp.CPLEX_CMD(path="/nonexistent/cplex")}},
+    ),
+    SolverError,
+    "CPLEX",
+)
+model_case(
+    "solver-wrong-type",
+    lambda n: (_build_and_solve, (n, cost_frame()), {"solve": {"solver": 42}}),
+    SolverError,
+    "int",
+)
+model_case(
+    "negative-time-limit",
+    lambda n: (_build_and_solve, (n, cost_frame()), {"solve": {"time_limit": -1}}),
+    SpecificationError,
+    "-1",
+)
+model_case(
+    "mip-gap-above-one",
+    lambda n: (_build_and_solve, (n, cost_frame()), {"solve": {"mip_gap": 1.5}}),
+    SpecificationError,
+    "1.5",
+)
+
+P_MODELS = ["PMedian", "PCenter", "MaxCoverage"]
+RADIUS_MODELS = ["MaxCoverage", "SetCover"]
+model_case(
+    "p-zero",
+    lambda n: (_build_model, (n, cost_frame()), {"p": 0}),
+    SpecificationError,
+    "0",
+    models=P_MODELS,
+)
+model_case(
+    "p-negative",
+    lambda n: (_build_model, (n, cost_frame()), {"p": -2}),
+    SpecificationError,
+    "-2",
+    models=P_MODELS,
+)
+model_case(
+    "p-above-candidates",
+    lambda n: (_build_model, (n, cost_frame()), {"p": 4}),
+    SpecificationError,
+    "4",
+    "3",
+    models=P_MODELS,
+)
+model_case(
+    "p-above-allowed-candidates",
+    lambda n: (_build_model, (n, cost_frame()), {"p": 3, "forbidden": ["c"]}),
+    SpecificationError,
+    "3",
+    models=P_MODELS,
+)
+model_case(
+    "p-fractional",
+    lambda n: (_build_model, (n, cost_frame()), {"p": 1.5}),
+    SpecificationError,
+    "1.5",
+    models=P_MODELS,
+)
+model_case(
+    "required-above-p",
+    lambda n: (_build_model, (n, cost_frame()), {"p": 1, "required": ["a", "b"]}),
+    SpecificationError,
+    "2",
+    models=P_MODELS,
+)
+model_case(
+    "radius-zero",
+    lambda n: (_build_model, (n, cost_frame()), {"radius": 0.0}),
+    SpecificationError,
+    "0",
+    models=RADIUS_MODELS,
+)
+model_case(
+    "radius-negative",
+    lambda n: (_build_model, (n, cost_frame()), {"radius": -4.0}),
+    SpecificationError,
+    "-4",
+    models=RADIUS_MODELS,
+)
+model_case(
+    "radius-nan",
+    lambda n: (_build_model, (n, cost_frame()), {"radius": math.nan}),
+    SpecificationError,
+    "nan",
+    models=RADIUS_MODELS,
+)
+case(
+    "locate.SetCover-radius-too-small-to-cover",
+    lazy(
+        lambda: (_build_and_solve, ("SetCover", cost_frame()), {"radius": 1.0, "forbidden": ["c"]})
+    ),
+    BorderhubError,
+    "d3",
+)
+case(
+    "locate.FacilityLocation-capacity-below-demand",
+    lazy(
+        lambda: (
+            _build_model,
+            ("FacilityLocation", cost_frame(), [5.0, 5.0, 5.0, 5.0]),
+            {"capacity": 4.0},
+        )
+    ),
+    SpecificationError,
+    "20",
+)
+case(
+    "locate.FacilityLocation-negative-fixed-cost",
+    lazy(lambda: (_build_model, ("FacilityLocation", cost_frame()), {"fixed_cost": -1.0})),
+    BorderhubError,
+    "-1",
+)
+case(
+    "locate.FacilityLocation-fixed-cost-unknown-label",
+    lazy(
+        lambda: (
+            _build_model,
+            ("FacilityLocation", cost_frame()),
+            {"fixed_cost": pd.Series({"a": 1.0, "b": 1.0, "zz": 1.0})},
+        )
+    ),
+    BorderhubError,
+    "c",
+)
+
+
+def hub_cost():
+    lab = ["n1", "n2", "n3"]
+    c = np.array([[0.0, 4.0, 7.0], [4.0, 0.0, 3.0], [7.0, 3.0, 0.0]])
+    return pd.DataFrame(c, index=lab, columns=lab)
+
+
+def hub_flows():
+    lab = ["n1", "n2", "n3"]
+    return pd.DataFrame(np.arange(9, dtype=float).reshape(3, 3), index=lab, columns=lab)
+
+
+def _hub(cost, weights=None, solve=None, **params):
+    full = {"flows": hub_flows(), "p": 2, **params}
+    model = locate.HubMedian.from_cost_matrix(cost, weights, **full)
+    return model.solve(**solve) if solve is not None else model
+
+
+def _hub_case(id_, build, error, *names):
+    case(f"locate.HubMedian-{id_}", lazy(build), error, *names)
+
+
+_hub_case("nan-cost", lambda: (_hub, (hub_cost().replace(3.0, np.nan),), {}), DataError, "n2")
+_hub_case("negative-cost", lambda: (_hub, (hub_cost().replace(7.0, -7.0),), {}), DataError, "n1")
+_hub_case("not-square", lambda: (_hub, (hub_cost().iloc[:, :2],), {}), DataError, "(3, 2)")
+
+
+def _asymmetric():
+    c = hub_cost()
+    c.loc["n1", "n2"] = 5.0
+    return c
+
+
+_hub_case("not-symmetric", lambda: (_hub, (_asymmetric(),), {}), DataError, "n1")
+_hub_case("p-zero", lambda: (_hub, (hub_cost(),), {"p": 0}), SpecificationError, "0")
+_hub_case("p-above-nodes", lambda: (_hub, (hub_cost(),), {"p": 4}), SpecificationError, "4")
+_hub_case(
+    "alpha-above-one", lambda: (_hub, (hub_cost(),), {"alpha": 1.5}), SpecificationError, "1.5"
+)
+_hub_case(
+    "alpha-negative", lambda: (_hub, (hub_cost(),), {"alpha": -0.1}), SpecificationError, "-0.1"
+)
+_hub_case(
+    "negative-flows", lambda: (_hub, (hub_cost(),), {"flows": -hub_flows()}), DataError, "flows"
+)
+_hub_case(
+    "flows-wrong-shape",
+    lambda: (_hub, (hub_cost(),), {"flows": np.ones((2, 2))}),
+    DataError,
+    "(2, 2)",
+)
+_hub_case(
+    "flows-wrong-labels",
+    lambda: (_hub, (hub_cost(),), {"flows": hub_flows().rename(index={"n3": "n9"})}),
+    DataError,
+    "n9",
+)
+_hub_case(
+    "nan-flows",
+    lambda: (_hub, (hub_cost(),), {"flows": hub_flows().replace(4.0, np.nan)}),
+    DataError,
+    "n2",
+)
+_hub_case(
+    "weights-given",
+    lambda: (_hub, (hub_cost(), [1.0, 1.0, 1.0]), {}),
+    SpecificationError,
+    "weights",
+)
+_hub_case(
+    "required-and-forbidden",
+    lambda: (_hub, (hub_cost(),), {"required": ["n2"], "forbidden": ["n2"]}),
+    SpecificationError,
+    "n2",
+)
+_hub_case(
+    "unknown-required-label",
+    lambda: (_hub, (hub_cost(),), {"required": ["n7"]}),
+    SpecificationError,
+    "n7",
+)
+_hub_case(
+    "unknown-solver",
+    lambda: (_hub, (hub_cost(),), {"solve": {"solver": "xpress9"}}),
+    SolverError,
+    "xpress9",
+)
+
+
+def _policy_cands():
+    return pd.DataFrame(
+        {"tiers": ["CORE", "PROVINCIAL;RAIL", "ENCOURAGED"], "province": ["A", "B", "B"]},
+        index=["x", "y", "z"],
+    )
+
+
+case(
+    "locate.policy_constraints-unknown-tier",
+    lazy(lambda: (locate.policy_constraints, (_policy_cands(),), {"required_tiers": ["MEGA"]})),
+    SpecificationError,
+    "MEGA",
+)
+case(
+    "locate.policy_constraints-required-and-forbidden",
+    lazy(
+        lambda: (
+            locate.policy_constraints,
+            (_policy_cands(),),
+            {"required_tiers": ["RAIL"], "forbidden_tiers": ["PROVINCIAL"]},
+        )
+    ),
+    SpecificationError,
+    "y",
+)
+case(
+    "locate.policy_constraints-no-tiers-column",
+    lazy(
+        lambda: (
+            locate.policy_constraints,
+            (_policy_cands().drop(columns="tiers"),),
+            {"required_tiers": "CORE"},
+        )
+    ),
+    DataError,
+    "tiers",
+)
+case(
+    "locate.policy_constraints-unknown-group-column",
+    lazy(
+        lambda: (
+            locate.policy_constraints,
+            (_policy_cands(),),
+            {"group_by": "region", "max_per_group": 1},
+        )
+    ),
+    SpecificationError,
+    "region",
+)
+case(
+    "locate.Solution.to_geodataframe-without-geometry",
+    lazy(
+        lambda: (
+            lambda m: m.solve().to_geodataframe(),
+            (_build_model("PMedian", cost_frame()),),
+            {},
+        )
+    ),
+    SpecificationError,
+    "geometry",
+)
+
+
+def _geo_model(name, demand, candidates, **kw):
+    params = {**MODEL_PARAMS[name], **kw}
+    return model_cls(name).from_geodataframe(demand, candidates, **params)
+
+
+case(
+    "locate.from_geodataframe-nan-coordinate",
+    lazy(
+        lambda: (
+            _geo_model,
+            ("PMedian", points(lat=[39.9, np.nan, 23.1]), points()),
+            {"weight": None},
+        )
+    ),
+    DataError,
+    "310000",
+)
+case(
+    "locate.from_geodataframe-lon-lat-swapped",
+    lazy(lambda: (_geo_model, ("PMedian", points(), points(lon=LAT, lat=LON)), {})),
+    DataError,
+    "110000",
+)
+case(
+    "locate.from_geodataframe-missing-crs",
+    lazy(lambda: (_geo_model, ("PMedian", points(crs=None), points()), {})),
+    DataError,
+    "CRS",
+)
+case(
+    "locate.from_geodataframe-mismatched-crs",
+    lazy(lambda: (_geo_model, ("PMedian", points(), points().to_crs("EPSG:3857")), {})),
+    DataError,
+    "EPSG:3857",
+)
+case(
+    "locate.from_geodataframe-duplicate-labels",
+    lazy(lambda: (_geo_model, ("PMedian", points(labels=["x", "y", "x"]), points()), {})),
+    DataError,
+    "'x'",
+)
+case(
+    "locate.from_geodataframe-empty-demand",
+    lazy(lambda: (_geo_model, ("PMedian", points().iloc[:0], points()), {})),
+    DataError,
+    "0",
+)
+case(
+    "locate.from_geodataframe-unknown-weight-column",
+    lazy(lambda: (_geo_model, ("PMedian", points(pop=[1, 2, 3]), points()), {"weight": "volume"})),
+    DataError,
+    "volume",
+)
+case(
+    "locate.from_geodataframe-non-numeric-weight-column",
+    lazy(
+        lambda: (
+            _geo_model,
+            ("PMedian", points(pop=["1", "two", "3"]), points()),
+            {"weight": "pop"},
+        )
+    ),
+    DataError,
+    "two",
+)
+case(
+    "locate.from_geodataframe-distance-frame-missing-labels",
+    lazy(
+        lambda: (
+            _geo_model,
+            ("PMedian", points(), points()),
+            {"distance": pd.DataFrame(np.ones((3, 2)), index=LABELS, columns=LABELS[:2])},
+        )
+    ),
+    DataError,
+    "440100",
+)
+case(
+    "locate.from_geodataframe-unknown-distance",
+    lazy(lambda: (_geo_model, ("PMedian", points(), points()), {"distance": "manhattan"})),
+    SpecificationError,
+    "manhattan",
+)
+
+
+# --------------------------------------------------------------------------------------
+# maps
+# --------------------------------------------------------------------------------------
+
+
+def _cand(**kw):
+    return points(name=["北京市", "上海市", "广州市"], tiers=["CORE", "CORE", "CORE"], **kw)
+
+
+def _hubs():
+    return gpd.GeoDataFrame(
+        {"city": ["Singapore"], "country": ["Singapore"], "rcep": [True]},
+        index=pd.Index(["SGP-SIN"], name="partner_id"),
+        geometry=gpd.points_from_xy([103.82], [1.35]),
+        crs="EPSG:4326",
+    )
+
+
+def _lanes(**over):
+    row = {"name": "ASEAN air", "mode": "air", "origin": "110000;440100", "partners": "SGP-SIN"}
+    row.update(over)
+    return pd.DataFrame([row], index=["c1"])
+
+
+def _map_kwargs(**over):
+    kw = {"partners": _hubs(), "corridors": _lanes()}
+    kw.update(over)
+    return kw
+
+
+for _mapfn in (maps.corridor_map, maps.static_map):
+    _n = f"maps.{_mapfn.__name__}"
+    _lang = {"lang": "en"} if _mapfn is maps.static_map else {}
+    case(
+        f"{_n}-candidates-without-crs",
+        lazy(
+            lambda f=_mapfn, lg=_lang: (
+                f,
+                (_cand().set_crs(None, allow_override=True),),
+                _map_kwargs(**lg),
+            )
+        ),
+        DataError,
+        "CRS",
+    )
+    case(
+        f"{_n}-candidates-plain-frame",
+        lazy(lambda f=_mapfn, lg=_lang: (f, (lonlat(),), _map_kwargs(**lg))),
+        DataError,
+        "DataFrame",
+    )
+    case(
+        f"{_n}-duplicate-labels",
+        lazy(
+            lambda f=_mapfn, lg=_lang: (
+                f,
+                (_cand().set_axis(["110000", "110000", "440100"]),),
+                _map_kwargs(**lg),
+            )
+        ),
+        DataError,
+        "110000",
+    )
+    case(
+        f"{_n}-empty-candidates",
+        lazy(lambda f=_mapfn, lg=_lang: (f, (_cand().iloc[:0],), _map_kwargs(**lg))),
+        DataError,
+        "110000",
+    )
+    case(
+        f"{_n}-nan-coordinates",
+        lazy(
+            lambda f=_mapfn, lg=_lang: (
+                f,
+                (points(lat=[39.9, np.nan, 23.1], name=["a", "b", "c"]),),
+                _map_kwargs(**lg),
+            )
+        ),
+        DataError,
+        "310000",
+    )
+    case(
+        f"{_n}-lon-lat-swapped",
+        lazy(lambda f=_mapfn, lg=_lang: (f, (points(lon=LAT, lat=LON),), _map_kwargs(**lg))),
+        DataError,
+        "110000",
+    )
+    case(
+        f"{_n}-solution-unknown-label",
+        lazy(lambda f=_mapfn, lg=_lang: (f, (_cand(),), _map_kwargs(solution=["999999"], **lg))),
+        DataError,
+        "999999",
+    )
+    case(
+        f"{_n}-scores-unknown-label",
+        lazy(
+            lambda f=_mapfn, lg=_lang: (
+                f,
+                (_cand(),),
+                _map_kwargs(scores=pd.Series([0.5, 0.7], index=["110000", "888888"]), **lg),
+            )
+        ),
+        DataError,
+        "888888",
+    )
+    case(
+        f"{_n}-unknown-corridor-mode",
+        lazy(
+            lambda f=_mapfn, lg=_lang: (
+                f,
+                (_cand(),),
+                _map_kwargs(corridors=_lanes(mode="teleport"), **lg),
+            )
+        ),
+        DataError,
+        "teleport",
+    )
+    case(
+        f"{_n}-corridor-unknown-partner",
+        lazy(
+            lambda f=_mapfn, lg=_lang: (
+                f,
+                (_cand(),),
+                _map_kwargs(corridors=_lanes(partners="ATL-XXX"), **lg),
+            )
+        ),
+        DataError,
+        "ATL-XXX",
+    )
+    case(
+        f"{_n}-unknown-tier",
+        lazy(
+            lambda f=_mapfn, lg=_lang: (
+                f,
+                (_cand().assign(tiers=["CORE", "MEGA", "CORE"]),),
+                _map_kwargs(**lg),
+            )
+        ),
+        DataError,
+        "MEGA",
+    )
+    case(
+        f"{_n}-unknown-lang",
+        lazy(lambda f=_mapfn: (f, (_cand(),), _map_kwargs(lang="fr"))),
+        SpecificationError,
+        "fr",
+    )
+    case(
+        f"{_n}-solution-wrong-type",
+        lazy(lambda f=_mapfn, lg=_lang: (f, (_cand(),), _map_kwargs(solution=42, **lg))),
+        SpecificationError,
+        "int",
+    )
+case(
+    "maps.corridor_map-unknown-tiles",
+    lazy(lambda: (maps.corridor_map, (_cand(),), _map_kwargs(tiles="google"))),
+    SpecificationError,
+    "google",
+)
+case(
+    "maps.corridor_map-tianditu-without-key",
+    lazy(lambda: (maps.corridor_map, (_cand(),), _map_kwargs(tiles="tianditu"))),
+    SpecificationError,
+    "tiles_key",
+)
+
+
+# --------------------------------------------------------------------------------------
+# scenarios and plots
+# --------------------------------------------------------------------------------------
+
+
+def _area(width, height):
+    return {"area": width * height}
+
+
+sw = scenarios.sweep
+case("scenarios.sweep-grid-not-a-mapping", call(sw, _area, [1, 2]), SpecificationError, "list")
+case(
+    "scenarios.sweep-empty-values",
+    lazy(lambda: (sw, (_area, {"width": [], "height": [1]}), {})),
+    SpecificationError,
+    "width",
+)
+case(
+    "scenarios.sweep-bad-parameter-name",
+    lazy(lambda: (sw, (_area, {"1width": [1]}), {})),
+    SpecificationError,
+    "1width",
+)
+case(
+    "scenarios.sweep-scalar-values",
+    lazy(lambda: (sw, (_area, {"width": 3, "height": [1]}), {})),
+    SpecificationError,
+    "3",
+)
+case(
+    "scenarios.sweep-fn-not-callable",
+    lazy(lambda: (sw, ("area", {"width": [1]}), {})),
+    SpecificationError,
+    "str",
+)
+case(
+    "scenarios.sweep-unknown-errors-option",
+    lazy(lambda: (sw, (_area, {"width": [1], "height": [2]}), {"errors": "ignore"})),
+    SpecificationError,
+    "ignore",
+)
+case(
+    "scenarios.p_sweep-p-zero",
+    lazy(lambda: (scenarios.p_sweep, (), {"cost": cost_frame(), "p": [0], "progress": False})),
+    SpecificationError,
+    "0",
+)
+case(
+    "scenarios.p_sweep-p-fractional",
+    lazy(lambda: (scenarios.p_sweep, (), {"cost": cost_frame(), "p": [1.5], "progress": False})),
+    SpecificationError,
+    "1.5",
+)
+case(
+    "scenarios.p_sweep-p-above-candidates",
+    lazy(lambda: (scenarios.p_sweep, (), {"cost": cost_frame(), "p": [1, 7], "progress": False})),
+    SpecificationError,
+    "7",
+)
+case(
+    "scenarios.p_sweep-unknown-model",
+    lazy(
+        lambda: (
+            scenarios.p_sweep,
+            (),
+            {"cost": cost_frame(), "p": [1], "model": "pcentre", "progress": False},
+        )
+    ),
+    SpecificationError,
+    "pcentre",
+)
+case(
+    "scenarios.p_sweep-cost-and-frames",
+    lazy(
+        lambda: (
+            scenarios.p_sweep,
+            (points(), points()),
+            {"cost": cost_frame(), "p": [1], "progress": False},
+        )
+    ),
+    SpecificationError,
+    "cost",
+)
+case(
+    "scenarios.p_sweep-unknown-weight-column",
+    lazy(
+        lambda: (
+            scenarios.p_sweep,
+            (points(), points()),
+            {"weight": "parcels", "p": [1], "progress": False},
+        )
+    ),
+    BorderhubError,
+    "parcels",
+)
+case(
+    "scenarios.p_sweep-unknown-solver",
+    lazy(
+        lambda: (
+            scenarios.p_sweep,
+            (),
+            {"cost": cost_frame(), "p": [1], "solver": "nosuch", "progress": False},
+        )
+    ),
+    SolverError,
+    "nosuch",
+)
+case(
+    "scenarios.weight_sweep-zero-factor",
+    lazy(
+        lambda: (
+            scenarios.weight_sweep,
+            (cities(), CRIT),
+            {"factors": [0.0, 2.0], "progress": False},
+        )
+    ),
+    SpecificationError,
+    "0.0",
+)
+case(
+    "scenarios.weight_sweep-unknown-method",
+    lazy(
+        lambda: (scenarios.weight_sweep, (cities(), CRIT), {"method": "electre", "progress": False})
+    ),
+    SpecificationError,
+    "electre",
+)
+case(
+    "scenarios.weight_sweep-top-k-zero",
+    lazy(lambda: (scenarios.weight_sweep, (cities(), CRIT), {"top_k": 0, "progress": False})),
+    SpecificationError,
+    "0",
+)
+case(
+    "scenarios.weight_sweep-nan-criterion",
+    lazy(
+        lambda: (
+            scenarios.weight_sweep,
+            (_cities_with("km", [1.0, np.nan, 3.0]), CRIT),
+            {"progress": False},
+        )
+    ),
+    DataError,
+    "B",
+)
+case(
+    "scenarios.growth_sweep-rate-below-minus-one",
+    lazy(
+        lambda: (
+            scenarios.growth_sweep,
+            (),
+            {"cost": cost_frame(), "rates": [-1.5], "p": 1, "progress": False},
+        )
+    ),
+    SpecificationError,
+    "-1.5",
+)
+case(
+    "scenarios.growth_sweep-empty-rates",
+    lazy(
+        lambda: (
+            scenarios.growth_sweep,
+            (),
+            {"cost": cost_frame(), "rates": [], "p": 1, "progress": False},
+        )
+    ),
+    SpecificationError,
+    "rates",
+)
+case(
+    "scenarios.growth_sweep-negative-weights",
+    lazy(
+        lambda: (
+            scenarios.growth_sweep,
+            (),
+            {"cost": cost_frame(), "weights": [1.0, -1.0, 1.0, 1.0], "p": 1, "progress": False},
+        )
+    ),
+    BorderhubError,
+    "d2",
+)
+case(
+    "scenarios.growth_sweep-rate-not-numeric",
+    lazy(
+        lambda: (
+            scenarios.growth_sweep,
+            (),
+            {"cost": cost_frame(), "rates": ["fast"], "p": 1, "progress": False},
+        )
+    ),
+    SpecificationError,
+    "fast",
+)
+case(
+    "scenarios.solve_scenario-unknown-model",
+    lazy(lambda: (scenarios.solve_scenario, (cost_frame(),), {"model": "kmeans", "p": 1})),
+    SpecificationError,
+    "kmeans",
+)
+case(
+    "scenarios.elbow-missing-column",
+    lazy(lambda: (scenarios.elbow, (pd.DataFrame({"p": [1, 2, 3], "cost": [3.0, 2.0, 1.0]}),), {})),
+    DataError,
+    "objective",
+)
+case(
+    "plots.plot_cost_curve-missing-column",
+    lazy(lambda: (plots.plot_cost_curve, (pd.DataFrame({"p": [1, 2, 3]}),), {})),
+    DataError,
+    "objective",
+)
+case(
+    "plots.plot_rank_stability-not-a-frame",
+    lazy(lambda: (plots.plot_rank_stability, ([1, 2, 3],), {})),
+    DataError,
+    "list",
+)
+
+
+@pytest.mark.parametrize("key", list(CASES), ids=list(CASES))
+def test_bad_input(key, ctx):
+    _check(CASES[key], ctx)
+
+
+def test_every_public_entry_point_has_a_case():
+    """Each name of borderhub.__all__ (and each public submodule function) is exercised."""
+    covered = {key.split("-", 1)[0] for key in CASES}
+    modules = {
+        "policy": policy,
+        "datasets": datasets,
+        "geo": geo,
+        "scoring": scoring,
+        "locate": locate,
+        "maps": maps,
+        "scenarios": scenarios,
+        "plots": plots,
+    }
+    skip = {
+        # no input to get wrong (or only the environment, covered by the datasets cases)
+        "policy.column4",
+        "policy.Indicator",
+        "policy.INDICATORS",
+        "datasets.ENV_VAR",
+        "datasets.cbec_pilot_zones",
+        "datasets.corridors",
+        "scoring.Method",
+        "scoring.AHPResult",
+        "scoring.default_criteria",
+        "scoring.default_weights",
+        "scoring.SAATY_RANDOM_INDEX",
+        "scoring.TIER_POINTS",
+        "scoring.coastal",
+        "scoring.airport_cargo",
+        "scoring.population",
+        "maps.TILES",
+        "maps.LEAFLET_VERSION",
+        "scenarios.MODELS",
+        "locate.LocationModel",  # the shared base, reached through every model
+        "locate.Status",
+        "plots.plot_static_map",  # a thin wrapper of maps.static_map
+    }
+    missing = []
+    for mod_name, mod in modules.items():
+        for name in mod.__all__:
+            qual = f"{mod_name}.{name}"
+            if qual in skip:
+                continue
+            if not any(c == qual or c.startswith(qual + ".") for c in covered):
+                missing.append(qual)
+    for name in borderhub.__all__:
+        obj = getattr(borderhub, name)
+        if name.startswith("__") or isinstance(obj, type) and issubclass(obj, BaseException):
+            continue
+        if name in modules:
+            continue
+        owners = [m for m, mod in modules.items() if getattr(mod, name, None) is obj]
+        if owners and any(f"{m}.{name}" in skip for m in owners):
+            continue
+        if owners and any(any(c.startswith(f"{m}.{name}") for c in covered) for m in owners):
+            continue
+        if isinstance(obj, type) and any(c.startswith(f"locate.{name}") for c in covered):
+            continue
+        missing.append(name)
+    for name in MODELS:
+        assert any(c == f"locate.{name}" for c in covered), name
+    assert not missing, f"public names without a bad-input case: {missing}"
+
+
+# --------------------------------------------------------------------------------------
+# the command line, as a subprocess
+# --------------------------------------------------------------------------------------
+
+
+def _write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD_CSV = (
+    "id,name,lon,lat,express_volume\n"
+    "a,甲,116.40,39.90,3.0\nb,乙,121.47,31.23,5.0\nc,丙,113.26,23.13,4.0\n"
+)
+
+#: id -> (files {name: content}, arguments (file names are replaced by paths), names in message)
+CLI_CASES: dict[str, tuple[dict[str, str | bytes], list[str], tuple[str, ...]]] = {
+    "csv-without-lon-column": (
+        {"c.csv": "id,x,lat\na,116.4,39.9\nb,121.5,31.2\n"},
+        ["--candidates", "c.csv"],
+        ("lon",),
+    ),
+    "csv-nan-latitude": (
+        {"c.csv": "id,lon,lat\na,116.4,39.9\nb,121.5,\nc,113.3,23.1\n"},
+        ["--candidates", "c.csv"],
+        ("'b'",),
+    ),
+    "csv-non-numeric-longitude": (
+        {"c.csv": "id,lon,lat\na,116.4,39.9\nb,east,31.2\nc,113.3,23.1\n"},
+        ["--candidates", "c.csv"],
+        ("'b'",),
+    ),
+    "csv-lon-lat-swapped": (
+        {"c.csv": "id,lon,lat\na,39.9,116.4\nb,31.2,121.5\nc,23.1,113.3\n"},
+        ["--candidates", "c.csv"],
+        ("'a'", "swapped"),
+    ),
+    "csv-duplicate-ids": (
+        {"c.csv": "id,lon,lat\na,116.4,39.9\na,121.5,31.2\nc,113.3,23.1\n"},
+        ["--candidates", "c.csv"],
+        ("'a'",),
+    ),
+    "csv-empty-file": ({"c.csv": ""}, ["--candidates", "c.csv"], ("c.csv",)),
+    "csv-header-only": ({"c.csv": "id,lon,lat\n"}, ["--candidates", "c.csv"], ("c.csv",)),
+    "csv-ragged-rows": (
+        {"c.csv": 'id,lon,lat\na,116.4,39.9\nb,121.5,31.2,7,8,9\n"c,113.3\n'},
+        ["--candidates", "c.csv"],
+        ("c.csv",),
+    ),
+    "csv-binary-garbage": (
+        {"c.csv": b"\x00\x01\xff\xfe\x89PNG\r\n\x1a\n\x00\x00"},
+        ["--candidates", "c.csv"],
+        ("c.csv",),
+    ),
+    "csv-missing-file": ({}, ["--candidates", "nope.csv"], ("nope.csv",)),
+    "demand-negative-weight": (
+        {
+            "c.csv": GOOD_CSV,
+            "d.csv": "id,lon,lat,express_volume\nx,116.4,39.9,2\ny,121.5,31.2,-3\n",
+        },
+        ["--candidates", "c.csv", "--demand", "d.csv"],
+        ("'y'", "express_volume"),
+    ),
+    "demand-non-numeric-weight": (
+        {
+            "c.csv": GOOD_CSV,
+            "d.csv": "id,lon,lat,express_volume\nx,116.4,39.9,2\ny,121.5,31.2,many\n",
+        },
+        ["--candidates", "c.csv", "--demand", "d.csv"],
+        ("'y'",),
+    ),
+    "unknown-weight-column": (
+        {"c.csv": GOOD_CSV, "d.csv": GOOD_CSV},
+        ["--candidates", "c.csv", "--demand", "d.csv", "--weight-column", "parcels"],
+        ("parcels",),
+    ),
+    "p-zero": ({}, ["--p", "0"], ("0",)),
+    "p-not-a-number": ({}, ["--p", "many"], ("many",)),
+    "p-above-candidates": (
+        {"c.csv": GOOD_CSV},
+        ["--candidates", "c.csv", "--demand", "c.csv", "--p", "5"],
+        ("5", "3"),
+    ),
+    "radius-negative": ({}, ["--model", "mclp", "--p", "2", "--radius", "-5"], ("-5",)),
+    "radius-zero": ({}, ["--model", "lscp", "--radius", "0"], ("0",)),
+    "unknown-model": ({}, ["--model", "kmeans"], ("kmeans",)),
+    "unknown-solver": (
+        {"c.csv": GOOD_CSV},
+        ["--candidates", "c.csv", "--demand", "c.csv", "--p", "1", "--solver", "nosuch"],
+        ("nosuch",),
+    ),
+    "unknown-tier": ({}, ["--required-tiers", "CORE,MEGA"], ("MEGA",)),
+    "unknown-id-column": (
+        {"c.csv": GOOD_CSV},
+        ["--candidates", "c.csv", "--id-column", "code"],
+        ("code",),
+    ),
+    "time-limit-negative": ({}, ["--time-limit", "-1"], ("-1",)),
+}
+
+
+def _run_cli(key: str, root: Path) -> tuple[subprocess.CompletedProcess, dict, dict]:
+    files, argv, _ = CLI_CASES[key]
+    here = root / key
+    here.mkdir()
+    paths = {name: _write(here / name, content) for name, content in files.items()}
+    digests = {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in paths.items()}
+    args = [str(here / a) if a.endswith(".csv") else a for a in argv]
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", "plan", "--out", str(here / "out"), "--quiet", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=here,
+    )
+    return proc, paths, digests
+
+
+@pytest.fixture(scope="module")
+def cli_runs(tmp_path_factory):
+    """Run every command-line case once, a few at a time (each is a fresh interpreter)."""
+    root = tmp_path_factory.mktemp("cli_bad_input")
+    with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 1))) as pool:
+        futures = {key: pool.submit(_run_cli, key, root) for key in CLI_CASES}
+        return {key: f.result() for key, f in futures.items()}
+
+
+@pytest.mark.parametrize("key", list(CLI_CASES), ids=list(CLI_CASES))
+def test_cli_bad_input(key, cli_runs):
+    proc, paths, digests = cli_runs[key]
+    names = CLI_CASES[key][2]
+    assert proc.returncode != 0, proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    line = lines[0]
+    assert line.startswith("borderhub: error:"), line
+    assert "Traceback" not in line
+    for token in names:
+        assert token in line, f"{token!r} not named in: {line}"
+    assert HINT.search(line.split(":", 2)[-1]), f"no fix suggested in: {line}"
+    for name, p in paths.items():
+        assert hashlib.sha256(p.read_bytes()).hexdigest() == digests[name], name
