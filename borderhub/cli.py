@@ -739,12 +739,13 @@ def _model_params(args: argparse.Namespace, candidates: Any) -> tuple[Any, dict[
     uses_radius = model in ("mclp", "lscp")
     if args.p is not None and not uses_p:
         raise _UsageError(
-            f"--p does not apply to --model {model} (see 'borderhub {args.command} --help')"
+            f"--p does not apply to --model {model}; drop it "
+            f"(see 'borderhub {args.command} --help')"
         )
     if args.radius is not None and not uses_radius:
         raise _UsageError(
-            f"--radius applies to --model mclp and lscp, not {model} "
-            f"(see 'borderhub {args.command} --help')"
+            f"--radius applies to --model mclp and lscp, not {model}; drop it or choose one of "
+            f"those models (see 'borderhub {args.command} --help')"
         )
     if uses_p:
         params["p"] = args.p if args.p is not None else _DEFAULT_P
@@ -762,7 +763,9 @@ def _model_params(args: argparse.Namespace, candidates: Any) -> tuple[Any, dict[
             )
         params["fixed_cost"] = _fixed_cost(args.fixed_cost, candidates)
     elif args.fixed_cost is not None:
-        raise _UsageError(f"--fixed-cost applies to --model fixed, not {model}")
+        raise _UsageError(
+            f"--fixed-cost applies to --model fixed, not {model}; drop it or use --model fixed"
+        )
     classes = {
         "pmedian": "PMedian",
         "pcenter": "PCenter",
@@ -778,8 +781,10 @@ def _fixed_cost(text: str, candidates: Any) -> Any:
         value = float(text)
     except ValueError:
         if text not in candidates.columns:
+            columns = [str(c) for c in candidates.columns if c != "geometry"]
             raise _UsageError(
-                f"--fixed-cost {text!r} is neither a number nor a column of the candidates"
+                f"--fixed-cost {text!r} is neither a number nor a column of the candidates; "
+                f"give a number (the cost of opening one centre) or one of the columns {columns}"
             ) from None
         return _numeric_column(candidates, text, "candidates")
     if not math.isfinite(value) or value < 0:

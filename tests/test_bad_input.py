@@ -2102,6 +2102,23 @@ CLI_CASES: dict[str, tuple[dict[str, str | bytes], list[str], tuple[str, ...]]] 
         ("code",),
     ),
     "time-limit-negative": ({}, ["--time-limit", "-1"], ("-1",)),
+    "mip-gap-above-one": ({}, ["--mip-gap", "2"], ("2",)),
+    "fixed-without-fixed-cost": ({}, ["--model", "fixed"], ("--fixed-cost",)),
+    "fixed-cost-unknown-column": (
+        {"c.csv": GOOD_CSV},
+        ["--candidates", "c.csv", "--demand", "c.csv", "--model", "fixed", "--fixed-cost", "rent"],
+        ("rent",),
+    ),
+    "fixed-cost-negative": ({}, ["--model", "fixed", "--fixed-cost", "-5"], ("-5",)),
+    "fixed-cost-with-pmedian": ({}, ["--fixed-cost", "3"], ("pmedian",)),
+    "radius-with-pcenter": ({}, ["--model", "pcenter", "--radius", "100"], ("pcenter",)),
+    "p-with-lscp": ({}, ["--model", "lscp", "--radius", "100", "--p", "3"], ("lscp",)),
+    "required-tier-with-no-member": (
+        {"c.csv": GOOD_CSV},
+        ["--candidates", "c.csv", "--demand", "c.csv", "--p", "2", "--required-tiers", "CORE"],
+        ("CORE",),
+    ),
+    "coordinates-unknown-datum": ({}, ["--coordinates", "wgs72"], ("wgs72",)),
 }
 
 
