@@ -2163,3 +2163,95 @@ def test_cli_bad_input(key, cli_runs):
     assert HINT.search(line.split(":", 2)[-1]), f"no fix suggested in: {line}"
     for name, p in paths.items():
         assert hashlib.sha256(p.read_bytes()).hexdigest() == digests[name], name
+
+
+# --------------------------------------------------------------------------------------
+# the same promise on valid input: nothing the caller passes is modified
+# --------------------------------------------------------------------------------------
+
+
+def _valid_calls() -> dict[str, Callable[[], tuple]]:
+    def frames():
+        cand = datasets.candidates().iloc[:10]
+        dem = datasets.prefectures().iloc[:30]
+        return cand, dem
+
+    def solved(cand, dem):
+        return locate.PMedian.from_geodataframe(dem, cand, weight="express_volume", p=3).solve()
+
+    def geo_solve(cls, **params):
+        def run(dem, cand, gateway):
+            model = cls.from_geodataframe(
+                dem, cand, weight="express_volume", gateway_cost=gateway, **params
+            )
+            return model.solve().to_geodataframe()
+
+        return run
+
+    def with_frames(make):
+        return lambda: make(*frames())
+
+    return {
+        "score": with_frames(lambda c, d: (scoring.score, (c, scoring.default_criteria()), {})),
+        "rank_stability": with_frames(
+            lambda c, d: (scoring.rank_stability, (c, scoring.default_criteria()), {"n": 20})
+        ),
+        "distance_matrix": with_frames(lambda c, d: (geo.distance_matrix, (d, c), {})),
+        "PMedian": with_frames(
+            lambda c, d: (
+                geo_solve(locate.PMedian, p=3, groups=c["province"], max_per_group=2),
+                (d, c, pd.Series(1.0, index=c.index)),
+                {},
+            )
+        ),
+        "MaxCoverage": with_frames(
+            lambda c, d: (
+                geo_solve(locate.MaxCoverage, p=2, radius=400.0, required=[c.index[0]]),
+                (d, c, None),
+                {},
+            )
+        ),
+        "corridor_map": with_frames(
+            lambda c, d: (
+                lambda *a, **k: maps.corridor_map(*a, **k).get_root().render(),
+                (c,),
+                {"solution": solved(c, d), "demand": d, "partners": datasets.partners()},
+            )
+        ),
+        "static_map": with_frames(
+            lambda c, d: (maps.static_map, (c,), {"solution": solved(c, d), "lang": "en"})
+        ),
+        "p_sweep": with_frames(
+            lambda c, d: (scenarios.p_sweep, (d, c), {"p": [1, 2], "progress": False})
+        ),
+        "growth_sweep": with_frames(
+            lambda c, d: (
+                scenarios.growth_sweep,
+                (d, c),
+                {"years": [2021], "rates": {"r": pd.Series(0.1, index=d.index)}, "p": 2,
+                 "progress": False},
+            )
+        ),
+        "policy_constraints": with_frames(
+            lambda c, d: (
+                locate.policy_constraints,
+                (c,),
+                {"required_tiers": "CORE", "group_by": "province", "max_per_group": 2},
+            )
+        ),
+        "project_volume": with_frames(
+            lambda c, d: (policy.project_volume, (d["express_volume"], 2024, 2025, 0.1), {})
+        ),
+    }  # fmt: skip
+
+
+VALID = _valid_calls()
+
+
+@pytest.mark.parametrize("key", list(VALID), ids=list(VALID))
+def test_valid_calls_leave_inputs_unchanged(key):
+    fn, args, kwargs = VALID[key]()
+    before = copy.deepcopy((args, kwargs))
+    fn(*args, **kwargs)
+    _same(args, before[0], "args")
+    _same(kwargs, before[1], "kwargs")
