@@ -36,12 +36,7 @@ import numpy as np
 import pandas as pd
 
 import borderhub as bh
-from borderhub.locate import PMedian
-
-try:
-    from borderhub.locate import MaxCoverage, PCenter, SetCover
-except ImportError:
-    pass
+from borderhub.locate import MaxCoverage, PCenter, PMedian, SetCover
 
 # ----------------------------------------------------------------------------------------
 # instances
@@ -236,9 +231,9 @@ def bench_counties(args, out: dict) -> None:
     for cls, kind, params in (
         (MaxCoverage, "mclp", {"p": 20, "radius": radius}),
         (SetCover, "lscp", {"radius": float(c2.to_numpy().min(axis=1).max())}),
-        (PCenter, "pcenter", {"p": 20}),
+        (PCenter, "pcenter", {"p": 8}),
     ):
-        cc, ww = (c2, w2) if kind != "pcenter" else sample(cost, w, 300, 60, seed=2)
+        cc, ww = (c2, w2) if kind != "pcenter" else sample(cost, w, 500, 100, seed=2)
         b = run_borderhub(cls, cc, ww, **params)
         name = f"{cc.shape[0]}x{cc.shape[1]} " + ", ".join(
             f"{k}={v:.4g}" for k, v in params.items()

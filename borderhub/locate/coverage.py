@@ -34,12 +34,23 @@ class _Coverage(LocationModel):
 
     radius: float
 
-    def _pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Active demand rows and allowed columns, and the covering pairs (local indices)."""
+    def _cover_sets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct non-empty cover sets of the demand points with positive weight.
+
+        Demand points covered by exactly the same allowed candidates are merged (their
+        weights added); only covering pairs are kept. Returns ``(ii, jj, weight)``: the
+        pairs (set index, allowed-candidate index) and the weight of each set.
+        """
         act, allowed = self._active, self._allowed_pos
-        sub = self._C[np.ix_(act, allowed)]
-        ii, jj = np.nonzero(sub <= self.radius)
-        return act, ii, jj
+        cov = self._C[np.ix_(act, allowed)] <= self.radius
+        keep = np.flatnonzero(cov.any(axis=1))
+        if keep.size == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        packed = np.packbits(cov[keep], axis=1)
+        _, first, inv = np.unique(packed, axis=0, return_index=True, return_inverse=True)
+        weight = np.bincount(inv.ravel(), weights=self._w[act[keep]], minlength=len(first))
+        ii, jj = np.nonzero(cov[keep[first]])
+        return ii, jj, weight
 
     def uncoverable(self) -> pd.Index:
         """Demand labels (weight > 0) that no allowed candidate covers within ``radius``.
@@ -113,8 +124,10 @@ class MaxCoverage(_Coverage):
              sum_j y_j = p,   y_j in {0, 1},   0 <= x_i <= 1,  plus the policy constraints
 
     ``x`` is continuous: with integral ``y`` the optimum has ``x_i = min(1, ...)`` in
-    {0, 1}. Only covering pairs are built; demand points no allowed candidate covers (see
-    :meth:`uncoverable`) get no variable and are reported in ``Solution.message``.
+    {0, 1}. Only covering pairs are built, and demand points with the same set of covering
+    candidates share one row and one ``x`` (weights added). Demand points no allowed
+    candidate covers (see :meth:`uncoverable`) get no variable and are reported in
+    ``Solution.message``.
 
     Parameters
     ----------
@@ -154,20 +167,19 @@ class MaxCoverage(_Coverage):
         with ctx.building():
             b = _Builder("MaxCoverage", maximise=True)
             y = self._open_block(b)
-            act, ii, jj = self._pairs()
-            rows, xr = np.unique(ii, return_inverse=True)
-            x = b.variables("x", len(rows), 0.0, 1.0)
-            nr = len(rows)
+            ii, jj, weight = self._cover_sets()
+            nr = len(weight)
+            x = b.variables("x", nr, 0.0, 1.0)
             b.rows(
                 "cov",
-                np.concatenate([xr, np.arange(nr)]),
+                np.concatenate([ii, np.arange(nr)]),
                 np.concatenate([y[jj], x]),
                 np.concatenate([-np.ones(len(jj)), np.ones(nr)]),
                 LE,
                 0.0,
                 nr,
             )
-            b.objective(x, self._w[act[rows]])
+            b.objective(x, weight)
         run = ctx.run(b)
         pos = self._open_positions(y) if run.has_solution else None
         out = outcome_of(run, pos, self._covered_weight(pos) if pos is not None else math.nan)
@@ -191,7 +203,8 @@ class SetCover(_Coverage):
              y_j in {0, 1},  plus the policy constraints
 
     Weights only select the demand points that must be covered (those with positive
-    weight; all by default). Before solving, demand points that no allowed candidate can
+    weight; all by default); points with the same covering candidates share one row.
+    Before solving, demand points that no allowed candidate can
     cover raise :class:`~borderhub.exceptions.SpecificationError` naming them and the
     smallest radius that would cover everything.
 
@@ -235,8 +248,8 @@ class SetCover(_Coverage):
         with ctx.building():
             b = _Builder("SetCover")
             y = self._open_block(b)
-            act, ii, jj = self._pairs()
-            b.rows("cov", ii, y[jj], 1.0, GE, 1.0, len(act))
+            ii, jj, weight = self._cover_sets()
+            b.rows("cov", ii, y[jj], 1.0, GE, 1.0, len(weight))
             b.objective(y, 1.0)
         run = ctx.run(b)
         if not run.has_solution:
