@@ -566,11 +566,19 @@ def elbow(table: pd.DataFrame, x: str = "p", y: str = "objective") -> Any:
             f"elbow: table has no column(s) {missing}; its columns are "
             f"{list(getattr(table, 'columns', []))}; pass x= and y= to name them"
         )
-    t = table[[x, y]].dropna().sort_values(x, kind="stable")
+    t = table[[x, y]].dropna()
+    try:
+        xs = t[x].to_numpy(dtype=float)
+        ys = t[y].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"elbow: columns {x!r} and {y!r} must hold numbers; convert them first "
+            f"(e.g. with pandas.to_numeric), got {t[x].tolist()[:5]} and {t[y].tolist()[:5]}"
+        ) from None
     if len(t) < 3:
         return None
-    xs = t[x].to_numpy(dtype=float)
-    ys = t[y].to_numpy(dtype=float)
+    order = np.argsort(xs, kind="stable")
+    t, xs, ys = t.iloc[order], xs[order], ys[order]
     span_x, span_y = xs[-1] - xs[0], ys.max() - ys.min()
     if span_x == 0 or span_y == 0:
         return None
@@ -700,8 +708,18 @@ def weight_sweep(
         weights = {c.name: float(c.weight) for c in crits}  # type: ignore[arg-type]
     base = score(raw, directions, weights=weights, method=method)
     base_weights = dict(base.attrs["weights"])
-    factors = [float(f) for f in factors]
-    bad = [f for f in factors if not (math.isfinite(f) and f > 0)]
+    given = list(factors)
+    bad = []
+    factors = []
+    for f in given:
+        try:
+            value = float(f)
+        except (TypeError, ValueError):
+            bad.append(f)
+            continue
+        if not (math.isfinite(value) and value > 0):
+            bad.append(f)
+        factors.append(value)
     if bad:
         raise SpecificationError(f"factors must be positive numbers, got {bad}")
     fn = functools.partial(
@@ -749,6 +767,17 @@ def _grown_scenario(
         )
     )
     return row
+
+
+def _years(years: Any) -> list[int]:
+    """The years of a growth sweep as ints, or a SpecificationError naming the bad ones."""
+    given = [years] if isinstance(years, str) or not isinstance(years, Iterable) else list(years)
+    bad = [y for y in given if isinstance(y, bool) or not isinstance(y, numbers.Integral)]
+    if bad or not given:
+        raise SpecificationError(
+            f"years must be whole numbers, got {bad or given}; use e.g. years=range(2020, 2026)"
+        )
+    return [int(y) for y in given]
 
 
 def _rate(value: Any) -> float:
@@ -850,7 +879,8 @@ def growth_sweep(
     elif isinstance(rates, pd.Series):
         table_rates = {"regional": rates}
     else:
-        given = [rates] if isinstance(rates, int | float | np.number | str) else list(rates)
+        single = isinstance(rates, str) or not isinstance(rates, Iterable)
+        given = [rates] if single else list(rates)
         table_rates = {_rate(r): _rate(r) for r in given}
     if not table_rates:
         raise SpecificationError("rates is empty: give at least one growth rate, e.g. [0.125]")
@@ -894,5 +924,5 @@ def growth_sweep(
         dict(params),
         table_rates,
     )
-    grid: dict[str, list[Any]] = {"year": [int(y) for y in years], "rate": list(table_rates)}
+    grid: dict[str, list[Any]] = {"year": _years(years), "rate": list(table_rates)}
     return sweep(fn, grid, executor, progress, errors=errors)

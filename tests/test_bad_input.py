@@ -1907,6 +1907,66 @@ case(
     "fast",
 )
 case(
+    "scenarios.weight_sweep-factor-not-numeric",
+    lazy(
+        lambda: (
+            scenarios.weight_sweep,
+            (cities(), CRIT),
+            {"factors": [2.0, None], "progress": False},
+        )
+    ),
+    SpecificationError,
+    "None",
+)
+case(
+    "scenarios.growth_sweep-rate-missing",
+    lazy(
+        lambda: (
+            scenarios.growth_sweep,
+            (),
+            {"cost": cost_frame(), "rates": pd.NA, "p": 1, "progress": False},
+        )
+    ),
+    SpecificationError,
+    "<NA>",
+)
+case(
+    "scenarios.growth_sweep-year-not-whole",
+    lazy(
+        lambda: (
+            scenarios.growth_sweep,
+            (),
+            {"cost": cost_frame(), "years": [2021, 2022.5], "p": 1, "progress": False},
+        )
+    ),
+    SpecificationError,
+    "2022.5",
+)
+case(
+    "scenarios.growth_sweep-year-nan",
+    lazy(
+        lambda: (
+            scenarios.growth_sweep,
+            (),
+            {"cost": cost_frame(), "years": [math.nan], "p": 1, "progress": False},
+        )
+    ),
+    SpecificationError,
+    "nan",
+)
+case(
+    "scenarios.elbow-non-numeric-objective",
+    lazy(
+        lambda: (
+            scenarios.elbow,
+            (pd.DataFrame({"p": [1, 2, 3], "objective": [3.0, "two", 1.0]}),),
+            {},
+        )
+    ),
+    DataError,
+    "two",
+)
+case(
     "scenarios.solve_scenario-unknown-model",
     lazy(lambda: (scenarios.solve_scenario, (cost_frame(),), {"model": "kmeans", "p": 1})),
     SpecificationError,
