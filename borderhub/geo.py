@@ -283,8 +283,8 @@ def distance_matrix(
 
 
 def _as_arrays(lon: Any, lat: Any, name: str) -> tuple[np.ndarray, np.ndarray, bool]:
-    scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
     try:
+        scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
         x = np.array(lon, dtype=float, ndmin=1)
         y = np.array(lat, dtype=float, ndmin=1)
     except (TypeError, ValueError) as err:

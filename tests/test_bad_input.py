@@ -502,6 +502,12 @@ for _name in ("gcj02_to_wgs84", "wgs84_to_gcj02", "gcj02_to_bd09", "bd09_to_gcj0
         "(3,)",
     )
     case(f"geo.{_name}-not-numeric", call(_fn, "east", 39.9), DataError, "east")
+    case(
+        f"geo.{_name}-ragged",
+        call(_fn, [116.4, [121.5, 113.3]], [39.9, 31.2]),
+        DataError,
+        "[121.5, 113.3]",
+    )
 case(
     "geo.great_circle-n-too-small",
     call(geo.great_circle, (0, 0), (10, 10), n=1),
