@@ -487,7 +487,19 @@ def _parse_scores(scores: Any, cand: pd.DataFrame) -> pd.DataFrame:
             f"scores labels {missing[:10]} are not in the candidates' index; score the "
             "same candidates you map."
         )
-    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
+    if frame.index.has_duplicates:
+        dup = frame.index[frame.index.duplicated()].unique().tolist()[:10]
+        raise DataError(f"scores has duplicate labels {dup}; give one score per candidate.")
+    values = pd.to_numeric(frame["score"], errors="coerce")
+    wrong = values.isna() & frame["score"].notna()
+    if wrong.any():
+        shown = dict(frame.loc[wrong, "score"].items())
+        raise DataError(
+            f"scores must be numbers; not numeric for {list(shown)[:10]}: "
+            f"{list(shown.values())[:5]}. Convert them (e.g. with pandas.to_numeric) or drop "
+            "those rows."
+        )
+    frame["score"] = values.astype(float)
     frame = frame[np.isfinite(frame["score"])]
     if "rank" not in frame.columns:
         frame["rank"] = frame["score"].rank(ascending=False, method="min")
@@ -535,7 +547,7 @@ def _prepare(
     demand: Any,
     arc_points: int = 48,
 ) -> _Content:
-    if lang not in _TEXT:
+    if not isinstance(lang, str) or lang not in _TEXT:
         raise SpecificationError(f"lang must be one of {sorted(_TEXT)}, got {lang!r}.")
     if title is not None and not isinstance(title, str):
         raise SpecificationError(f"title must be a string or None, got {type(title).__name__}.")
@@ -1580,7 +1592,7 @@ def static_map(
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    if lang not in _TEXT:
+    if not isinstance(lang, str) or lang not in _TEXT:
         raise SpecificationError(f"lang must be one of {sorted(_TEXT)}, got {lang!r}.")
     font = _cjk_font()
     use_lang = lang

@@ -1694,6 +1694,37 @@ for _mapfn in (maps.corridor_map, maps.static_map):
         "MEGA",
     )
     case(
+        f"{_n}-scores-not-numeric",
+        lazy(
+            lambda f=_mapfn, lg=_lang: (
+                f,
+                (_cand(),),
+                _map_kwargs(scores=pd.Series([0.5, "high"], index=["110000", "310000"]), **lg),
+            )
+        ),
+        DataError,
+        "high",
+        "310000",
+    )
+    case(
+        f"{_n}-scores-duplicate-labels",
+        lazy(
+            lambda f=_mapfn, lg=_lang: (
+                f,
+                (_cand(),),
+                _map_kwargs(scores=pd.Series([0.5, 0.7], index=["110000", "110000"]), **lg),
+            )
+        ),
+        DataError,
+        "110000",
+    )
+    case(
+        f"{_n}-lang-not-a-string",
+        lazy(lambda f=_mapfn: (f, (_cand(),), _map_kwargs(lang=["en"]))),
+        SpecificationError,
+        "['en']",
+    )
+    case(
         f"{_n}-unknown-lang",
         lazy(lambda f=_mapfn: (f, (_cand(),), _map_kwargs(lang="fr"))),
         SpecificationError,
