@@ -175,10 +175,14 @@ _MODE_NAMES: dict[str, dict[str, str]] = {
     "en": {"air": "air", "rail": "rail", "sea": "sea", "road": "road"},
 }
 
+#: Fill colour of candidates that are in no tier of 专栏4 (a tiers column with empty cells).
+_NO_TIER_FILL = "#bdbdbd"
+
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "tier_layer": "专栏4 · {short}",
         "candidates": "候选地",
+        "no_tier": "其他候选地（未列入专栏4）",
         "scores": "评分",
         "centres": "方案 · 选中中心",
         "unchosen": "方案 · 未选中候选地",
@@ -206,6 +210,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "tier_layer": "Column 4 · {short}",
         "candidates": "Candidates",
+        "no_tier": "Other candidates (not in Column 4)",
         "scores": "Scores",
         "centres": "Solution · chosen centres",
         "unchosen": "Solution · candidates not chosen",
@@ -391,7 +396,8 @@ def _parse_tiers(cand: pd.DataFrame) -> dict[Any, list[Any]] | None:
     out: dict[Any, list[Any]] = {}
     for label, value in cand["tiers"].items():
         members = []
-        text = "" if value is None or value is pd.NA else str(value)
+        # an empty cell (None, NA or the NaN that read_csv makes of it) means no tier
+        text = "" if not isinstance(value, str) and pd.isna(value) else str(value)
         for part in (p.strip() for p in text.split(";")):
             if not part:
                 continue
@@ -1080,6 +1086,11 @@ def _tier_layers(s: _Scene, show: bool) -> list[_Layer]:
         t for t in tiers if not _tier_style(t).ring
     ]
     out: list[_Layer] = []
+    untiered = [x for x in cand.index if not c.tiers[x]]
+    if untiered:  # candidates in no tier are drawn too, below the tiers
+        feats = [[0, 0, s.pos[x], 0, s.name(x), s.popups[x]] for x in untiered]
+        style = {"radius": 5, "color": "#333", "weight": 1, "fillColor": _NO_TIER_FILL}
+        out.append(_Layer(_esc(text["no_tier"]), show, [{**style, "fillOpacity": 0.8}], feats))
     for tier in order:
         members = [x for x in cand.index if tier in c.tiers[x]]
         if not members:
@@ -1205,6 +1216,9 @@ def _legend_html(c: _Content) -> str:
                 f"<b>{_esc(t.label_zh)}</b>"
                 f'<div style="color:#555;font-size:10px">{_esc(t.label_en)}</div></div></div>'
             )
+        if any(not v for v in c.tiers.values()):
+            sw = _swatch_circle(_NO_TIER_FILL, "#333", 5)
+            rows.append(f'<div style="margin:3px 0">{sw} {_esc(text["no_tier"])}</div>')
         parts.append(f'<div style="font-weight:600;margin-top:4px">{_esc(text["tiers"])}</div>')
         parts.extend(rows)
     if c.scores is not None and len(c.scores):
@@ -1705,6 +1719,14 @@ def static_map(
         )  # fmt: skip
         fig.colorbar(pts, ax=ax, shrink=0.6, label=text["score"])
     elif c.tiers is not None:
+        untiered = [lab for lab in cand.index if not c.tiers[lab]]
+        if untiered:
+            sub = cand.loc[untiered]
+            ax.scatter(
+                sub["_lon"], sub["_lat"], s=22, c=_NO_TIER_FILL, edgecolors="#333",
+                linewidths=0.6, zorder=3.4,
+            )  # fmt: skip
+            key(text["no_tier"], marker="o", mfc=_NO_TIER_FILL, mec="#333", ms=6)
         for t in _tier_enum():
             labs = [lab for lab in cand.index if t in c.tiers[lab]]
             if not labs:

@@ -15,6 +15,9 @@ against each other and against closed forms on tiny random instances:
 * the p-hub median cost is non-increasing in p on metric costs with alpha <= 1;
 * costs shifted or scaled shift or scale the optimum accordingly.
 
+Maps: every candidate is drawn, in each of its tiers or, without a tier (an empty cell),
+among the other candidates.
+
 Scoring: TOPSIS never lowers a candidate's score when one of its benefit values rises;
 weighted sum and VIKOR are invariant to positive affine transforms of a column, TOPSIS to
 positive scaling of every column at once; scores follow labels, not row positions; a
@@ -52,6 +55,7 @@ from borderhub.locate import (
     PMedian,
     SetCover,
 )
+from borderhub.maps import _layer_summary, corridor_map
 from borderhub.scoring import score
 
 FEW = settings(
@@ -399,3 +403,32 @@ def test_gcj02_is_the_identity_outside_china(pts):
     wlon, wlat = gcj02_to_wgs84(lon, lat)
     for arr, orig in ((glon, lon), (glat, lat), (wlon, lon), (wlat, lat)):
         np.testing.assert_array_equal(arr[outside], orig[outside])
+
+
+# ----------------------------------------------------------------------------------------
+# maps
+# ----------------------------------------------------------------------------------------
+
+TIER_CELLS = ["", None, np.nan, "CORE", "RAIL", "CORE;RAIL", "port", "ENCOURAGED;LONG_TERM"]
+
+
+@SOME
+@given(st.lists(st.sampled_from(range(len(TIER_CELLS))), min_size=1, max_size=8))
+def test_every_candidate_is_drawn_whatever_its_tiers(cells):
+    n = len(cells)
+    tiers = [TIER_CELLS[k] for k in cells]
+    cand = gpd.GeoDataFrame(
+        {"name": [f"place {k}" for k in range(n)], "tiers": np.array(tiers, dtype=object)},
+        index=[f"{110000 + k * 100}" for k in range(n)],
+        geometry=gpd.points_from_xy(np.linspace(100, 120, n), np.linspace(25, 40, n)),
+        crs="EPSG:4326",
+    )
+    no_corridors = pd.DataFrame(columns=["name", "mode", "origin", "partners"])
+    layers = _layer_summary(
+        corridor_map(cand, partners=cand.iloc[:0], corridors=no_corridors, lang="en")
+    )
+    untiered = sum(1 for t in tiers if not isinstance(t, str) or not t)
+    assert layers.get("Other candidates (not in Column 4)", (0, 0, True))[0] == untiered
+    memberships = sum(len(t.split(";")) for t in tiers if isinstance(t, str) and t)
+    tier_markers = sum(v[0] for k, v in layers.items() if k.startswith("Column 4"))
+    assert tier_markers == memberships
