@@ -1297,6 +1297,48 @@ case(
     "20",
 )
 case(
+    "locate.FacilityLocation-capacity-not-numeric",
+    lazy(lambda: (_build_model, ("FacilityLocation", cost_frame()), {"capacity": "big"})),
+    BorderhubError,
+    "big",
+)
+case(
+    "locate.FacilityLocation-capacity-missing",
+    lazy(lambda: (_build_model, ("FacilityLocation", cost_frame()), {"capacity": pd.NA})),
+    BorderhubError,
+    "<NA>",
+)
+case(
+    "locate.FacilityLocation-fixed-cost-not-numeric",
+    lazy(lambda: (_build_model, ("FacilityLocation", cost_frame()), {"fixed_cost": "cheap"})),
+    BorderhubError,
+    "cheap",
+)
+case(
+    "locate.FacilityLocation-fixed-cost-missing",
+    lazy(lambda: (_build_model, ("FacilityLocation", cost_frame()), {"fixed_cost": pd.NaT})),
+    BorderhubError,
+    "NaT",
+)
+case(
+    "locate.PMedian-required-missing-value",
+    lazy(lambda: (_build_model, ("PMedian", cost_frame()), {"required": pd.NA})),
+    SpecificationError,
+    "<NA>",
+)
+case(
+    "locate.PMedian-groups-unhashable",
+    lazy(
+        lambda: (
+            _build_model,
+            ("PMedian", cost_frame()),
+            {"groups": pd.Series([["north"], "south", "south"], index=["a", "b", "c"])},
+        )
+    ),
+    SpecificationError,
+    "north",
+)
+case(
     "locate.FacilityLocation-negative-fixed-cost",
     lazy(lambda: (_build_model, ("FacilityLocation", cost_frame()), {"fixed_cost": -1.0})),
     BorderhubError,
@@ -1371,6 +1413,17 @@ _hub_case(
     lambda: (_hub, (hub_cost(),), {"flows": hub_flows().rename(index={"n3": "n9"})}),
     DataError,
     "n9",
+)
+
+
+def _flows_with_na():
+    f = hub_flows().astype(object)
+    f.loc["n2", "n3"] = pd.NA
+    return f
+
+
+_hub_case(
+    "missing-flows", lambda: (_hub, (hub_cost(),), {"flows": _flows_with_na()}), DataError, "n2"
 )
 _hub_case(
     "nan-flows",
@@ -2352,3 +2405,29 @@ def test_valid_calls_leave_inputs_unchanged(key):
     fn(*args, **kwargs)
     _same(args, before[0], "args")
     _same(kwargs, before[1], "kwargs")
+
+
+@pytest.mark.parametrize(
+    "key", ["csv-nan-latitude", "p-above-candidates", "fixed-cost-unknown-column", "p-zero"]
+)
+def test_cli_error_is_the_last_line_without_quiet(key, tmp_path):
+    """Without --quiet, finished steps are reported first; the error is still one line, last."""
+    files, argv, names = CLI_CASES[key]
+    for name, content in files.items():
+        _write(tmp_path / name, content)
+    args = [str(tmp_path / a) if a.endswith(".csv") else a for a in argv]
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", "plan", "--out", str(tmp_path / "out"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-1].startswith("borderhub: error:") and "Traceback" not in proc.stderr
+    assert sum("error" in line for line in lines) == 1, proc.stderr
+    for token in names:
+        assert token in lines[-1]
+    for line in lines[:-1]:  # progress of the steps that finished, or notes
+        assert line.startswith("borderhub: ") and "error" not in line, line
