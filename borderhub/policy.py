@@ -505,7 +505,15 @@ def project_volume(base: Any, base_year: Any, target_year: Any, rate: Any) -> An
         raise SpecificationError(
             f"rate must be > -1 (a fraction: 0.125 for 12.5%), got {_show(rate)}"
         )
-    out = b * (1.0 + r) ** (y1 - y0)
+    try:
+        out = b * (1.0 + r) ** (y1 - y0)
+    except ValueError:
+        shapes = {n: np.shape(v) for n, v in (("base", b), ("base_year", y0),
+                                              ("target_year", y1), ("rate", r))}  # fmt: skip
+        raise SpecificationError(
+            f"base, years and rate must broadcast together (NumPy rules), got shapes {shapes}; "
+            "pass scalars or arrays of one shape"
+        ) from None
     if index is not None and out.shape == (len(index),):
         return pd.Series(out, index=index, name=getattr(base, "name", None))
     if out.ndim == 0:

@@ -255,6 +255,13 @@ case(
     "inf",
 )
 case(
+    "policy.project_volume-shapes-do-not-broadcast",
+    call(policy.project_volume, [1.0, 2.0], 2020, [2021, 2022, 2023], 0.1),
+    SpecificationError,
+    "(2,)",
+    "(3,)",
+)
+case(
     "policy.project_volume-base-not-numeric",
     call(policy.project_volume, "lots", 2020, 2025, 0.1),
     DataError,
