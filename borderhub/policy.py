@@ -524,5 +524,5 @@ def project_volume(base: Any, base_year: Any, target_year: Any, rate: Any) -> An
 def _show(x: Any) -> str:
     """Short representation of a scalar or array-like for messages."""
     if isinstance(x, Iterable) and not isinstance(x, str):
-        return repr(list(np.ravel(np.asarray(x)))[:10])
+        return repr(np.ravel(np.asarray(x)).tolist()[:10])
     return repr(x)
