@@ -620,7 +620,8 @@ def great_circle(a: Sequence[float], b: Sequence[float], n: int = 64) -> list[np
         # Crossing between i-1 and i: interpolate the latitude at the antimeridian.
         sign = 1.0 if lons[i - 1] > 0 else -1.0
         l0, l1 = lons[i - 1], lons[i] + 360.0 * sign
-        t = (180.0 * sign - l0) / (l1 - l0)
+        # both points on the antimeridian (+180 then -180): no interpolation needed
+        t = (180.0 * sign - l0) / (l1 - l0) if l1 != l0 else 0.0
         lat_x = lats[i - 1] + t * (lats[i] - lats[i - 1])
         body = np.column_stack([lons[start:i], lats[start:i]])
         pieces.append(np.vstack([*([np.array(head)] if head else []), body, [180.0 * sign, lat_x]]))

@@ -45,6 +45,7 @@ from borderhub.geo import (
     distance_matrix,
     gcj02_to_bd09,
     gcj02_to_wgs84,
+    great_circle,
     wgs84_to_gcj02,
 )
 from borderhub.locate import (
@@ -390,6 +391,25 @@ def test_converter_chain_round_trips_and_vectorised_equals_scalar(pts):
     for k in range(len(pts)):
         assert wgs84_to_gcj02(float(lon[k]), float(lat[k])) == (glon[k], glat[k])
         assert gcj02_to_bd09(float(glon[k]), float(glat[k])) == (blon[k], blat[k])
+
+
+edge_lon = st.one_of(st.sampled_from([-180.0, 180.0, 0.0, 179.9, -179.9]), st.floats(-180, 180))
+endpoint = st.tuples(edge_lon, st.floats(-89.0, 89.0))
+
+
+@SOME
+@given(endpoint, endpoint, st.integers(2, 40))
+def test_great_circle_pieces_are_finite_drawable_and_keep_the_ends(a, b, n):
+    pieces = great_circle(a, b, n=n)
+    assert 1 <= len(pieces) <= 2
+    for piece in pieces:
+        assert piece.ndim == 2 and piece.shape[1] == 2 and len(piece) >= 2
+        assert np.isfinite(piece).all()
+        assert (np.abs(piece[:, 0]) <= 180.0).all() and (np.abs(piece[:, 1]) <= 90.0).all()
+        assert (np.abs(np.diff(piece[:, 0])) <= 180.0).all()  # no line across the world
+    assert tuple(pieces[0][0]) == pytest.approx(a)
+    assert tuple(pieces[-1][-1]) == pytest.approx(b)
+    assert sum(len(p) for p in pieces) == n + 2 * (len(pieces) - 1)
 
 
 @SOME
