@@ -1543,9 +1543,17 @@ def _read_scores_csv(path_text: str) -> Any:
             "'borderhub score --out' or 'borderhub plan'"
         )
     frame = frame.set_index(frame.columns[0])
-    out = pd.DataFrame({"score": pd.to_numeric(frame["score"], errors="coerce")})
-    if "rank" in frame.columns:
-        out["rank"] = pd.to_numeric(frame["rank"], errors="coerce")
+    out = pd.DataFrame(index=frame.index)
+    for column in [c for c in ("score", "rank") if c in frame.columns]:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        wrong = values.isna() & frame[column].notna()
+        if wrong.any():
+            raise DataError(
+                f"scores file {path.name}: column {column!r} must hold numbers; not numeric "
+                f"for {frame.index[wrong].tolist()[:10]}: {frame.loc[wrong, column].tolist()[:5]}"
+                "; fix those rows or write the file again with 'borderhub score --out'"
+            )
+        out[column] = values
     return out
 
 
