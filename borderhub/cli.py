@@ -1520,7 +1520,8 @@ def _read_solution_csv(path_text: str, inputs: _Inputs) -> Any:
     unknown = sorted(set(assignment["facility"].dropna()) - set(inputs.candidates.index))
     if unknown:
         raise DataError(
-            f"solution file {path.name} names centres that are not candidates: {unknown[:10]}"
+            f"solution file {path.name} names centres that are not candidates: {unknown[:10]}; "
+            "pass the --candidates the solution was computed on"
         )
     return assignment.dropna(subset=["facility"])
 

@@ -2276,7 +2276,36 @@ CLI_CASES: dict[str, tuple[dict[str, str | bytes], list[str], tuple[str, ...]]] 
         ("CORE",),
     ),
     "coordinates-unknown-datum": ({}, ["--coordinates", "wgs72"], ("wgs72",)),
+    # the other subcommands (first argument)
+    "map-scores-not-numeric": (
+        {"s.csv": "adcode,score\n110000,high\n310000,0.5\n"},
+        ["map", "--scores", "s.csv"],
+        ("high", "110000"),
+    ),
+    "map-scores-unknown-label": (
+        {"s.csv": "adcode,score,rank\n999999,0.5,1\n"},
+        ["map", "--scores", "s.csv"],
+        ("999999",),
+    ),
+    "map-solution-unknown-centre": (
+        {"sol.csv": "demand,facility,cost,weight\n110000,999999,1.0,2.0\n"},
+        ["map", "--solution", "sol.csv"],
+        ("999999",),
+    ),
+    "map-solution-wrong-columns": (
+        {"sol.csv": "x,y\n1,2\n"},
+        ["map", "--solution", "sol.csv"],
+        ("facility",),
+    ),
+    "score-unknown-method": ({}, ["score", "--method", "electre"], ("electre",)),
+    "score-top-zero": ({}, ["score", "--top", "0"], ("0",)),
+    "solve-p-above-candidates": ({}, ["solve", "--p", "100"], ("100", "60")),
+    "solve-lscp-without-radius": ({}, ["solve", "--model", "lscp"], ("--radius",)),
+    "tiers-unknown-tier": ({}, ["tiers", "--tier", "MEGA"], ("MEGA",)),
+    "tiers-unknown-format": ({}, ["tiers", "--format", "xml"], ("xml",)),
 }
+
+SUBCOMMANDS = ("map", "score", "solve", "tiers")
 
 
 def _run_cli(key: str, root: Path) -> tuple[subprocess.CompletedProcess, dict, dict]:
@@ -2286,8 +2315,13 @@ def _run_cli(key: str, root: Path) -> tuple[subprocess.CompletedProcess, dict, d
     paths = {name: _write(here / name, content) for name, content in files.items()}
     digests = {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in paths.items()}
     args = [str(here / a) if a.endswith(".csv") else a for a in argv]
+    if args[0] in SUBCOMMANDS:  # another subcommand, with its own options
+        command = [args[0], *(["--out", str(here / "out")] if args[0] != "tiers" else [])]
+        args = args[1:]
+    else:
+        command = ["plan", "--out", str(here / "out")]
     proc = subprocess.run(
-        [sys.executable, "-m", "borderhub", "plan", "--out", str(here / "out"), "--quiet", *args],
+        [sys.executable, "-m", "borderhub", *command, "--quiet", *args],
         capture_output=True,
         text=True,
         timeout=300,
