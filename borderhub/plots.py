@@ -56,11 +56,21 @@ def _has_cjk(texts: Any) -> bool:
 
 
 def _require(frame: Any, columns: tuple[str, ...], what: str) -> None:
+    """``frame`` is a DataFrame with ``columns``, each holding numbers (NaN allowed)."""
     if not isinstance(frame, pd.DataFrame):
         raise DataError(f"{what} must be a DataFrame, got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(f"{what} lacks columns {missing}; it has {list(frame.columns)}")
+    for column in columns:
+        values = frame[column]
+        wrong = pd.to_numeric(values, errors="coerce").isna() & values.notna()
+        if wrong.any():
+            raise DataError(
+                f"{what}: column {column!r} must hold numbers; not numeric for "
+                f"{values.index[wrong].tolist()[:10]}: {values[wrong].tolist()[:5]}; convert "
+                "or drop those rows"
+            )
 
 
 def plot_cost_curve(

@@ -2082,6 +2082,37 @@ case(
     "objective",
 )
 case(
+    "plots.plot_cost_curve-non-numeric-objective",
+    lazy(
+        lambda: (
+            plots.plot_cost_curve,
+            (pd.DataFrame({"p": [1, 2, 3], "objective": [3.0, "two", 1.0]}),),
+            {},
+        )
+    ),
+    DataError,
+    "two",
+)
+case(
+    "plots.plot_rank_stability-non-numeric-rank",
+    lazy(
+        lambda: (
+            plots.plot_rank_stability,
+            (
+                pd.DataFrame(
+                    {"rank": [1, "first"], "mean_rank": [1.0, 2.0], "rank_lo": [1, 1],
+                     "rank_hi": [2, 2], "best_rank": [1, 1], "worst_rank": [2, 2],
+                     "p_top_k": [1.0, 0.5]},
+                    index=["a", "b"],
+                ),
+            ),
+            {},
+        )
+    ),
+    DataError,
+    "first",
+)  # fmt: skip
+case(
     "plots.plot_rank_stability-not-a-frame",
     lazy(lambda: (plots.plot_rank_stability, ([1, 2, 3],), {})),
     DataError,
