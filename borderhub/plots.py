@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from borderhub.exceptions import DataError
+from borderhub.exceptions import DataError, SpecificationError
 
 __all__ = ["plot_cost_curve", "plot_rank_stability", "plot_static_map"]
 
@@ -207,7 +207,14 @@ def plot_rank_stability(
     columns = ("rank", "mean_rank", "rank_lo", "rank_hi", "best_rank", "worst_rank", "p_top_k")
     _require(stability, columns, "stability")
     if len(stability) == 0:
-        raise DataError("stability is empty")
+        raise DataError("stability is empty; pass the table of borderhub.rank_stability")
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
+        raise SpecificationError(f"top must be a positive whole number, got {top!r}")
+    if names is not None and not isinstance(names, Mapping | pd.Series):
+        raise SpecificationError(
+            f"names must be a mapping or Series label -> name, got {type(names).__name__}; "
+            "e.g. candidates['name']"
+        )
     data = stability.sort_values(["rank", "mean_rank"], kind="stable").head(int(top))
     labels = [str(k) for k in data.index]
     if names is not None:

@@ -2112,6 +2112,24 @@ case(
     DataError,
     "first",
 )  # fmt: skip
+
+
+def _stability():
+    return scoring.rank_stability(cities(), CRIT, n=20)
+
+
+case(
+    "plots.plot_rank_stability-top-zero",
+    lazy(lambda: (plots.plot_rank_stability, (_stability(),), {"top": 0})),
+    SpecificationError,
+    "0",
+)
+case(
+    "plots.plot_rank_stability-names-a-list",
+    lazy(lambda: (plots.plot_rank_stability, (_stability(),), {"names": ["a", "b", "c"]})),
+    SpecificationError,
+    "list",
+)
 case(
     "plots.plot_rank_stability-not-a-frame",
     lazy(lambda: (plots.plot_rank_stability, ([1, 2, 3],), {})),
