@@ -283,13 +283,24 @@ def _as_float_series(raw: Any, index: pd.Index, name: str) -> pd.Series:
         values = pd.Series(arr, index=index)
     if pd.api.types.is_bool_dtype(values.dtype):
         values = values.astype(float)
-    if not (pd.api.types.is_numeric_dtype(values.dtype)):
-        bad = values[pd.to_numeric(values, errors="coerce").isna() & values.notna()]
+    kind = values.dtype
+    text = pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind)
+    if pd.api.types.is_complex_dtype(kind) or not (pd.api.types.is_numeric_dtype(kind) or text):
+        # dates, durations, categories, complex numbers: not real numbers to rank by
         raise DataError(
-            f"criterion {name!r} is not numeric (dtype {values.dtype}); non-numeric values "
-            f"in rows {list(bad.index[:5])}, e.g. {list(bad.iloc[:3])}. Convert the column "
-            "to numbers first."
+            f"criterion {name!r} is not numeric (dtype {kind}), e.g. "
+            f"{values.head(3).tolist()}; convert the column to real numbers first."
         )
+    if text:  # objects or text: numbers written as text are taken, anything else named
+        converted = pd.to_numeric(values, errors="coerce")
+        bad = values[converted.isna() & values.notna()]
+        if len(bad):
+            raise DataError(
+                f"criterion {name!r} is not numeric (dtype {kind}); non-numeric values in rows "
+                f"{list(bad.index[:5])}, e.g. {list(bad.iloc[:3])}. Convert the column to "
+                "numbers first."
+            )
+        values = converted
     out = pd.Series(values.to_numpy(dtype=float, na_value=np.nan), index=index, name=name)
     return out
 

@@ -580,6 +580,18 @@ case(
     "B",
 )
 case(
+    "scoring.score-complex-column",
+    lazy(lambda: (sc, (_cities_with("volume", [1j, 2j, 3j]), CRIT), {})),
+    DataError,
+    "complex",
+)
+case(
+    "scoring.score-datetime-column",
+    lazy(lambda: (sc, (_cities_with("km", pd.to_datetime(["2020", "2021", "2022"])), CRIT), {})),
+    DataError,
+    "datetime64",
+)
+case(
     "scoring.score-nan-value",
     lazy(lambda: (sc, (_cities_with("km", [300.0, np.nan, 50.0]), CRIT), {})),
     DataError,
