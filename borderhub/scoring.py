@@ -701,6 +701,12 @@ def _resolve_weights(weights: Any, crits: list[Criterion], matrix: pd.DataFrame)
     if isinstance(weights, AHPResult):
         weights = weights.weights
     if isinstance(weights, Mapping | pd.Series):
+        keys = [str(k) for k in weights.keys()]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            raise SpecificationError(
+                f"weights name criteria {dup} more than once; give one weight per criterion."
+            )
         given = {str(k): val for k, val in weights.items()}
         unknown = [k for k in given if k not in names]
         if unknown:
