@@ -1068,7 +1068,12 @@ def rank_stability(
     benefit = np.array([c.direction == "benefit" for c in crits])
     prep = _prepare(matrix.to_numpy(dtype=float), benefit, meth, v)
 
-    rng = np.random.default_rng(seed)
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise SpecificationError(
+            f"seed must be an integer, a numpy.random.Generator or None, got {seed!r}."
+        ) from None
     z = rng.standard_normal((int(n), len(w)))
     draws = w[None, :] * np.exp(spread * z - 0.5 * spread**2)
     draws /= draws.sum(axis=1, keepdims=True)

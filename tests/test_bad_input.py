@@ -825,6 +825,24 @@ case(
     "16",
 )
 case(
+    "scoring.score-weights-series-duplicate-labels",
+    lazy(
+        lambda: (
+            sc,
+            (cities(), CRIT),
+            {"weights": pd.Series([1.0, 2.0, 3.0], index=["volume", "km", "volume"])},
+        )
+    ),
+    SpecificationError,
+    "volume",
+)
+case(
+    "scoring.rank_stability-seed-not-a-seed",
+    lazy(lambda: (scoring.rank_stability, (cities(), CRIT), {"seed": "lucky"})),
+    SpecificationError,
+    "lucky",
+)
+case(
     "scoring.rank_stability-zero-draws",
     lazy(lambda: (scoring.rank_stability, (cities(), CRIT), {"n": 0})),
     SpecificationError,
