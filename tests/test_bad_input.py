@@ -310,6 +310,15 @@ def _env_not_a_dir(ctx):
 
 
 case("datasets.data_dir-env-not-a-directory", _env_not_a_dir, DataError, "no_such_dir")
+
+
+def _env_without_tables(ctx):
+    (ctx.tmp / "empty").mkdir()
+    ctx.monkeypatch.setenv(datasets.ENV_VAR, str(ctx.tmp / "empty"))
+    return datasets.candidates, (), {}
+
+
+case("datasets.candidates-table-missing", _env_without_tables, DataError, "candidates.csv")
 case(
     "datasets.candidates-duplicate-adcode",
     _bad_tables("candidates", _duplicate_row, datasets.candidates),
