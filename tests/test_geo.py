@@ -159,9 +159,7 @@ def test_large_blocks_match_small():
     assert d[i, j] == pytest.approx(m / 1000.0)
 
 
-lonlat = st.tuples(
-    st.floats(-180, 180, allow_nan=False), st.floats(-89.9, 89.9, allow_nan=False)
-)
+lonlat = st.tuples(st.floats(-180, 180, allow_nan=False), st.floats(-89.9, 89.9, allow_nan=False))
 
 
 @settings(max_examples=60, deadline=None)
@@ -264,8 +262,11 @@ def test_great_circle_points_lie_on_the_geodesic():
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [((121.47, 31.23), (-118.24, 34.05)), ((-118.24, 34.05), (121.47, 31.23)),
-     ((151.2, -33.9), (-149.6, -17.5))],
+    [
+        ((121.47, 31.23), (-118.24, 34.05)),
+        ((-118.24, 34.05), (121.47, 31.23)),
+        ((151.2, -33.9), (-149.6, -17.5)),
+    ],
 )
 def test_great_circle_split_at_antimeridian(a, b):
     pieces = great_circle(a, b, n=80)
