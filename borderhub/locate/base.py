@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -522,6 +522,14 @@ class LocationModel:
 # ----------------------------------------------------------------------------------------
 
 
+def as_float(obj: pd.DataFrame | pd.Series) -> np.ndarray:
+    """Float values of a frame/Series; NA, None and non-numbers become NaN (flagged later)."""
+    if isinstance(obj, pd.DataFrame):
+        obj = obj.apply(pd.to_numeric, errors="coerce")
+        return obj.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(obj, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def _cost_frame(cost: Any) -> pd.DataFrame:
     if isinstance(cost, pd.DataFrame):
         df = cost.copy()
@@ -529,7 +537,9 @@ def _cost_frame(cost: Any) -> pd.DataFrame:
         try:
             arr = np.array(cost, dtype=float)  # copies
         except (TypeError, ValueError) as err:
-            raise DataError(f"cost must be a numeric 2-D array or DataFrame: {err}") from err
+            raise DataError(
+                f"cost must be a numeric 2-D array or DataFrame ({err}); pass numbers only"
+            ) from err
         if arr.ndim != 2:
             raise DataError(
                 f"cost must be 2-D (demand x candidate), got shape {arr.shape}; pass a matrix "
@@ -548,17 +558,17 @@ def _cost_frame(cost: Any) -> pd.DataFrame:
                 f"cost has duplicate {axis} labels {_preview(dup)}; make them unique (drop or "
                 "merge the duplicates)"
             )
-    try:
-        values_ = df.to_numpy(dtype=float)
-    except (TypeError, ValueError) as err:
-        raise DataError(f"cost must be numeric: {err}") from err
+    values_ = as_float(df)
     bad = ~np.isfinite(values_)
     if bad.any():
         i, j = np.nonzero(bad)
-        pairs = list(zip(df.index[i[:5]], df.columns[j[:5]], strict=True))
+        cells = [
+            (df.index[a], df.columns[b], df.iat[a, b]) for a, b in zip(i[:5], j[:5], strict=True)
+        ]
         raise DataError(
-            f"cost has {int(bad.sum())} NaN or infinite value(s), e.g. at (demand, candidate) "
-            f"{pairs}; fill them (a large finite cost marks a pair to avoid)"
+            f"cost has {int(bad.sum())} NaN, missing, non-numeric or infinite value(s), e.g. "
+            f"(demand, candidate, value) {cells}; fill them with numbers (a large finite cost "
+            "marks a pair to avoid)"
         )
     neg = values_ < 0
     if neg.any():
@@ -584,16 +594,12 @@ def _weights(weights: Any, index: pd.Index) -> pd.Series:
                 "weights must be indexed by exactly the demand labels; missing "
                 f"{_preview(missing)}, unknown {_preview(extra)}"
             )
-        s = weights.reindex(index)
-        try:
-            arr = s.to_numpy(dtype=float)
-        except (TypeError, ValueError) as err:
-            raise DataError(f"weights must be numeric: {err}") from err
+        arr = as_float(weights.reindex(index))
     else:
         try:
             arr = np.array(weights, dtype=float).reshape(-1)
         except (TypeError, ValueError) as err:
-            raise DataError(f"weights must be numeric: {err}") from err
+            raise DataError(f"weights must be numeric ({err}); pass numbers only") from err
         if arr.shape[0] != n:
             raise DataError(
                 f"weights has length {arr.shape[0]} but there are {n} demand points (rows of "
@@ -601,8 +607,12 @@ def _weights(weights: Any, index: pd.Index) -> pd.Series:
             )
     bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
+        raw = weights.reindex(index) if isinstance(weights, pd.Series) else list(weights)
+        shown = {index[k]: (raw.iloc[k] if isinstance(raw, pd.Series) else raw[k])
+                 for k in np.flatnonzero(bad)[:10]}  # fmt: skip
         raise DataError(
-            f"weights must be finite and non-negative; bad for demand {_preview(index[bad])}"
+            f"weights must be finite, non-negative numbers; bad values (demand: value) {shown}; "
+            "fix or drop those demand points"
         )
     return pd.Series(arr.copy(), index=index.copy(), name="weight")
 
@@ -612,7 +622,7 @@ def _label_set(value: Any, universe: pd.Index, name: str) -> pd.Index:
         return universe[:0]
     if isinstance(value, pd.Series) and value.dtype == bool:
         value = value.index[value.to_numpy()]
-    elif isinstance(value, str | bytes) or np.isscalar(value):
+    elif isinstance(value, str | bytes) or not pd.api.types.is_list_like(value):
         value = [value]
     idx = pd.Index(list(value), dtype=object).unique()
     known = universe.astype(object)
@@ -666,6 +676,13 @@ def _groups(
             f"groups names {_preview(unknown)}, which are not candidates; index it by the "
             "candidate labels"
         )
+    unhashable = [k for k, v in groups.items() if not isinstance(v, Hashable)]
+    if unhashable:
+        raise SpecificationError(
+            f"groups must map each candidate to one hashable group name; candidates "
+            f"{_preview(unhashable)} map to {_preview([groups[k] for k in unhashable])}; "
+            "pass a Series of strings"
+        )
     g = groups.reindex(cand).copy()
     names = pd.Index(g.dropna().unique())
     return g, _per_group(lo, names, "min_per_group"), _per_group(hi, names, "max_per_group")
@@ -681,10 +698,14 @@ def _gateway(value: Any, cand: pd.Index) -> pd.Series | None:
                 f"gateway_cost lacks candidates {_preview(missing)}; give a value for every "
                 "candidate"
             )
-        s = value.reindex(cand)
-        arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+        arr = as_float(value.reindex(cand))
     else:
-        arr = np.array(value, dtype=float).reshape(-1)
+        try:
+            arr = np.array(value, dtype=float).reshape(-1)
+        except (TypeError, ValueError) as err:
+            raise DataError(
+                f"gateway_cost must be numeric, got {value!r}; pass one number per candidate"
+            ) from err
         if arr.shape[0] != len(cand):
             raise DataError(
                 f"gateway_cost has length {arr.shape[0]} but there are {len(cand)} candidates"

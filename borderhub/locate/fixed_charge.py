@@ -11,22 +11,30 @@ import pandas as pd
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.locate._milp import EQ, LE, _Builder, _Context, values
 from borderhub.locate._radius import solve_nearest_open
-from borderhub.locate.base import LocationModel, _Outcome, _preview
+from borderhub.locate.base import LocationModel, _Outcome, _preview, as_float
 from borderhub.locate.coverage import outcome_of
 
 __all__ = ["FacilityLocation"]
 
 
 def _per_candidate(value: Any, cand: pd.Index, name: str, positive: bool) -> pd.Series:
+    need = "positive" if positive else "non-negative"
     if isinstance(value, pd.Series):
         missing = cand.difference(value.index)
         if len(missing):
             raise DataError(
                 f"{name} lacks candidates {_preview(missing)}; give a value for every candidate"
             )
-        arr = pd.to_numeric(value.reindex(cand), errors="coerce").to_numpy(dtype=float)
+        original = value.reindex(cand)
+        arr = as_float(original)
     else:
-        arr = np.array(value, dtype=float)
+        try:
+            arr = np.array(value, dtype=float)
+        except (TypeError, ValueError):
+            raise DataError(
+                f"{name} must be a {need} number or one per candidate, got {value!r}; pass "
+                "numbers only"
+            ) from None
         if arr.ndim == 0:
             arr = np.full(len(cand), float(arr))
         elif arr.shape != (len(cand),):
@@ -34,10 +42,12 @@ def _per_candidate(value: Any, cand: pd.Index, name: str, positive: bool) -> pd.
                 f"{name} has shape {arr.shape}; pass a scalar or one value per candidate "
                 f"(shape ({len(cand)},))"
             )
+        original = pd.Series(
+            [value] * len(cand) if np.ndim(value) == 0 else list(value), index=cand
+        )
     bad = ~np.isfinite(arr) | (arr <= 0 if positive else arr < 0)
     if bad.any():
-        need = "positive" if positive else "non-negative"
-        shown = {k: float(v) for k, v in zip(cand[bad][:10], arr[bad][:10], strict=True)}
+        shown = dict(zip(cand[bad][:10], original[bad][:10], strict=True))
         raise DataError(
             f"{name} must be finite and {need}; bad values {shown}; fix them (or forbid those "
             "candidates)"

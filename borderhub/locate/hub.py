@@ -16,6 +16,7 @@ from borderhub.locate.base import (
     _cost_from_frames,
     _Outcome,
     _preview,
+    as_float,
     check_count,
     check_positive,
 )
@@ -269,23 +270,23 @@ def _flows(flows: Any, labels: pd.Index) -> pd.DataFrame:
             )
         f = flows.loc[labels, labels]
     else:
-        arr = np.array(flows, dtype=float)
+        try:
+            arr = np.array(flows, dtype=float)
+        except (TypeError, ValueError) as err:
+            raise DataError(f"flows must be numeric ({err}); pass numbers only") from err
         if arr.shape != (len(labels), len(labels)):
             raise DataError(
                 f"flows has shape {arr.shape}; expected {(len(labels),) * 2}; pass one row and "
                 "one column per node"
             )
         f = pd.DataFrame(arr, index=labels, columns=labels)
-    try:
-        v = f.to_numpy(dtype=float)
-    except (TypeError, ValueError) as err:
-        raise DataError(f"flows must be numeric: {err}; convert them to numbers") from err
+    v = as_float(f)
     bad = ~np.isfinite(v) | (v < 0)
     if bad.any():
         i, j = np.nonzero(bad)
         pairs = list(zip(labels[i[:5]], labels[j[:5]], strict=True))
         raise DataError(
             f"flows must be finite and non-negative; bad at (origin, destination) {pairs}; "
-            "fill NaN with 0 and fix negative values"
+            "fill missing values with 0 and fix negative or non-numeric ones"
         )
     return pd.DataFrame(v.copy(), index=labels.copy(), columns=labels.copy())
