@@ -525,7 +525,8 @@ class LocationModel:
 def as_float(obj: pd.DataFrame | pd.Series) -> np.ndarray:
     """Float values of a frame/Series; NA, None and non-numbers become NaN (flagged later)."""
     if isinstance(obj, pd.DataFrame):
-        obj = obj.apply(pd.to_numeric, errors="coerce")
+        if not all(pd.api.types.is_numeric_dtype(t) for t in obj.dtypes):
+            obj = obj.apply(pd.to_numeric, errors="coerce")
         return obj.to_numpy(dtype=float, na_value=np.nan)
     return pd.to_numeric(obj, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
@@ -676,11 +677,12 @@ def _groups(
             f"groups names {_preview(unknown)}, which are not candidates; index it by the "
             "candidate labels"
         )
-    unhashable = [k for k, v in groups.items() if not isinstance(v, Hashable)]
+    unhashable = [(k, v) for k, v in groups.items() if not isinstance(v, Hashable)]
     if unhashable:
         raise SpecificationError(
             f"groups must map each candidate to one hashable group name; candidates "
-            f"{_preview(unhashable)} map to {_preview([groups[k] for k in unhashable])}; "
+            f"{_preview([k for k, _ in unhashable])} map to "
+            f"{_preview([v for _, v in unhashable])}; "
             "pass a Series of strings"
         )
     g = groups.reindex(cand).copy()

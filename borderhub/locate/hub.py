@@ -102,7 +102,7 @@ class HubMedian(LocationModel):
             )
         arr = cf.to_numpy()
         if not np.allclose(arr, arr.T, rtol=1e-9, atol=1e-9):
-            i, j = np.unravel_index(int(np.argmax(np.abs(arr - arr.T))), arr.shape)
+            i, j = (int(x) for x in np.unravel_index(np.argmax(np.abs(arr - arr.T)), arr.shape))
             a, b_ = cf.index[i], cf.columns[j]
             raise DataError(
                 f"HubMedian needs a symmetric cost matrix; cost[{a!r}, {b_!r}] = {arr[i, j]:g} "
