@@ -10,7 +10,7 @@ against each other and against closed forms on tiny random instances:
   many centres as set cover needs;
 * uncapacitated facility location with a uniform opening cost f equals
   min over p of (p-median cost + f p); with f = 0, every demand point goes to its nearest
-  candidate;
+  candidate; a capacity that never binds (at least the total demand) changes nothing;
 * policy constraints (forbidden, required) never improve an optimum;
 * the p-hub median cost is non-increasing in p on metric costs with alpha <= 1;
 * costs shifted or scaled shift or scale the optimum accordingly.
@@ -174,6 +174,19 @@ def test_facility_location_is_best_pmedian_plus_opening_costs(inst, f):
     np.testing.assert_allclose(a["cost"].to_numpy(), C[:, open_pos].min(axis=1))
     if f == 0:
         assert sol.objective == pytest.approx(float(W @ C.min(axis=1)), abs=TOL)
+
+
+@FEW
+@given(instances(), st.integers(0, 30))
+def test_capacity_that_never_binds_gives_the_uncapacitated_optimum(inst, f):
+    cost, w = inst
+    total = float(w.sum())
+    free = _objective(FacilityLocation.from_cost_matrix(cost, w, fixed_cost=float(f)))
+    for factor, single in itertools.product([1.0, 1e3, 1e300], [True, False]):
+        capped = FacilityLocation.from_cost_matrix(
+            cost, w, fixed_cost=float(f), capacity=total * factor, single_source=single
+        )
+        assert _objective(capped) == pytest.approx(free, abs=TOL), (factor, single)
 
 
 @FEW
