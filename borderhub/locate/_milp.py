@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import math
+import os
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -127,6 +129,40 @@ def rel_gap(objective: float, bound: float) -> float:
     return diff / max(abs(objective), 1e-12)
 
 
+_BANNER_SHOWN = False
+
+
+def _quiet_highs_banner() -> None:
+    """Let HiGHS print its once-per-process banner into /dev/null instead of stdout.
+
+    highspy prints a copyright banner on standard output when the first ``Highs`` object of
+    a process is created, before any option (such as ``output_flag``) can be set, so
+    ``msg=False`` would not be honoured for the first solve. Creating that first object
+    with file descriptor 1 pointed at /dev/null consumes the banner.
+    """
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        return
+    _BANNER_SHOWN = True
+    try:
+        import highspy
+    except ImportError:  # pragma: no cover - highspy is a dependency
+        return
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # pragma: no cover - no usable stdout descriptor
+        highspy.Highs()
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 class _Context:
     """One call of ``solve``: solver choice, time budget, timers, solver-call count."""
 
@@ -179,6 +215,8 @@ class _Context:
         if isinstance(spec, str):
             key = spec.strip().lower()
             if key == "highs":
+                if not self.msg:
+                    _quiet_highs_banner()
                 s = pulp.HiGHS(
                     msg=self.msg,
                     timeLimit=time_limit,
