@@ -662,7 +662,8 @@ def entropy_weights(matrix: Any) -> Any:
 def _entropy_divergence(x: np.ndarray) -> np.ndarray:
     m = x.shape[0]
     total = x.sum(axis=0)
-    constant = np.ptp(x, axis=0) == 0
+    # constant up to rounding: such a column carries no information (its entropy is 1)
+    constant = np.ptp(x, axis=0) <= 1e-12 * np.abs(x).max(axis=0)
     p = np.divide(x, total, out=np.zeros_like(x), where=total > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)

@@ -269,6 +269,13 @@ class _Context:
                 prob.solve(solver)
         except pulp.PulpSolverError as err:
             raise SolverError(f"the solver failed: {err}") from err
+        except (IndexError, ValueError, RuntimeError) as err:
+            # PuLP's HiGHS interface fails this way when HiGHS refuses to load the model
+            raise SolverError(
+                f"the solver could not load or solve the model ({type(err).__name__}: {err}); "
+                "check for extreme coefficients (costs, weights or capacities above 1e20) or "
+                "try solver='cbc'"
+            ) from err
         finally:
             self.solve_time += time.perf_counter() - t
             self.calls += 1

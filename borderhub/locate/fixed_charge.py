@@ -164,7 +164,9 @@ class FacilityLocation(LocationModel):
             act, allowed = self._active, self._allowed_pos
             C = self._C[np.ix_(act, allowed)]
             w = self._w[act]
-            Q = self.capacity.to_numpy(dtype=float)[allowed]
+            # A capacity above the total demand never binds; capping it there is exact and
+            # keeps coefficients in a range the solver accepts (HiGHS rejects |a| >= 1e20).
+            Q = np.minimum(self.capacity.to_numpy(dtype=float)[allowed], float(w.sum()))
             n, m = C.shape
             b = _Builder("FacilityLocation")
             y = self._open_block(b)
