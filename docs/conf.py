@@ -171,8 +171,11 @@ bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 
 # -- Math ----------------------------------------------------------------------------------
-# MathJax renders the formulations in the reader's browser; the build itself needs nothing.
+# MathJax renders the formulations in the reader's browser. It is served from the site itself
+# (MathJax 3.2.2, es5/tex-svg.js from the npm package, Apache-2.0, licence beside it), so the
+# equations render offline and where public CDNs are blocked.
 
+mathjax_path = "mathjax/tex-svg.js"
 mathjax3_config = {"tex": {"macros": {"R": r"\mathbb{R}"}}}
 
 # -- HTML ----------------------------------------------------------------------------------
