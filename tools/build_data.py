@@ -2,7 +2,7 @@
 
 Usage::
 
-    python tools/build_data.py --shared ../shared/data [--out data/cities] [--plan PLAN.txt]
+    python tools/build_data.py --shared RAW_DATA_DIR [--out data/cities] [--plan PLAN.txt]
 
 ``--shared`` is the directory of raw reference CSVs (admin centres in GCJ-02, census
 population, State Post Bureau volumes, airport cargo, pilot zones, border ports, rail hubs).
