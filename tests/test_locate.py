@@ -841,3 +841,21 @@ def test_pmedian_expansion_exact_on_structured_instance():
                 continue
             trial = [j for j in opened if j != out] + [inn]
             assert float(w @ cost[:, trial].min(axis=1)) >= best - 1e-6
+
+
+def test_one_median_by_enumeration_matches_the_milp():
+    """p = 1 is solved by enumeration; a trivial group constraint forces the MILP path."""
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        cost = pd.DataFrame(
+            rng.uniform(0, 100, (15, 6)), columns=[f"c{j}" for j in range(6)], dtype=float
+        )
+        w = rng.uniform(0, 5, 15)
+        quick = PMedian.from_cost_matrix(cost, w, p=1).solve()
+        groups = pd.Series("all", index=cost.columns)
+        milp = PMedian.from_cost_matrix(cost, w, p=1, groups=groups, max_per_group=1).solve()
+        assert quick.status == milp.status == "optimal"
+        assert quick.objective == pytest.approx(milp.objective, rel=1e-9)
+        assert quick.objective == pytest.approx(float((w @ cost.to_numpy()).min()), rel=1e-12)
+        required = PMedian.from_cost_matrix(cost, w, p=1, required=["c3"]).solve()
+        assert list(required.open) == ["c3"]

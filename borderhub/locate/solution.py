@@ -202,7 +202,7 @@ class Solution:
         PMedian: optimal
           objective 5, bound 5, gap 0
           1 open centre(s); 3 demand point(s)
-          build ... s, solve ... s, 1 solver call(s)
+          build ... s, solve ... s, 0 solver call(s)
         ...
         """
         lines = [
