@@ -60,6 +60,37 @@ def _labels_of(obj: Any, n: int) -> pd.Index:
     return pd.RangeIndex(n)
 
 
+def _check_lonlat(
+    x: np.ndarray,
+    y: np.ndarray,
+    labels: Any,
+    where: str,
+    at: str = "in rows",
+    in_range: bool = True,
+    limit: int = 5,
+) -> None:
+    """Raise DataError naming the labels with missing/infinite or out-of-range lon/lat.
+
+    One check for every entry point that takes lon/lat degrees (distances, converters,
+    maps); ``at`` words how the offending entries are named ("in rows", "at positions",
+    "for labels") and ``in_range=False`` skips the degree-range test (projected input).
+    """
+    labels = np.asarray(labels)
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    if bad.any():
+        raise DataError(
+            f"{where} has missing or infinite coordinates {at} {labels[bad][:limit].tolist()}; "
+            "drop or fill them first."
+        )
+    if in_range:
+        out = (np.abs(x) > 180) | (np.abs(y) > 90)
+        if out.any():
+            raise DataError(
+                f"{where} has coordinates outside lon [-180, 180] / lat [-90, 90] {at} "
+                f"{labels[out][:limit].tolist()}; are lon and lat swapped, or is the CRS wrong?"
+            )
+
+
 def _points(obj: Any, role: str, method: str) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """Return x, y arrays (lon/lat for geodesic, projected units for euclidean) and labels."""
     if isinstance(obj, gpd.GeoDataFrame | gpd.GeoSeries):
@@ -128,19 +159,7 @@ def _points(obj: Any, role: str, method: str) -> tuple[np.ndarray, np.ndarray, p
             f"{role} has duplicate labels {dup}; distances are labelled by index, so make it "
             "unique (e.g. `.reset_index(drop=True)` or a unique id column as index)."
         )
-    bad = ~(np.isfinite(x) & np.isfinite(y))
-    if bad.any():
-        raise DataError(
-            f"{role} has missing or infinite coordinates in rows {list(labels[bad][:5])}; "
-            "drop or fill them before computing distances."
-        )
-    if method == "geodesic":
-        out = (np.abs(x) > 180) | (np.abs(y) > 90)
-        if out.any():
-            raise DataError(
-                f"{role} has coordinates outside lon [-180, 180] / lat [-90, 90] in rows "
-                f"{list(labels[out][:5])}; are lon and lat swapped, or is the CRS wrong?"
-            )
+    _check_lonlat(x, y, labels, role, in_range=method == "geodesic")
     return x, y, labels
 
 
@@ -297,18 +316,7 @@ def _as_arrays(lon: Any, lat: Any, name: str) -> tuple[np.ndarray, np.ndarray, b
             f"{name}: lon has shape {x.shape} but lat has shape {y.shape}; pass one latitude "
             "per longitude (arrays of the same shape)."
         )
-    bad = ~(np.isfinite(x) & np.isfinite(y))
-    if bad.any():
-        raise DataError(
-            f"{name}: missing or infinite coordinates at positions "
-            f"{np.flatnonzero(bad)[:5].tolist()}; drop or fill them first."
-        )
-    out = (np.abs(x) > 180) | (np.abs(y) > 90)
-    if out.any():
-        raise DataError(
-            f"{name}: coordinates outside lon [-180, 180] / lat [-90, 90] at positions "
-            f"{np.flatnonzero(out)[:5].tolist()}; are lon and lat swapped?"
-        )
+    _check_lonlat(x, y, np.arange(x.size), name, at="at positions")
     return x, y, scalar
 
 

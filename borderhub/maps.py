@@ -50,6 +50,7 @@ from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElemen
 from folium.template import Template
 
 from borderhub.exceptions import DataError, SpecificationError
+from borderhub.geo import _check_lonlat
 
 __all__ = ["corridor_map", "static_map", "TILES", "LEAFLET_VERSION"]
 
@@ -359,19 +360,7 @@ def _as_points(frame: Any, role: str) -> pd.DataFrame:
     out["_lon"] = geom.x.to_numpy()
     out["_lat"] = geom.y.to_numpy()
     lon, lat = out["_lon"].to_numpy(), out["_lat"].to_numpy()
-    bad = ~(np.isfinite(lon) & np.isfinite(lat))
-    if bad.any():
-        raise DataError(
-            f"{role} has missing or infinite coordinates for labels "
-            f"{frame.index[bad].tolist()[:10]}; drop or fix those rows."
-        )
-    bad = (np.abs(lon) > 180) | (np.abs(lat) > 90)
-    if bad.any():
-        raise DataError(
-            f"{role} has coordinates outside lon [-180, 180] / lat [-90, 90] for labels "
-            f"{frame.index[bad].tolist()[:10]}; are lon and lat swapped, or is the CRS wrong? "
-            "Fix the geometry or set the CRS the coordinates are in."
-        )
+    _check_lonlat(lon, lat, frame.index, role, at="for labels", limit=10)
     return out
 
 
