@@ -191,28 +191,23 @@ class _Step:
 # --------------------------------------------------------------------------------------------
 
 
-def _tier_from_text(text: str) -> Any:
-    """Parse one tier name (``CORE``, ``core``, ``long_term``, ``long-term``) into a Tier."""
-    from borderhub.exceptions import SpecificationError
-    from borderhub.policy import Tier
-
-    try:
-        return Tier.parse(text.strip())
-    except SpecificationError:
-        allowed = ", ".join(t.name for t in Tier)
-        raise argparse.ArgumentTypeError(
-            f"unknown tier {text.strip()!r}; choose from {allowed}"
-        ) from None
-
-
 def _tier_list(text: str) -> list[Any]:
     """Parse ``CORE,RAIL`` into a list of Tier (argparse ``type=``)."""
-    parts = [part for part in text.split(",") if part.strip()]
+    from borderhub.exceptions import SpecificationError
+    from borderhub.policy import Tier, as_tiers
+
+    parts = [part.strip() for part in text.split(",") if part.strip()]
     if not parts:
         raise argparse.ArgumentTypeError("expected a comma-separated list of tiers, e.g. CORE,RAIL")
     tiers: list[Any] = []
     for part in parts:
-        tier = _tier_from_text(part)
+        try:
+            tier = as_tiers(part)[0]
+        except SpecificationError:
+            allowed = ", ".join(t.name for t in Tier)
+            raise argparse.ArgumentTypeError(
+                f"unknown tier {part!r}; choose from {allowed}"
+            ) from None
         if tier not in tiers:
             tiers.append(tier)
     return tiers
@@ -795,26 +790,19 @@ def _fixed_cost(text: str, candidates: Any) -> Any:
 def _tier_members(candidates: Any, tiers: Sequence[Any]) -> list[str]:
     """Labels of the candidates in any of ``tiers`` (PORT: the coastal candidates)."""
     from borderhub.exceptions import SpecificationError
+    from borderhub.policy import tier_members
 
     if "tiers" not in candidates.columns:
         raise SpecificationError("--required-tiers needs a 'tiers' column in the candidates")
-    sets = [
-        {part.strip().upper() for part in str(text).split(";") if part.strip()}
-        for text in candidates["tiers"].fillna("")
-    ]
     chosen: dict[str, None] = {}
     for tier in tiers:
-        mask = [tier.name in s for s in sets]
-        if tier.name == "PORT" and not any(mask) and "coastal" in candidates.columns:
-            mask = candidates["coastal"].fillna(False).astype(bool).tolist()
-        if not any(mask):
+        found = tier_members(candidates, tier)
+        if not len(found):
             raise SpecificationError(
                 f"no candidate is in tier {tier.name}; drop it from --required-tiers or give "
                 "candidates with that tier in their 'tiers' column"
             )
-        chosen.update(
-            dict.fromkeys(lab for lab, m in zip(candidates.index, mask, strict=True) if m)
-        )
+        chosen.update(dict.fromkeys(found))
     return list(chosen)
 
 

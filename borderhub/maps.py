@@ -381,28 +381,9 @@ def _parse_tiers(cand: pd.DataFrame) -> dict[Any, list[Any]] | None:
     """Tier members of each candidate (enum order), or None without a ``tiers`` column."""
     if "tiers" not in cand.columns:
         return None
-    tier_cls = _tier_enum()
-    out: dict[Any, list[Any]] = {}
-    for label, value in cand["tiers"].items():
-        members = []
-        # an empty cell (None, NA or the NaN that read_csv makes of it) means no tier
-        text = "" if not isinstance(value, str) and pd.isna(value) else str(value)
-        for part in (p.strip() for p in text.split(";")):
-            if not part:
-                continue
-            try:
-                members.append(tier_cls[part.upper()])
-            except KeyError:
-                try:
-                    members.append(tier_cls(part))
-                except ValueError as err:
-                    raise DataError(
-                        f"candidates: unknown tier {part!r} for {label!r}; "
-                        f"tiers are {[t.name for t in tier_cls]} joined by ';'."
-                    ) from err
-        order = list(tier_cls)
-        out[label] = sorted(set(members), key=order.index)
-    return out
+    from borderhub.policy import parse_tiers
+
+    return {k: sorted(parse_tiers(v, label=k)) for k, v in cand["tiers"].items()}
 
 
 @dataclass

@@ -40,7 +40,18 @@ import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
 
-__all__ = ["Tier", "column4", "tiers_of", "Indicator", "INDICATORS", "project_volume"]
+__all__ = [
+    "Tier",
+    "column4",
+    "tiers_of",
+    "parse_tiers",
+    "as_tiers",
+    "candidate_tiers",
+    "tier_members",
+    "Indicator",
+    "INDICATORS",
+    "project_volume",
+]
 
 
 class Tier(Enum):
@@ -345,6 +356,234 @@ def tiers_of(name_or_adcode: str | int) -> frozenset[Tier]:
         f"prefecture table; closest matches: {close}. Pass the plan's name (e.g. '延吉'), "
         f"the official name ('延吉市') or the 6-digit adcode ('222401')"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# tiers cells and tier names: the one place where they are read
+# --------------------------------------------------------------------------------------------
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def parse_tiers(value: Any, *, label: Any = None) -> frozenset[Tier]:
+    """The tiers named by one ``tiers`` cell, such as ``"CORE;RAIL"``.
+
+    A cell holds :class:`Tier` names joined by ``";"``, as in the ``tiers`` column of
+    :func:`borderhub.datasets.candidates`. Each part is read by :meth:`Tier.parse`, so any
+    case, ``-`` or a space for ``_`` and the plan's own words (:attr:`Tier.label_zh`) are
+    accepted; spaces around parts and empty parts are ignored. An empty cell (``""``,
+    ``None``, NaN, the ``NA`` that ``read_csv`` makes of an empty field) means no tier.
+
+    Parameters
+    ----------
+    value : str, Tier, None or float
+        The cell.
+    label : object, optional
+        The row the cell belongs to, named in the error message.
+
+    Returns
+    -------
+    frozenset of Tier
+        The tiers of the cell (empty for an empty cell).
+
+    Raises
+    ------
+    DataError
+        A part names no tier; the message gives the part, the row and the allowed names.
+
+    Examples
+    --------
+    >>> from borderhub.policy import Tier, parse_tiers
+    >>> parse_tiers("CORE;RAIL") == {Tier.CORE, Tier.RAIL}
+    True
+    >>> parse_tiers(" provincial ; ") == {Tier.PROVINCIAL}
+    True
+    >>> parse_tiers(Tier.RAIL.label_zh) == {Tier.RAIL}
+    True
+    >>> parse_tiers(float("nan"))
+    frozenset()
+    >>> parse_tiers("CORE;HUB", label="110000")
+    Traceback (most recent call last):
+    ...
+    borderhub.exceptions.DataError: unknown tier 'HUB' in the tiers of '110000'; use names of ...
+    """
+    if isinstance(value, Tier):
+        return frozenset({value})
+    if _is_missing(value):
+        return frozenset()
+    out = set()
+    for part in str(value).split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.add(Tier.parse(part))
+        except SpecificationError:
+            where = f" in the tiers of {label!r}" if label is not None else ""
+            raise DataError(
+                f"unknown tier {part!r}{where}; use names of {[t.name for t in Tier]} "
+                "joined by ';' (e.g. 'CORE;RAIL')"
+            ) from None
+    return frozenset(out)
+
+
+def as_tiers(value: Any, *, argument: str = "tiers") -> list[Tier]:
+    """Tiers named by an argument: a Tier, a name, a list of them, or ``"CORE,RAIL"``.
+
+    Every name is read by :meth:`Tier.parse` (any case, ``-`` or a space for ``_``, or the
+    plan's own words); a string may list several names separated by ``,`` or ``;``.
+
+    Parameters
+    ----------
+    value : Tier, str, iterable of Tier or str, or None
+        What the caller passed.
+    argument : str, default "tiers"
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    list of Tier
+        The distinct tiers in the order given (empty for None).
+
+    Raises
+    ------
+    SpecificationError
+        A name matches no tier, or an item is neither a Tier nor a string.
+
+    Examples
+    --------
+    >>> from borderhub.policy import Tier, as_tiers
+    >>> as_tiers("core,rail") == [Tier.CORE, Tier.RAIL]
+    True
+    >>> as_tiers([Tier.PORT, "port", Tier.RAIL.label_zh]) == [Tier.PORT, Tier.RAIL]
+    True
+    >>> as_tiers(None)
+    []
+    """
+    if value is None:
+        return []
+    items: Iterable[Any]
+    if isinstance(value, str):
+        items = [p for p in value.replace(";", ",").split(",") if p.strip()]
+    elif isinstance(value, Tier):
+        items = [value]
+    else:
+        try:
+            items = list(value)
+        except TypeError:
+            raise SpecificationError(
+                f"{argument} must be a Tier, a tier name or a list of them, got "
+                f"{type(value).__name__} {value!r}; use e.g. [Tier.CORE] or 'CORE,RAIL'"
+            ) from None
+    out: list[Tier] = []
+    for item in items:
+        if not isinstance(item, Tier | str):
+            raise SpecificationError(
+                f"{argument} must hold Tier members or names, got {item!r}; use e.g. Tier.CORE "
+                "or 'CORE'"
+            )
+        try:
+            tier = Tier.parse(item.strip() if isinstance(item, str) else item)
+        except SpecificationError:
+            raise SpecificationError(
+                f"{argument}: unknown tier {item!r}; tiers are {[t.name for t in Tier]} "
+                "(any case) or the plan's words (Tier.label_zh)"
+            ) from None
+        if tier not in out:
+            out.append(tier)
+    return out
+
+
+def candidate_tiers(candidates: pd.DataFrame) -> pd.Series:
+    """The tiers of every candidate, with the PORT rule applied.
+
+    The ``tiers`` column is read with :func:`parse_tiers`. **PORT rule**: the plan supports
+    port centres in coastal cities but names none, so a candidate belongs to
+    :attr:`Tier.PORT` when its ``tiers`` cell names PORT *or* its ``coastal`` column is
+    true (the ``coastal`` flag of :func:`borderhub.datasets.candidates`). Every selection
+    by tier (:func:`tier_members`, :func:`borderhub.locate.policy_constraints`, the command
+    line's ``--required-tiers``) goes through this function.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        Indexed by label, with a ``tiers`` column and optionally ``coastal`` (bool; missing
+        values count as false).
+
+    Returns
+    -------
+    pandas.Series
+        A frozenset of :class:`Tier` per candidate, indexed like ``candidates``.
+
+    Raises
+    ------
+    DataError
+        No ``tiers`` column, or a cell names an unknown tier.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub.policy import Tier, candidate_tiers
+    >>> cands = pd.DataFrame({"tiers": ["CORE", "", "ENCOURAGED"],
+    ...                       "coastal": [True, False, True]}, index=["a", "b", "c"])
+    >>> candidate_tiers(cands).map(lambda s: sorted(t.name for t in s)).to_dict()
+    {'a': ['CORE', 'PORT'], 'b': [], 'c': ['ENCOURAGED', 'PORT']}
+    """
+    if "tiers" not in candidates.columns:
+        raise DataError(
+            "candidates needs a 'tiers' column of ';'-joined Tier names, as in "
+            "borderhub.datasets.candidates()"
+        )
+    sets = [parse_tiers(v, label=k) for k, v in candidates["tiers"].items()]
+    if "coastal" in candidates.columns:
+        coastal = candidates["coastal"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        sets = [s | {Tier.PORT} if c else s for s, c in zip(sets, coastal, strict=True)]
+    return pd.Series(sets, index=candidates.index.copy(), dtype=object, name="tiers")
+
+
+def tier_members(candidates: pd.DataFrame, tiers: Any) -> pd.Index:
+    """Labels of the candidates in any of ``tiers`` (PORT: see :func:`candidate_tiers`).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        Indexed by label, with a ``tiers`` column (and optionally ``coastal``).
+    tiers : Tier, str or iterable
+        Anything :func:`as_tiers` accepts.
+
+    Returns
+    -------
+    pandas.Index
+        The matching labels, in the order of ``candidates``.
+
+    Raises
+    ------
+    DataError
+        No ``tiers`` column, or a cell names an unknown tier.
+    SpecificationError
+        A tier name is unknown.
+
+    Examples
+    --------
+    >>> from borderhub import datasets
+    >>> from borderhub.policy import tier_members
+    >>> cands = datasets.candidates()
+    >>> len(tier_members(cands, "PORT"))  # the coastal candidates
+    25
+    >>> cands.loc[tier_members(cands, "rail"), "plan_name"].tolist()
+    ['郑州', '成都', '西安', '重庆', '义乌']
+    """
+    wanted = set(as_tiers(tiers, argument="tiers"))
+    member = candidate_tiers(candidates)
+    mask = member.map(lambda s: bool(s & wanted)).to_numpy(dtype=bool)
+    return candidates.index[mask]
 
 
 @dataclass(frozen=True)

@@ -1622,10 +1622,12 @@ def tier_score(candidates: pd.DataFrame, points: Mapping[str, float] | None = No
     pts = {
         k.upper(): _real(v, f"tier_score points[{k!r}]") for k, v in (points or TIER_POINTS).items()
     }
-    tiers = _column(candidates, "tiers", "tier_score").fillna("").astype(str)
+    from borderhub.policy import parse_tiers
+
+    tiers = _column(candidates, "tiers", "tier_score")
     out = []
     for label, text in tiers.items():
-        names = [t.strip().upper() for t in text.split(";") if t.strip()]
+        names = [t.name for t in sorted(parse_tiers(text, label=label))]
         unknown = [t for t in names if t not in pts]
         if unknown:
             raise DataError(

@@ -307,3 +307,54 @@ def test_project_volume_names_bad_labels():
     s = pd.Series([1.0, -2.0, 3.0], index=["a", "b", "c"])
     with pytest.raises(DataError, match=r"\['b'\]"):
         project_volume(s, 2020, 2021, 0.1)
+
+
+# --------------------------------------------------------------------------------------
+# tiers cells and tier names: one reading for every caller
+# --------------------------------------------------------------------------------------
+
+
+def test_parse_tiers_reads_cells_like_tier_parse():
+    from borderhub.policy import parse_tiers
+
+    assert parse_tiers("CORE;RAIL") == {Tier.CORE, Tier.RAIL}
+    assert parse_tiers("long-term; ;rail") == {Tier.LONG_TERM, Tier.RAIL}
+    assert parse_tiers(f"{Tier.PROVINCIAL.label_zh};CORE") == {Tier.PROVINCIAL, Tier.CORE}
+    for empty in ("", None, float("nan"), pd.NA):
+        assert parse_tiers(empty) == frozenset()
+    with pytest.raises(DataError, match="'MEGA' in the tiers of 'x'"):
+        parse_tiers("CORE;MEGA", label="x")
+
+
+def test_as_tiers_accepts_members_names_lists_and_the_plans_words():
+    from borderhub.policy import as_tiers
+
+    assert as_tiers("core, RAIL;port") == [Tier.CORE, Tier.RAIL, Tier.PORT]
+    assert as_tiers([Tier.RAIL.label_zh, "rail", Tier.CORE]) == [Tier.RAIL, Tier.CORE]
+    with pytest.raises(SpecificationError, match="required_tiers: unknown tier 'MEGA'"):
+        as_tiers(["CORE", "MEGA"], argument="required_tiers")
+    with pytest.raises(SpecificationError, match="Tier members or names"):
+        as_tiers([1])
+
+
+def test_port_rule_is_the_coastal_flag_everywhere():
+    from borderhub import datasets
+    from borderhub.locate import policy_constraints
+    from borderhub.policy import candidate_tiers, tier_members
+
+    cands = datasets.candidates()
+    coastal = cands.index[cands["coastal"].astype(bool)]
+    assert len(coastal) > 0
+    assert list(tier_members(cands, "PORT")) == list(coastal)
+    assert list(tier_members(cands, [Tier.PORT])) == list(coastal)
+    # the library call and the command line select the same candidates
+    assert policy_constraints(cands, required_tiers=["PORT"])["required"] == list(coastal)
+    assert policy_constraints(cands, required_tiers=[Tier.RAIL.label_zh])["required"] == list(
+        tier_members(cands, Tier.RAIL)
+    )
+    # a cell naming PORT counts as well, without the coastal column
+    frame = pd.DataFrame({"tiers": ["PORT", "CORE"]}, index=["a", "b"])
+    assert list(tier_members(frame, "port")) == ["a"]
+    assert candidate_tiers(frame)["b"] == {Tier.CORE}
+    with pytest.raises(DataError, match="'tiers' column"):
+        candidate_tiers(frame.drop(columns="tiers"))

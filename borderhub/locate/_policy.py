@@ -7,35 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from borderhub.exceptions import DataError, SpecificationError
+from borderhub.exceptions import SpecificationError
 
 __all__ = ["policy_constraints"]
-
-
-def _tier_names(tiers: Any, arg: str) -> set[str]:
-    """Tier members or names (any case) -> set of member names."""
-    from borderhub.policy import Tier
-
-    if tiers is None:
-        return set()
-    if isinstance(tiers, str | Tier):
-        tiers = [tiers]
-    out = set()
-    for t in tiers:
-        if isinstance(t, Tier):
-            out.add(t.name)
-        elif isinstance(t, str):
-            try:
-                out.add(Tier[t.strip().upper().replace("-", "_").replace(" ", "_")].name)
-            except KeyError:
-                raise SpecificationError(
-                    f"{arg}: unknown tier {t!r}; tiers are {[m.name for m in Tier]}"
-                ) from None
-        else:
-            raise SpecificationError(
-                f"{arg} must hold Tier members or names, got {t!r}; use e.g. Tier.CORE or 'CORE'"
-            )
-    return out
 
 
 def policy_constraints(
@@ -53,9 +27,13 @@ def policy_constraints(
     ----------
     candidates : pandas.DataFrame
         Candidate table indexed by label with a ``tiers`` column of ``;``-joined
-        :class:`~borderhub.Tier` names (as in :func:`borderhub.datasets.candidates`).
+        :class:`~borderhub.Tier` names (as in :func:`borderhub.datasets.candidates`) and
+        optionally ``coastal``. Membership is read by
+        :func:`borderhub.policy.candidate_tiers`: ``PORT`` holds the candidates whose cell
+        names PORT or whose ``coastal`` flag is true (the plan names no port city).
     required_tiers : Tier, str or iterable, optional
-        Candidates in any of these tiers must open (e.g. ``[Tier.CORE]``).
+        Candidates in any of these tiers must open (e.g. ``[Tier.CORE]``). Tiers are read by
+        :func:`borderhub.policy.as_tiers`: members, names in any case or the plan's words.
     forbidden_tiers : Tier, str or iterable, optional
         Candidates in any of these tiers may not open (unless also required: that is an
         error).
@@ -77,7 +55,7 @@ def policy_constraints(
     Raises
     ------
     DataError
-        No ``tiers`` column.
+        No ``tiers`` column, or a cell names an unknown tier.
     SpecificationError
         Unknown tier names, a candidate both required and forbidden, unknown column.
 
@@ -93,25 +71,18 @@ def policy_constraints(
     >>> kw["required"], kw["forbidden"], kw["max_per_group"]
     (['x'], ['z'], 1)
     """
-    if "tiers" not in candidates.columns:
-        raise DataError(
-            "candidates needs a 'tiers' column of ';'-joined Tier names, as in "
-            "borderhub.datasets.candidates()"
-        )
-    member = (
-        candidates["tiers"]
-        .fillna("")
-        .astype(str)
-        .map(lambda s: {x.strip().upper() for x in s.split(";") if x.strip()})
-    )
+    from borderhub.policy import as_tiers, candidate_tiers
 
-    def having(names: set[str]) -> pd.Index:
+    member = candidate_tiers(candidates)
+
+    def having(tiers: Any, arg: str) -> pd.Index:
+        names = set(as_tiers(tiers, argument=arg))
         return candidates.index[member.map(lambda s: bool(s & names)).to_numpy(dtype=bool)]
 
-    req = having(_tier_names(required_tiers, "required_tiers"))
-    forb = having(_tier_names(forbidden_tiers, "forbidden_tiers"))
+    req = having(required_tiers, "required_tiers")
+    forb = having(forbidden_tiers, "forbidden_tiers")
     if allowed_tiers is not None:
-        ok = having(_tier_names(allowed_tiers, "allowed_tiers"))
+        ok = having(allowed_tiers, "allowed_tiers")
         forb = forb.union(candidates.index.difference(ok), sort=False)
     both = req.intersection(forb)
     if len(both):
