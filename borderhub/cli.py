@@ -466,10 +466,10 @@ def _read_geo_points(path: Path, role: str, id_column: str | None) -> Any:
             f"{where}: no geometry for {role} {list(frame.index[empty.to_numpy()][:10])}; "
             "fix or drop those features"
         )
-    frame = frame.to_crs("EPSG:4326")
-    if not (frame.geom_type == "Point").all():
-        # polygons (e.g. administrative areas) are represented by a point inside each
-        frame = frame.set_geometry(frame.representative_point())
+    from borderhub.geo import as_points
+
+    # polygons (e.g. administrative areas) are represented by a point inside each
+    frame = as_points(frame, where)
     frame["lon"] = frame.geometry.x.to_numpy(dtype=float)
     frame["lat"] = frame.geometry.y.to_numpy(dtype=float)
     return frame

@@ -9,6 +9,8 @@ Three things every borderhub analysis needs:
   GCJ-02 (the offset system mandated for Chinese web maps: Amap/Gaode, Tencent, Tianditu's
   Chinese tiles are *not*, they are CGCS2000 ~ WGS84) and BD-09 (Baidu's further offset of
   GCJ-02). See :func:`gcj02_to_wgs84` for the conventions.
+* :func:`as_points` -- the one rule by which a GeoDataFrame becomes WGS84 points (polygons
+  by their representative point), used by the models, the maps and the readers.
 * :func:`great_circle` -- points along the geodesic between two places, split at the
   antimeridian, for drawing corridors.
 """
@@ -28,6 +30,7 @@ from pyproj import CRS, Geod
 from borderhub.exceptions import DataError, SpecificationError
 
 __all__ = [
+    "as_points",
     "distance_matrix",
     "gcj02_to_wgs84",
     "wgs84_to_gcj02",
@@ -91,6 +94,107 @@ def _check_lonlat(
             )
 
 
+_AREAS = ("Polygon", "MultiPolygon")
+
+
+def _point_geometry(geoms: Any, role: str) -> Any:
+    """Points stay, areas become their representative point, anything else is refused."""
+    kinds = geoms.geom_type
+    if len(geoms) and not (kinds == "Point").all():
+        wrong = ~kinds.isin(("Point", *_AREAS))
+        if wrong.any():
+            bad = list(geoms.index[wrong.to_numpy()][:5])
+            raise DataError(
+                f"{role} must hold point geometries (or polygons, which stand for their "
+                f"representative point); rows {bad} are {sorted(set(kinds[wrong]))}. Convert "
+                "them first, e.g. with `.representative_point()`."
+            )
+        areas = kinds.isin(_AREAS).to_numpy()
+        geoms = geoms.copy()
+        geoms[areas] = geoms[areas].representative_point()
+    return geoms
+
+
+def as_points(frame: Any, role: str = "frame") -> gpd.GeoDataFrame:
+    """The points that stand for the rows of a GeoDataFrame, in WGS84 lon/lat.
+
+    The one rule borderhub applies wherever places enter as geometries (the models'
+    ``from_geodataframe``, :func:`distance_matrix`, the maps, :func:`borderhub.io.read_points`):
+
+    * the frame is reprojected to EPSG:4326 (WGS84 lon/lat) when its CRS differs;
+    * a point stays as it is;
+    * a polygon or multipolygon (an administrative area, a district) is represented by its
+      **representative point** (:meth:`geopandas.GeoSeries.representative_point`, taken on
+      the WGS84 coordinates), which always lies inside the area -- unlike the centroid of a
+      crescent or of a multi-part area such as an island prefecture;
+    * other geometry types (lines, collections) are refused.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame or geopandas.GeoSeries
+        With a CRS, unique labels and no missing or empty geometry.
+    role : str, default "frame"
+        What the frame is ("demand", "candidates" ...), used in error messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new frame (the input is not modified) with the same index and columns, point
+        geometry in EPSG:4326.
+
+    Raises
+    ------
+    DataError
+        Not a GeoDataFrame, no CRS, duplicate labels, missing or empty geometry, lines,
+        or coordinates outside lon [-180, 180] / lat [-90, 90] after reprojection.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point, box
+    >>> from borderhub.geo import as_points
+    >>> areas = gpd.GeoDataFrame({"name": ["square", "site"]},
+    ...     geometry=[box(100.0, 30.0, 102.0, 32.0), Point(110.0, 35.0)],
+    ...     index=["a", "b"], crs="EPSG:4326")
+    >>> pts = as_points(areas)
+    >>> pts.geometry.geom_type.tolist(), pts.crs.to_epsg()
+    (['Point', 'Point'], 4326)
+    >>> [round(float(v), 3) for v in (pts.geometry.x["a"], pts.geometry.y["a"])]
+    [101.0, 31.0]
+    """
+    if isinstance(frame, gpd.GeoSeries):
+        frame = gpd.GeoDataFrame(geometry=frame)
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise DataError(
+            f"{role} must be a GeoDataFrame with a CRS, got {type(frame).__name__}; build one "
+            "with geopandas.GeoDataFrame(df, geometry=geopandas.points_from_xy(df.lon, "
+            "df.lat), crs='EPSG:4326')"
+        )
+    if frame.crs is None:
+        raise DataError(
+            f"{role} has no CRS; set one first, e.g. `{role}.set_crs('EPSG:4326')` for "
+            "lon/lat in degrees (WGS84)."
+        )
+    if frame.index.has_duplicates:
+        dup = list(pd.unique(frame.index[frame.index.duplicated()])[:10])
+        raise DataError(f"{role} has duplicate labels {dup}; make the index unique.")
+    geoms = frame.geometry
+    bad = (geoms.isna() | geoms.is_empty).to_numpy()
+    if bad.any():
+        raise DataError(
+            f"{role} has missing or empty geometry for labels {list(frame.index[bad][:10])}; "
+            "drop or fix those rows."
+        )
+    if not CRS(frame.crs).equals(CRS("EPSG:4326")):
+        geoms = geoms.to_crs("EPSG:4326")
+    geoms = _point_geometry(geoms, role)
+    x = np.asarray(geoms.x, dtype=float)
+    y = np.asarray(geoms.y, dtype=float)
+    _check_lonlat(x, y, frame.index, role, at="for labels", limit=10)
+    out = frame.copy()
+    return out.set_geometry(gpd.GeoSeries(geoms.to_numpy(), index=frame.index, crs="EPSG:4326"))
+
+
 def _points(obj: Any, role: str, method: str) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """Return x, y arrays (lon/lat for geodesic, projected units for euclidean) and labels."""
     if isinstance(obj, gpd.GeoDataFrame | gpd.GeoSeries):
@@ -100,18 +204,14 @@ def _points(obj: Any, role: str, method: str) -> tuple[np.ndarray, np.ndarray, p
                 f"{role} has no CRS; set one first, e.g. `{role}.set_crs('EPSG:4326')` for "
                 "lon/lat in degrees (WGS84)."
             )
-        if len(geoms) and not (geoms.geom_type == "Point").all():
-            bad = list(geoms.index[geoms.geom_type != "Point"][:5])
-            raise DataError(
-                f"{role} must hold point geometries; rows {bad} are not points. Use "
-                "`.representative_point()` or `.centroid` (on a projected CRS) first."
-            )
         if geoms.is_empty.any():
             bad = list(geoms.index[geoms.is_empty][:5])
             raise DataError(f"{role} has empty geometries in rows {bad}; drop or fix them.")
         if method == "geodesic":
             if not CRS(obj.crs).equals(CRS("EPSG:4326")):
                 geoms = geoms.to_crs("EPSG:4326")
+        # the rule of as_points: areas stand for their representative point
+        geoms = _point_geometry(geoms, role)
         x = np.asarray(geoms.x, dtype=float)
         y = np.asarray(geoms.y, dtype=float)
         labels = obj.index

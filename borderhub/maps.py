@@ -50,7 +50,7 @@ from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElemen
 from folium.template import Template
 
 from borderhub.exceptions import DataError, SpecificationError
-from borderhub.geo import _check_lonlat
+from borderhub.geo import as_points
 
 __all__ = ["corridor_map", "static_map", "TILES", "LEAFLET_VERSION"]
 
@@ -352,15 +352,11 @@ def _as_points(frame: Any, role: str) -> pd.DataFrame:
             f"{role} has missing or empty geometry for labels "
             f"{frame.index[bad.to_numpy()].tolist()[:10]}; drop or fix those rows."
         )
-    if not frame.crs.equals("EPSG:4326"):
-        geom = geom.to_crs("EPSG:4326")
-    if not (geom.geom_type == "Point").all():
-        geom = geom.representative_point()
+    # one rule for every geometry that stands for a place: borderhub.geo.as_points
+    geom = as_points(frame, role).geometry
     out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     out["_lon"] = geom.x.to_numpy()
     out["_lat"] = geom.y.to_numpy()
-    lon, lat = out["_lon"].to_numpy(), out["_lat"].to_numpy()
-    _check_lonlat(lon, lat, frame.index, role, at="for labels", limit=10)
     return out
 
 

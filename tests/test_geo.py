@@ -287,3 +287,32 @@ def test_great_circle_errors():
         great_circle((0, 100), (1, 1))
     with pytest.raises(DataError, match="pair"):
         great_circle("nowhere", (1, 1))
+
+
+def test_as_points_one_rule_for_polygons_everywhere():
+    from shapely.geometry import Point, Polygon
+
+    from borderhub.geo import as_points
+    from borderhub.locate import PMedian
+
+    # a crescent: its centroid lies outside, the representative point inside
+    crescent = Polygon([(100, 30), (104, 30), (104, 34), (100, 34), (100, 33), (103, 33),
+                        (103, 31), (100, 31)])  # fmt: skip
+    areas = gpd.GeoDataFrame(
+        {"w": [1.0, 2.0]}, geometry=[crescent, Point(110.0, 35.0)], index=["a", "b"],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    pts = as_points(areas.to_crs("EPSG:3857"), "demand")
+    assert pts.crs.to_epsg() == 4326 and list(pts.index) == ["a", "b"]
+    assert crescent.contains(pts.geometry["a"]) and not crescent.contains(crescent.centroid)
+    assert areas.geometry["a"].geom_type == "Polygon"  # the input is not modified
+    # the models, distance_matrix and to_geodataframe accept what the maps draw
+    d = distance_matrix(areas, areas)
+    np.testing.assert_allclose(d.to_numpy(), distance_matrix(pts, pts).to_numpy())
+    sol = PMedian.from_geodataframe(areas, areas, weight="w", p=1).solve()
+    assert list(sol.open) == ["b"]
+    assert sol.to_geodataframe().geom_type.eq("Point").all()
+    with pytest.raises(DataError, match="no CRS"):
+        as_points(areas.set_crs(None, allow_override=True))
+    with pytest.raises(DataError, match="must be a GeoDataFrame"):
+        as_points(pd.DataFrame({"lon": [1.0], "lat": [2.0]}))

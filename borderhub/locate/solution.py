@@ -315,8 +315,6 @@ def _as_wgs84(frame: Any, role: str) -> Any:
         )
     if frame.crs is None:
         raise SpecificationError(f"`{role}` has no CRS; set one with `.set_crs(...)`.")
-    if isinstance(frame, gpd.GeoSeries):
-        frame = gpd.GeoDataFrame(geometry=frame)
-    if frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs("EPSG:4326")
-    return frame
+    from borderhub.geo import as_points
+
+    return as_points(frame, role)
