@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pulp
 import pytest
-from shapely.geometry import Polygon
+from shapely.geometry import LineString, Polygon
 
 import borderhub
 from borderhub import datasets, geo, locate, maps, plots, policy, scenarios, scoring
@@ -2174,6 +2174,70 @@ case(
     lazy(lambda: (plots.plot_rank_stability, ([1, 2, 3],), {})),
     DataError,
     "list",
+)
+
+
+# --------------------------------------------------------------------------------------
+# one home per concept: tiers, points
+# --------------------------------------------------------------------------------------
+
+case(
+    "policy.parse_tiers-unknown-tier",
+    call(policy.parse_tiers, "CORE;MEGA", label="x"),
+    DataError,
+    "MEGA",
+    "'x'",
+)
+case(
+    "policy.as_tiers-unknown-tier",
+    call(policy.as_tiers, ["CORE", "capital"], argument="required_tiers"),
+    SpecificationError,
+    "capital",
+    "required_tiers",
+)
+case("policy.as_tiers-not-a-name", call(policy.as_tiers, [3]), SpecificationError, "3")
+case(
+    "policy.candidate_tiers-no-tiers-column",
+    lazy(lambda: (policy.candidate_tiers, (pd.DataFrame({"coastal": [True]}, index=["a"]),), {})),
+    DataError,
+    "tiers",
+)
+case(
+    "policy.tier_members-unknown-cell",
+    lazy(
+        lambda: (
+            policy.tier_members,
+            (pd.DataFrame({"tiers": ["CORE", "HUB"]}, index=["a", "b"]), "CORE"),
+            {},
+        )
+    ),
+    DataError,
+    "HUB",
+    "'b'",
+)
+case(
+    "geo.as_points-lines",
+    lazy(
+        lambda: (
+            geo.as_points,
+            (
+                gpd.GeoDataFrame(
+                    geometry=[LineString([(100, 30), (101, 31)])], index=["l1"], crs="EPSG:4326"
+                ),
+                "demand",
+            ),
+            {},
+        )
+    ),
+    DataError,
+    "l1",
+    "LineString",
+)
+case(
+    "geo.as_points-no-crs",
+    lazy(lambda: (geo.as_points, (gpd.GeoDataFrame(geometry=gpd.points_from_xy([1], [2])),), {})),
+    DataError,
+    "CRS",
 )
 
 
