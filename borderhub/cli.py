@@ -715,13 +715,8 @@ def _describe_candidates(cand: Any) -> Any:
 # solving
 # --------------------------------------------------------------------------------------------
 
-_MODEL_TITLES = {
-    "pmedian": "p-median",
-    "pcenter": "p-center",
-    "mclp": "maximal covering (MCLP)",
-    "lscp": "set covering (LSCP)",
-    "fixed": "fixed-charge facility location",
-}
+from borderhub.locate import MODEL_TITLES as _MODEL_TITLES  # noqa: E402
+from borderhub.locate import P_MODELS as _P_MODELS  # noqa: E402
 
 
 def _model_params(args: argparse.Namespace, candidates: Any) -> tuple[Any, dict[str, Any]]:
@@ -730,7 +725,7 @@ def _model_params(args: argparse.Namespace, candidates: Any) -> tuple[Any, dict[
 
     model = args.model
     params: dict[str, Any] = {}
-    uses_p = model in ("pmedian", "pcenter", "mclp")
+    uses_p = model in _P_MODELS
     uses_radius = model in ("mclp", "lscp")
     if args.p is not None and not uses_p:
         raise _UsageError(
@@ -761,14 +756,7 @@ def _model_params(args: argparse.Namespace, candidates: Any) -> tuple[Any, dict[
         raise _UsageError(
             f"--fixed-cost applies to --model fixed, not {model}; drop it or use --model fixed"
         )
-    classes = {
-        "pmedian": "PMedian",
-        "pcenter": "PCenter",
-        "mclp": "MaxCoverage",
-        "lscp": "SetCover",
-        "fixed": "FacilityLocation",
-    }
-    return getattr(locate, classes[model]), params
+    return locate.model_class(model), params
 
 
 def _fixed_cost(text: str, candidates: Any) -> Any:
@@ -1256,7 +1244,7 @@ def _draw_plots(
         )
         _save_figure(ax.figure, out / "rank_stability.png")
         info["rank_stability"] = {"n": 1000, "spread": 0.2, "seed": 0}
-    kind = args.model if args.model in ("pmedian", "pcenter", "mclp") else "pmedian"
+    kind = args.model if args.model in _P_MODELS else "pmedian"
     n_cand = len(inputs.candidates)
     p_now = int(solved.params.get("p", max(1, len(solved.solution.open))))
     top = int(min(n_cand, max(2 * p_now, p_now + 5, 10)))

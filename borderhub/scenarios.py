@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
+from borderhub.locate import MODELS as _LOCATE_MODELS
+from borderhub.locate import P_MODELS, model_class, model_name
 
 __all__ = [
     "sweep",
@@ -278,40 +280,12 @@ def sweep(
 # building blocks of the ready-made sweeps (module level: picklable for process/Dask workers)
 # --------------------------------------------------------------------------------------------
 
-#: Short model names accepted by the sweeps (and the command line) -> class in borderhub.locate.
-MODELS: dict[str, str] = {
-    "pmedian": "PMedian",
-    "pcenter": "PCenter",
-    "mclp": "MaxCoverage",
-    "lscp": "SetCover",
-    "fixed": "FacilityLocation",
-}
-_P_MODELS = ("pmedian", "pcenter", "mclp")
-
-
-def _model_class(model: Any) -> Any:
-    """A location model class from a short name (``"pmedian"``), a class name or the class."""
-    from borderhub import locate
-
-    if isinstance(model, type):
-        return model
-    if isinstance(model, str):
-        key = model.strip()
-        name = MODELS.get(key.lower(), key)
-        cls = getattr(locate, name, None)
-        if isinstance(cls, type) and issubclass(cls, locate.LocationModel):
-            return cls
-    raise SpecificationError(
-        f"unknown model {model!r}; use one of {sorted(MODELS)} or a borderhub.locate class"
-    )
-
-
-def _model_key(model: Any) -> str:
-    cls = _model_class(model)
-    for key, name in MODELS.items():
-        if cls.__name__ == name:
-            return key
-    return str(cls.__name__)
+#: Short model names accepted by the sweeps (and the command line) -> class in borderhub.locate
+#: (the registry of :mod:`borderhub.locate`, :data:`borderhub.locate.MODELS`).
+MODELS: dict[str, str] = _LOCATE_MODELS
+_P_MODELS = P_MODELS
+_model_class = model_class
+_model_key = model_name
 
 
 def solve_scenario(

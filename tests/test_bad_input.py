@@ -2240,6 +2240,9 @@ case(
     "CRS",
 )
 
+case("locate.model_class-unknown", call(locate.model_class, "kmeans"), SpecificationError, "kmeans")
+case("locate.model_name-unknown", call(locate.model_name, 3), SpecificationError, "3")
+
 
 @pytest.mark.parametrize("key", list(CASES), ids=list(CASES))
 def test_bad_input(key, ctx):
@@ -2279,6 +2282,9 @@ def test_every_public_entry_point_has_a_case():
         "maps.TILES",
         "maps.LEAFLET_VERSION",
         "scenarios.MODELS",
+        "locate.MODELS",  # constants of the model registry
+        "locate.MODEL_TITLES",
+        "locate.P_MODELS",
         "locate.LocationModel",  # the shared base, reached through every model
         "locate.Status",
         "plots.plot_static_map",  # a thin wrapper of maps.static_map

@@ -11,11 +11,15 @@ a gateway cost term, then call ``solve()`` for a :class:`Solution`.
 * :class:`SetCover` -- the fewest centres covering every demand point within a radius.
 * :class:`FacilityLocation` -- opening costs, optional capacities, free number of centres.
 * :class:`HubMedian` -- single-allocation p-hub median over origin-destination flows.
+
+The models that serve demand points from candidates are also known by short names
+(:data:`MODELS`, :func:`model_class`), as in ``borderhub plan --model pmedian``.
 """
 
 from __future__ import annotations
 
 from borderhub.locate._policy import policy_constraints
+from borderhub.locate._registry import MODEL_TITLES, MODELS, P_MODELS, model_class, model_name
 from borderhub.locate.base import LocationModel
 from borderhub.locate.center import PCenter
 from borderhub.locate.coverage import MaxCoverage, SetCover
@@ -35,4 +39,9 @@ __all__ = [
     "Solution",
     "Status",
     "policy_constraints",
+    "MODELS",
+    "MODEL_TITLES",
+    "P_MODELS",
+    "model_class",
+    "model_name",
 ]
