@@ -876,18 +876,15 @@ def _solution_frames(inputs: _Inputs, solved: _Solved) -> tuple[Any, Any]:
     if "covered" in a.columns:
         out["covered"] = a["covered"].astype(bool)
 
-    fac = sol.facilities()
-    total = float(a["weight"].sum()) if len(a) else 0.0
+    stats = sol.centre_stats()
     centres = _describe_candidates(inputs.candidates.loc[list(sol.open)])
     centres.index.name = "facility"
     centres["required"] = [str(k) in set(solved.required) for k in centres.index]
-    centres["n_demand"] = fac["n_demand"].reindex(centres.index).fillna(0).astype(int)
-    centres["load"] = fac["weight"].reindex(centres.index).fillna(0.0).astype(float)
-    centres["share"] = centres["load"] / total if total > 0 else 0.0
-    served = a.assign(_wc=a["weight"] * a["cost"]).groupby("facility")["_wc"].sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centres["mean_km"] = (served.reindex(centres.index) / centres["load"]).astype(float)
-    centres["max_km"] = fac["max_cost"].reindex(centres.index).astype(float)
+    centres["n_demand"] = stats["n_demand"].reindex(centres.index).fillna(0).astype(int)
+    centres["load"] = stats["load"].reindex(centres.index).fillna(0.0).astype(float)
+    centres["share"] = stats["share"].reindex(centres.index).fillna(0.0).astype(float)
+    centres["mean_km"] = stats["mean_cost"].reindex(centres.index).astype(float)
+    centres["max_km"] = stats["max_cost"].reindex(centres.index).astype(float)
     centres = centres.sort_values(["load", "name"], ascending=[False, True], kind="stable")
     return out, centres
 

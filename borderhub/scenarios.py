@@ -319,8 +319,10 @@ def solve_scenario(
     -------
     dict
         ``status``, ``objective``, ``bound``, ``gap``, ``n_open``, ``open`` (labels joined
-        by ``";"``), ``mean_cost`` (weight-weighted mean cost of the assignment),
-        ``max_cost``, ``covered`` (share of the weight covered; coverage models only),
+        by ``";"``), ``mean_cost`` (weight-weighted mean cost of the demand the centres
+        serve, from :meth:`Solution.centre_stats <borderhub.locate.Solution.centre_stats>`:
+        in a coverage model the covered demand), ``max_cost``, ``covered`` (share of the
+        weight covered; coverage models only),
         ``build_time`` and ``solve_time`` (seconds).
 
     Examples
@@ -346,12 +348,14 @@ def solve_scenario(
         "n_open": len(solution.open),
         "open": ";".join(str(label) for label in solution.open),
     }
-    served = a[a["facility"].notna()] if len(a) else a
-    total = float(served["weight"].sum()) if len(served) else 0.0
-    row["mean_cost"] = (
-        float((served["weight"] * served["cost"]).sum() / total) if total > 0 else math.nan
-    )
-    row["max_cost"] = float(served["cost"].max()) if len(served) else math.nan
+    # the centres' own statistics (Solution.centre_stats): in a coverage model a centre
+    # serves the points it covers
+    stats = solution.centre_stats()
+    load = float(stats["load"].sum())
+    served_cost = float((stats["load"] * stats["mean_cost"].fillna(0.0)).sum())
+    row["mean_cost"] = served_cost / load if load > 0 else math.nan
+    longest = stats["max_cost"]
+    row["max_cost"] = float(longest.max()) if longest.notna().any() else math.nan
     if "covered" in a.columns:
         all_weight = float(a["weight"].sum())
         row["covered"] = (

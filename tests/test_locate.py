@@ -859,3 +859,47 @@ def test_one_median_by_enumeration_matches_the_milp():
         assert quick.objective == pytest.approx(float((w @ cost.to_numpy()).min()), rel=1e-12)
         required = PMedian.from_cost_matrix(cost, w, p=1, required=["c3"]).solve()
         assert list(required.open) == ["c3"]
+
+
+def test_centre_stats_one_definition_for_every_caller():
+    from borderhub.scenarios import solve_scenario
+
+    cost = pd.DataFrame(
+        [[0.0, 9.0], [2.0, 7.0], [9.0, 1.0], [8.0, 6.0]],
+        index=["d1", "d2", "d3", "d4"],
+        columns=["a", "b"],
+    )
+    w = pd.Series([1.0, 1.0, 1.0, 2.0], index=cost.index)
+    sol = PMedian.from_cost_matrix(cost, w, p=2).solve()
+    stats = sol.centre_stats()
+    assert list(stats.index) == list(sol.open)
+    assert stats.loc["a", "n_demand"] == 2 and stats.loc["b", "n_demand"] == 2
+    assert stats.loc["b", "load"] == 3.0 and stats.loc["b", "share"] == pytest.approx(0.6)
+    assert stats.loc["b", "mean_cost"] == pytest.approx((1.0 + 2 * 6.0) / 3)
+    assert stats.loc["b", "max_cost"] == 6.0
+    assert stats["weighted_cost"].sum() == pytest.approx(sol.objective)
+    fac = sol.facilities()
+    assert fac["weight"].tolist() == stats["load"].tolist()
+    # a coverage model: a centre serves what it covers; the shares add up to the covered share
+    cov = MaxCoverage.from_cost_matrix(cost, w, p=1, radius=3).solve()
+    cstats = cov.centre_stats()
+    assert list(cstats.index) == ["a"] and cstats.loc["a", "load"] == 2.0
+    assert cstats["share"].sum() == pytest.approx(cov.objective / w.sum())
+    row = solve_scenario(cost, w, model="mclp", p=1, radius=3)
+    assert row["mean_cost"] == pytest.approx(cstats.loc["a", "mean_cost"])
+    assert row["max_cost"] == cstats.loc["a", "max_cost"]
+    text = cov.summary()
+    assert "covered 2 of 5 weight (40.0 %)" in text and "(weight covered)" in text
+
+
+def test_summary_names_the_centres_when_the_candidates_have_names():
+    import geopandas as gpd
+
+    pts = gpd.GeoDataFrame(
+        {"name": ["北京市", "上海市", "广州市"], "w": [1.0, 2.0, 3.0]},
+        geometry=gpd.points_from_xy([116.4, 121.5, 113.3], [39.9, 31.2, 23.1]),
+        index=["110000", "310000", "440100"],
+        crs="EPSG:4326",
+    )
+    text = PMedian.from_geodataframe(pts, pts, weight="w", p=1).solve().summary()
+    assert "广州市" in text and "(weight x cost)" in text

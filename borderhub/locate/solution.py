@@ -44,6 +44,16 @@ class Status(StrEnum):
         return repr(self.value)
 
 
+#: What the objective of each model measures (shown by :meth:`Solution.summary`).
+_OBJECTIVE_UNITS = {
+    "PMedian": "weight x cost",
+    "PCenter": "longest cost",
+    "MaxCoverage": "weight covered",
+    "SetCover": "centres",
+    "FacilityLocation": "opening costs + weight x cost",
+    "HubMedian": "flow x cost",
+}
+
 #: Largest relative gap (``|objective - bound| / |objective|``) still reported as optimal.
 OPTIMAL_GAP = 1e-6
 
@@ -151,8 +161,77 @@ class Solution:
         """
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)
 
+    def centre_stats(self) -> pd.DataFrame:
+        """Per open centre: the demand it serves, its load and share, mean and longest cost.
+
+        The one definition of a centre's statistics (used by :meth:`facilities`,
+        :meth:`summary`, the sweeps and :class:`borderhub.PlanResult`). A centre *serves*
+        the demand points assigned to it; in a coverage model
+        (:class:`~borderhub.locate.MaxCoverage`, :class:`~borderhub.locate.SetCover`) only
+        those it covers (``covered`` true): an uncovered point is listed in
+        :attr:`assignment` with its nearest centre but served by none.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index = open centre labels (name ``facility``, in the order of :attr:`open`);
+            columns ``n_demand`` (points served), ``load`` (their weight), ``share``
+            (``load`` over the weight of *all* demand points, so in a coverage model the
+            shares add up to the covered share), ``mean_cost`` (weight-weighted mean
+            travel cost of the points served, the gateway term excluded; NaN without
+            load), ``max_cost`` (their longest travel cost) and ``weighted_cost`` (the sum
+            of weight x (cost + gateway term): the centre's part of a p-median objective).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import MaxCoverage
+        >>> cost = np.array([[0.0, 9.0], [2.0, 7.0], [9.0, 1.0], [8.0, 6.0]])
+        >>> sol = MaxCoverage.from_cost_matrix(cost, [1.0, 1.0, 1.0, 2.0], p=1, radius=3).solve()
+        >>> stats = sol.centre_stats()
+        >>> stats[["n_demand", "load", "share", "mean_cost"]].round(2).to_dict("records")
+        [{'n_demand': 2, 'load': 2.0, 'share': 0.4, 'mean_cost': 1.0}]
+        """
+        a = self.assignment
+        cols = ["n_demand", "load", "share", "mean_cost", "max_cost", "weighted_cost"]
+        index = pd.Index(self.open, name="facility")
+        if a.empty or not len(index):
+            out = pd.DataFrame({c: pd.Series(dtype=float) for c in cols}, index=index[:0])
+            out = out.reindex(index)
+            out["n_demand"] = 0
+            out[["load", "share", "weighted_cost"]] = 0.0
+            return out[cols]
+        total = float(a["weight"].sum())
+        served = a[a["facility"].notna()]
+        if "covered" in a.columns:
+            served = served[served["covered"].astype(bool)]
+        gateway = served["gateway"] if "gateway" in served.columns else 0.0
+        tmp = served.assign(
+            _wd=served["weight"] * served["cost"],
+            _wc=served["weight"] * (served["cost"] + gateway),
+        )
+        grouped = tmp.groupby("facility", sort=False).agg(
+            n_demand=("weight", "size"),
+            load=("weight", "sum"),
+            _wd=("_wd", "sum"),
+            max_cost=("cost", "max"),
+            weighted_cost=("_wc", "sum"),
+        )
+        out = grouped.reindex(index)
+        out["n_demand"] = out["n_demand"].fillna(0).astype(int)
+        out[["load", "_wd", "weighted_cost"]] = out[["load", "_wd", "weighted_cost"]].fillna(0.0)
+        out["share"] = out["load"] / total if total > 0 else 0.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["mean_cost"] = (out["_wd"] / out["load"]).where(out["load"] > 0)
+        out["max_cost"] = out["max_cost"].astype(float)
+        out.index.name = "facility"
+        return out[cols]
+
     def facilities(self) -> pd.DataFrame:
         """Per open centre: demand points served, weight served, total and largest cost.
+
+        A short form of :meth:`centre_stats` (in a coverage model, a centre serves the
+        points it covers).
 
         Returns
         -------
@@ -168,25 +247,23 @@ class Solution:
         >>> PMedian.from_cost_matrix(cost, p=2).solve().facilities()["n_demand"].tolist()
         [1, 2]
         """
-        a = self.assignment
-        cols = ["n_demand", "weight", "weighted_cost", "max_cost"]
-        if a.empty:
-            return pd.DataFrame(columns=cols, index=pd.Index([], name="facility"))
-        tmp = a.assign(_wc=a["weight"] * (a["cost"] + a["gateway"]))
-        out = tmp.groupby("facility", sort=False).agg(
-            n_demand=("weight", "size"),
-            weight=("weight", "sum"),
-            weighted_cost=("_wc", "sum"),
-            max_cost=("cost", "max"),
-        )
-        out = out.reindex(self.open)
-        out["n_demand"] = out["n_demand"].fillna(0).astype(int)
-        out[["weight", "weighted_cost"]] = out[["weight", "weighted_cost"]].fillna(0.0)
-        out.index.name = "facility"
-        return out[cols]
+        stats = self.centre_stats().rename(columns={"load": "weight"})
+        return stats[["n_demand", "weight", "weighted_cost", "max_cost"]]
+
+    def _names(self) -> pd.Series | None:
+        """Display names of the candidates, when the model was built from a frame with them."""
+        cand = self._candidate_geo
+        if cand is None or "name" not in getattr(cand, "columns", ()):
+            return None
+        names = cand["name"].astype("string").fillna("")
+        return names.where(names.str.len() > 0, pd.Series(cand.index.astype(str), cand.index))
 
     def summary(self) -> str:
-        """A short text report: status, objective, bound, gap, times and the open centres.
+        """A short text report: status, objective and its unit, bound, gap, times, centres.
+
+        The centres are listed with their statistics (:meth:`centre_stats`) and, when the
+        model was built from candidates with a ``name`` column, their names. A coverage
+        model also reports the weight covered.
 
         Returns
         -------
@@ -200,22 +277,34 @@ class Solution:
         >>> cost = np.array([[0.0, 4.0], [3.0, 1.0], [5.0, 0.0]])
         >>> print(PMedian.from_cost_matrix(cost, p=1).solve().summary())  # doctest: +ELLIPSIS
         PMedian: optimal
-          objective 5, bound 5, gap 0
+          objective 5 (weight x cost), bound 5, gap 0
           1 open centre(s); 3 demand point(s)
           build ... s, solve ... s, 0 solver call(s)
         ...
         """
+        unit = _OBJECTIVE_UNITS.get(self.model)
         lines = [
             f"{self.model}: {self.status.value}",
-            f"  objective {self.objective:.6g}, bound {self.bound:.6g}, gap {self.gap:.3g}",
+            f"  objective {self.objective:.6g}{f' ({unit})' if unit else ''}, "
+            f"bound {self.bound:.6g}, gap {self.gap:.3g}",
             f"  {len(self.open)} open centre(s); {len(self.assignment)} demand point(s)",
             f"  build {self.build_time:.3f} s, solve {self.solve_time:.3f} s, "
             f"{self.iterations} solver call(s)",
         ]
+        a = self.assignment
+        if "covered" in a.columns and len(a):
+            total = float(a["weight"].sum())
+            covered = float(a.loc[a["covered"].astype(bool), "weight"].sum())
+            share = f" ({100 * covered / total:.1f} %)" if total > 0 else ""
+            lines.append(f"  covered {covered:.6g} of {total:.6g} weight{share}")
         if self.message:
             lines.append(f"  note: {self.message}")
         if len(self.open):
-            lines.append(self.facilities().to_string())
+            table = self.centre_stats()
+            names = self._names()
+            if names is not None:
+                table.insert(0, "name", names.reindex(table.index).fillna("").to_numpy())
+            lines.append(table.to_string())
         return "\n".join(lines)
 
     def __repr__(self) -> str:
