@@ -36,7 +36,6 @@ borderhub ...
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import hashlib
 import json
@@ -48,12 +47,14 @@ import textwrap
 import time
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import numpy as np
+
+from borderhub._native import native_stdout_elsewhere
 
 __all__ = ["main", "build_parser"]
 
@@ -79,49 +80,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse hook
         raise _UsageError(f"{message} (see '{self.prog} --help')")
-
-
-@contextlib.contextmanager
-def _native_stdout_elsewhere(to_stderr: bool) -> Iterator[None]:
-    """Keep standard output for results: silence what native code prints there.
-
-    HiGHS prints a banner ("Running HiGHS ...") on the process's standard output from C++
-    when an instance is created, whatever the logging options. Around the solve, file
-    descriptor 1 is pointed at the null device (at standard error with ``--debug``), and
-    the C stdio buffers are flushed before it is restored.
-    """
-    try:
-        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else -1
-        if to_stderr and sys.__stderr__ is not None:
-            target = os.dup(sys.__stderr__.fileno())
-        else:
-            target = os.open(os.devnull, os.O_WRONLY)
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    if fd < 0:
-        os.close(target)
-        yield
-        return
-    sys.stdout.flush()
-    saved = os.dup(fd)
-    os.dup2(target, fd)
-    os.close(target)
-    try:
-        yield
-    finally:
-        _flush_c_stdio()
-        os.dup2(saved, fd)
-        os.close(saved)
-
-
-def _flush_c_stdio() -> None:
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError, TypeError):  # pragma: no cover - no C library handle
-        pass
 
 
 class _Progress:
@@ -838,7 +796,7 @@ def _solve(
     with progress.step(
         "solve", f"solving {title}{' (' + described + ')' if described else ''} with {args.solver}"
     ):
-        with _native_stdout_elsewhere(bool(args.debug)):
+        with native_stdout_elsewhere(bool(args.debug)):
             solution = model.solve(
                 solver=args.solver, time_limit=args.time_limit, mip_gap=args.mip_gap, msg=False
             )
@@ -1144,9 +1102,10 @@ def _static_map_png(
 ) -> None:
     """Save the static map; without a CJK font, label places by their labels, in English."""
     from borderhub import datasets, plots
+    from borderhub._fonts import cjk_family
 
     candidates = inputs.candidates
-    if plots._cjk_family() is None:
+    if cjk_family() is None:
         candidates = candidates.copy()
         candidates["name"] = [str(k) for k in candidates.index]
         lang = "en"
@@ -1191,7 +1150,7 @@ def _plots(
     info: dict[str, Any] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with _native_stdout_elsewhere(bool(args.debug)):
+        with native_stdout_elsewhere(bool(args.debug)):
             _draw_plots(inputs, solved, scored, cost, args, out, progress, title, info)
     if any("font" in str(w.message) or "Glyph" in str(w.message) for w in caught):
         progress.note(

@@ -48,6 +48,8 @@ __all__ = [
     "corridors",
     "border_ports",
     "cbec_pilot_zones",
+    "table",
+    "table_version",
 ]
 
 #: Environment variable that, when set, overrides where the tables are read from.
@@ -514,3 +516,70 @@ def cbec_pilot_zones() -> gpd.GeoDataFrame:
     [1]
     """
     return _geo(_load("cbec_pilot_zones"))
+
+
+def table(name: str) -> pd.DataFrame:
+    """A bundled table as validated, without geometry: a fresh copy the caller may change.
+
+    The loaders above (:func:`candidates`, :func:`prefectures` ...) build on this; other
+    modules read the tables they need (the plan's ``column4`` table for
+    :func:`borderhub.policy.column4`) through it.
+
+    Parameters
+    ----------
+    name : str
+        The table's name, the file name without ``.csv``: one of ``column4``,
+        ``candidates``, ``prefectures``, ``partners``, ``corridors``, ``border_ports``,
+        ``cbec_pilot_zones`` (those of this version of borderhub).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The parsed table (typed columns, index as documented for its loader).
+
+    Raises
+    ------
+    DataError
+        Unknown name, or the file is missing or fails validation.
+
+    Examples
+    --------
+    >>> from borderhub import datasets
+    >>> int((datasets.table("column4")["tier"] == "RAIL").sum())
+    5
+    """
+    if not isinstance(name, str) or name not in _SCHEMAS:
+        raise DataError(f"unknown bundled table {name!r}; choose one of {sorted(_SCHEMAS)}")
+    return _load(name)
+
+
+def table_version(name: str) -> tuple[str, int, int]:
+    """What identifies the current contents of a bundled table: path, modification time, size.
+
+    Caches of values derived from a table use it as their key, so that editing a file or
+    pointing :data:`ENV_VAR` elsewhere is picked up.
+
+    Parameters
+    ----------
+    name : str
+        As for :func:`table`.
+
+    Returns
+    -------
+    tuple
+        ``(path, mtime in ns, size in bytes)``.
+
+    Raises
+    ------
+    DataError
+        Unknown name, or the file cannot be read.
+
+    Examples
+    --------
+    >>> from borderhub import datasets
+    >>> datasets.table_version("column4")[0].endswith("column4.csv")
+    True
+    """
+    if not isinstance(name, str) or name not in _SCHEMAS:
+        raise DataError(f"unknown bundled table {name!r}; choose one of {sorted(_SCHEMAS)}")
+    return _stat_key(name)

@@ -1481,36 +1481,10 @@ def _layer_summary(m: folium.Map) -> dict[str, tuple[int, int, bool]]:
     return out
 
 
-@cache
 def _cjk_font() -> str | None:
-    from matplotlib import font_manager
+    from borderhub._fonts import cjk_family
 
-    wanted = (
-        "Noto Sans CJK SC",
-        "Noto Sans SC",
-        "Source Han Sans SC",
-        "WenQuanYi Zen Hei",
-        "WenQuanYi Micro Hei",
-        "SimHei",
-        "Microsoft YaHei",
-        "PingFang SC",
-        "Heiti SC",
-        "AR PL UMing CN",
-    )
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    found = next((w for w in wanted if w in names), None)
-    if found is None:
-        # matplotlib's font cache may predate fonts installed later: register CJK files.
-        for path in font_manager.findSystemFonts():
-            low = path.lower()
-            if any(k in low for k in ("cjk", "sourcehan", "wqy", "simhei", "msyh", "pingfang")):
-                try:
-                    font_manager.fontManager.addfont(path)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        found = next((w for w in wanted if w in names), None)
-    return found
+    return cjk_family()
 
 
 def static_map(

@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -39,16 +38,11 @@ def _new_axes(ax: Any, figsize: tuple[float, float]) -> Any:
     return fig.add_subplot()
 
 
-@cache
 def _cjk_family() -> str | None:
     """A font family with Chinese glyphs, if one is installed (for place names)."""
-    from matplotlib import font_manager
+    from borderhub._fonts import cjk_family
 
-    wanted = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "WenQuanYi", "SimHei", "PingFang")
-    for font in font_manager.fontManager.ttflist:
-        if any(name in font.name for name in wanted):
-            return str(font.name)
-    return None
+    return cjk_family()
 
 
 def _has_cjk(texts: Any) -> bool:
@@ -155,10 +149,19 @@ def plot_cost_curve(
         at = float(data.loc[data[x] == mark, y].iloc[0])
         ax.axvline(mark, color="#555", lw=0.8, ls="--", zorder=0)
         ax.plot([mark], [at], "*", ms=13, color="#ff7f0e", label=f"chosen {x} = {mark}")
-    ax.set_xlabel("number of centres p" if x == "p" else x)
-    ax.set_ylabel(ylabel or y)
+    from matplotlib.ticker import MaxNLocator
+
+    from borderhub._fonts import font_families
+
+    # every label may hold Chinese (a weight column named 快递量, a model label): one font
+    family = font_families()
+    text = {"family": family} if family else {}
+    ax.set_xlabel("number of centres p" if x == "p" else x, **text)
+    ax.set_ylabel(ylabel or y, **text)
+    if np.issubdtype(np.asarray(xs).dtype, np.integer) or x == "p":
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, lw=0.3, color="#ccc")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, prop={"family": family, "size": 8} if family else None)
     return ax
 
 
@@ -220,6 +223,8 @@ def plot_rank_stability(
     if names is not None:
         lookup = names if isinstance(names, pd.Series) else pd.Series(dict(names))
         labels = [str(lookup.get(k, k)) for k in data.index]
+    from borderhub._fonts import font_families
+
     family = _cjk_family()
     if _has_cjk(labels) and family is None:
         labels = [str(k) for k in data.index]
@@ -241,7 +246,7 @@ def plot_rank_stability(
             fontsize=7,
         )
     ax.set_yticks(pos)
-    ax.set_yticklabels(labels, fontsize=8, family=[family, "DejaVu Sans"] if family else None)
+    ax.set_yticklabels(labels, fontsize=8, family=font_families())
     ax.invert_yaxis()
     ax.set_xlabel("rank (1 = best)")
     interval = "rank interval" + (

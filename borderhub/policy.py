@@ -248,9 +248,9 @@ def column4() -> pd.DataFrame:
     >>> table["adcode"].nunique()
     60
     """
-    from borderhub.datasets import _load
+    from borderhub.datasets import table as bundled_table
 
-    table = _load("column4").sort_values("order", kind="stable")
+    table = bundled_table("column4").sort_values("order", kind="stable")
     try:
         tiers = [Tier[name] for name in table["tier"]]
     except KeyError as err:
@@ -267,9 +267,9 @@ _LOOKUP_CACHE: dict[tuple, dict[str, frozenset[Tier]]] = {}
 
 def _lookup() -> dict[str, frozenset[Tier]]:
     """Keys accepted by :func:`tiers_of` -> tiers (cached per version of the tables)."""
-    from borderhub.datasets import _stat_key
+    from borderhub.datasets import table_version
 
-    key = (_stat_key("column4"), _stat_key("prefectures"))
+    key = (table_version("column4"), table_version("prefectures"))
     found = _LOOKUP_CACHE.get(key)
     if found is None:
         found = _build_lookup()
@@ -280,7 +280,7 @@ def _lookup() -> dict[str, frozenset[Tier]]:
 
 def _build_lookup() -> dict[str, frozenset[Tier]]:
     """Map plan names, official names and adcodes to their (immutable) tier sets."""
-    from borderhub.datasets import _load
+    from borderhub.datasets import table as bundled_table
 
     table = column4()
     by_code: dict[str, set[Tier]] = {}
@@ -288,7 +288,7 @@ def _build_lookup() -> dict[str, frozenset[Tier]]:
         by_code.setdefault(code, set()).add(tier)
     keys: dict[str, str] = {}
     # other units of the demand table: known places that the plan does not name
-    pref = _load("prefectures")
+    pref = bundled_table("prefectures")
     for code, name in zip(pref.index, pref["name"], strict=True):
         keys.setdefault(name, code)
         keys.setdefault(code, code)

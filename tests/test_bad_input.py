@@ -2243,6 +2243,9 @@ case(
 case("locate.model_class-unknown", call(locate.model_class, "kmeans"), SpecificationError, "kmeans")
 case("locate.model_name-unknown", call(locate.model_name, 3), SpecificationError, "3")
 
+case("datasets.table-unknown", call(datasets.table, "cities"), DataError, "cities")
+case("datasets.table_version-unknown", call(datasets.table_version, 3), DataError, "3")
+
 
 @pytest.mark.parametrize("key", list(CASES), ids=list(CASES))
 def test_bad_input(key, ctx):

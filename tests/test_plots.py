@@ -96,3 +96,18 @@ def test_static_map_delegates_to_maps():
     assert ax.get_xlabel().startswith("longitude")
     assert len(ax.lines) > 0 and len(ax.collections) > 0
     assert png_bytes(ax)[:4] == b"\x89PNG"
+
+
+def test_cost_curve_uses_the_cjk_font_for_every_label_and_integer_ticks_for_p(monkeypatch):
+    from borderhub import _fonts
+
+    # whichever CJK family the machine has: the one the helper finds is used everywhere
+    family = "DejaVu Serif"
+    monkeypatch.setattr(_fonts, "cjk_family", lambda: family)
+    table = pd.DataFrame({"p": [1, 2, 3, 4, 5, 6, 7], "objective": [9.0, 5, 4, 3.5, 3, 2.8, 2.7]})
+    ax = plot_cost_curve(table, mark=3, label="p 中位", ylabel="快递量 x km")
+    for text in (ax.xaxis.label, ax.yaxis.label, *ax.get_legend().get_texts()):
+        assert text.get_fontfamily()[0] == family, text.get_text()
+    ax.figure.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if 1 <= t <= 7]
+    assert ticks and all(float(t).is_integer() for t in ticks)

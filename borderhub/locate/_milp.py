@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
-import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -148,19 +146,10 @@ def _quiet_highs_banner() -> None:
         import highspy
     except ImportError:  # pragma: no cover - highspy is a dependency
         return
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # pragma: no cover - no usable stdout descriptor
+    from borderhub._native import native_stdout_elsewhere
+
+    with native_stdout_elsewhere():
         highspy.Highs()
-        return
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 class _Context:
