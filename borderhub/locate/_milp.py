@@ -300,6 +300,8 @@ def _read_highs(h: Any, b: _Builder) -> _Run:
         raw_bound = math.nan
     bound = sign * raw_bound + b.constant
     if ms == st.kOptimal:
+        if not has_sol:  # nothing to report, whatever the status says
+            return _Run(Status.NOT_SOLVED, False, False, math.nan, bound)
         if math.isnan(bound):
             bound = obj
         proven = rel_gap(obj, bound) <= OPTIMAL_GAP
@@ -319,6 +321,7 @@ def _read_highs(h: Any, b: _Builder) -> _Run:
         st.kObjectiveTarget,
         getattr(st, "kSolutionLimit", st.kTimeLimit),
         getattr(st, "kMemoryLimit", st.kTimeLimit),
+        getattr(st, "kHighsInterrupt", st.kTimeLimit),
     }
     if ms in stopped:
         return _Run(Status.FEASIBLE if has_sol else Status.NOT_SOLVED, has_sol, False, obj, bound)
