@@ -32,6 +32,7 @@ from borderhub.locate import (
     Status,
     policy_constraints,
 )
+from borderhub.locate.solution import OPTIMAL_GAP
 
 HYP = settings(
     max_examples=60,
@@ -242,8 +243,24 @@ def subsets(m, sizes):
         yield from itertools.combinations(range(m), k)
 
 
-def check(cls, C, w, kw, best, params, sol_check=None):
-    """Compare a model with the brute-force optimum ``best`` (None = infeasible)."""
+def assert_open_set(sol, ok, value, best, size=None):
+    """The reported open set is a feasible choice whose independently computed value is
+    the brute-force optimum: right size, required centres in, forbidden out, every group
+    limit respected (all in ``ok``), and ``value(open)`` equal to ``best``."""
+    S = [int(j) for j in sol.open]
+    assert len(set(S)) == len(S), sol.open
+    if size is not None:
+        assert len(S) == size, (S, size)
+    assert ok(S), f"open set {S} breaks the policy constraints"
+    assert value(S) == pytest.approx(best, rel=1e-9, abs=1e-9), (S, value(S), best)
+
+
+def check(cls, C, w, kw, best, params, ok, value, size=None, sol_check=None):
+    """Compare a model with the brute-force optimum ``best`` (None = infeasible).
+
+    ``ok(S)`` says whether open set ``S`` meets the policy constraints and ``value(S)``
+    evaluates it independently of the model; both are asserted on the reported open set.
+    """
     try:
         model = cls.from_cost_matrix(C, w, **params, **kw)
     except SpecificationError:
@@ -257,6 +274,9 @@ def check(cls, C, w, kw, best, params, sol_check=None):
         return
     assert sol.status == "optimal", (sol, best)
     assert sol.objective == pytest.approx(best, rel=1e-9, abs=1e-9)
+    assert sol.gap <= OPTIMAL_GAP  # a proven bound, within the solver's tolerance
+    assert abs(sol.bound - best) <= OPTIMAL_GAP * max(1.0, abs(best)) + 1e-9
+    assert_open_set(sol, ok, value, best, size)
     if sol_check is not None:
         sol_check(sol)
 
@@ -268,16 +288,19 @@ def test_pmedian_brute_force(seed):
     n, m = C.shape
     p = int(rng.integers(1, m + 1))
     feas = [S for S in subsets(m, [p]) if ok(S)]
-    best = min((float(w @ eff[:, list(S)].min(axis=1)) for S in feas), default=None)
+
+    def value(S):
+        return float(w @ eff[:, list(S)].min(axis=1))
+
+    best = min((value(S) for S in feas), default=None)
 
     def sol_check(sol):
-        assert len(sol.open) == p and ok(sol.open)
         a = sol.assignment
         assert float((a["weight"] * (a["cost"] + a["gateway"])).sum()) == pytest.approx(
             sol.objective
         )
 
-    check(PMedian, C, w, kw, best, {"p": p}, sol_check)
+    check(PMedian, C, w, kw, best, {"p": p}, ok, value, p, sol_check)
 
 
 @HYP
@@ -288,11 +311,12 @@ def test_pcenter_brute_force(seed):
     p = int(rng.integers(1, m + 1))
     act = w > 0
     feas = [S for S in subsets(m, [p]) if ok(S)]
-    best = min(
-        (float(eff[act][:, list(S)].min(axis=1).max()) if act.any() else 0.0 for S in feas),
-        default=None,
-    )
-    check(PCenter, C, w, kw, best, {"p": p}, lambda s: ok(s.open) and len(s.open) == p)
+
+    def value(S):
+        return float(eff[act][:, list(S)].min(axis=1).max()) if act.any() else 0.0
+
+    best = min((value(S) for S in feas), default=None)
+    check(PCenter, C, w, kw, best, {"p": p}, ok, value, p)
 
 
 @HYP
@@ -303,17 +327,17 @@ def test_maxcoverage_brute_force(seed):
     p = int(rng.integers(1, m + 1))
     r = float(rng.integers(1, 12))
     feas = [S for S in subsets(m, [p]) if ok(S)]
-    best = max(
-        (float(w[eff[:, list(S)].min(axis=1) <= r].sum()) for S in feas),
-        default=None,
-    )
+
+    def value(S):
+        return float(w[eff[:, list(S)].min(axis=1) <= r].sum())
+
+    best = max((value(S) for S in feas), default=None)
 
     def sol_check(sol):
         a = sol.assignment
         assert float(a.loc[a["covered"], "weight"].sum()) == pytest.approx(sol.objective)
-        assert ok(sol.open) and len(sol.open) == p
 
-    check(MaxCoverage, C, w, kw, best, {"p": p, "radius": r}, sol_check)
+    check(MaxCoverage, C, w, kw, best, {"p": p, "radius": r}, ok, value, p, sol_check)
 
 
 @HYP
@@ -329,18 +353,11 @@ def test_setcover_brute_force(seed):
         if ok(S) and (not act.any() or (eff[act][:, list(S)].min(axis=1) <= r).all())
     ]
     best = min((float(len(S)) for S in feas), default=None)
-    try:
-        model = SetCover.from_cost_matrix(C, w, radius=r, **kw)
-    except SpecificationError:
-        assert best is None
-        return
-    sol = model.solve()
-    if best is None:
-        assert sol.status == "infeasible"
-        return
-    assert sol.status == "optimal"
-    assert sol.objective == best
-    assert ok(sol.open)
+
+    def covers(S):
+        return ok(S) and (not act.any() or bool((eff[act][:, list(S)].min(axis=1) <= r).all()))
+
+    check(SetCover, C, w, kw, best, {"radius": r}, covers, lambda S: float(len(S)), best)
 
 
 @HYP
@@ -350,10 +367,12 @@ def test_facility_location_uncapacitated_brute_force(seed):
     n, m = C.shape
     f = rng.integers(0, 20, m).astype(float)
     feas = [S for S in subsets(m, range(1, m + 1)) if ok(S)]
-    best = min(
-        (float(f[list(S)].sum() + w @ eff[:, list(S)].min(axis=1)) for S in feas), default=None
-    )
-    check(FacilityLocation, C, w, kw, best, {"fixed_cost": f}, lambda s: ok(s.open))
+
+    def value(S):
+        return float(f[list(S)].sum() + w @ eff[:, list(S)].min(axis=1))
+
+    best = min((value(S) for S in feas), default=None)
+    check(FacilityLocation, C, w, kw, best, {"fixed_cost": f}, ok, value)
 
 
 def _capacitated_best(eff, w, f, Q, feas, single):
@@ -401,12 +420,23 @@ def test_facility_location_capacitated_brute_force(seed, single):
     best = _capacitated_best(eff, w, f, Q, feas, single)
     params = {"fixed_cost": f, "capacity": Q, "single_source": single}
 
-    def sol_check(sol):
+    def value(sol):
+        """The reported solution evaluated from its open set and assignment alone."""
+        S = [int(j) for j in sol.open]
         a = sol.assignment
+        assert set(a["facility"]) <= set(S), "demand served by a centre reported closed"
         load = a.groupby("facility")["weight"].sum()
         for j, v in load.items():
             assert v <= Q[j] + 1e-6
-        assert ok(sol.open)
+        served = a.groupby(level="demand")["weight"].sum().reindex(range(n))
+        assert np.allclose(served.to_numpy(), w), "each demand point served exactly once"
+        if single:
+            assert not a.index.duplicated().any()
+        gw = kw.get("gateway_cost")
+        eff_of = C[a.index.to_numpy(), a["facility"].to_numpy().astype(int)]
+        if gw is not None:
+            eff_of = eff_of + 0.5 * gw[a["facility"].to_numpy().astype(int)]
+        return float(f[S].sum() + (a["weight"].to_numpy() * eff_of).sum())
 
     if best is not None:
         best = float(best)
@@ -421,21 +451,27 @@ def test_facility_location_capacitated_brute_force(seed, single):
         return
     assert sol.status == "optimal"
     assert sol.objective == pytest.approx(best, rel=1e-7, abs=1e-7)
-    sol_check(sol)
+    assert ok(sol.open), f"open set {list(sol.open)} breaks the policy constraints"
+    assert len(set(sol.open)) == len(sol.open)
+    assert value(sol) == pytest.approx(best, rel=1e-7, abs=1e-7)
 
 
-def _hub_best(c, W, p, alpha, allowed, gw):
+def _hub_value(c, W, alpha, alloc, gw):
+    """Total flow cost of an allocation (node -> hub), computed from the definition."""
+    leg = c[np.arange(len(c)), alloc] + (gw[alloc] if gw is not None else 0.0)
+    return float((W * (leg[:, None] + alpha * c[np.ix_(alloc, alloc)] + leg[None, :])).sum())
+
+
+def _hub_best(c, W, p, alpha, hub_sets, gw):
     n = len(c)
     best = None
-    leg_gw = gw if gw is not None else np.zeros(n)
-    for H in itertools.combinations(allowed, p):
+    for H in hub_sets:
         others = [i for i in range(n) if i not in H]
         for assign in itertools.product(H, repeat=len(others)):
             alloc = np.empty(n, dtype=int)
             alloc[list(H)] = list(H)
             alloc[others] = assign
-            leg = c[np.arange(n), alloc] + leg_gw[alloc]
-            val = float((W * (leg[:, None] + alpha * c[np.ix_(alloc, alloc)] + leg[None, :])).sum())
+            val = _hub_value(c, W, alpha, alloc, gw)
             best = val if best is None or val < best else best
     return best
 
@@ -449,21 +485,62 @@ def test_hub_median_brute_force(seed):
     c = np.abs(xy[:, None, :] - xy[None, :, :]).sum(axis=2)  # symmetric, integer
     W = rng.integers(0, 5, (n, n)).astype(float)
     alpha = float(rng.choice([0.0, 0.5, 0.75, 1.0]))
-    forb = [int(rng.integers(0, n))] if rng.random() < 0.3 and n > 2 else []
+    perm = rng.permutation(n)
+    forb = [int(perm[0])] if rng.random() < 0.3 and n > 2 else []
+    req = [int(perm[1])] if rng.random() < 0.4 and n > 2 else []
+    kw = {}
+    groups, lo, hi = None, {}, {}
+    if n >= 3 and rng.random() < 0.5:
+        g = rng.integers(0, 2, n)
+        groups = pd.Series(np.where(g == 0, "A", "B"), index=range(n))
+        lo = {"A": 1} if (g == 0).any() and rng.random() < 0.6 else {}
+        hi = {"B": 1} if (g == 1).any() and rng.random() < 0.6 else {}
+        kw = {"groups": groups, "min_per_group": lo or None, "max_per_group": hi or None}
     allowed = [i for i in range(n) if i not in forb]
     p = int(rng.integers(1, len(allowed) + 1))
     gw = rng.integers(0, 3, n).astype(float) if rng.random() < 0.3 else None
-    best = _hub_best(c, W, p, alpha, allowed, gw)
-    sol = HubMedian.from_cost_matrix(
-        c, flows=W, p=p, alpha=alpha, forbidden=forb or None, gateway_cost=gw
-    ).solve()
+
+    def ok(H):
+        H = set(H)
+        if not set(req) <= H or H & set(forb):
+            return False
+        for grp, b in lo.items():
+            if sum(1 for j in H if groups[j] == grp) < b:
+                return False
+        for grp, b in hi.items():
+            if sum(1 for j in H if groups[j] == grp) > b:
+                return False
+        return True
+
+    hub_sets = [H for H in itertools.combinations(allowed, p) if ok(H)]
+    best = _hub_best(c, W, p, alpha, hub_sets, gw)
+    try:
+        model = HubMedian.from_cost_matrix(
+            c,
+            flows=W,
+            p=p,
+            alpha=alpha,
+            forbidden=forb or None,
+            required=req or None,
+            gateway_cost=gw,
+            **kw,
+        )
+    except SpecificationError:
+        assert best is None, f"pre-check refused a feasible instance (best {best})"
+        return
+    sol = model.solve()
+    if best is None:
+        assert sol.status == "infeasible" and len(sol.open) == 0
+        return
     assert sol.status == "optimal"
     assert sol.objective == pytest.approx(best, rel=1e-7, abs=1e-7)
-    assert len(sol.open) == p and not set(sol.open) & set(forb)
-    hubs = set(sol.open)
-    a = sol.assignment
-    for h in hubs:  # a hub serves itself
-        assert a.loc[h, "facility"] == h
+    hubs = [int(h) for h in sol.open]
+    assert len(set(hubs)) == len(hubs) == p
+    assert ok(hubs), f"hubs {hubs} break the policy constraints"
+    alloc = sol.assignment["facility"].reindex(range(n)).to_numpy().astype(int)
+    assert set(alloc) <= set(hubs), "a node is allocated to a hub reported closed"
+    assert (alloc[hubs] == hubs).all(), "a hub serves itself"
+    assert _hub_value(c, W, alpha, alloc, gw) == pytest.approx(best, rel=1e-7, abs=1e-7)
 
 
 # ----------------------------------------------------------------------------------------
@@ -587,32 +664,8 @@ def test_capacity_infeasibility_names_capacities():
 # ----------------------------------------------------------------------------------------
 
 
-def test_time_limited_run_never_reported_optimal():
-    rng = np.random.default_rng(7)
-    d = rng.random((600, 2))
-    c = rng.random((150, 2))
-    cost = np.hypot(d[:, None, 0] - c[None, :, 0], d[:, None, 1] - c[None, :, 1])
-    w = rng.integers(1, 100, 600)
-    sol = PMedian.from_cost_matrix(cost, w, p=15).solve(time_limit=0.05)
-    assert sol.status in ("feasible", "not_solved")
-    assert sol.status != "optimal"
-    if sol.status == "feasible":
-        assert sol.objective >= sol.bound or math.isnan(sol.bound)
-        assert math.isnan(sol.gap) or sol.gap >= 0
-        assert len(sol.open) == 15
-    else:
-        assert len(sol.open) == 0
-
-
-def test_mip_gap_stop_not_called_optimal():
-    rng = np.random.default_rng(8)
-    d = rng.random((300, 2))
-    cost = np.hypot(d[:, None, 0] - d[None, ::3, 0], d[:, None, 1] - d[None, ::3, 1])
-    sol = PMedian.from_cost_matrix(cost, p=8).solve(mip_gap=0.5)
-    if sol.gap > 1e-6:
-        assert sol.status == "feasible"
-    else:
-        assert sol.status == "optimal"
+# Stops under time, gap, node and solution limits, model by model, and the reading of every
+# solver status: tests/test_status_honesty.py.
 
 
 def test_cbc_by_name_and_solver_objects():

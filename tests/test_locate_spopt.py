@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pulp
 import pytest
+from spopt import locate as spopt_locate
 
 from borderhub.locate import MaxCoverage, PCenter, PMedian, SetCover
-
-spopt_locate = pytest.importorskip("spopt.locate")
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

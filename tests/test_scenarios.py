@@ -264,7 +264,8 @@ def test_growth_sweep_rates_and_backcasting(plan_cost):
 
 @pytest.fixture(scope="module")
 def dask_client():
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     cluster = distributed.LocalCluster(
         n_workers=2,
         processes=True,

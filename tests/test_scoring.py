@@ -10,6 +10,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from pymcdm.methods import TOPSIS, VIKOR, WSM
+from pymcdm.normalizations import minmax_normalization, vector_normalization
+from pymcdm.weights import entropy_weights as pymcdm_entropy
 
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.scoring import (
@@ -21,11 +24,6 @@ from borderhub.scoring import (
     rank_stability,
     score,
 )
-
-pymcdm = pytest.importorskip("pymcdm")
-from pymcdm.methods import TOPSIS, VIKOR, WSM  # noqa: E402
-from pymcdm.normalizations import minmax_normalization, vector_normalization  # noqa: E402
-from pymcdm.weights import entropy_weights as pymcdm_entropy  # noqa: E402
 
 METHODS = ["topsis", "weighted_sum", "vikor"]
 HYP = settings(max_examples=60, deadline=None)

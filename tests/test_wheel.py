@@ -67,7 +67,7 @@ def _build_wheel(outdir: Path) -> Path:
     if importlib.util.find_spec("hatchling") is not None:
         cmd.append("--no-isolation")  # build offline with the installed backend
     if importlib.util.find_spec("build") is None:
-        pytest.skip("the 'build' package is not installed (test extra)")
+        pytest.fail("the 'build' package is not installed: install the test extra, .[test]")
     _run(cmd + [str(REPO)], cwd=outdir)
     wheels = sorted(outdir.glob("borderhub-*.whl"))
     assert len(wheels) == 1, wheels

@@ -243,6 +243,8 @@ class _Context:
                 f"solver {getattr(s, 'name', spec)!r} is not available on this machine; "
                 "install it or use solver='highs'"
             )
+        if isinstance(s, pulp.HiGHS):
+            _check_highs_options(s.optionsDict)
         return s
 
     def run(self, b: _Builder) -> _Run:
@@ -258,6 +260,16 @@ class _Context:
                 prob.solve(solver)
         except pulp.PulpSolverError as err:
             raise SolverError(f"the solver failed: {err}") from err
+        except KeyError as err:
+            # PuLP's HiGHS interface has no entry for some model statuses HiGHS can stop
+            # with (kSolutionLimit: mip_max_nodes, mip_max_improving_sols, ...); the run
+            # itself is fine, so read its status and solution from HiGHS directly.
+            if not _load_highs_solution(prob, solver):
+                raise SolverError(
+                    f"the solver interface failed ({type(err).__name__}: {err}) with the "
+                    f"solver options {_options_of(solver)}; drop or change those options "
+                    "or use solver='highs'"
+                ) from err
         except (IndexError, ValueError, RuntimeError) as err:
             # PuLP's HiGHS interface fails this way when HiGHS refuses to load the model
             raise SolverError(
@@ -272,6 +284,45 @@ class _Context:
         if isinstance(solver, pulp.HiGHS) and model is not None and hasattr(model, "getInfo"):
             return _read_highs(model, b)
         return _read_pulp(prob, b)
+
+
+def _options_of(solver: Any) -> dict[str, Any]:
+    """The extra options of a PuLP solver object (for error messages)."""
+    return dict(getattr(solver, "optionsDict", {}) or {})
+
+
+def _check_highs_options(options: dict[str, Any]) -> None:
+    """Fail early, naming the option, when HiGHS rejects a name or value."""
+    if not options:
+        return
+    import highspy
+
+    _quiet_highs_banner()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    for key, value in options.items():
+        try:
+            ok = h.setOptionValue(key, value) == highspy.HighsStatus.kOk
+        except (TypeError, ValueError):  # pragma: no cover - highspy returns kError
+            ok = False
+        if not ok:
+            raise SolverError(
+                f"HiGHS rejects the option {key}={value!r} (unknown name, or a value of the "
+                "wrong type or out of range); fix or drop it -- the valid names and ranges "
+                "are listed at https://ergo-code.github.io/HiGHS/stable/options/definitions/"
+            )
+
+
+def _load_highs_solution(prob: pulp.LpProblem, solver: Any) -> bool:
+    """Copy HiGHS's column values into the PuLP variables; False when that is impossible."""
+    model = getattr(prob, "solverModel", None)
+    if not (isinstance(solver, pulp.HiGHS) and model is not None and hasattr(model, "getInfo")):
+        return False
+    col = list(model.getSolution().col_value)
+    for var in prob.variables():
+        idx = getattr(var, "index", None)
+        var.varValue = col[idx] if idx is not None and idx < len(col) else None
+    return True
 
 
 def _read_highs(h: Any, b: _Builder) -> _Run:
@@ -289,6 +340,8 @@ def _read_highs(h: Any, b: _Builder) -> _Run:
         raw_bound = math.nan
     bound = sign * raw_bound + b.constant
     if ms == st.kOptimal:
+        if not has_sol:  # nothing to report, whatever the status says
+            return _Run(Status.NOT_SOLVED, False, False, math.nan, bound)
         if math.isnan(bound):
             bound = obj
         proven = rel_gap(obj, bound) <= OPTIMAL_GAP
@@ -308,6 +361,7 @@ def _read_highs(h: Any, b: _Builder) -> _Run:
         st.kObjectiveTarget,
         getattr(st, "kSolutionLimit", st.kTimeLimit),
         getattr(st, "kMemoryLimit", st.kTimeLimit),
+        getattr(st, "kHighsInterrupt", st.kTimeLimit),
     }
     if ms in stopped:
         return _Run(Status.FEASIBLE if has_sol else Status.NOT_SOLVED, has_sol, False, obj, bound)

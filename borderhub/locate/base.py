@@ -261,8 +261,10 @@ class LocationModel:
         ----------
         solver : str or pulp.LpSolver, default "highs"
             ``"highs"`` (HiGHS through highspy), ``"cbc"``, or any PuLP solver object
-            (it is copied, not modified). Only with HiGHS are the dual bound and gap of a
-            stopped run known; other solvers report ``bound``/``gap`` only when optimal.
+            (it is copied, not modified), e.g. ``pulp.HiGHS(mip_max_nodes=100)``: a run
+            stopped by such a limit is reported ``feasible`` (or ``not_solved``). Only with
+            HiGHS are the dual bound and gap of a stopped run known; other solvers report
+            ``bound``/``gap`` only when optimal.
         time_limit : float, optional
             Seconds for the whole solve (shared by all solver calls of iterative schemes).
         mip_gap : float, optional
@@ -284,7 +286,8 @@ class LocationModel:
         Raises
         ------
         SolverError
-            Unknown or unavailable solver, or the solver failed.
+            Unknown or unavailable solver, an option HiGHS rejects (named in the message),
+            or the solver failed.
         SpecificationError
             Bad ``time_limit`` / ``mip_gap``.
         InfeasibleError
