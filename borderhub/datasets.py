@@ -411,7 +411,7 @@ def prefectures() -> gpd.GeoDataFrame:
     >>> round(float(pref["express_volume"].sum()), 1)
     1750.8
     >>> int((~pref["express_volume_estimated"]).sum())
-    22
+    23
     """
     return _geo(_load("prefectures"))
 

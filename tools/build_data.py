@@ -111,6 +111,10 @@ COORD_PROXIES = {
 SPREAD_PROVINCE = 0.01
 SPREAD_REPORTED = 0.05
 SPREAD_APPROXIMATE = 0.10
+#: An earlier period's sourced share of the province applied to the 2024 province volume:
+#: the two sourced shares of 昆明 (Q1 2019 0.648, Jan-Feb 2023 0.632) differ by 2.6 %, but
+#: a two-month share and a 2023->2024 drift are less certain than that; 0.15 is a judgement.
+SPREAD_SHARE = 0.15
 
 #: Neighbouring country as written in border_ports.csv -> ISO 3166-1 alpha-3 (";"-joined
 #: where a port faces two countries).
@@ -400,6 +404,7 @@ class Sources:
         self.rail = read("china_europe_rail_hubs.csv", dtype=s)
         self.ports = read("border_ports.csv", dtype=s)
         self.batches = own("cbec_batches.csv").set_index("batch")
+        self.own_city = own("express_volume_city.csv", dtype=s)
         fixes = own("point_fixes.csv", dtype=s)
         self.fixes = fixes[fixes["new_point_of"] == "boundary interior point"].set_index("adcode")
 
@@ -419,9 +424,12 @@ class Sources:
 def build_prefectures(src: Sources) -> pd.DataFrame:
     """Demand units: all 367 census rows, 2020 population, estimated 2024 express volume.
 
-    Volume method: where the city table has a 2024 figure for the unit, that figure
-    (secondary, citing the State Post Bureau city table); the rest of each province's 2024
-    volume is split over its other units in proportion to 2020 population.
+    Volume method, in order: (1) a sourced 2024 city figure (the State Post Bureau city
+    table as quoted in the raw city file, or a municipal figure in
+    ``tools/sources/express_volume_city.csv``); (2) where a sourced share of the province's
+    express volume exists for an earlier period, the province's 2024 volume times that
+    share (an estimate); (3) the rest of each province's 2024 volume split over its other
+    units in proportion to 2020 population (an estimate).
     """
     pref = src.pref.copy()
     pref["prov_short"] = pref["province"].map(short_province)
@@ -445,19 +453,50 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
             quality,
             f"{primary}, as quoted in {r['source']}; {r['source_title']}",
         )
+    own = src.own_city
+    for _, r in own[(own["metric"] == "express_volume") & (own["year"] == 2024)].iterrows():
+        if r["adcode"] in reported:
+            sys.exit(f"{r['city']}: two sourced 2024 figures")
+        reported[r["adcode"]] = (
+            float(r["value"]),
+            r["quality"],
+            f"{r['source']}; {r['source_title']} ({r['period']} {r['year']})",
+        )
+    shares = {}
+    for code, g in own[own["metric"] == "share_of_province"].groupby("adcode"):
+        r = g.sort_values("year").iloc[-1]  # the latest sourced share
+        if code in reported:
+            continue
+        shares[code] = (
+            float(r["numerator"]) / float(r["denominator"]),
+            f"{r['period']} {r['year']}",
+            f"{r['source']}; {r['source_title']}",
+        )
     vol, method, source, quality = [], [], [], []
     for _, r in pref.iterrows():
+        total = float(prov.loc[r["prov_short"], "express_volume_yi_jian"])
         if r["adcode"] in reported:
             v, q, s = reported[r["adcode"]]
             vol.append(v)
-            method.append("reported 2024 city figure (State Post Bureau city table, secondary)")
+            method.append("reported 2024 city figure (sourced, see express_volume_source)")
             source.append(s)
             quality.append(q)
             continue
+        if r["adcode"] in shares:
+            share, period, s = shares[r["adcode"]]
+            vol.append(total * share)
+            method.append(
+                f"estimate: province 2024 volume x the unit's sourced share of the province's "
+                f"express volume in {period} ({share:.4f}); relative spread {SPREAD_SHARE}"
+            )
+            source.append(f"{SRC_PROV_VOL}; share: {s}")
+            quality.append("estimate (sourced share)")
+            continue
         same = pref[pref["prov_short"] == r["prov_short"]]
-        rep = sum(reported[c][0] for c in same["adcode"] if c in reported)
-        rest = same[~same["adcode"].isin(list(reported))]
-        remainder = float(prov.loc[r["prov_short"], "express_volume_yi_jian"]) - rep
+        known = [c for c in same["adcode"] if c in reported or c in shares]
+        rep = sum(reported[c][0] if c in reported else total * shares[c][0] for c in known)
+        rest = same[~same["adcode"].isin(known)]
+        remainder = total - rep
         if remainder < 0:
             sys.exit(f"reported city volumes exceed the province total of {r['prov_short']}")
         vol.append(remainder * r["population"] / rest["population"].sum())
@@ -468,8 +507,8 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
             continue
         if rep:
             method.append(
-                "estimate: province 2024 volume minus the reported city figures, split over the "
-                "other units by 2020 population share"
+                "estimate: province 2024 volume minus the sourced and share-estimated city "
+                "figures, split over the other units by 2020 population share"
             )
         else:
             method.append("estimate: province 2024 volume split by 2020 population share")
@@ -477,11 +516,13 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
         quality.append("estimate")
     pref["express_volume"] = np.round(vol, 4)
     pref["express_volume_year"] = 2024
-    pref["express_volume_estimated"] = [q == "estimate" for q in quality]
+    pref["express_volume_estimated"] = [q.startswith("estimate") for q in quality]
     spread_est = estimate_spread(pref, prov, reported)
     pref["express_volume_spread"] = [
         spread_est
         if q == "estimate"
+        else SPREAD_SHARE
+        if q == "estimate (sourced share)"
         else SPREAD_APPROXIMATE
         if "approximate" in q
         else SPREAD_REPORTED
