@@ -486,7 +486,7 @@ def test_sourced_and_estimated_volumes_are_counted(pref, cand):
     pd.testing.assert_series_equal(
         pref["express_volume_estimated"], quality.str.startswith("estimate"), check_names=False
     )
-    assert quality.eq("estimate (sourced share)").sum() == 1  # 昆明
+    assert quality.eq("estimate (sourced share)").sum() == 2  # 昆明, 泉州
     assert pref.loc["530100", "express_volume_method"].startswith("estimate: province 2024")
     assert pref.loc["410100", "express_volume"] == pytest.approx(25.68)
 

@@ -112,9 +112,17 @@ SPREAD_PROVINCE = 0.01
 SPREAD_REPORTED = 0.05
 SPREAD_APPROXIMATE = 0.10
 #: An earlier period's sourced share of the province applied to the 2024 province volume:
-#: the two sourced shares of 昆明 (Q1 2019 0.648, Jan-Feb 2023 0.632) differ by 2.6 %, but
-#: a two-month share and a 2023->2024 drift are less certain than that; 0.15 is a judgement.
-SPREAD_SHARE = 0.15
+#: spread = SPREAD_SHARE_BASE + SPREAD_SHARE_PER_YEAR x (2024 - year of the share), capped
+#: at the population-share estimator's spread. The shares recorded twice drift by up to 5 %
+#: a year (武汉 74.3 % -> 70.8 %, 2015->2016; 泉州 50.1 % -> 51.4 %, 2020->Jan-Jul 2021;
+#: 昆明 64.8 % -> 63.2 %, Q1 2019->Jan-Feb 2023), hence 0.05 a year on top of 0.10 for
+#: a part-year share.
+SPREAD_SHARE_BASE = 0.10
+SPREAD_SHARE_PER_YEAR = 0.05
+#: Shares older than this many years before 2024 are recorded in the source file but not
+#: used (成都 2015, 武汉 2016: the province's geography of express has changed since, e.g.
+#: 鄂州's cargo hub opened in 2022).
+MAX_SHARE_AGE = 5
 
 #: Neighbouring country as written in border_ports.csv -> ISO 3166-1 alpha-3 (";"-joined
 #: where a port faces two countries).
@@ -463,14 +471,21 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
             f"{r['source']}; {r['source_title']} ({r['period']} {r['year']})",
         )
     shares = {}
-    for code, g in own[own["metric"] == "share_of_province"].groupby("adcode"):
+    recent = own[(own["metric"] == "share_of_province") & (own["year"] >= 2024 - MAX_SHARE_AGE)]
+    for code, g in recent.groupby("adcode"):
         r = g.sort_values("year").iloc[-1]  # the latest sourced share
         if code in reported:
             continue
+        share = (
+            float(r["numerator"]) / float(r["denominator"])
+            if pd.notna(r["numerator"])
+            else float(r["value"])
+        )
         shares[code] = (
-            float(r["numerator"]) / float(r["denominator"]),
+            share,
             f"{r['period']} {r['year']}",
             f"{r['source']}; {r['source_title']}",
+            int(r["year"]),
         )
     vol, method, source, quality = [], [], [], []
     for _, r in pref.iterrows():
@@ -483,11 +498,11 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
             quality.append(q)
             continue
         if r["adcode"] in shares:
-            share, period, s = shares[r["adcode"]]
+            share, period, s, _year = shares[r["adcode"]]
             vol.append(total * share)
             method.append(
                 f"estimate: province 2024 volume x the unit's sourced share of the province's "
-                f"express volume in {period} ({share:.4f}); relative spread {SPREAD_SHARE}"
+                f"express volume in {period} ({share:.4f})"
             )
             source.append(f"{SRC_PROV_VOL}; share: {s}")
             quality.append("estimate (sourced share)")
@@ -518,10 +533,15 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
     pref["express_volume_year"] = 2024
     pref["express_volume_estimated"] = [q.startswith("estimate") for q in quality]
     spread_est = estimate_spread(pref, prov, reported)
+
+    def share_spread(code: str) -> float:
+        age = 2024 - shares[code][3]
+        return round(min(SPREAD_SHARE_BASE + SPREAD_SHARE_PER_YEAR * age, spread_est), 2)
+
     pref["express_volume_spread"] = [
         spread_est
         if q == "estimate"
-        else SPREAD_SHARE
+        else share_spread(code)
         if q == "estimate (sourced share)"
         else SPREAD_APPROXIMATE
         if "approximate" in q
@@ -533,8 +553,10 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
     method = [
         m + f"; relative spread {spread_est} (held-out error of this estimator)"
         if q == "estimate"
+        else m + f"; relative spread {share_spread(code)} (age of the share)"
+        if q == "estimate (sourced share)"
         else m
-        for m, q in zip(method, quality, strict=True)
+        for code, m, q in zip(pref["adcode"], method, quality, strict=True)
     ]
     pref["express_volume_method"] = method
     pref["express_volume_source"] = source
