@@ -136,12 +136,14 @@ _SCHEMAS: dict[str, _Schema] = {
         {
             "prefecture_adcode": "str", "population": "int", "population_year": "Int64",
             "express_volume": "float", "express_volume_year": "Int64", "cbec_batch": "Int64",
+            "express_volume_estimated": "bool", "express_volume_spread": "float",
             "rail_hub": "bool", "coastal": "bool", "airport_cargo": "float",
             "airport_cargo_year": "Int64", **_POINT,
         },
         ("name", "plan_name", "province", "prefecture_adcode", "tiers", "population",
-         "population_source", "express_volume", "express_volume_method",
-         "express_volume_source", "rail_hub", "coastal", "lon", "lat"),
+         "population_source", "express_volume", "express_volume_estimated",
+         "express_volume_spread", "express_volume_method", "express_volume_source",
+         "rail_hub", "coastal", "lon", "lat"),
         True,
     ),
     "prefectures": _Schema(
@@ -149,10 +151,12 @@ _SCHEMAS: dict[str, _Schema] = {
         "adcode",
         {
             "population": "int", "population_bulletin": "Int64", "population_year": "Int64",
-            "express_volume": "float", "express_volume_year": "Int64", **_POINT,
+            "express_volume": "float", "express_volume_year": "Int64",
+            "express_volume_estimated": "bool", "express_volume_spread": "float", **_POINT,
         },
         ("name", "province", "level", "population", "population_source", "express_volume",
-         "express_volume_method", "express_volume_source", "lon", "lat"),
+         "express_volume_estimated", "express_volume_spread", "express_volume_method",
+         "express_volume_source", "lon", "lat"),
         True,
     ),
     "partners": _Schema(
@@ -173,15 +177,17 @@ _SCHEMAS: dict[str, _Schema] = {
         "border_ports.csv",
         "port_id",
         {"adcode": "str", **_POINT},
-        ("port", "prefecture", "province", "adcode", "neighbour_country", "corridor", "lon",
-         "lat", "source"),
+        ("port", "prefecture", "province", "adcode", "neighbour_country", "neighbour_iso3",
+         "corridor", "lon", "lat", "source"),
         True,
     ),
     "cbec_pilot_zones": _Schema(
         "cbec_pilot_zones.csv",
         "zone_id",
-        {"batch": "int", "adcode": "str", **_POINT},
-        ("batch", "city", "adcode", "lon", "lat", "source"),
+        {"batch": "int", "batch_size_official": "int", "official_165": "bool", "adcode": "str",
+         **_POINT},
+        ("batch", "batch_size_official", "official_165", "city", "adcode", "lon", "lat",
+         "source", "batch_source"),
         True,
     ),
 }  # fmt: skip
@@ -336,9 +342,13 @@ def candidates() -> gpd.GeoDataFrame:
           order, e.g. ``"CORE;RAIL"``;
         - ``population`` (int, 2020 census, persons) with ``population_year`` and
           ``population_source``;
-        - ``express_volume`` (float, 亿件 = 1e8 items, 2024) with ``express_volume_method``,
-          ``express_volume_quality`` (``estimate`` or ``secondary``) and
-          ``express_volume_source``;
+        - ``express_volume`` (float, 亿件 = 1e8 items, 2024) with
+          ``express_volume_estimated`` (bool: True where the figure is an estimate of this
+          project, not a sourced city figure), ``express_volume_spread`` (float, relative
+          uncertainty by method: 0.01 province-level figure of a municipality, 0.05
+          reported city figure, 0.10 approximate figure, the estimator's held-out error for
+          estimates), ``express_volume_method``, ``express_volume_quality`` (``estimate``
+          or ``secondary``) and ``express_volume_source``;
         - ``border_port`` and ``border_neighbour`` (land border ports inside the unit, ``";"``
           joined, ``""`` if none known) with ``border_port_source``;
         - ``cbec_batch`` (Int64, batch 1..8 of the cross-border e-commerce comprehensive
@@ -384,8 +394,10 @@ def prefectures() -> gpd.GeoDataFrame:
         ``express_volume`` (float, 亿件, 2024, mostly an **estimate**: where a 2024 city
         figure is published it is used, and the rest of the province's 2024 volume is split
         over its other units by population share; see ``express_volume_method``),
-        ``express_volume_quality``, ``express_volume_source``, ``lon``, ``lat`` (WGS84),
-        ``lon_gcj02``, ``lat_gcj02``, ``coord_source``, ``geometry``.
+        ``express_volume_estimated`` (bool), ``express_volume_spread`` (float, relative
+        uncertainty by method, as in :func:`candidates`), ``express_volume_quality``,
+        ``express_volume_source``, ``lon``, ``lat`` (WGS84), ``lon_gcj02``, ``lat_gcj02``,
+        ``coord_source``, ``coord_quality``, ``geometry``.
 
     Raises
     ------
@@ -400,6 +412,8 @@ def prefectures() -> gpd.GeoDataFrame:
     (367, 1409778724)
     >>> round(float(pref["express_volume"].sum()), 1)
     1750.8
+    >>> int((~pref["express_volume_estimated"]).sum())
+    23
     """
     return _geo(_load("prefectures"))
 
@@ -471,10 +485,12 @@ def border_ports() -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         EPSG:4326, index ``port_id`` (lower-case pinyin). Columns ``port``, ``county``,
         ``prefecture``, ``province``, ``adcode`` (the unit whose admin centre stands for the
-        port), ``point_of``, ``neighbour_country``, ``facing_town``, ``corridor``, ``lon``,
-        ``lat`` (WGS84), ``lon_gcj02``, ``lat_gcj02``, ``source``, ``source_title``,
-        ``quality``, ``note``, ``geometry``. The point is the admin centre of the county
-        (or prefecture), not the crossing itself.
+        port), ``point_of``, ``neighbour_country``, ``neighbour_iso3`` (ISO 3166-1 alpha-3,
+        ``";"``-joined where a port faces two countries), ``mode`` and ``seasonal`` (empty:
+        not given by the sources), ``facing_town``, ``corridor``, ``lon``, ``lat``
+        (WGS84), ``lon_gcj02``, ``lat_gcj02``, ``source``, ``source_title``, ``quality``,
+        ``note``, ``geometry``. The point is the admin centre of the county (or
+        prefecture), not the crossing itself, and the 21 rows are not the national list.
 
     Raises
     ------
@@ -485,8 +501,8 @@ def border_ports() -> gpd.GeoDataFrame:
     --------
     >>> from borderhub.datasets import border_ports
     >>> ports = border_ports()
-    >>> ports.loc["ruili", ["port", "neighbour_country"]].tolist()
-    ['瑞丽', 'Myanmar']
+    >>> ports.loc["ruili", ["port", "neighbour_country", "neighbour_iso3"]].tolist()
+    ['瑞丽', 'Myanmar', 'MMR']
     """
     return _geo(_load("border_ports"))
 
@@ -498,10 +514,14 @@ def cbec_pilot_zones() -> gpd.GeoDataFrame:
     -------
     geopandas.GeoDataFrame
         EPSG:4326, index ``zone_id`` (``B<batch>-<adcode>``). Columns ``batch``,
-        ``approval_date``, ``document_no``, ``city``, ``city_en_in_source``,
-        ``province_compiler``, ``adcode``, ``status_2025``, ``lon``, ``lat`` (WGS84),
-        ``lon_gcj02``, ``lat_gcj02``, ``source``, ``source_title``, ``quality``, ``note``,
-        ``geometry``. Batch 7 is partial (17 of its 33 cities).
+        ``approval_date``, ``document_no`` (State Council reply, where seen),
+        ``batch_size_official`` (zones the batch's approval names), ``official_165`` (True
+        for batches 1-7, whose official sizes 1, 12, 22, 24, 46, 27, 33 sum to 165; batch 8
+        of 2025 is a later batch), ``city``, ``city_en_in_source``, ``province_compiler``,
+        ``adcode``, ``status_2025``, ``lon``, ``lat`` (WGS84), ``lon_gcj02``,
+        ``lat_gcj02``, ``source``, ``source_title``, ``quality``, ``batch_source``,
+        ``note``, ``geometry``. Batch 7 is partial: 17 of its 33 zones (the source text
+        seen stops after the 17th name), so the table holds 149 of the official 165.
 
     Raises
     ------
@@ -514,6 +534,9 @@ def cbec_pilot_zones() -> gpd.GeoDataFrame:
     >>> zones = cbec_pilot_zones()
     >>> zones.loc[zones["city"] == "杭州市", "batch"].tolist()
     [1]
+    >>> int(zones.loc[zones["official_165"]].groupby("batch")["batch_size_official"]
+    ...     .first().sum())
+    165
     """
     return _geo(_load("cbec_pilot_zones"))
 

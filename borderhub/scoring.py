@@ -60,6 +60,7 @@ __all__ = [
     "entropy_weights",
     "ahp_weights",
     "rank_stability",
+    "missing_values",
     "default_criteria",
     "default_weights",
     "rcep_proximity",
@@ -393,6 +394,46 @@ def _decision_matrix(
         worst = col[ok].max() if c.direction == "cost" else col[ok].min()
         filled.iloc[~ok, j] = worst
     return filled
+
+
+def missing_values(
+    candidates: pd.DataFrame,
+    criteria: Mapping[str, str] | Sequence[Criterion] | Criterion,
+) -> pd.DataFrame:
+    """The candidates with a missing (NaN) or infinite value on some criterion.
+
+    Use it before :func:`score` to see which places the ``nan_policy`` will decide for.
+
+    Parameters
+    ----------
+    candidates : DataFrame
+        As passed to :func:`score`.
+    criteria : mapping or sequence of Criterion
+        As passed to :func:`score`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per affected candidate (in the candidates' order, same labels), one
+        boolean column per criterion (True where the value is missing), and ``missing``:
+        the affected criterion names joined by ``;``. Empty when nothing is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cities = pd.DataFrame({"volume": [50.0, None, 5.0], "km": [1.0, 2.0, None]},
+    ...                       index=["A", "B", "C"])
+    >>> missing_values(cities, {"volume": "benefit", "km": "cost"})["missing"].to_dict()
+    {'B': 'volume', 'C': 'km'}
+    """
+    _check_candidates(candidates)
+    crits = _resolve_criteria(criteria)
+    matrix = pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
+    bad = pd.DataFrame(~np.isfinite(matrix.to_numpy(dtype=float)), index=matrix.index,
+                       columns=matrix.columns)  # fmt: skip
+    out = bad.loc[bad.any(axis=1)].copy()
+    out["missing"] = [";".join(c for c in bad.columns if row[c]) for _, row in out.iterrows()]
+    return out
 
 
 # ----------------------------------------------------------------------------------------
@@ -851,7 +892,7 @@ def score(
     weights: Any = None,
     method: str | Method = "topsis",
     *,
-    nan_policy: str = "raise",
+    nan_policy: str = "worst",
     v: float = 0.5,
 ) -> pd.DataFrame:
     """Rank candidates on several criteria with TOPSIS, weighted sum or VIKOR.
@@ -902,12 +943,15 @@ def score(
         1); the result of :func:`ahp_weights` (labels = criterion names); or one number per
         criterion in order.
     method : {"topsis", "weighted_sum", "vikor"} or Method, default "topsis"
-    nan_policy : {"raise", "drop", "worst"}, default "raise"
-        What to do with missing (NaN) or infinite criterion values. ``"raise"``: a
-        :class:`~borderhub.exceptions.DataError` naming the rows and criteria. ``"drop"``:
-        leave those rows out of the scoring (they are absent from the result).
-        ``"worst"``: give them the criterion's worst finite value (the minimum of a
-        benefit, the maximum of a cost).
+    nan_policy : {"worst", "raise", "drop"}, default "worst"
+        What to do with missing (NaN) or infinite criterion values. ``"worst"`` (the
+        default): give them the criterion's worst finite value (the minimum of a benefit,
+        the maximum of a cost), so a place is never rewarded for a figure nobody
+        published. ``"raise"``: a :class:`~borderhub.exceptions.DataError` naming the rows
+        and criteria. ``"drop"``: leave those rows out of the scoring (they are absent
+        from the result). :func:`missing_values` lists the affected rows beforehand; on
+        the bundled candidates ``airport_cargo`` is missing for most places (no sourced
+        figure), so the default decides their value on that criterion.
     v : float, default 0.5
         VIKOR weight of the group utility ``S`` against the individual regret ``R``,
         in [0, 1]; ignored by the other methods.
@@ -987,7 +1031,7 @@ def rank_stability(
     top_k: int = 10,
     *,
     interval: tuple[float, float] = (5.0, 95.0),
-    nan_policy: str = "raise",
+    nan_policy: str = "worst",
     v: float = 0.5,
 ) -> pd.DataFrame:
     """Monte-Carlo stability of the ranking under perturbed weights.
@@ -1321,12 +1365,12 @@ def coastal(candidates: pd.DataFrame) -> pd.Series:
 
 
 def airport_cargo(candidates: pd.DataFrame) -> pd.Series:
-    """Airport cargo and mail throughput (万吨 = 10,000 t), missing figures counted as 0.
+    """Airport cargo and mail throughput (万吨 = 10,000 t); missing figures stay missing.
 
     A benefit (air is the main mode of international express). The bundled table has a
-    sourced figure only for the larger cargo airports; a place without one is taken to
-    have no significant cargo airport and scores 0 (the worst value), rather than being
-    dropped or raising.
+    sourced figure only for the larger cargo airports; a place without one is NaN, and the
+    ``nan_policy`` of :func:`score` decides what it counts as (default ``"worst"``: the
+    smallest sourced figure). :func:`missing_values` lists the affected places.
 
     Parameters
     ----------
@@ -1336,20 +1380,20 @@ def airport_cargo(candidates: pd.DataFrame) -> pd.Series:
     Returns
     -------
     pandas.Series
-        万吨, NaN replaced by 0, indexed like ``candidates``.
+        万吨, NaN where unknown, indexed like ``candidates``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> airport_cargo(pd.DataFrame({"airport_cargo": [380.0, float("nan")]})).tolist()
-    [380.0, 0.0]
+    [380.0, nan]
     """
     s = pd.to_numeric(_column(candidates, "airport_cargo", "airport_cargo"), errors="coerce")
     return pd.Series(
         s.to_numpy(dtype=float, na_value=np.nan),
         index=candidates.index.copy(),
         name="airport_cargo",
-    ).fillna(0.0)
+    )
 
 
 def _cbec_batch(candidates: pd.DataFrame, fn: str) -> pd.Series:
@@ -1682,7 +1726,7 @@ def default_criteria() -> list[Criterion]:
     ``border_port_distance``    cost       0.10    km to the nearest land border port
     ``rail_hub``                benefit    0.05    China–Europe Railway Express hub (0/1)
     ``coastal``                 benefit    0.10    coastal place (0/1)
-    ``airport_cargo``           benefit    0.15    airport cargo 万吨 (unknown = 0)
+    ``airport_cargo``           benefit    0.15    airport cargo 万吨 (unknown = NaN)
     ``cbec_seniority``          benefit    0.10    CBEC pilot-zone seniority (0..1)
     ``express_volume``          benefit    0.20    own express volume, 亿件
     ``gravity_access``          benefit    0.10    gravity access to prefecture express
@@ -1737,7 +1781,7 @@ def default_criteria() -> list[Criterion]:
             airport_cargo,
             "benefit",
             w["airport_cargo"],
-            "airport cargo and mail throughput (unknown = 0)",
+            "airport cargo and mail throughput (unknown = NaN)",
             "万吨",
         ),
         Criterion(

