@@ -263,3 +263,22 @@ def test_auto_takes_benders_only_for_small_p_on_large_instances():
     model = PMedian.from_cost_matrix(big, p=5)
     model._prepare()
     assert model._method(cbc) == "radius"
+
+
+def test_max_coverage_stopped_without_solver_solution_returns_a_greedy_start(monkeypatch):
+    from borderhub.locate import MaxCoverage
+
+    cost, w = euclidean(60, 30, 9)
+    monkeypatch.setattr(
+        _Context, "run", lambda self, b: _Run(Status.NOT_SOLVED, False, False, math.nan, 99.0)
+    )
+    groups = pd.Series(["a"] * 15 + ["b"] * 15)
+    model = MaxCoverage.from_cost_matrix(
+        cost, w, p=4, radius=20.0, groups=groups, max_per_group={"a": 1}
+    )
+    sol = model.solve(time_limit=5)
+    assert sol.status == "feasible" and len(sol.open) == 4
+    assert (groups.reindex(sol.open) == "a").sum() <= 1
+    covered = cost[:, np.asarray(sol.open)].min(axis=1) <= 20.0
+    assert sol.objective == pytest.approx(float(w[covered].sum()))
+    assert sol.bound == 99.0

@@ -268,6 +268,8 @@ class MaxCoverage(_Coverage):
         run = ctx.run(b)
         pos = self._open_positions(y) if run.has_solution else None
         out = outcome_of(run, pos, self._covered_weight(pos) if pos is not None else math.nan)
+        if pos is None and run.status == Status.NOT_SOLVED:
+            out = self._fallback(ctx, run.bound)
         lost = self.uncoverable()
         if len(lost):
             out.message = (
@@ -276,6 +278,19 @@ class MaxCoverage(_Coverage):
                 f"covering everything is {self.min_covering_radius():g}"
             )
         return out
+
+    def _fallback(self, ctx: _Context, bound: float) -> _Outcome:
+        """Stopped before any solution: a greedy-and-swap start as ``feasible``."""
+        from borderhub.locate._benders import _Policy, heuristic
+
+        with ctx.building():
+            act, allowed = self._active, self._allowed_pos
+            missed = (self._C[np.ix_(act, allowed)] > self.radius).astype(float)
+            sel = heuristic(missed, self._w[act], self.p, _Policy(self, allowed))
+        if sel is None:
+            return _Outcome(Status.NOT_SOLVED, bound=bound)
+        pos = allowed[np.sort(sel)]
+        return _Outcome(Status.FEASIBLE, pos, self._covered_weight(pos), bound)
 
 
 class SetCover(_Coverage):
