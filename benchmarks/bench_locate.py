@@ -77,8 +77,8 @@ from borderhub.locate import MaxCoverage, PCenter, PMedian, SetCover
 # ----------------------------------------------------------------------------------------
 
 
-def county_instance(data: Path) -> tuple[pd.DataFrame, pd.Series]:
-    """Full county x prefecture cost matrix (km) and county population weights."""
+def county_instance(data: Path, candidates: str = "prefecture") -> tuple[pd.DataFrame, pd.Series]:
+    """County x prefecture (or county x county) cost matrix (km) and population weights."""
     import geopandas as gpd
 
     pts = pd.read_csv(data / "admin_centres_gcj02.csv", dtype={"adcode": str})
@@ -98,7 +98,8 @@ def county_instance(data: Path) -> tuple[pd.DataFrame, pd.Series]:
             df[[]], geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326"
         )
 
-    cost = bh.geo.distance_matrix(frame(county), frame(pref))
+    cand = county if candidates == "county" else pref
+    cost = bh.geo.distance_matrix(frame(county), frame(cand))
     weights = county["population"].astype(float)
     return cost, weights
 
@@ -250,11 +251,14 @@ def bench_counties(args, out: dict) -> None:
     for k, (name, c, wv, p, spopt_limit) in enumerate(cases):
         repeats = args.repeat if k == 0 else 1  # the full instance once (spopt is slow)
         for rep in range(repeats):
-            b = run_borderhub(PMedian, c, wv, p=p)
-            b.update(instance=name, model="PMedian", run=rep)
-            rows.append(b)
-            print(f"  borderhub PMedian {name}: {b['status']} {b['objective']:.6f} "
-                  f"in {b['total_s']:.2f} s")  # fmt: skip
+            for method in args.county_method:
+                load0 = load()
+                b = run_borderhub(PMedian, c, wv, p=p, method=method)
+                b.update(instance=name, model="PMedian", run=rep, method=method, load=load0)
+                rows.append(b)
+                print(f"  borderhub PMedian {name} {method}: {b['status']} "
+                      f"{b['objective']:.6f} in {b['total_s']:.2f} s, load {load0:.2f}",
+                      flush=True)  # fmt: skip
             if args.skip_spopt:
                 continue
             s = run_spopt("pmedian", c, wv, time_limit=spopt_limit, p=p)
@@ -315,6 +319,31 @@ def bench_counties(args, out: dict) -> None:
     print()
 
 
+def bench_county_county(args, out: dict) -> None:
+    """Every county seat a candidate: the n x n instance, p from --cc-p."""
+    import resource
+
+    t = time.perf_counter()
+    cost, w = county_instance(Path(args.shared_data), candidates="county")
+    print(f"county x county instance {cost.shape[0]} x {cost.shape[1]} built in "
+          f"{time.perf_counter() - t:.2f} s", flush=True)  # fmt: skip
+    rows = []
+    for p in args.cc_p:
+        load0 = load()
+        b = run_borderhub(PMedian, cost, w, p=p, time_limit=args.cc_limit)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # GiB (Linux: KiB)
+        rows.append({
+            "instance": f"county x county {cost.shape[0]}", "p": p, "status": b["status"],
+            "objective": b["objective"], "bound": b["bound"], "gap": b["gap"],
+            "build_s": b["build_s"], "solve_s": b["solve_s"], "total_s": b["total_s"],
+            "solver_calls": b["solver_calls"], "peak_rss_gib": peak, "load": load0,
+        })  # fmt: skip
+        print(f"  county x county p={p}: {b['status']} {b['objective']:.6f} (bound "
+              f"{b['bound']:.6f}) {b['total_s']:.2f} s, peak RSS {peak:.2f} GiB, "
+              f"load {load0:.2f}", flush=True)  # fmt: skip
+    out["county_county"] = rows
+
+
 def bench_orlib(args, out: dict) -> None:
     rows = []
     for k in range(1, 16):
@@ -335,22 +364,33 @@ def bench_orlib(args, out: dict) -> None:
     print()
 
 
+def load() -> float:
+    """The 1-minute load average (the machine is shared: quoted with every timing)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+        return math.nan
+
+
 def bench_rl1304(args, out: dict) -> None:
     xy = tsplib_points(Path(args.tsplib))
     d = np.floor(np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]))
     rows = []
-    for p in args.rl_p:
-        b = run_borderhub(PMedian, d, None, p=p, time_limit=args.rl_limit)
+    for p, method in [(p, meth) for p in args.rl_p for meth in args.rl_method]:
+        load0 = load()
+        b = run_borderhub(PMedian, d, None, p=p, time_limit=args.rl_limit, method=method)
         rows.append({
-            "instance": "rl1304", "p": p, "optimum": RL1304_OPT.get(p),
+            "instance": "rl1304", "p": p, "method": method, "load": load0,
+            "optimum": RL1304_OPT.get(p),
             "objective": b["objective"], "bound": b["bound"], "status": b["status"],
             "match": RL1304_OPT.get(p) is not None
             and abs(b["objective"] - RL1304_OPT[p]) < 1e-6,
             "build_s": b["build_s"], "solve_s": b["solve_s"], "total_s": b["total_s"],
             "solver_calls": b["solver_calls"],
         })  # fmt: skip
-        print(f"  rl1304 p={p}: {b['status']} {b['objective']:.0f} "
-              f"(opt {RL1304_OPT.get(p)}) {b['total_s']:.2f} s")  # fmt: skip
+        print(f"  rl1304 p={p} {method}: {b['status']} {b['objective']:.0f} "
+              f"(opt {RL1304_OPT.get(p)}, bound {b['bound']:.0f}) {b['total_s']:.2f} s, "
+              f"load {load0:.2f}", flush=True)  # fmt: skip
     out["rl1304"] = rows
     print(table(rows, list(rows[0]) if rows else []))
     print()
@@ -374,8 +414,27 @@ def main(argv=None) -> int:
         default=1,
         help="repetitions of the 1,000 x 200 p-median comparison (alternating)",
     )
-    ap.add_argument("--rl-p", type=int, nargs="*", default=[50, 100, 200, 300, 500])
+    ap.add_argument("--rl-p", type=int, nargs="*", default=sorted(RL1304_OPT))
+    ap.add_argument(
+        "--rl-method",
+        nargs="*",
+        default=["auto"],
+        choices=["auto", "benders", "radius"],
+        help="PMedian method(s) for rl1304 (each p is run with each)",
+    )
+    ap.add_argument(
+        "--county-method",
+        nargs="*",
+        default=["auto"],
+        choices=["auto", "benders", "radius"],
+        help="PMedian method(s) for the county instances (each run in turn, same process)",
+    )
     ap.add_argument("--rl-limit", type=float, default=300.0)
+    ap.add_argument("--skip-counties", action="store_true",
+                    help="skip the county x prefecture comparisons")  # fmt: skip
+    ap.add_argument("--cc-p", type=int, nargs="*", default=[],
+                    help="p values for the county x county instance (e.g. 30 100)")  # fmt: skip
+    ap.add_argument("--cc-limit", type=float, default=600.0)
     args = ap.parse_args(argv)
     out: dict = {
         "python": sys.version.split()[0],
@@ -390,8 +449,10 @@ def main(argv=None) -> int:
         out["highspy"] = getattr(highspy, "__version__", "?")
     except ImportError:  # pragma: no cover
         pass
-    if args.shared_data:
+    if args.shared_data and not args.skip_counties:
         bench_counties(args, out)
+    if args.shared_data and args.cc_p:
+        bench_county_county(args, out)
     if args.orlib:
         bench_orlib(args, out)
     if args.tsplib:

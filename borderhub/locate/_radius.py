@@ -79,7 +79,7 @@ class _Levels:
             k = rank[np.arange(self.n), near] + 1 + slack
         return np.minimum(self.boundary(k), self.full)
 
-    def add_rows(self, b: _Builder, y: np.ndarray, w: np.ndarray, k: np.ndarray) -> None:
+    def add_rows(self, b: Any, y: np.ndarray, w: np.ndarray, k: np.ndarray) -> None:
         """The level rows of every demand row truncated at ``k_i`` positions."""
         n, m = self.n, self.m
         if n == 0:
@@ -195,6 +195,13 @@ def solve_nearest_open(model: Any, ctx: Any, fixed: np.ndarray | None = None) ->
         if not run.proven or ctx.timed_out():
             break
         k = lv.expand(k, t, np.flatnonzero(under))
+    if best_open is None:
+        # stopped before any solver solution: the heuristic start, if the policy allows it
+        from borderhub.locate._benders import _Policy
+
+        if len(heur) and _Policy(model, allowed).feasible(heur, len(heur)):
+            best_open = allowed[heur]
+            best_obj = float(w @ C[:, heur].min(axis=1)) + float(fixed_all[heur].sum())
     if best_open is None:
         return _Outcome(Status.NOT_SOLVED, bound=best_bound)
     bound = best_bound if math.isfinite(best_bound) else math.nan

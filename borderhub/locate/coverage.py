@@ -13,9 +13,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from borderhub.exceptions import SpecificationError
+from borderhub.exceptions import DataError, SpecificationError
 from borderhub.locate._milp import GE, LE, _Builder, _Context, _Run, values
-from borderhub.locate.base import LocationModel, _Outcome, _preview, check_count, check_positive
+from borderhub.locate.base import (
+    LocationModel,
+    _cost_frame,
+    _Outcome,
+    _preview,
+    as_float,
+    check_count,
+    check_positive,
+)
 from borderhub.locate.solution import Status
 
 __all__ = ["MaxCoverage", "SetCover"]
@@ -33,6 +41,83 @@ class _Coverage(LocationModel):
     """Shared parts of the coverage models (not public)."""
 
     radius: float
+
+    @classmethod
+    def from_coverage_matrix(cls, coverage: Any, weights: Any = None, **params: Any) -> Any:
+        """Build the model from a ready 0/1 coverage (incidence) matrix.
+
+        Parameters
+        ----------
+        coverage : pandas.DataFrame or array-like of shape (n_demand, n_candidates)
+            1 (or True) where candidate ``j`` covers demand point ``i``, 0 (False) where it
+            does not -- for instance from travel-time isochrones or a service agreement
+            rather than a cost and a radius. Labels as for a cost matrix.
+        weights : pandas.Series or array-like, optional
+            Demand weights (default 1).
+        **params
+            The model's other parameters (``p``, ``fixed_cost``) and the policy
+            parameters; not ``radius``, ``gateway_cost`` or ``gateway_weight``, which need
+            costs.
+
+        Returns
+        -------
+        MaxCoverage or SetCover
+            The model, on costs 0 (covered) and 1 (not covered) with radius 0.5, so the
+            ``cost`` column of :attr:`Solution.assignment` is 0 for a covered point.
+
+        Raises
+        ------
+        DataError
+            Entries other than 0/1, or the usual shape and label problems.
+        SpecificationError
+            ``radius``, ``gateway_cost`` or ``gateway_weight`` given.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from borderhub.locate import SetCover
+        >>> cover = pd.DataFrame([[1, 0, 1], [0, 1, 1], [1, 1, 0]],
+        ...                      index=["d1", "d2", "d3"], columns=["a", "b", "c"])
+        >>> sol = SetCover.from_coverage_matrix(cover, fixed_cost=[1.0, 1.0, 1.5]).solve()
+        >>> sorted(sol.open), sol.objective
+        (['a', 'b'], 2.0)
+        """
+        for key in ("radius", "gateway_cost", "gateway_weight"):
+            if key in params:
+                raise SpecificationError(
+                    f"from_coverage_matrix takes no {key}= (coverage is given directly); "
+                    "build the model with from_cost_matrix to use costs"
+                )
+        if isinstance(coverage, pd.DataFrame):
+            vals: np.ndarray | None = as_float(coverage)
+            index: pd.Index | None = coverage.index
+            columns: pd.Index | None = coverage.columns
+        else:
+            try:
+                vals = np.array(coverage, dtype=float)
+            except (TypeError, ValueError):
+                vals = None  # _cost_frame names the problem
+            index = columns = None
+        bad = ~np.isin(vals, (0.0, 1.0)) if vals is not None and vals.ndim == 2 else None
+        if bad is not None and vals is not None and bad.any():
+            i, j = np.nonzero(bad)
+            cells = [
+                (
+                    a if index is None else index[a],
+                    b if columns is None else columns[b],
+                    float(vals[a, b]),
+                )
+                for a, b in zip(i[:5], j[:5], strict=True)
+            ]
+            raise DataError(
+                f"a coverage matrix holds only 0/1 (or False/True); {int(bad.sum())} other "
+                f"value(s), e.g. (demand, candidate, value) {cells}; use from_cost_matrix "
+                "with a radius for costs"
+            )
+        frame = _cost_frame(coverage)
+        cost = pd.DataFrame(1.0 - frame.to_numpy(), index=frame.index, columns=frame.columns)
+        model_cls: Any = cls
+        return model_cls(cost, weights, radius=0.5, **params)
 
     def _cover_sets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The distinct non-empty cover sets of the demand points with positive weight.
@@ -183,6 +268,8 @@ class MaxCoverage(_Coverage):
         run = ctx.run(b)
         pos = self._open_positions(y) if run.has_solution else None
         out = outcome_of(run, pos, self._covered_weight(pos) if pos is not None else math.nan)
+        if pos is None and run.status == Status.NOT_SOLVED:
+            out = self._fallback(ctx, run.bound)
         lost = self.uncoverable()
         if len(lost):
             out.message = (
@@ -192,13 +279,26 @@ class MaxCoverage(_Coverage):
             )
         return out
 
+    def _fallback(self, ctx: _Context, bound: float) -> _Outcome:
+        """Stopped before any solution: a greedy-and-swap start as ``feasible``."""
+        from borderhub.locate._benders import _Policy, heuristic
+
+        with ctx.building():
+            act, allowed = self._active, self._allowed_pos
+            missed = (self._C[np.ix_(act, allowed)] > self.radius).astype(float)
+            sel = heuristic(missed, self._w[act], self.p, _Policy(self, allowed))
+        if sel is None:
+            return _Outcome(Status.NOT_SOLVED, bound=bound)
+        pos = allowed[np.sort(sel)]
+        return _Outcome(Status.FEASIBLE, pos, self._covered_weight(pos), bound)
+
 
 class SetCover(_Coverage):
-    r"""The fewest centres such that every demand point is covered within ``radius``.
+    r"""The fewest (or cheapest) centres such that every demand point is covered.
 
     Formulation (location set covering problem, Toregas et al. 1971)::
 
-        min  sum_j y_j
+        min  sum_j f_j y_j                         (f_j = 1 without fixed_cost)
         s.t. sum_{j: c_ij <= radius} y_j >= 1      for each demand point i with w_i > 0
              y_j in {0, 1},  plus the policy constraints
 
@@ -214,6 +314,11 @@ class SetCover(_Coverage):
         See :class:`~borderhub.locate.LocationModel`.
     radius : float
         Coverage radius in cost units (> 0).
+    fixed_cost : float or pandas.Series or array-like, optional
+        Cost of opening each candidate (scalar, or one per candidate: a Series indexed by
+        candidate or an array in column order), non-negative. The objective is then the
+        total cost of the open centres -- the weighted set covering problem, as in
+        OR-Library's ``scp`` instances -- instead of their number.
     **policy
         See :class:`~borderhub.locate.LocationModel`.
 
@@ -225,13 +330,31 @@ class SetCover(_Coverage):
     >>> sol = SetCover.from_cost_matrix(cost, radius=4).solve()
     >>> list(sol.open), sol.objective
     ([2], 1.0)
+    >>> cheap = SetCover.from_cost_matrix(cost, radius=9, fixed_cost=[3, 2, 5])
+    >>> list(cheap.solve().open), cheap.solve().objective  # everyone within 9 of each
+    ([1], 2.0)
     """
 
     _objective_name = "number of centres"
 
-    def __init__(self, cost: Any, weights: Any = None, *, radius: float, **policy: Any) -> None:
+    def __init__(
+        self,
+        cost: Any,
+        weights: Any = None,
+        *,
+        radius: float,
+        fixed_cost: Any = None,
+        **policy: Any,
+    ) -> None:
+        from borderhub.locate.fixed_charge import _per_candidate
+
         super().__init__(cost, weights, **policy)
         self.radius = check_positive(radius, "radius")
+        self.fixed_cost = (
+            None
+            if fixed_cost is None
+            else _per_candidate(fixed_cost, self.cost.columns, "fixed_cost", positive=False)
+        )
         self._check()
 
     def _check_model(self) -> None:
@@ -250,9 +373,16 @@ class SetCover(_Coverage):
             y = self._open_block(b)
             ii, jj, weight = self._cover_sets()
             b.rows("cov", ii, y[jj], 1.0, GE, 1.0, len(weight))
-            b.objective(y, 1.0)
+            f = self._fixed()
+            b.objective(y, f)
         run = ctx.run(b)
         if not run.has_solution:
             return outcome_of(run, None, math.nan)
         sel = np.flatnonzero(values(y) > 0.5)
-        return outcome_of(run, self._allowed_pos[sel], float(len(sel)))
+        return outcome_of(run, self._allowed_pos[sel], float(f[sel].sum()))
+
+    def _fixed(self) -> np.ndarray:
+        """Objective coefficient of each allowed candidate (1 without ``fixed_cost``)."""
+        if self.fixed_cost is None:
+            return np.ones(len(self._allowed_pos))
+        return self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
-from borderhub.locate._milp import EQ, LE, _Builder, _Context, values
+from borderhub.locate._milp import EQ, GE, LE, _Builder, _Context, values
 from borderhub.locate._radius import solve_nearest_open
 from borderhub.locate.base import LocationModel, _Outcome, _preview, as_float
 from borderhub.locate.coverage import outcome_of
@@ -70,9 +70,13 @@ class FacilityLocation(LocationModel):
         s.t. sum_j x_ij = 1                      for each demand point i (w_i > 0)
              sum_i w_i x_ij <= Q_j y_j           for each candidate j
              x_ij <= y_j                         (strong linking rows)
+             sum_j Q_j y_j >= sum_i w_i          (aggregate capacity)
              y_j in {0, 1};  x_ij in {0, 1} if single_source else 0 <= x_ij <= 1
 
-    plus the policy constraints. This model is dense (n x m assignment variables); use it
+    plus the policy constraints. The aggregate capacity row is implied by the others, but as
+    a knapsack row over ``y`` alone it lets the MIP solver derive cover cuts and a minimum
+    number of open centres, which closes the gap on OR-Library's ``cap`` instances far
+    faster. This model is dense (n x m assignment variables); use it
     for regional instances (hundreds of demand points), not the whole county table.
 
     Parameters
@@ -185,6 +189,10 @@ class FacilityLocation(LocationModel):
                 0.0,
                 m,
             )
+            # aggregate capacity: the open centres hold the total demand. The sum of the rows
+            # above implies it, but as a knapsack row over y alone it lets the MIP solver
+            # derive cover cuts and lower bounds on the number of open centres
+            b.rows("total_cap", np.zeros(m, dtype=np.int64), y, Q, GE, float(w.sum()), 1)
             k = np.arange(n * m)
             b.rows(
                 "link",

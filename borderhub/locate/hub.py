@@ -29,12 +29,14 @@ class HubMedian(LocationModel):
     r"""Choose ``p`` hubs and allocate every node to one hub, minimising total flow cost.
 
     Every unit of flow from ``i`` to ``j`` travels ``i -> h(i) -> h(j) -> j``: collection
-    and distribution at full cost, the inter-hub leg at the discounted cost
-    ``alpha * c[h(i), h(j)]`` (O'Kelly 1987). Hubs are allocated to themselves. Solved with
+    at ``collection * c[i, h(i)]``, the inter-hub leg at the discounted cost
+    ``alpha * c[h(i), h(j)]`` and distribution at ``distribution * c[h(j), j]`` (O'Kelly
+    1987; the factors chi, alpha, delta of Ernst & Krishnamoorthy 1996, who use 3, 0.75 and
+    2 on the Australia Post data). Hubs are allocated to themselves. Solved with
     the flow-based formulation of Ernst & Krishnamoorthy (1996), which needs
     O(n^3) variables instead of the O(n^4) of path formulations::
 
-        min  sum_ik c_ik (O_i + D_i) z_ik + alpha * sum_i sum_{k != l} c_kl Y^i_kl
+        min  sum_ik c_ik (chi O_i + delta D_i) z_ik + alpha * sum_i sum_{k != l} c_kl Y^i_kl
         s.t. sum_k z_ik = 1                   for each node i
              z_ik <= z_kk                     for each node i and hub candidate k
              sum_k z_kk = p
@@ -59,6 +61,10 @@ class HubMedian(LocationModel):
         Number of hubs.
     alpha : float, default 0.75
         Discount on inter-hub transport, in [0, 1].
+    collection, distribution : float, default 1.0
+        Cost factors ``chi`` and ``delta`` of the collection (node to hub) and distribution
+        (hub to node) legs, non-negative; an express network's pickup and delivery legs
+        cost more per unit than its trunk.
     **policy
         See :class:`~borderhub.locate.LocationModel`; ``forbidden`` nodes cannot be hubs.
 
@@ -77,6 +83,14 @@ class HubMedian(LocationModel):
     >>> sol = HubMedian.from_cost_matrix(cost, flows=flows, p=2, alpha=0.5).solve()
     >>> sorted(sol.assignment["facility"].groupby(sol.assignment["facility"]).size())
     [2, 2]
+
+    With the Australia Post factors (collection 3, inter-hub 0.75, distribution 2), hubs
+    at 1 and 2 cost ``3 * 6 + 2 * 6`` on the legs of the two outer nodes (3 units out and
+    3 in each, 1 km from their hub) plus ``0.75 * 9 * 8`` for the eight crossing flows:
+
+    >>> HubMedian.from_cost_matrix(cost, flows=flows, p=2, alpha=0.75, collection=3,
+    ...                            distribution=2).solve().objective
+    84.0
     """
 
     def __init__(
@@ -87,6 +101,8 @@ class HubMedian(LocationModel):
         flows: Any,
         p: int,
         alpha: float = 0.75,
+        collection: float = 1.0,
+        distribution: float = 1.0,
         **policy: Any,
     ) -> None:
         if weights is not None:
@@ -117,6 +133,8 @@ class HubMedian(LocationModel):
         self.alpha = check_positive(alpha, "alpha", allow_zero=True)
         if self.alpha > 1:
             raise SpecificationError(f"alpha must be in [0, 1], got {alpha!r}; pass e.g. 0.75")
+        self.collection = check_positive(collection, "collection", allow_zero=True)
+        self.distribution = check_positive(distribution, "distribution", allow_zero=True)
         self._check()
 
     @classmethod
@@ -199,7 +217,11 @@ class HubMedian(LocationModel):
             diag[H, np.arange(h)] = True
             zmat[diag] = y
             zmat[~diag] = b.variables("z", int((~diag).sum()), 0.0, 1.0, binary=True)
-            b.objective(zmat.ravel(), (self._C[:, H] * (out_flow + in_flow)[:, None]).ravel())
+            legs = self.collection * out_flow + self.distribution * in_flow
+            alloc_cost = (
+                raw[:, H] * legs[:, None] + self._gw[H][None, :] * (out_flow + in_flow)[:, None]
+            )
+            b.objective(zmat.ravel(), alloc_cost.ravel())
             b.rows("alloc", np.repeat(np.arange(n), h), zmat.ravel(), 1.0, EQ, 1.0, n)
             oi, ok = np.nonzero(~diag)
             r = np.arange(len(oi))
@@ -254,9 +276,11 @@ class HubMedian(LocationModel):
         raw = self.cost.to_numpy(dtype=float)
         n = len(alloc)
         r = np.arange(n)
-        leg = raw[r, alloc] + self._gw[alloc]  # node <-> own hub, per unit
+        gw = self._gw[alloc]
+        up = self.collection * raw[r, alloc] + gw  # origin -> its hub, per unit
+        down = self.distribution * raw[r, alloc] + gw  # hub -> destination, per unit
         inter = raw[np.ix_(alloc, alloc)]
-        return float((W * (leg[:, None] + self.alpha * inter + leg[None, :])).sum())
+        return float((W * (up[:, None] + self.alpha * inter + down[None, :])).sum())
 
 
 def _flows(flows: Any, labels: pd.Index) -> pd.DataFrame:

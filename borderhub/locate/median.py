@@ -5,13 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pulp
 
+from borderhub.exceptions import SpecificationError
+from borderhub.locate._benders import solve_benders
 from borderhub.locate._milp import _Context
 from borderhub.locate._radius import solve_nearest_open
 from borderhub.locate.base import LocationModel, _Outcome, check_count
 from borderhub.locate.solution import Status
 
 __all__ = ["PMedian"]
+
+_METHODS = ("auto", "benders", "radius")
+#: ``method='auto'`` takes the Benders decomposition when the allowed candidates are at
+#: least this many times ``p`` ...
+_AUTO_MIN_RATIO = 20
+#: ... and the instance has at least this many (demand point, candidate) pairs.
+_AUTO_MIN_PAIRS = 250_000
+
+
+def _is_highs(spec: Any) -> bool:
+    if isinstance(spec, str):
+        return spec.strip().lower() == "highs"
+    return isinstance(spec, pulp.HiGHS)
 
 
 class PMedian(LocationModel):
@@ -43,12 +59,37 @@ class PMedian(LocationModel):
     constraints the model is solved exactly by enumerating the allowed candidates (no solver
     call).
 
+    *Benders decomposition* (``method="benders"``; Duran-Mateluna, Ales & Elloumi 2023).
+    The same formulation projected onto ``y`` and one cost variable ``theta_i`` per demand
+    point, whose optimality cuts come in closed form from the sorted costs::
+
+        theta_i + sum_{j: c_ij < D_i^k} (D_i^k - c_ij) y_j >= D_i^k
+
+    A heuristic start (greedy, then swaps) gives the upper bound; the LP relaxation of the
+    master is solved by a stabilised cut loop (its bound equals the radius model's);
+    candidates whose reduced cost lifts that bound above the incumbent are removed; the
+    integer phase then solves the radius model on the remaining candidates. It is fastest
+    when ``p`` is small relative to the number of candidates -- exactly where the radius
+    model needs many levels per point -- and talks to HiGHS through highspy directly (the
+    cut loop re-solves one loaded model after adding rows, which a PuLP model rebuilt at
+    every round cannot do), so it needs ``solver="highs"``.
+
+    A run stopped by ``time_limit`` returns the best solution known -- at least the
+    heuristic start when it satisfies the policy constraints -- with status ``feasible``
+    and the best lower bound proven, never ``optimal``.
+
     Parameters
     ----------
     cost, weights
         See :class:`~borderhub.locate.LocationModel`.
     p : int
         Number of centres to open (1 <= p <= number of allowed candidates).
+    method : {"auto", "benders", "radius"}, default "auto"
+        ``"radius"``: the radius formulation with iterative expansion, through PuLP (any
+        solver). ``"benders"``: the Benders decomposition (HiGHS only). ``"auto"``: Benders
+        when the solver is HiGHS, the allowed candidates number at least 20 ``p`` and the
+        instance has at least 250,000 (demand point, candidate) pairs; the radius model
+        otherwise. Both are exact and give the same optimal objective.
     **policy
         ``required``, ``forbidden``, ``groups``, ``min_per_group``, ``max_per_group``,
         ``gateway_cost``, ``gateway_weight``; see :class:`~borderhub.locate.LocationModel`.
@@ -57,7 +98,8 @@ class PMedian(LocationModel):
     ------
     SpecificationError
         ``p`` not a positive integer, larger than the allowed candidates or than the group
-        maxima allow, or inconsistent policy parameters.
+        maxima allow, inconsistent policy parameters, an unknown ``method``, or
+        ``method="benders"`` with a solver other than HiGHS (raised by ``solve``).
     DataError
         NaN, infinite or negative costs; weights of the wrong length or labels.
 
@@ -72,11 +114,22 @@ class PMedian(LocationModel):
     (['y'], 15.0)
     >>> PMedian.from_cost_matrix(cost, p=1, required=["x"]).solve().objective
     22.0
+    >>> model = PMedian.from_cost_matrix(cost, weights=[1, 1, 1, 2], p=2, method="benders")
+    >>> model.solve().objective
+    8.0
     """
 
-    def __init__(self, cost: Any, weights: Any = None, *, p: int, **policy: Any) -> None:
+    def __init__(
+        self, cost: Any, weights: Any = None, *, p: int, method: str = "auto", **policy: Any
+    ) -> None:
         super().__init__(cost, weights, **policy)
         self.p = check_count(p, "p")
+        if method not in _METHODS:
+            raise SpecificationError(
+                f"method must be one of {list(_METHODS)}, got {method!r}; use 'auto' to let "
+                "borderhub choose"
+            )
+        self.method = method
         self._check()
 
     def _cardinality(self) -> int:
@@ -85,7 +138,26 @@ class PMedian(LocationModel):
     def _solve(self, ctx: _Context) -> _Outcome:
         if self.p == 1 and self.groups is None:
             return self._solve_one(ctx)
+        if self._method(ctx) == "benders":
+            return solve_benders(self, ctx)
         return solve_nearest_open(self, ctx)
+
+    def _method(self, ctx: _Context) -> str:
+        """The method used: 'benders' needs HiGHS; 'auto' takes it where it wins."""
+        highs = _is_highs(ctx.solver_spec)
+        if self.method == "benders":
+            if not highs:
+                raise SpecificationError(
+                    "method='benders' talks to HiGHS directly; use solver='highs' (or a "
+                    "pulp.HiGHS object), or method='radius' for other solvers"
+                )
+            return "benders"
+        if self.method == "radius" or not highs:
+            return "radius"
+        m = len(self._allowed_pos)
+        n = len(self._active)
+        # small p relative to the candidates: many levels per point for the radius model
+        return "benders" if m >= _AUTO_MIN_RATIO * self.p and n * m >= _AUTO_MIN_PAIRS else "radius"
 
     def _solve_one(self, ctx: _Context) -> _Outcome:
         """The 1-median by enumeration: exact, and far faster than any MILP at p = 1."""

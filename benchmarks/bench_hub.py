@@ -1,0 +1,102 @@
+"""Benchmark HubMedian on the Australia Post (AP) p-hub median instances of OR-Library.
+
+Ernst & Krishnamoorthy (1996): ``n`` nodes with coordinates and an OD flow matrix; costs per
+unit flow and unit Euclidean distance with collection 3, transfer 0.75 and distribution 2
+(read from each file), solved with ``collection=``, ``alpha=`` and ``distribution=``. The
+published optima (``Solutions-USApHMP.txt``, total cost / 1000) are parsed from the same
+folder and compared.
+
+Usage::
+
+    python benchmarks/bench_hub.py PATH/orlib-phub [--n 10 20 25 40 50] [--p 2 3 4 5] \\
+        [--limit 300] [--json out.json]
+
+The files hold one p each; the other p use the same data (as in the published table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from borderhub.locate import HubMedian
+
+
+def read_ap(path: Path) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+    """(Euclidean distances, flows, collection, transfer, distribution)."""
+    tok = path.read_text().split()
+    n = int(tok[0])
+    xy = np.array(tok[1 : 1 + 2 * n], dtype=float).reshape(n, 2)
+    pos = 1 + 2 * n
+    W = np.array(tok[pos : pos + n * n], dtype=float).reshape(n, n)
+    pos += n * n
+    chi, alpha, delta = (float(x) for x in tok[pos + 1 : pos + 4])
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    return d, W, chi, alpha, delta
+
+
+def read_optima(path: Path) -> dict[tuple[int, int], float]:
+    text = path.read_text()
+    pat = r"Solution for n=(\d+), p=(\d+)\s*:\s*Objective\s*:\s*([\d.]+)"
+    return {(int(n), int(p)): float(v) for n, p, v in re.findall(pat, text)}
+
+
+def load() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+        return math.nan
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", help="folder with 10.2, 20.3, ..., Solutions-USApHMP.txt")
+    ap.add_argument("--n", type=int, nargs="*", default=[10, 20, 25, 40, 50])
+    ap.add_argument("--p", type=int, nargs="*", default=[2, 3, 4, 5])
+    ap.add_argument("--limit", type=float, default=300.0)
+    ap.add_argument("--json", default="bench_hub.json")
+    args = ap.parse_args(argv)
+    folder = Path(args.folder)
+    optima = read_optima(folder / "Solutions-USApHMP.txt")
+    rows = []
+    for n in args.n:
+        files = sorted(folder.glob(f"{n}.*"))
+        if not files:
+            print(f"no file for n={n}")
+            continue
+        d, W, chi, alpha, delta = read_ap(files[0])
+        for p in args.p:
+            gc.collect()
+            load0 = load()
+            t0 = time.perf_counter()
+            sol = HubMedian.from_cost_matrix(
+                d, flows=W, p=p, alpha=alpha, collection=chi, distribution=delta
+            ).solve(time_limit=args.limit)
+            total = time.perf_counter() - t0
+            opt = optima.get((n, p), math.nan)
+            obj = sol.objective / 1000.0
+            row = {
+                "instance": f"AP{n}", "p": p, "status": sol.status.value, "objective": obj,
+                "optimum": opt, "match": abs(obj - opt) <= 0.01, "gap": sol.gap,
+                "build_s": sol.build_time, "solve_s": sol.solve_time, "total_s": total,
+                "load": load0,
+            }  # fmt: skip
+            rows.append(row)
+            print(f"AP{n} p={p}: {row['status']} {obj:.2f} (opt {opt}) {total:.2f} s, "
+                  f"load {load0:.2f}", flush=True)  # fmt: skip
+    Path(args.json).write_text(json.dumps(rows, indent=2, default=str))
+    with pd.option_context("display.width", 200):
+        print(pd.DataFrame(rows).to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,284 @@
+"""The Benders decomposition of the p-median against brute force and the radius model.
+
+Tiny random instances (integer costs from a small range, so ties are frequent; some zero
+weights) with the policy constraints -- required, forbidden, groups with minima and maxima --
+are solved by ``method="benders"`` and ``method="radius"`` and by enumerating every feasible
+choice of ``p`` centres. Larger seeded instances go through every phase of the method
+(LP cut loop, reduced-cost fixing, integer phase). Time-limited runs of any model keep the
+best known solution as ``feasible``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from borderhub.exceptions import SpecificationError
+from borderhub.locate import FacilityLocation, PMedian
+from borderhub.locate import _benders as benders
+from borderhub.locate._milp import _Context, _Run
+from borderhub.locate.solution import Status
+
+SOME = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@st.composite
+def policy_instances(draw):
+    """(cost, weights, p, policy dict) with ties, zero weights and policy constraints."""
+    n = draw(st.integers(1, 9))
+    m = draw(st.integers(2, 7))
+    flat = draw(st.lists(st.integers(0, 6), min_size=n * m, max_size=n * m))
+    w = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    cost = pd.DataFrame(
+        np.array(flat, dtype=float).reshape(n, m),
+        index=[f"d{i}" for i in range(n)],
+        columns=[f"c{j}" for j in range(m)],
+    )
+    weights = pd.Series(np.array(w, dtype=float), index=cost.index)
+    cols = list(cost.columns)
+    forbidden = draw(st.lists(st.sampled_from(cols), max_size=2, unique=True))
+    rest = [c for c in cols if c not in forbidden]
+    required = draw(st.lists(st.sampled_from(rest), max_size=1, unique=True)) if rest else []
+    p = draw(st.integers(1, max(1, len(rest))))
+    policy: dict = {"forbidden": forbidden, "required": required}
+    if draw(st.booleans()):
+        labels = draw(st.lists(st.sampled_from(["a", "b", None]), min_size=m, max_size=m))
+        groups = pd.Series(labels, index=cols, dtype=object)
+        if groups.notna().any():
+            policy["groups"] = groups
+            present = sorted(groups.dropna().unique())
+            policy["min_per_group"] = {g: draw(st.integers(0, 1)) for g in present}
+            policy["max_per_group"] = {g: draw(st.integers(1, 3)) for g in present}
+    return cost, weights, p, policy
+
+
+def brute_force(cost, weights, p, policy) -> float:
+    """Cheapest feasible choice of p centres by enumeration (inf if none)."""
+    cols = [c for c in cost.columns if c not in policy.get("forbidden", [])]
+    groups = policy.get("groups")
+    best = math.inf
+    for combo in itertools.combinations(cols, p):
+        if not set(policy.get("required", [])) <= set(combo):
+            continue
+        if groups is not None:
+            counts = groups.reindex(list(combo)).value_counts()
+            if any(counts.get(g, 0) < k for g, k in policy["min_per_group"].items()):
+                continue
+            if any(counts.get(g, 0) > k for g, k in policy["max_per_group"].items()):
+                continue
+        val = float(weights.to_numpy() @ cost[list(combo)].to_numpy().min(axis=1))
+        best = min(best, val)
+    return best
+
+
+def check_solution(sol, cost, weights, p, policy) -> None:
+    """The reported objective is the true cost of the reported centres, which obey the policy."""
+    opened = list(sol.open)
+    assert len(opened) == p
+    assert set(policy.get("required", [])) <= set(opened)
+    assert not set(policy.get("forbidden", [])) & set(opened)
+    true = float(weights.to_numpy() @ cost[opened].to_numpy().min(axis=1))
+    assert sol.objective == pytest.approx(true, abs=1e-9)
+    groups = policy.get("groups")
+    if groups is not None:
+        counts = groups.reindex(opened).value_counts()
+        for g, k in policy["min_per_group"].items():
+            assert counts.get(g, 0) >= k
+        for g, k in policy["max_per_group"].items():
+            assert counts.get(g, 0) <= k
+
+
+@SOME
+@given(policy_instances())
+def test_benders_equals_brute_force_and_radius_with_policy_and_ties(inst):
+    cost, weights, p, policy = inst
+    try:
+        models = {
+            meth: PMedian.from_cost_matrix(cost, weights, p=p, method=meth, **policy)
+            for meth in ("benders", "radius")
+        }
+    except SpecificationError:
+        # refused before solving: then no choice of centres satisfies the policy
+        assert brute_force(cost, weights, p, policy) == math.inf
+        return
+    expected = brute_force(cost, weights, p, policy)
+    for meth, model in models.items():
+        sol = model.solve()
+        if expected == math.inf:
+            assert sol.status == "infeasible", meth
+            continue
+        assert sol.status == "optimal", (meth, sol.summary())
+        assert sol.objective == pytest.approx(expected, abs=1e-9), meth
+        assert sol.bound <= sol.objective + 1e-9
+        check_solution(sol, cost, weights, p, policy)
+
+
+def euclidean(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(0, 100, (n, 2)), rng.uniform(0, 100, (m, 2))
+    cost = np.floor(np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1]))
+    return cost, rng.integers(1, 5, n).astype(float)
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "p", "seed"),
+    [(150, 120, 3, 0), (150, 120, 5, 0), (200, 150, 7, 7), (200, 150, 10, 5), (120, 100, 12, 3)],
+)
+def test_benders_equals_radius_on_seeded_instances(n, m, p, seed):
+    cost, w = euclidean(n, m, seed)
+    sol_b = PMedian.from_cost_matrix(cost, w, p=p, method="benders").solve()
+    sol_r = PMedian.from_cost_matrix(cost, w, p=p, method="radius").solve()
+    assert sol_b.status == sol_r.status == "optimal"
+    assert sol_b.objective == pytest.approx(sol_r.objective, rel=1e-9)
+    assert sol_b.bound == pytest.approx(sol_b.objective, rel=1e-6)
+
+
+def test_benders_with_policy_on_a_seeded_instance():
+    cost, w = euclidean(160, 90, 4)
+    cols = pd.RangeIndex(90)
+    groups = pd.Series(np.where(cols < 30, "west", np.where(cols < 60, "mid", "east")), cols)
+    policy = {
+        "required": [5],
+        "forbidden": [10, 11, 12],
+        "groups": groups,
+        "min_per_group": {"east": 2},
+        "max_per_group": {"west": 1, "mid": 1},
+    }
+    sols = [
+        PMedian.from_cost_matrix(cost, w, p=5, method=meth, **policy).solve()
+        for meth in ("benders", "radius")
+    ]
+    assert [s.status for s in sols] == ["optimal", "optimal"]
+    assert sols[0].objective == pytest.approx(sols[1].objective, rel=1e-9)
+    check_solution(sols[0], pd.DataFrame(cost), pd.Series(w), 5, policy)
+
+
+def test_every_phase_runs_and_reduced_cost_fixing_keeps_the_optimum(monkeypatch):
+    """An instance whose LP bound is below the optimum: fixing and the integer phase run."""
+    calls = {"lp": 0, "radius": 0, "kept": []}
+    lp_phase, radius_phase = benders._lp_phase, benders._radius_phase
+
+    def count_lp(*args, **kwargs):
+        calls["lp"] += 1
+        return lp_phase(*args, **kwargs)
+
+    def count_radius(ctx, C, w, pol, keep, *args, **kwargs):
+        calls["radius"] += 1
+        calls["kept"].append(len(keep))
+        return radius_phase(ctx, C, w, pol, keep, *args, **kwargs)
+
+    monkeypatch.setattr(benders, "_lp_phase", count_lp)
+    monkeypatch.setattr(benders, "_radius_phase", count_radius)
+    cost, w = euclidean(200, 150, 4)
+    sol = PMedian.from_cost_matrix(cost, w, p=7, method="benders").solve()
+    assert calls["lp"] >= 1 and calls["radius"] == 1
+    assert calls["kept"][0] < 150  # candidates were removed by reduced costs
+    assert sol.status == "optimal"
+    ref = PMedian.from_cost_matrix(cost, w, p=7, method="radius").solve()
+    assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
+
+
+def test_time_limited_benders_returns_the_heuristic_start_as_feasible():
+    cost, w = euclidean(200, 150, 2)
+    sol = PMedian.from_cost_matrix(cost, w, p=7, method="benders").solve(time_limit=1e-9)
+    assert sol.status == "feasible"
+    assert len(sol.open) == 7
+    best = PMedian.from_cost_matrix(cost, w, p=7).solve().objective
+    assert sol.objective >= best - 1e-9
+    true = float(w @ cost[:, np.asarray(sol.open)].min(axis=1))
+    assert sol.objective == pytest.approx(true)
+    assert math.isnan(sol.bound) or sol.bound <= sol.objective
+
+
+@pytest.mark.parametrize("kind", ["pmedian", "fixed_charge"])
+def test_radius_model_stopped_without_solver_solution_returns_the_heuristic(monkeypatch, kind):
+    cost, w = euclidean(40, 20, 5)
+
+    def stopped(self, b):
+        self.calls += 1
+        return _Run(Status.NOT_SOLVED, False, False, math.nan, math.nan)
+
+    monkeypatch.setattr(_Context, "run", stopped)
+    if kind == "pmedian":
+        model = PMedian.from_cost_matrix(cost, w, p=3, method="radius", required=[4])
+    else:
+        model = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=50.0)
+    sol = model.solve(time_limit=5)
+    assert sol.status == "feasible"
+    assert len(sol.open) >= 1
+    fixed = 0.0 if kind == "pmedian" else 50.0 * len(sol.open)
+    true = float(w @ cost[:, np.asarray(sol.open)].min(axis=1)) + fixed
+    assert sol.objective == pytest.approx(true)
+    if kind == "pmedian":
+        assert 4 in set(sol.open) and len(sol.open) == 3
+
+
+def test_time_limited_radius_with_a_start_breaking_the_groups_stays_not_solved(monkeypatch):
+    """The greedy start opens the best 1-median, which its group forbids: nothing in hand."""
+    cost, w = euclidean(40, 20, 6)
+    first = int(np.argmin(w @ cost))  # the greedy's first centre
+    groups = pd.Series(["other"] * 20)
+    groups[first] = "closed"
+    monkeypatch.setattr(
+        _Context, "run", lambda self, b: _Run(Status.NOT_SOLVED, False, False, math.nan, math.nan)
+    )
+    model = PMedian.from_cost_matrix(
+        cost, w, p=3, method="radius", groups=groups, max_per_group={"closed": 0}
+    )
+    sol = model.solve(time_limit=5)
+    assert sol.status == "not_solved"
+    assert len(sol.open) == 0
+
+
+def test_method_is_checked():
+    cost, w = euclidean(10, 6, 7)
+    with pytest.raises(SpecificationError, match="method"):
+        PMedian.from_cost_matrix(cost, w, p=2, method="lagrange")
+    model = PMedian.from_cost_matrix(cost, w, p=2, method="benders")
+    with pytest.raises(SpecificationError, match="highs"):
+        model.solve(solver="cbc")
+
+
+def test_auto_takes_benders_only_for_small_p_on_large_instances():
+    ctx = _Context("highs", None, None, False)
+    big, _ = euclidean(600, 500, 8)
+    small, _ = euclidean(100, 100, 8)
+    cases = [(big, 5, "benders"), (big, 40, "radius"), (small, 2, "radius")]
+    for cost, p, expected in cases:
+        model = PMedian.from_cost_matrix(cost, p=p)
+        model._prepare()
+        assert model._method(ctx) == expected
+    cbc = _Context("cbc", None, None, False)
+    model = PMedian.from_cost_matrix(big, p=5)
+    model._prepare()
+    assert model._method(cbc) == "radius"
+
+
+def test_max_coverage_stopped_without_solver_solution_returns_a_greedy_start(monkeypatch):
+    from borderhub.locate import MaxCoverage
+
+    cost, w = euclidean(60, 30, 9)
+    monkeypatch.setattr(
+        _Context, "run", lambda self, b: _Run(Status.NOT_SOLVED, False, False, math.nan, 99.0)
+    )
+    groups = pd.Series(["a"] * 15 + ["b"] * 15)
+    model = MaxCoverage.from_cost_matrix(
+        cost, w, p=4, radius=20.0, groups=groups, max_per_group={"a": 1}
+    )
+    sol = model.solve(time_limit=5)
+    assert sol.status == "feasible" and len(sol.open) == 4
+    assert (groups.reindex(sol.open) == "a").sum() <= 1
+    covered = cost[:, np.asarray(sol.open)].min(axis=1) <= 20.0
+    assert sol.objective == pytest.approx(float(w[covered].sum()))
+    assert sol.bound == 99.0
