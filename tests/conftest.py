@@ -6,7 +6,7 @@ import os
 
 import matplotlib
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 matplotlib.use("Agg")
 
@@ -14,6 +14,10 @@ matplotlib.use("Agg")
 # HYPOTHESIS_PROFILE=ci selects the deterministic profile explicitly (.ci/run sets it).
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None, print_blob=True)
+# tools/mutation.py: deterministic, and no shrinking (a failure is all a mutant run needs)
+settings.register_profile(
+    "mutation", derandomize=True, deadline=None, phases=[Phase.explicit, Phase.generate]
+)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )

@@ -351,6 +351,28 @@ def test_highs_status_mapping(status_name, has_sol, maximise):
         assert run.status == Status.NOT_SOLVED and math.isnan(run.objective)
 
 
+@pytest.mark.parametrize(
+    ("lp_status", "expected"),
+    [(pulp.LpStatusInfeasible, Status.INFEASIBLE), (pulp.LpStatusUnbounded, Status.UNBOUNDED)],
+)
+def test_pulp_problem_status_is_used_without_a_solution_status(lp_status, expected):
+    """Some PuLP interfaces only set ``prob.status``; infeasible/unbounded still count."""
+    b = _Builder("t")
+    x = b.variables("x", 1, 0, 1)
+    b.objective(x, 1.0)
+    prob = b.finish()
+    prob.sol_status = pulp.LpSolutionNoSolutionFound
+    prob.status = lp_status
+    run = _milp._read_pulp(prob, b)
+    assert run.status == expected and not run.has_solution and run.proven
+
+
+def test_highs_bound_at_the_root_node_is_kept():
+    """A MIP solved at the root (node count 0) has a real dual bound."""
+    run = _milp._read_highs(_FakeHighs(_ST.kTimeLimit, True, 10.0, 8.0, nodes=0), _Builder("t"))
+    assert run.status == Status.FEASIBLE and run.bound == 8.0
+
+
 def test_highs_optimal_proven_only_within_tolerance():
     b = _Builder("t")
     run = _milp._read_highs(_FakeHighs(_ST.kOptimal, True, 100.0, 100.0 - 1e-5), b)
