@@ -602,14 +602,33 @@ case(
 )
 case(
     "scoring.score-nan-value",
-    lazy(lambda: (sc, (_cities_with("km", [300.0, np.nan, 50.0]), CRIT), {})),
+    lazy(lambda: (sc, (_cities_with("km", [300.0, np.nan, 50.0]), CRIT), {"nan_policy": "raise"})),
     DataError,
     "B",
     "km",
 )
 case(
+    "scoring.score-all-nan-criterion",  # the default nan_policy ("worst") has nothing to use
+    lazy(lambda: (sc, (_cities_with("km", [np.nan, np.nan, np.nan]), CRIT), {})),
+    DataError,
+    "km",
+    "no finite value",
+)
+case(
+    "scoring.missing_values-unknown-column",
+    lazy(lambda: (scoring.missing_values, (cities(), {"nope": "benefit"}), {})),
+    DataError,
+    "nope",
+)
+case(
+    "scoring.missing_values-not-a-frame",
+    lazy(lambda: (scoring.missing_values, ([1, 2, 3], CRIT), {})),
+    DataError,
+    "DataFrame",
+)
+case(
     "scoring.score-infinite-value",
-    lazy(lambda: (sc, (_cities_with("km", [300.0, 100.0, np.inf]), CRIT), {})),
+    lazy(lambda: (sc, (_cities_with("km", [300.0, 100.0, np.inf]), CRIT), {"nan_policy": "raise"})),
     DataError,
     "C",
 )
@@ -1987,12 +2006,12 @@ case(
     lazy(
         lambda: (
             scenarios.weight_sweep,
-            (_cities_with("km", [1.0, np.nan, 3.0]), CRIT),
+            (_cities_with("km", [np.nan, np.nan, np.nan]), CRIT),
             {"progress": False},
         )
     ),
     DataError,
-    "B",
+    "km",
 )
 case(
     "scenarios.growth_sweep-rate-below-minus-one",
