@@ -251,7 +251,8 @@ def test_time_limited_run_reports_feasible_with_gap():
             break
         assert sol.status == "not_solved" and len(sol.open) == 0
         limit *= 2
-    assert "feasible" in seen or "optimal" in seen, seen
+    # a full solve of this instance takes seconds: the first run with an incumbent is a stop
+    assert seen[-1] == "feasible", seen
 
 
 # ----------------------------------------------------------------------------------------
