@@ -19,9 +19,9 @@ __all__ = ["PMedian"]
 _METHODS = ("auto", "benders", "radius")
 #: ``method='auto'`` takes the Benders decomposition when the allowed candidates are at
 #: least this many times ``p`` ...
-_AUTO_MIN_RATIO = 20
+_AUTO_MIN_RATIO = 8
 #: ... and the instance has at least this many (demand point, candidate) pairs.
-_AUTO_MIN_PAIRS = 250_000
+_AUTO_MIN_PAIRS = 20_000
 
 
 def _is_highs(spec: Any) -> bool:
@@ -87,8 +87,8 @@ class PMedian(LocationModel):
     method : {"auto", "benders", "radius"}, default "auto"
         ``"radius"``: the radius formulation with iterative expansion, through PuLP (any
         solver). ``"benders"``: the Benders decomposition (HiGHS only). ``"auto"``: Benders
-        when the solver is HiGHS, the allowed candidates number at least 20 ``p`` and the
-        instance has at least 250,000 (demand point, candidate) pairs; the radius model
+        when the solver is HiGHS, the allowed candidates number at least 8 ``p`` and the
+        instance has at least 20,000 (demand point, candidate) pairs; the radius model
         otherwise. Both are exact and give the same optimal objective.
     **policy
         ``required``, ``forbidden``, ``groups``, ``min_per_group``, ``max_per_group``,
