@@ -320,3 +320,16 @@ def test_benders_with_all_weights_zero_opens_a_policy_feasible_set():
     ).solve()
     assert sol.status == "optimal" and sol.objective == 0.0
     assert (groups.reindex(sol.open) == "b").sum() >= 2 and len(sol.open) == 3
+
+
+def test_auto_keeps_a_solver_object_on_the_radius_model():
+    import pulp
+
+    big, _ = euclidean(600, 500, 8)
+    model = PMedian.from_cost_matrix(big, p=5)
+    model._prepare()
+    obj = _Context(pulp.HiGHS(msg=False), None, None, False)
+    assert model._method(obj) == "radius"
+    explicit = PMedian.from_cost_matrix(big, p=5, method="benders")
+    explicit._prepare()
+    assert explicit._method(obj) == "benders"
