@@ -254,7 +254,7 @@ def test_auto_takes_benders_only_for_small_p_on_large_instances():
     ctx = _Context("highs", None, None, False)
     big, _ = euclidean(600, 500, 8)
     small, _ = euclidean(100, 100, 8)
-    cases = [(big, 5, "benders"), (big, 40, "radius"), (small, 2, "radius")]
+    cases = [(big, 5, "benders"), (big, 40, "benders"), (big, 80, "radius"), (small, 2, "radius")]
     for cost, p, expected in cases:
         model = PMedian.from_cost_matrix(cost, p=p)
         model._prepare()
@@ -282,3 +282,54 @@ def test_max_coverage_stopped_without_solver_solution_returns_a_greedy_start(mon
     covered = cost[:, np.asarray(sol.open)].min(axis=1) <= 20.0
     assert sol.objective == pytest.approx(float(w[covered].sum()))
     assert sol.bound == 99.0
+
+
+@pytest.mark.parametrize(("p", "seed"), [(7, 3), (10, 10)])
+def test_integer_phase_keeps_group_constraints(monkeypatch, p, seed):
+    """Instances whose LP is fractional, with groups: the integer phase must obey them."""
+    ran = []
+    radius_phase = benders._radius_phase
+
+    def spy(ctx, C, w, pol, keep, *args, **kwargs):
+        ran.append(len(keep))
+        return radius_phase(ctx, C, w, pol, keep, *args, **kwargs)
+
+    monkeypatch.setattr(benders, "_radius_phase", spy)
+    cost, w = euclidean(200, 150, seed)
+    cols = pd.RangeIndex(150)
+    groups = pd.Series(np.where(cols < 50, "west", np.where(cols < 100, "mid", "east")), cols)
+    policy = {
+        "groups": groups,
+        "min_per_group": {"east": 2},
+        "max_per_group": {"west": 2, "mid": 2},
+        "required": [5],
+    }
+    sol = PMedian.from_cost_matrix(cost, w, p=p, method="benders", **policy).solve()
+    assert ran, "the integer phase did not run"
+    ref = PMedian.from_cost_matrix(cost, w, p=p, method="radius", **policy).solve()
+    assert sol.status == ref.status == "optimal"
+    assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
+    check_solution(sol, pd.DataFrame(cost), pd.Series(w), p, policy)
+
+
+def test_benders_with_all_weights_zero_opens_a_policy_feasible_set():
+    cost, _ = euclidean(30, 12, 11)
+    groups = pd.Series(["a"] * 6 + ["b"] * 6)
+    sol = PMedian.from_cost_matrix(
+        cost, np.zeros(30), p=3, method="benders", groups=groups, min_per_group={"b": 2}
+    ).solve()
+    assert sol.status == "optimal" and sol.objective == 0.0
+    assert (groups.reindex(sol.open) == "b").sum() >= 2 and len(sol.open) == 3
+
+
+def test_auto_keeps_a_solver_object_on_the_radius_model():
+    import pulp
+
+    big, _ = euclidean(600, 500, 8)
+    model = PMedian.from_cost_matrix(big, p=5)
+    model._prepare()
+    obj = _Context(pulp.HiGHS(msg=False), None, None, False)
+    assert model._method(obj) == "radius"
+    explicit = PMedian.from_cost_matrix(big, p=5, method="benders")
+    explicit._prepare()
+    assert explicit._method(obj) == "benders"

@@ -19,9 +19,9 @@ __all__ = ["PMedian"]
 _METHODS = ("auto", "benders", "radius")
 #: ``method='auto'`` takes the Benders decomposition when the allowed candidates are at
 #: least this many times ``p`` ...
-_AUTO_MIN_RATIO = 20
+_AUTO_MIN_RATIO = 8
 #: ... and the instance has at least this many (demand point, candidate) pairs.
-_AUTO_MIN_PAIRS = 250_000
+_AUTO_MIN_PAIRS = 20_000
 
 
 def _is_highs(spec: Any) -> bool:
@@ -86,10 +86,11 @@ class PMedian(LocationModel):
         Number of centres to open (1 <= p <= number of allowed candidates).
     method : {"auto", "benders", "radius"}, default "auto"
         ``"radius"``: the radius formulation with iterative expansion, through PuLP (any
-        solver). ``"benders"``: the Benders decomposition (HiGHS only). ``"auto"``: Benders
-        when the solver is HiGHS, the allowed candidates number at least 20 ``p`` and the
-        instance has at least 250,000 (demand point, candidate) pairs; the radius model
-        otherwise. Both are exact and give the same optimal objective.
+        solver). ``"benders"``: the Benders decomposition (HiGHS only; of a ``pulp.HiGHS``
+        object only the choice of solver is used, its options are not). ``"auto"``: Benders
+        when the solver is ``"highs"`` (the name), the allowed candidates number at least
+        8 ``p`` and the instance has at least 20,000 (demand point, candidate) pairs; the
+        radius model otherwise. Both are exact and give the same optimal objective.
     **policy
         ``required``, ``forbidden``, ``groups``, ``min_per_group``, ``max_per_group``,
         ``gateway_cost``, ``gateway_weight``; see :class:`~borderhub.locate.LocationModel`.
@@ -149,10 +150,12 @@ class PMedian(LocationModel):
             if not highs:
                 raise SpecificationError(
                     "method='benders' talks to HiGHS directly; use solver='highs' (or a "
-                    "pulp.HiGHS object), or method='radius' for other solvers"
+                    "pulp.HiGHS object, of which only the solver is used: pass time_limit, "
+                    "mip_gap and msg to solve), or method='radius' for other solvers"
                 )
             return "benders"
-        if self.method == "radius" or not highs:
+        # a solver object may carry options of its own: 'auto' honours them with PuLP
+        if self.method == "radius" or not isinstance(ctx.solver_spec, str) or not highs:
             return "radius"
         m = len(self._allowed_pos)
         n = len(self._active)
