@@ -11,6 +11,8 @@ a gateway cost term, then call ``solve()`` for a :class:`Solution`.
 * :class:`SetCover` -- the fewest centres covering every demand point within a radius.
 * :class:`FacilityLocation` -- opening costs, optional capacities, free number of centres.
 * :class:`HubMedian` -- single-allocation p-hub median over origin-destination flows.
+* :class:`CrossBorderMedian` -- origin x partner international flows routed through open
+  centres and their cheapest gateways (:func:`gateway_costs`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from borderhub.locate._policy import policy_constraints
 from borderhub.locate.base import LocationModel
 from borderhub.locate.center import PCenter
 from borderhub.locate.coverage import MaxCoverage, SetCover
+from borderhub.locate.crossborder import (
+    CrossBorderMedian,
+    CrossBorderSolution,
+    gateway_costs,
+    gateways,
+)
 from borderhub.locate.fixed_charge import FacilityLocation
 from borderhub.locate.hub import HubMedian
 from borderhub.locate.median import PMedian
@@ -35,4 +43,8 @@ __all__ = [
     "Solution",
     "Status",
     "policy_constraints",
+    "CrossBorderMedian",
+    "CrossBorderSolution",
+    "gateway_costs",
+    "gateways",
 ]

@@ -56,7 +56,11 @@ class _Levels:
             new[:, 1:] = self.S[:, 1:] > self.S[:, :-1]
         self.new = new
         self.lev = np.cumsum(new, axis=1) - 1
-        self.full = self.boundary(np.full(n, min(cap, m)))
+        # A row may hold +inf for candidates that cannot serve it (cross-border commodities
+        # a centre cannot route): its levels stop at its last finite cost, whose level row
+        # then has no z, so one of its finite candidates must open.
+        reach = np.isfinite(self.S).sum(axis=1)
+        self.full = self.boundary(np.minimum(min(cap, m), reach))
 
     def boundary(self, k: np.ndarray) -> np.ndarray:
         """Extend each count ``k_i`` so it ends on a level boundary (ties included)."""
