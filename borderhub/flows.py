@@ -227,7 +227,9 @@ def international_demand(
                 f"{list(table.index)} (or pass share=)"
             )
         row = table.loc[year]
-        share = float(row["international_volume"]) / float(row["express_volume"])
+        vols = table[["international_volume", "express_volume"]].to_numpy(dtype=float)
+        intl_vol, total_vol = vols[table.index.get_loc(year)]
+        share = float(intl_vol) / float(total_vol)
         assumptions.update(
             share=share, share_year=int(year), share_source=str(row["source"]),
             share_rule="national 国际/港澳台 express volume / national express volume",
@@ -236,8 +238,10 @@ def international_demand(
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
             raise SpecificationError(f"share must be a number in (0, 1], got {share!r}")
         assumptions.update(share=float(share), share_source="user", share_year=None)
-    if isinstance(tilt, bool) or not isinstance(tilt, int | float) or not (
-        np.isfinite(tilt) and tilt > 0
+    if (
+        isinstance(tilt, bool)
+        or not isinstance(tilt, int | float)
+        or not (np.isfinite(tilt) and tilt > 0)
     ):
         raise SpecificationError(f"tilt must be a positive number, got {tilt!r}; 1 = no tilt")
     t = np.ones(len(dem))

@@ -155,8 +155,14 @@ def greedy(
     return np.array(opened, dtype=np.int64)
 
 
-def solve_nearest_open(model: Any, ctx: Any, fixed: np.ndarray | None = None) -> Any:
-    """Radius formulation with iterative expansion; returns an ``_Outcome``."""
+def solve_nearest_open(
+    model: Any, ctx: Any, fixed: np.ndarray | None = None, slack: int | None = None
+) -> Any:
+    """Radius formulation with iterative expansion; returns an ``_Outcome``.
+
+    ``slack`` overrides the number of extra initial positions per row (default: tuned for
+    the p-median, see ``_SLACK_MIN``).
+    """
     from borderhub.locate.base import _Outcome
 
     with ctx.building():
@@ -169,7 +175,8 @@ def solve_nearest_open(model: Any, ctx: Any, fixed: np.ndarray | None = None) ->
         lv = _Levels(C, cap)
         req = np.flatnonzero(model.cost.columns[allowed].isin(model.required))
         heur = greedy(C, w, p, req, fixed)
-        slack = _SLACK_MIN if p is None else max(_SLACK_MIN, _SLACK_PER * math.ceil(m / p))
+        if slack is None:
+            slack = _SLACK_MIN if p is None else max(_SLACK_MIN, _SLACK_PER * math.ceil(m / p))
         k = lv.initial(C, heur, slack)
     best_obj, best_open, best_bound = math.inf, None, -math.inf
     fixed_all = np.zeros(m) if fixed is None else fixed

@@ -213,9 +213,7 @@ def _mode_table(modes: Any) -> dict[str, dict[str, float]]:
         )
     for mode, par in modes.items():
         if mode not in table:
-            raise SpecificationError(
-                f"modes: unknown mode {mode!r}; modes are {list(table)}"
-            )
+            raise SpecificationError(f"modes: unknown mode {mode!r}; modes are {list(table)}")
         if par is None:
             if mode == "truck":
                 raise SpecificationError("modes: the domestic 'truck' leg cannot be switched off")
@@ -301,8 +299,7 @@ def gateway_costs(
         raise DataError(f"gateways lacks columns {miss}; build it with borderhub.locate.gateways()")
     if not isinstance(partners, pd.DataFrame) or "iso3" not in partners.columns:
         raise DataError(
-            "partners must be a DataFrame with an 'iso3' column, like "
-            "borderhub.datasets.partners()"
+            "partners must be a DataFrame with an 'iso3' column, like borderhub.datasets.partners()"
         )
     for role, frame in (("candidates", candidates), ("partners", partners), ("gateways", gw)):
         if frame.index.has_duplicates:
@@ -357,11 +354,14 @@ def gateway_costs(
     )
     flat = ok.ravel()
     sel = best_g.ravel()
+    none = np.full(flat.shape, None, dtype=object)
+    modes_of = gmode[sel] if len(use) else none
+    ids_of = gid[sel] if len(use) else none
     out = pd.DataFrame(
         {
             "cost": np.where(flat, best.ravel(), np.nan),
-            "mode": np.where(flat, gmode[sel] if len(use) else None, None),
-            "gateway": np.where(flat, gid[sel] if len(use) else None, None),
+            "mode": np.where(flat, modes_of, none),
+            "gateway": np.where(flat, ids_of, none),
             "leg_km": np.where(flat, leg_best.ravel(), np.nan),
             "route_km": np.where(flat, route_best.ravel(), np.nan),
         },
@@ -601,7 +601,10 @@ class CrossBorderMedian(LocationModel):
         bad = ~np.isfinite(F) | (F < 0)
         if bad.any():
             i, k = np.nonzero(bad)
-            cells = [(fl.index[a], fl.columns[b], fl.iat[a, b]) for a, b in zip(i[:5], k[:5], strict=True)]
+            cells = [
+                (fl.index[a], fl.columns[b], fl.iat[a, b])
+                for a, b in zip(i[:5], k[:5], strict=True)
+            ]
             raise DataError(
                 f"flows has {int(bad.sum())} negative, missing or non-finite value(s), e.g. "
                 f"(origin, partner, value) {cells}; flows must be finite and >= 0 (use 0 for "
@@ -636,8 +639,7 @@ class CrossBorderMedian(LocationModel):
             miss = domestic_demand.index.difference(dom.index)
             if len(miss):
                 raise DataError(
-                    f"domestic_demand has origins {_preview(miss)} that are not rows of "
-                    "`domestic`"
+                    f"domestic_demand has origins {_preview(miss)} that are not rows of `domestic`"
                 )
             dw = as_float(domestic_demand)
             if (~np.isfinite(dw) | (dw < 0)).any():
@@ -807,15 +809,16 @@ class CrossBorderMedian(LocationModel):
 
         dom = _cost_from_frames(demand, candidates, distance)
         routes = gateway_costs(candidates, partners, gateways=gateways, modes=modes)
-        intl = routes["cost"].unstack("partner").reindex(
-            index=candidates.index, columns=partners.index
+        intl = (
+            routes["cost"]
+            .unstack("partner")
+            .reindex(index=candidates.index, columns=partners.index)
         )
         if flows is None:
             flows = international_demand(demand, partners)
         model = cls(dom, intl, flows, p=p, routes=routes, **params)
         model._demand_geo = demand
         model._candidate_geo = candidates
-        model._partner_geo = partners
         return model
 
     # ------------------------------------------------------------------------------
@@ -826,12 +829,13 @@ class CrossBorderMedian(LocationModel):
         allowed = ~self.cost.columns.isin(self.forbidden)
         reach = np.isfinite(self._Gc)
         n = self._n_int
-        dead = ~(reach[:n][:, allowed]).any(axis=1)
+        dead = np.asarray(~(reach[:n][:, allowed]).any(axis=1), dtype=bool)
         if dead.any():
             rows = self.cost.index[:n][dead]
             why = []
+            part = self.cost.index[:n].get_level_values("partner")
             for k in pd.Index(rows.get_level_values("partner")).unique()[:5]:
-                anyc = np.isfinite(self._Gc[:n][np.asarray(rows.get_level_values("partner") == k)])
+                anyc = reach[:n][np.asarray(part == k)]
                 why.append(
                     f"{k!r}: "
                     + ("no gateway of any candidate reaches it" if not anyc.any()
@@ -859,12 +863,21 @@ class CrossBorderMedian(LocationModel):
         super()._prepare()
         G = np.where(np.isfinite(self._Gc), self._Gc, np.inf)
         self._C = self._C + G
+        # Flows are often tiny numbers (亿件); scale them to a mean of 1 inside the MILP so
+        # no objective coefficient falls below the solver's tolerances, and scale back.
+        act = self._w[self._active]
+        mean = float(act.mean()) if len(act) else 1.0
+        self._scale = 2.0 ** -round(math.log2(mean)) if mean > 0 else 1.0  # exact in binary
+        self._w = self._w * self._scale
 
     def _solve(self, ctx: _Context) -> _Outcome:
         fixed = None
         if self.fixed_cost is not None:
-            fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos]
-        out = solve_nearest_open(self, ctx, fixed)
+            fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos] * self._scale
+        out = solve_nearest_open(self, ctx, fixed, slack=_SLACK)
+        out.objective /= self._scale
+        out.bound /= self._scale
+        self._w = self._w / self._scale
         if out.open_pos is not None:
             pos = np.sort(np.asarray(out.open_pos, dtype=np.int64))
             k = self._C[:, pos].argmin(axis=1)
@@ -910,9 +923,15 @@ class CrossBorderMedian(LocationModel):
         """
         sol = super().solve(*args, **kwargs)
         base = {f.name: getattr(sol, f.name) for f in dataclasses.fields(Solution)}
-        a = sol.assignment
         n = self._n_int
-        intl = a.iloc[:n] if sol.has_solution else a.iloc[:0]
+        a = sol.assignment
+        if not sol.has_solution:
+            a = pd.DataFrame(
+                {"facility": pd.Series([], dtype=object), "cost": [], "gateway": [],
+                 "weight": []},
+                index=self.cost.index[:0],
+            )  # fmt: skip
+        intl = a.iloc[:n]
         routing = pd.DataFrame(
             {
                 "centre": intl["facility"],
@@ -933,13 +952,16 @@ class CrossBorderMedian(LocationModel):
             look = self.routes.reindex(key)
             routing["gateway"] = look["gateway"].to_numpy()
             routing["mode"] = look["mode"].to_numpy()
-        dom = a.iloc[n:] if sol.has_solution else a.iloc[:0]
+        dom = a.iloc[n:]
         domestic = pd.DataFrame(
-            {"centre": dom["facility"], "cost": dom["cost"],
-             "weight": dom["weight"] / (self.domestic_weight or 1.0)},
+            {"centre": dom["facility"].to_numpy(), "cost": dom["cost"].to_numpy(),
+             "weight": dom["weight"].to_numpy() / (self.domestic_weight or 1.0)},
             index=pd.Index(dom.index.get_level_values("origin"), name="origin"),
         )  # fmt: skip
         return CrossBorderSolution(**base, routing=routing, domestic=domestic)
 
 
 _DOMESTIC = "(domestic)"
+#: Initial extra levels per commodity in the iterative level scheme: commodities are many
+#: and their nearest open centre is usually the heuristic's, so start lean and expand.
+_SLACK = 0
