@@ -362,3 +362,56 @@ def test_bundled_border_city_enters_for_neighbour():
     assert sol.status == "optimal"
     assert set(sol.routing["mode"]) == {"road"}
     assert sol.loads("gateway").index.str.startswith("road:").all()
+
+
+# ----------------------------------------------------------------------------------------
+# flow layers
+# ----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def south_solution():
+    from borderhub.locate import solve_crossborder
+
+    cand = datasets.candidates().loc[["530100", "532500", "440100"]]
+    dem = datasets.prefectures().loc[["530100", "532500", "440100"]]
+    part = datasets.partners().loc[["VNM-HAN", "JPN-TYO", "DEU-DUI"]]
+    return solve_crossborder(cand, dem, part, p=2, split="equal"), cand, part
+
+
+def test_solve_crossborder_records_assumptions(south_solution):
+    sol, cand, part = south_solution
+    assert sol.status == "optimal"
+    assert sol.assumptions["split"] == "equal" and sol.assumptions["share_year"] == 2025
+    assert set(sol.routing.index.get_level_values("partner")) == set(part.index)
+    assert sol.routing["gateway"].notna().all()
+
+
+def test_flow_layers_render(south_solution):
+    import folium
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from borderhub.flowmap import add_flow_layer, flow_segments, plot_flows
+
+    sol, cand, part = south_solution
+    seg = flow_segments(sol, cand, part)
+    assert seg["flow"].sum() == pytest.approx(sol.routing["flow"].sum())
+    html = add_flow_layer(folium.Map(tiles=None), sol, cand, part).get_root().render()
+    for gid in seg["gateway"].unique():
+        assert gid in html
+    assert "width ∝ volume" in html and "gateway load" in html
+    fig, ax = plt.subplots()
+    plot_flows(ax, sol, cand, part)
+    # one coloured line per drawn piece; the widest is the largest flow
+    assert len(ax.lines) >= len(seg)
+    assert max(line.get_linewidth() for line in ax.lines) == pytest.approx(6.0)
+    plt.close(fig)
+
+
+def test_flow_layer_needs_gateway_labels(tiny):
+    from borderhub.flowmap import flow_segments
+
+    sol = CrossBorderMedian.from_cost_matrices(*tiny, p=2).solve()
+    with pytest.raises(SpecificationError, match="routes="):
+        flow_segments(sol, pd.DataFrame({"lon": [0.0], "lat": [0.0]}), None)

@@ -26,6 +26,7 @@ from borderhub.locate.crossborder import (
     CrossBorderSolution,
     gateway_costs,
     gateways,
+    solve_crossborder,
 )
 from borderhub.locate.fixed_charge import FacilityLocation
 from borderhub.locate.hub import HubMedian
@@ -47,4 +48,5 @@ __all__ = [
     "CrossBorderSolution",
     "gateway_costs",
     "gateways",
+    "solve_crossborder",
 ]

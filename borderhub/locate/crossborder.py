@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_MODES",
     "gateway_costs",
     "gateways",
+    "solve_crossborder",
 ]
 
 #: Default cost parameters of each mode: ``handling`` (per piece, clearance and transfer at
@@ -47,7 +48,8 @@ __all__ = [
 #: one unit is the cost of moving a piece one km on the domestic leg (``truck``, rate 1).
 #: These are **assumptions**, not published tariffs (no citable per-piece tariff covering
 #: all four modes was found); only their ratios matter, and the rail/air ratio of 0.2
-#: follows Schramm & Zhang (2018), who find Eurasian rail freight about 80 % cheaper than
+#: follows Schramm & Zhang ("Eurasian Rail Freight in the One Belt One Road
+#: Era", conference paper), who find Eurasian rail freight about 80 % cheaper than
 #: air freight. Override any of them with ``gateway_costs(..., modes={...})``.
 DEFAULT_MODES: dict[str, dict[str, float]] = {
     "truck": {"handling": 0.0, "rate": 1.0},
@@ -99,14 +101,14 @@ def gateways(candidates: Any = None, border_ports: Any = None) -> pd.DataFrame:
     * ``air`` -- every candidate with a known cargo airport throughput
       (``airport_cargo > 0``); reaches every partner;
     * ``sea`` -- every coastal candidate (``coastal``); reaches every partner except the
-      landlocked ones (:data:`LANDLOCKED`);
+      landlocked ones (``LANDLOCKED``);
     * ``road`` -- every land border port (at its own coordinates; a port whose ``mode``
       column says ``rail`` becomes a rail gateway); reaches the neighbouring country
       (``neighbour_iso3`` column if present, else ``neighbour_country`` mapped to ISO3);
     * ``rail`` -- the China–Laos railway (昆明, via 磨憨, to Laos) and the China–Europe
       Railway Express from each rail-hub candidate (``rail_hub``) through each border
       crossing (阿拉山口, 霍尔果斯, 二连浩特, 满洲里, 绥芬河) to the European partners
-      (:data:`EUROPE_RAIL`).
+      (``EUROPE_RAIL``).
 
     Parameters
     ----------
@@ -257,7 +259,7 @@ def gateway_costs(
         Gateway table as returned by :func:`gateways` (default: built from the bundled
         candidate and border-port tables).
     modes : mapping, optional
-        Overrides of :data:`DEFAULT_MODES`, e.g. ``{"air": {"rate": 2.0}, "sea": None}``
+        Overrides of ``DEFAULT_MODES``, e.g. ``{"air": {"rate": 2.0}, "sea": None}``
         (``None`` switches a mode off).
 
     Returns
@@ -388,6 +390,9 @@ class CrossBorderSolution(Solution):
     domestic : pandas.DataFrame
         With ``domestic_demand=``: per origin the nearest open centre (``centre``),
         ``cost`` and ``weight``; otherwise empty.
+    assumptions : dict
+        What the inputs rest on, for a run manifest (filled by :func:`solve_crossborder`:
+        international share, partner split, tilt, mode parameters); empty otherwise.
 
     Notes
     -----
@@ -413,6 +418,7 @@ class CrossBorderSolution(Solution):
 
     routing: pd.DataFrame = field(default_factory=pd.DataFrame)
     domestic: pd.DataFrame = field(default_factory=pd.DataFrame)
+    assumptions: dict[str, Any] = field(default_factory=dict)
 
     def loads(self, by: str | list[str] = "centre") -> pd.DataFrame:
         """Flow carried per centre, gateway, mode or partner (or a combination).
@@ -965,3 +971,86 @@ _DOMESTIC = "(domestic)"
 #: Initial extra levels per commodity in the iterative level scheme: commodities are many
 #: and their nearest open centre is usually the heuristic's, so start lean and expand.
 _SLACK = 0
+
+
+def solve_crossborder(
+    candidates: Any,
+    demand: Any,
+    partners: Any,
+    *,
+    p: int | None = None,
+    flows: pd.DataFrame | None = None,
+    share: float | None = None,
+    year: int = 2025,
+    split: str | pd.Series = "exports",
+    tilt: float = 1.0,
+    modes: Any = None,
+    gateways: Any = None,
+    distance: str | pd.DataFrame = "geodesic",
+    solver: Any = "highs",
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    **params: Any,
+) -> CrossBorderSolution:
+    """The whole cross-border job in one call: demand, gateway costs, model, solution.
+
+    Builds the flows with :func:`borderhub.international_demand` (unless ``flows`` is
+    given), the international costs with :func:`gateway_costs`, the domestic costs from
+    the points, solves :class:`CrossBorderMedian` and records every assumption in
+    :attr:`CrossBorderSolution.assumptions` (for a run manifest).
+
+    Parameters
+    ----------
+    candidates, demand, partners : geopandas.GeoDataFrame
+        Candidate centres, origins (with ``express_volume`` unless ``flows`` is given) and
+        partner hubs (with ``iso3``), as :mod:`borderhub.datasets` returns them.
+    p : int, optional
+        Number of centres (or pass ``fixed_cost=``).
+    flows : pandas.DataFrame, optional
+        Your own origins x partners matrix (then ``share``, ``year``, ``split`` and
+        ``tilt`` are not used).
+    share, year, split, tilt
+        Passed to :func:`borderhub.international_demand`.
+    modes, gateways
+        Passed to :func:`gateway_costs`.
+    distance : {"geodesic", "euclidean"} or pandas.DataFrame, default "geodesic"
+        Domestic cost, as for :meth:`CrossBorderMedian.from_geodataframe`.
+    solver, time_limit, mip_gap
+        Passed to :meth:`CrossBorderMedian.solve`.
+    **params
+        ``fixed_cost``, ``domestic_demand``, ``domestic_weight`` and the policy parameters
+        (``required``, ``forbidden``, ``groups``, ``min_per_group``, ``max_per_group``).
+
+    Returns
+    -------
+    CrossBorderSolution
+        With ``routing``, ``loads()`` and ``assumptions``.
+
+    Examples
+    --------
+    >>> from borderhub import datasets
+    >>> from borderhub.locate import solve_crossborder
+    >>> cand = datasets.candidates().loc[["530100", "532500", "310000"]]
+    >>> dem = datasets.prefectures().loc[["530100", "532500", "310000"]]
+    >>> part = datasets.partners().loc[["VNM-HAN", "JPN-TYO"]]
+    >>> sol = solve_crossborder(cand, dem, part, p=2, share=0.05)
+    >>> sol.status, sol.assumptions["share"], sorted(sol.assumptions["modes"])
+    ('optimal', 0.05, ['air', 'rail', 'road', 'sea', 'truck'])
+    """
+    from borderhub.flows import international_demand
+
+    if flows is None:
+        flows = international_demand(
+            demand, partners, share=share, year=year, split=split, tilt=tilt
+        )
+        assumptions = dict(flows.attrs.get("assumptions", {}))
+    else:
+        assumptions = {"flows": "user-supplied origins x partners matrix"}
+    assumptions["modes"] = _mode_table(modes)
+    assumptions["gateways"] = "bundled" if gateways is None else "user-supplied"
+    model = CrossBorderMedian.from_geodataframe(
+        demand, candidates, partners, flows, distance=distance, gateways=gateways,
+        modes=modes, p=p, **params,
+    )  # fmt: skip
+    sol = model.solve(solver=solver, time_limit=time_limit, mip_gap=mip_gap)
+    return dataclasses.replace(sol, assumptions=assumptions)
