@@ -105,8 +105,9 @@ def main() -> None:
             "objective": last.objective, "load": os.getloadavg(),
         }  # fmt: skip
         results.append(row)
-        print(f"p={p:>3}: {row['median_s']:.2f} s median of {[round(t, 2) for t in times]}, "
-              f"{row['status']}, {row['solver_calls']} solver call(s), load {row['load']}")  # fmt: skip
+        runs = [round(t, 2) for t in times]
+        print(f"p={p:>3}: {row['median_s']:.2f} s median of {runs}, {row['status']}, "
+              f"{row['solver_calls']} solver call(s), load {row['load']}")  # fmt: skip
     # peer on a sample
     rng = np.random.default_rng(0)
     pick = np.sort(rng.choice(dom.shape[0], size=min(args.peer_origins, dom.shape[0]),

@@ -156,12 +156,17 @@ def greedy(
 
 
 def solve_nearest_open(
-    model: Any, ctx: Any, fixed: np.ndarray | None = None, slack: int | None = None
+    model: Any,
+    ctx: Any,
+    fixed: np.ndarray | None = None,
+    slack: int | None = None,
+    levels: type[_Levels] | None = None,
 ) -> Any:
     """Radius formulation with iterative expansion; returns an ``_Outcome``.
 
     ``slack`` overrides the number of extra initial positions per row (default: tuned for
-    the p-median, see ``_SLACK_MIN``).
+    the p-median, see ``_SLACK_MIN``); ``levels`` replaces the :class:`_Levels` class
+    (a subclass may build the level rows differently).
     """
     from borderhub.locate.base import _Outcome
 
@@ -172,7 +177,7 @@ def solve_nearest_open(
         m = C.shape[1]
         p = model._cardinality()
         cap = m if p is None else m - p + 1
-        lv = _Levels(C, cap)
+        lv = (levels or _Levels)(C, cap)
         req = np.flatnonzero(model.cost.columns[allowed].isin(model.required))
         heur = greedy(C, w, p, req, fixed)
         if slack is None:

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
-from borderhub.locate._milp import _Context
-from borderhub.locate._radius import solve_nearest_open
+from borderhub.locate._milp import GE, _Builder, _Context
+from borderhub.locate._radius import _Levels, solve_nearest_open
 from borderhub.locate.base import (
     LocationModel,
     _cost_from_frames,
@@ -880,7 +880,7 @@ class CrossBorderMedian(LocationModel):
         fixed = None
         if self.fixed_cost is not None:
             fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos] * self._scale
-        out = solve_nearest_open(self, ctx, fixed, slack=_SLACK)
+        out = solve_nearest_open(self, ctx, fixed, slack=_SLACK, levels=_SharedLevels)
         out.objective /= self._scale
         out.bound /= self._scale
         self._w = self._w / self._scale
@@ -968,6 +968,70 @@ class CrossBorderMedian(LocationModel):
 
 
 _DOMESTIC = "(domestic)"
+
+
+class _SharedLevels(_Levels):
+    """Level rows shared by commodities with the same truncated level sequence.
+
+    Two rows whose first ``k`` sorted candidates, level boundaries and truncation agree
+    have identical level constraints, and for any ``y`` the least feasible ``z`` (which an
+    optimum takes, the objective coefficients being non-negative) depends only on those
+    constraints. So one set of ``z`` and rows serves the whole group, with the objective
+    coefficients summed over its members -- exact for the LP and the MILP. Commodities
+    from one origin to nearby partners, or from nearby origins, share most prefixes (on
+    the bundled data 15,781 commodities have about 1,400 distinct prefixes at p = 5).
+    """
+
+    def add_rows(self, b: _Builder, y: np.ndarray, w: np.ndarray, k: np.ndarray) -> None:
+        n, m = self.n, self.m
+        if n == 0:
+            return
+        trunc = k < self.full
+        groups: dict[tuple[bytes, bytes, bool], int] = {}
+        gid = np.empty(n, dtype=np.int64)
+        for i in range(n):
+            ki = int(k[i])
+            key = (self.order[i, :ki].tobytes(), self.new[i, :ki].tobytes(), bool(trunc[i]))
+            gid[i] = groups.setdefault(key, len(groups))
+        n_groups = len(groups)
+        rep = np.zeros(n_groups, dtype=np.int64)
+        rep[gid[::-1]] = np.arange(n)[::-1]  # first member of each group
+        L = self.lev[np.arange(n), k - 1] + 1
+        # objective coefficient of every (row, level), summed per (group, level)
+        ii, rr = np.nonzero(np.arange(m)[None, :] < k[:, None])
+        newf = self.new[ii, rr]
+        li, ll, lcost = ii[newf], self.lev[ii, rr][newf], self.S[ii, rr][newf]
+        last = ll == L[li] - 1
+        exists = ~last | trunc[li]
+        dnext = np.empty(len(li))
+        dnext[:-1] = lcost[1:]
+        lt = np.flatnonzero(last & exists)
+        dnext[lt] = self.S[li[lt], k[li[lt]]]
+        Lg = L[rep]
+        ro = np.concatenate([[0], np.cumsum(Lg)[:-1]])
+        agg = np.zeros(int(Lg.sum()))
+        e = np.flatnonzero(exists)
+        np.add.at(agg, ro[gid[li[e]]] + ll[e], w[li[e]] * (dnext[e] - lcost[e]))
+        # the rows of each group's representative
+        kg = k[rep]
+        gi, gr = np.nonzero(np.arange(m)[None, :] < kg[:, None])
+        irep = rep[gi]
+        levf, newg = self.lev[irep, gr], self.new[irep, gr]
+        lg, lvl = gi[newg], levf[newg]
+        lastg = lvl == Lg[lg] - 1
+        exists_g = ~lastg | trunc[rep][lg]
+        z = b.variables("z", int(exists_g.sum()), 0.0, None)
+        zid = np.cumsum(exists_g) - 1
+        with_z = np.flatnonzero(exists_g)
+        prev = np.flatnonzero(lvl > 0)
+        row = np.concatenate([ro[gi] + levf, with_z, prev])
+        var = np.concatenate([y[self.order[irep, gr]], z[zid[with_z]], z[zid[prev - 1]]])
+        coef = np.concatenate([np.ones(len(gi)), np.ones(len(with_z)), -np.ones(len(prev))])
+        b.rows("lvl", row, var, coef, GE, (lvl == 0).astype(float), len(lg))
+        b.objective(z, agg[exists_g])
+        b.constant += float(w @ self.S[:, 0])
+
+
 #: Initial extra levels per commodity in the iterative level scheme: commodities are many
 #: and their nearest open centre is usually the heuristic's, so start lean and expand.
 _SLACK = 0
