@@ -48,7 +48,8 @@ def flow_segments(
         A solved :class:`~borderhub.locate.CrossBorderMedian` with gateway labels (built
         with ``from_geodataframe`` or ``routes=``).
     candidates, partners : pandas.DataFrame
-        Point tables (geometry or ``lon``/``lat``) of the centres and partner hubs.
+        Point tables (geometry or ``lon``/``lat``) of the centres and partner hubs; only
+        the flows to the partners in ``partners`` are drawn (pass a subset to draw part).
     gateways : pandas.DataFrame, optional
         Gateway table (default :func:`borderhub.locate.gateways`).
 
@@ -97,8 +98,14 @@ def flow_segments(
     )
     cand = _lonlat(candidates, "candidates")
     part = _lonlat(partners, "partners")
-    for role, table, key in (("candidates", cand, "centre"), ("partners", part, "partner"),
-                             ("gateways", gw, "gateway")):  # fmt: skip
+    keep = seg["partner"].isin(part.index)
+    if len(seg) and not keep.any():
+        raise SpecificationError(
+            f"none of the solution's partners {list(seg['partner'].unique()[:5])} is in the "
+            "partners table; pass the partner table the model was built from (or a subset)"
+        )
+    seg = seg[keep]
+    for role, table, key in (("candidates", cand, "centre"), ("gateways", gw, "gateway")):
         missing = pd.Index(seg[key].unique()).difference(table.index)
         if len(missing):
             raise SpecificationError(f"{role} lacks points for {list(missing[:10])}")
@@ -294,6 +301,9 @@ def plot_flows(
                c=[MODE_COLOURS.get(m, "#555555") for m in load["mode"]], alpha=0.6,
                edgecolors="black", linewidths=0.5, zorder=4)  # fmt: skip
     if legend:
+        previous = ax.get_legend()
+        if previous is not None:  # keep the map's own legend next to this one
+            ax.add_artist(previous)
         handles = [Line2D([], [], color=c, lw=3, label=m) for m, c in MODE_COLOURS.items()]
         handles.append(Line2D([], [], color="none", marker="o", markerfacecolor="grey",
                               markersize=8, label="gateway (area ∝ load)"))  # fmt: skip

@@ -14,10 +14,16 @@ import json
 import time
 from pathlib import Path
 
-import pandas as pd
+import matplotlib
 
-import borderhub as bh
-from borderhub.locate import CrossBorderMedian, gateway_costs
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+
+import borderhub as bh  # noqa: E402
+from borderhub.flowmap import plot_flows  # noqa: E402
+from borderhub.locate import CrossBorderMedian, gateway_costs  # noqa: E402
+from borderhub.maps import static_map  # noqa: E402
 
 #: Number of centres (the plan names 10 CORE cities).
 P = 10
@@ -95,6 +101,18 @@ def run(out: Path) -> dict[str, str]:
     facts["cb_mode_split"] = ", ".join(
         f"{m} {100 * f / modes['flow'].sum():.0f}%" for m, f in modes["flow"].items()
     )
+
+    # [cb-map]
+    asia = partners.index[partners["region"].isin(["ASEAN", "Northeast Asia"])]
+    fig = static_map(
+        cands.loc[sol.open],
+        partners=partners.loc[asia],
+        corridors=bh.datasets.corridors().iloc[:0],
+        lang="en",
+    )
+    plot_flows(fig.axes[0], sol, cands, partners.loc[asia])
+    fig.savefig(out / "cb_flows.png", dpi=110, bbox_inches="tight")
+    # [/cb-map]
 
     # [cb-tiers]
     core = cands.index[cands["tiers"].str.contains("CORE")]
