@@ -16,9 +16,22 @@ Usage::
 
     python benchmarks/bench_crossborder.py [--repeat 3] [--peer-origins 60] [--json out.json]
 
-Measured results (2026-11-29; 2-core machine shared with other jobs; Python 3.11, PuLP 3.3,
-HiGHS through highspy): see the release notes / CHANGELOG entry of the cross-border model;
-quote them with the load printed by this script.
+Measured results (2026-11-29; 2-core machine shared with six other jobs, load average
+11-14 during the run; Python 3.11, PuLP 3.3, HiGHS through highspy; end to end, median of 3)
+
+=====================================  ==========================  =========================
+run                                    time                        notes
+=====================================  ==========================  =========================
+full instance, p = 10                  1.63 s (0.84 / 1.63 / 1.94)  optimal, 1 solver call
+full instance, p = 20                  1.75 s (1.74 / 1.75 / 1.97)  optimal, 2 solver calls
+full instance, p = 5                   14.99 s (15.09 / 14.99 /     optimal, 3 solver calls
+                                       8.99)
+60-origin sample, p = 5: dense peer    2.71 s vs 53.89 s (19.9x)    objectives agree (5e-16)
+60-origin sample, p = 10: dense peer   0.24 s vs 38.77 s (162x)     objectives agree (2e-16)
+=====================================  ==========================  =========================
+
+The load is quoted because the machine was shared: the same runs take a fraction of these
+times on an idle machine.
 """
 
 from __future__ import annotations
