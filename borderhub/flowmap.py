@@ -223,6 +223,15 @@ def add_flow_layer(
             tooltip=f"gateway {g['gateway']} ({g['mode']}): load {g['flow']:.4g}",
         ).add_to(group)
     group.add_to(fmap)
+    # A layer control must render after every layer it lists (Leaflet fails otherwise):
+    # move it behind the new group, and drop its script from a page rendered before so
+    # that the next render writes it again, after the group's.
+    script = getattr(fmap.get_root(), "script", None)
+    for key, child in list(fmap._children.items()):
+        if isinstance(child, folium.LayerControl):
+            fmap._children.move_to_end(key)
+            if script is not None:
+                script._children.pop(child.get_name(), None)
     rows = "".join(
         f'<div><span style="display:inline-block;width:18px;height:4px;background:{c};'
         f'vertical-align:middle"></span> {m}</div>'

@@ -415,3 +415,30 @@ def test_flow_layer_needs_gateway_labels(tiny):
     sol = CrossBorderMedian.from_cost_matrices(*tiny, p=2).solve()
     with pytest.raises(SpecificationError, match="routes="):
         flow_segments(sol, pd.DataFrame({"lon": [0.0], "lat": [0.0]}), None)
+
+
+def test_flow_layer_on_corridor_map_in_browser(south_solution, tmp_path):
+    """The layer draws in a real browser on corridor_map's page, without console errors."""
+    from test_maps_browser import _chromium, _console_errors, _paths, _run
+
+    import borderhub as bh
+    from borderhub.flowmap import add_flow_layer, flow_segments
+
+    sol, cand, part = south_solution
+    fmap = bh.corridor_map(cand, partners=part, corridors=datasets.corridors().iloc[:0],
+                           self_contained=True)  # fmt: skip
+    before_markers, before_lines = _paths(_run(_chromium(), tmp_path, _save(fmap, tmp_path, "a"),
+                                               "--dump-dom").stdout)  # fmt: skip
+    add_flow_layer(fmap, sol, cand, part)
+    proc = _run(_chromium(), tmp_path, _save(fmap, tmp_path, "b"), "--dump-dom")
+    assert _console_errors(proc.stderr) == []
+    markers, lines = _paths(proc.stdout)
+    seg = flow_segments(sol, cand, part)
+    assert lines - before_lines >= len(seg)
+    assert markers - before_markers == seg["gateway"].nunique()
+
+
+def _save(fmap, tmp_path, name):
+    path = tmp_path / f"{name}.html"
+    fmap.save(str(path))
+    return path.as_uri()
