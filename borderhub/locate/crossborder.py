@@ -420,6 +420,75 @@ class CrossBorderSolution(Solution):
     domestic: pd.DataFrame = field(default_factory=pd.DataFrame)
     assumptions: dict[str, Any] = field(default_factory=dict)
 
+    def to_geodataframe(
+        self, demand: Any = None, candidates: Any = None, lines: bool = False
+    ) -> Any:
+        """The routing as a GeoDataFrame (EPSG:4326), one row per commodity.
+
+        Parameters
+        ----------
+        demand, candidates : GeoDataFrame, optional
+            Points of the origins and centres (default: the frames the model was built
+            from with ``from_geodataframe``).
+        lines : bool, default False
+            If True, each row's geometry is the segment from the origin to its centre;
+            otherwise the origin point. (For the legs beyond the centre see
+            :func:`borderhub.flowmap.flow_segments`.)
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            The :attr:`routing` columns with the index flattened to ``origin`` and
+            ``partner`` columns, plus ``geometry``.
+
+        Raises
+        ------
+        SpecificationError
+            No geometry known, or the frames lack some labels.
+
+        Examples
+        --------
+        >>> from borderhub import datasets
+        >>> from borderhub.locate import solve_crossborder
+        >>> cand = datasets.candidates().loc[["530100", "532500"]]
+        >>> dem = datasets.prefectures().loc[["530100", "532500"]]
+        >>> part = datasets.partners().loc[["VNM-HAN"]]
+        >>> gdf = solve_crossborder(cand, dem, part, p=1).to_geodataframe(lines=True)
+        >>> gdf[["origin", "partner", "centre"]].values.tolist()
+        [['530100', 'VNM-HAN', '532500'], ['532500', 'VNM-HAN', '532500']]
+        >>> gdf.geometry.geom_type.unique().tolist()
+        ['LineString']
+        """
+        import geopandas as gpd
+        from shapely import linestrings, points
+
+        from borderhub.locate.solution import _as_wgs84
+
+        demand = self._demand_geo if demand is None else demand
+        candidates = self._candidate_geo if candidates is None else candidates
+        if demand is None or (lines and candidates is None):
+            raise SpecificationError(
+                "this solution has no geometry (the model was built from cost matrices); "
+                "pass `demand=` (and `candidates=` for lines) GeoDataFrames"
+            )
+        r = self.routing.reset_index()
+        dem = _as_wgs84(demand, "demand")
+        miss = pd.Index(r["origin"].unique()).difference(dem.index)
+        if len(miss):
+            raise SpecificationError(f"demand GeoDataFrame lacks origins {list(miss[:10])}")
+        o = dem.geometry.reindex(r["origin"].to_numpy())
+        if lines:
+            cand = _as_wgs84(candidates, "candidates")
+            miss = pd.Index(r["centre"].unique()).difference(cand.index)
+            if len(miss):
+                raise SpecificationError(f"candidates GeoDataFrame lacks {list(miss[:10])}")
+            c = cand.geometry.reindex(r["centre"].to_numpy())
+            coords = np.stack([np.c_[o.x, o.y], np.c_[c.x, c.y]], axis=1)
+            geom = linestrings(coords) if len(r) else []
+        else:
+            geom = points(np.c_[o.x, o.y]) if len(r) else []
+        return gpd.GeoDataFrame(r, geometry=list(geom), crs="EPSG:4326")
+
     def loads(self, by: str | list[str] = "centre") -> pd.DataFrame:
         """Flow carried per centre, gateway, mode or partner (or a combination).
 
