@@ -105,7 +105,8 @@ def _split(split: Any, partners: pd.DataFrame) -> tuple[pd.Series, dict[str, Any
         if len(unknown):
             raise DataError(
                 f"split names partners {list(unknown[:10])} that are not in the partner "
-                f"table (labels look like {list(partners.index[:3])})"
+                f"table; pass a split indexed by partner labels (they look like "
+                f"{list(partners.index[:3])})"
             )
         w = pd.to_numeric(split, errors="coerce").reindex(partners.index)
         vals = w.dropna()
