@@ -113,6 +113,11 @@ __all__ += [
     "Solution",
     "policy_constraints",
 ]
+# --- cross-border flows ---------------------------------------------------------------
+from borderhub.flows import international_demand  # noqa: E402
+from borderhub.locate import CrossBorderMedian, gateway_costs  # noqa: E402
+
+__all__ += ["international_demand", "CrossBorderMedian", "gateway_costs"]
 # --- maps -----------------------------------------------------------------------------
 from borderhub.maps import corridor_map, static_map  # noqa: E402
 

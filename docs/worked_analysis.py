@@ -298,6 +298,7 @@ def main() -> None:
     args.extra.mkdir(parents=True, exist_ok=True)
     reference_tables(args.out)
     facts = run(args.out, args.extra)
+    facts.update(__import__("worked_crossborder").run(args.out))  # worked-crossborder.rst
     write_facts(facts, args.out)
     print(json.dumps(facts, ensure_ascii=False, indent=1))
 

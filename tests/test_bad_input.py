@@ -38,7 +38,18 @@ import pytest
 from shapely.geometry import LineString, Polygon
 
 import borderhub
-from borderhub import datasets, geo, locate, maps, plots, policy, scenarios, scoring
+from borderhub import (
+    datasets,
+    flowmap,
+    flows,
+    geo,
+    locate,
+    maps,
+    plots,
+    policy,
+    scenarios,
+    scoring,
+)
 from borderhub.exceptions import (
     BorderhubError,
     DataError,
@@ -2265,6 +2276,84 @@ case("locate.model_name-unknown", call(locate.model_name, 3), SpecificationError
 case("datasets.table-unknown", call(datasets.table, "cities"), DataError, "cities")
 case("datasets.table_version-unknown", call(datasets.table_version, 3), DataError, "3")
 
+# cross-border flows
+# --------------------------------------------------------------------------------------
+
+
+def _cb_tables(**change):
+    """Domestic, international and flow tables of a tiny cross-border instance."""
+    dom = pd.DataFrame([[0.0, 6.0, 9.0], [6.0, 0.0, 4.0]], index=["o1", "o2"],
+                       columns=["a", "b", "c"])  # fmt: skip
+    intl = pd.DataFrame({"K1": [2.0, 8.0, 1.0], "K2": [np.nan, 3.0, np.nan]},
+                        index=["a", "b", "c"])  # fmt: skip
+    fl = pd.DataFrame({"K1": [1.0, 1.0], "K2": [1.0, 2.0]}, index=["o1", "o2"])
+    tables = {"domestic": dom, "international": intl, "flows": fl}
+    tables.update(change)
+    return tables["domestic"], tables["international"], tables["flows"]
+
+
+def _cb(p=2, **change):
+    return lazy(lambda: (locate.CrossBorderMedian.from_cost_matrices, _cb_tables(**change),
+                         {"p": p}))  # fmt: skip
+
+
+def _cb_solution():
+    return locate.CrossBorderMedian.from_cost_matrices(*_cb_tables(), p=2).solve()
+
+
+case("locate.CrossBorderMedian-negative-flow",
+     _cb(flows=pd.DataFrame({"K1": [1.0, -1.0], "K2": [1.0, 2.0]}, index=["o1", "o2"])),
+     DataError, "o2", "-1.0")  # fmt: skip
+case("locate.CrossBorderMedian-missing-flow",
+     _cb(flows=pd.DataFrame({"K1": [1.0, np.nan], "K2": [1.0, 2.0]}, index=["o1", "o2"])),
+     DataError, "o2")  # fmt: skip
+case("locate.CrossBorderMedian-unknown-origin",
+     _cb(flows=pd.DataFrame({"K1": [1.0], "K2": [1.0]}, index=["zz"])),
+     DataError, "zz")  # fmt: skip
+case("locate.CrossBorderMedian-unknown-partner",
+     _cb(flows=pd.DataFrame({"KX": [1.0, 1.0]}, index=["o1", "o2"])), DataError, "KX")  # fmt: skip
+case("locate.CrossBorderMedian-unroutable-partner",
+     _cb(international=pd.DataFrame({"K1": [2.0, 8.0, 1.0], "K2": [np.nan] * 3},
+                                    index=["a", "b", "c"])),
+     DataError, "K2", "no gateway")  # fmt: skip
+case("locate.CrossBorderMedian-p-above-routing-centres",
+     _cb(p=3, flows=pd.DataFrame({"K1": [0.0, 0.0], "K2": [1.0, 2.0]}, index=["o1", "o2"])),
+     SpecificationError, "p=3")  # fmt: skip
+case("locate.CrossBorderMedian.from_geodataframe-partners-without-iso3",
+     lazy(lambda: (locate.CrossBorderMedian.from_geodataframe,
+                   (points(), points(), points()), {"p": 1})),
+     DataError, "iso3")  # fmt: skip
+case("locate.CrossBorderSolution.loads-unknown-key",
+     lazy(lambda: (_cb_solution().loads, ("country",), {})),
+     SpecificationError, "country")  # fmt: skip
+case("locate.gateway_costs-unknown-mode",
+     lazy(lambda: (locate.gateway_costs, (points(), points(iso3=["JPN"] * 3)),
+                   {"modes": {"ship": {"rate": 1.0}}})),
+     SpecificationError, "ship")  # fmt: skip
+case("locate.gateways-candidates-without-points",
+     lazy(lambda: (locate.gateways, (pd.DataFrame({"name": ["x"]}, index=["a"]),), {})),
+     DataError, "lon")  # fmt: skip
+case("locate.solve_crossborder-share-above-one",
+     lazy(lambda: (locate.solve_crossborder,
+                   (points(), points(express_volume=[1.0, 2.0, 3.0]), points(iso3=["JPN"] * 3)),
+                   {"p": 1, "share": 1.5})),
+     SpecificationError, "1.5")  # fmt: skip
+case("flows.international_demand-negative-volume",
+     lazy(lambda: (flows.international_demand,
+                   (points(express_volume=[1.0, -2.0, 3.0]), points(iso3=["JPN"] * 3)), {})),
+     DataError, "310000")  # fmt: skip
+case("flows.international_demand-unknown-split-partner",
+     lazy(lambda: (flows.international_demand,
+                   (points(express_volume=[1.0, 2.0, 3.0]), points(iso3=["JPN"] * 3)),
+                   {"split": pd.Series({"XXX": 1.0})})),
+     DataError, "XXX")  # fmt: skip
+for _fn in ("flow_segments", "add_flow_layer", "plot_flows"):
+    case(f"flowmap.{_fn}-solution-without-gateways",
+         lazy(lambda fn=_fn: (getattr(flowmap, fn),
+                              (*(() if fn == "flow_segments" else (None,)), _cb_solution(),
+                               points(), points()), {})),
+         SpecificationError, "routes=")  # fmt: skip
+
 
 @pytest.mark.parametrize("key", list(CASES), ids=list(CASES))
 def test_bad_input(key, ctx):
@@ -2283,6 +2372,8 @@ def test_every_public_entry_point_has_a_case():
         "maps": maps,
         "scenarios": scenarios,
         "plots": plots,
+        "flows": flows,
+        "flowmap": flowmap,
     }
     skip = {
         # no input to get wrong (or only the environment, covered by the datasets cases)
@@ -2310,6 +2401,9 @@ def test_every_public_entry_point_has_a_case():
         "locate.LocationModel",  # the shared base, reached through every model
         "locate.Status",
         "plots.plot_static_map",  # a thin wrapper of maps.static_map
+        "flows.international_express",  # no input: the bundled table
+        "flows.partner_exports",
+        "flowmap.MODE_COLOURS",
     }
     missing = []
     for mod_name, mod in modules.items():

@@ -39,6 +39,8 @@ PUBLIC_MODULES = [
     "geo",
     "scoring",
     "locate",
+    "flows",
+    "flowmap",
     "maps",
     "scenarios",
     "plots",

@@ -1014,6 +1014,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in OUT_FILES:
         write(tables[name], args.out / name)
         print(f"{name}: {len(tables[name])} rows")
+    __import__("build_flows").build(args.shared, args.out)  # international flow tables
     return 0
 
 

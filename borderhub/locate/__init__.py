@@ -11,6 +11,8 @@ a gateway cost term, then call ``solve()`` for a :class:`Solution`.
 * :class:`SetCover` -- the fewest centres covering every demand point within a radius.
 * :class:`FacilityLocation` -- opening costs, optional capacities, free number of centres.
 * :class:`HubMedian` -- single-allocation p-hub median over origin-destination flows.
+* :class:`CrossBorderMedian` -- origin x partner international flows routed through open
+  centres and their cheapest gateways (:func:`gateway_costs`).
 
 The models that serve demand points from candidates are also known by short names
 (:data:`MODELS`, :func:`model_class`), as in ``borderhub plan --model pmedian``.
@@ -23,6 +25,13 @@ from borderhub.locate._registry import MODEL_TITLES, MODELS, P_MODELS, model_cla
 from borderhub.locate.base import LocationModel
 from borderhub.locate.center import PCenter
 from borderhub.locate.coverage import MaxCoverage, SetCover
+from borderhub.locate.crossborder import (
+    CrossBorderMedian,
+    CrossBorderSolution,
+    gateway_costs,
+    gateways,
+    solve_crossborder,
+)
 from borderhub.locate.fixed_charge import FacilityLocation
 from borderhub.locate.hub import HubMedian
 from borderhub.locate.median import PMedian
@@ -39,6 +48,11 @@ __all__ = [
     "Solution",
     "Status",
     "policy_constraints",
+    "CrossBorderMedian",
+    "CrossBorderSolution",
+    "gateway_costs",
+    "gateways",
+    "solve_crossborder",
     "MODELS",
     "MODEL_TITLES",
     "P_MODELS",

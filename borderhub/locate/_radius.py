@@ -56,7 +56,11 @@ class _Levels:
             new[:, 1:] = self.S[:, 1:] > self.S[:, :-1]
         self.new = new
         self.lev = np.cumsum(new, axis=1) - 1
-        self.full = self.boundary(np.full(n, min(cap, m)))
+        # A row may hold +inf for candidates that cannot serve it (cross-border commodities
+        # a centre cannot route): its levels stop at its last finite cost, whose level row
+        # then has no z, so one of its finite candidates must open.
+        reach = np.isfinite(self.S).sum(axis=1)
+        self.full = self.boundary(np.minimum(min(cap, m), reach))
 
     def boundary(self, k: np.ndarray) -> np.ndarray:
         """Extend each count ``k_i`` so it ends on a level boundary (ties included)."""
@@ -151,8 +155,19 @@ def greedy(
     return np.array(opened, dtype=np.int64)
 
 
-def solve_nearest_open(model: Any, ctx: Any, fixed: np.ndarray | None = None) -> Any:
-    """Radius formulation with iterative expansion; returns an ``_Outcome``."""
+def solve_nearest_open(
+    model: Any,
+    ctx: Any,
+    fixed: np.ndarray | None = None,
+    slack: int | None = None,
+    levels: type[_Levels] | None = None,
+) -> Any:
+    """Radius formulation with iterative expansion; returns an ``_Outcome``.
+
+    ``slack`` overrides the number of extra initial positions per row (default: tuned for
+    the p-median, see ``_SLACK_MIN``); ``levels`` replaces the :class:`_Levels` class
+    (a subclass may build the level rows differently).
+    """
     from borderhub.locate.base import _Outcome
 
     with ctx.building():
@@ -162,10 +177,11 @@ def solve_nearest_open(model: Any, ctx: Any, fixed: np.ndarray | None = None) ->
         m = C.shape[1]
         p = model._cardinality()
         cap = m if p is None else m - p + 1
-        lv = _Levels(C, cap)
+        lv = (levels or _Levels)(C, cap)
         req = np.flatnonzero(model.cost.columns[allowed].isin(model.required))
         heur = greedy(C, w, p, req, fixed)
-        slack = _SLACK_MIN if p is None else max(_SLACK_MIN, _SLACK_PER * math.ceil(m / p))
+        if slack is None:
+            slack = _SLACK_MIN if p is None else max(_SLACK_MIN, _SLACK_PER * math.ceil(m / p))
         k = lv.initial(C, heur, slack)
     best_obj, best_open, best_bound = math.inf, None, -math.inf
     fixed_all = np.zeros(m) if fixed is None else fixed
