@@ -98,6 +98,25 @@ def _as_record(result: Any) -> dict[str, Any]:
     return {"result": result}
 
 
+def _release_solver_threads() -> None:
+    """Stop HiGHS' worker threads in this process before an executor may fork it.
+
+    A process forked (the default start method of a process pool on Linux) after HiGHS has
+    run here inherits its thread scheduler without the threads, and its first solve hangs.
+    HiGHS starts a fresh scheduler at its next solve, so this costs nothing otherwise.
+    """
+    try:
+        import highspy
+    except ImportError:  # pragma: no cover - highspy is a dependency
+        return
+    reset = getattr(highspy.Highs, "resetThreadScheduler", None)
+    if reset is not None:
+        try:
+            reset(True)
+        except TypeError:  # pragma: no cover - older highspy without the argument
+            reset()
+
+
 def _describe(params: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in params.items()) or "(no parameters)"
 
@@ -247,6 +266,7 @@ def sweep(
                 fail(index, err)
             reporter.update()
     else:
+        _release_solver_threads()
         futures = {
             executor.submit(_call, fn, params): index for index, params in enumerate(scenarios)
         }
@@ -976,7 +996,10 @@ def _spread_values(spread: Any, labels: pd.Index, what: str) -> pd.Series:
     values = pd.to_numeric(given, errors="coerce")
     bad = ~np.isfinite(values.to_numpy(dtype=float)) | (values.to_numpy(dtype=float) < 0)
     if bad.any():
-        shown = {k: given[k] for k in given.index[bad][:10]}
+        shown = {
+            k: (v.item() if isinstance(v, np.generic) else v)
+            for k, v in given[bad].head(10).items()
+        }
         raise SpecificationError(
             f"{what} must be finite and >= 0 (relative uncertainty, e.g. 0.3 for 30 %); bad "
             f"values (label: value) {shown}"
@@ -1186,6 +1209,7 @@ def _run_all(
             client.cancel(futures)
             raise
         return records
+    _release_solver_threads()
     pending = {
         executor.submit(_run_batch, problem, first, count): count for first, count in batches
     }
@@ -1658,7 +1682,10 @@ def robustness(
         matrix = None
         given = weights if isinstance(weights, pd.Series) else pd.Series(weights)
         cls: Any = model
-        name = getattr(model, "__name__", type(model).__name__)
+        inner = model
+        while isinstance(inner, functools.partial):
+            inner = inner.func
+        name = getattr(inner, "__name__", type(inner).__name__)
     else:
         cls = _model_class(model)
         name = _model_key(model)
@@ -1719,8 +1746,8 @@ def robustness(
     if unknown.any():
         raise SpecificationError(
             f"no uncertainty is known for the weights of {list(labels[unknown][:10])} "
-            f"({int(unknown.sum())} units): the data have no {weight!r}_spread or _method "
-            "column for them; pass spread= (e.g. spread=0.3 for a 30 % relative error)"
+            f"({int(unknown.sum())} units): the demand data have no '{weight}_spread' or "
+            f"'{weight}_method' value for them; pass spread= (e.g. spread=0.3 for a 30 % relative error)"
         )
 
     group_series: pd.Series | None = None
