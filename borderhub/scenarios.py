@@ -1747,7 +1747,8 @@ def robustness(
         raise SpecificationError(
             f"no uncertainty is known for the weights of {list(labels[unknown][:10])} "
             f"({int(unknown.sum())} units): the demand data have no '{weight}_spread' or "
-            f"'{weight}_method' value for them; pass spread= (e.g. spread=0.3 for a 30 % relative error)"
+            f"'{weight}_method' value for them; pass spread= (e.g. spread=0.3 for a 30 % "
+            "relative error)"
         )
 
     group_series: pd.Series | None = None
