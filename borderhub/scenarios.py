@@ -1258,6 +1258,25 @@ class RobustnessResult:
         correlated shocks, or None) and the wall-clock seconds of the draws.
     maximise : bool
         True when the model maximises (coverage): regret is then optimum minus nominal.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub import robustness
+    >>> cost = pd.DataFrame([[0.0, 9.0], [9.0, 0.0], [1.0, 8.0]],
+    ...                     index=["d1", "d2", "d3"], columns=["a", "b"])
+    >>> res = robustness("pmedian", cost=cost, weights=[1.0, 1.0, 1.0], p=1, n=20,
+    ...                  spread=0.1, progress=False)
+    >>> res.selection[["frequency", "count", "nominal"]]
+               frequency  count  nominal
+    candidate
+    a                1.0     20     True
+    b                0.0      0    False
+    >>> res.draws[["status", "regret", "open"]].head(2)
+           status  regret open
+    draw
+    0     optimal     0.0    a
+    1     optimal     0.0    a
     """
 
     selection: pd.DataFrame
