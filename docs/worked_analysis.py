@@ -334,8 +334,8 @@ def robustness_block(
     facts["rob_regret_median"] = _fmt(float(rr.median()), 2)
     facts["rob_regret_p95"] = _fmt(float(rr.quantile(0.95)), 2)
     facts["rob_regret_max"] = _fmt(float(rr.max()), 2)
-    sources = r_median.spread_sources.value_counts()
-    facts["rob_n_estimated"] = str(int(sources.get("method: estimate", 0)))
+    method = demand["express_volume_method"].astype(str).str.lower()
+    facts["rob_n_estimated"] = str(int(method.str.startswith("estimate").sum()))
     facts["rob_seconds"] = _fmt(r_median.elapsed + r_cover.elapsed, 1)
 
 

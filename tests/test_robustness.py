@@ -89,6 +89,25 @@ def test_resolver_matches_brute_force_for_every_weight_vector(data, n_demand, n_
         assert len(cols) == p and set(required) <= set(cols)
 
 
+def test_resolver_falls_back_to_the_mip_when_the_lp_is_fractional():
+    # instances whose LP relaxation is fractional for some draws (found by search): those
+    # draws go through the warm-started MIP and must still be exact
+    fell_back = 0
+    for s in (71, 86, 125):
+        rng = np.random.default_rng(s)
+        n, m = rng.integers(4, 12), rng.integers(3, 8)
+        C = rng.integers(0, 30, (n, m)).astype(float)
+        p = int(rng.integers(2, m))
+        w0 = rng.uniform(0.5, 5, n)
+        resolver = MedianResolver(PMedian.from_cost_matrix(C, w0, p=p))
+        for _ in range(4):
+            w = w0 * np.exp(rng.normal(0, 0.8, n))
+            got = resolver.solve(w)
+            fell_back += not got.by_lp
+            assert got.objective == pytest.approx(_brute_median(C, w, p)[0], rel=1e-9)
+    assert fell_back >= 3
+
+
 def test_resolver_expands_levels_when_a_draw_needs_them():
     # a start far from the optimum truncates the levels; later vectors must still be exact
     cost, weights = _line(30, 12, seed=5)
