@@ -127,14 +127,17 @@ class _Reporter:
     def __init__(
         self,
         total: int,
-        enabled: bool,
+        enabled: bool | Callable[[int, int], Any],
         stream: TextIO | None = None,
         what: str = "sweep",
         unit: str = "scenarios",
     ) -> None:
         self.what, self.unit = what, unit
         self.total = total
-        self.enabled = enabled and total > 0
+        self.callback: Callable[[int, int], Any] | None = None
+        if callable(enabled):
+            self.callback, enabled = enabled, False
+        self.enabled = bool(enabled) and total > 0
         self.stream = stream if stream is not None else sys.stderr
         self.start = time.perf_counter()
         self.done = 0
@@ -146,6 +149,9 @@ class _Reporter:
 
     def update(self, count: int = 1) -> None:
         self.done += count
+        if self.callback is not None:
+            self.callback(self.done, self.total)
+            return
         if not self.enabled:
             return
         elapsed = time.perf_counter() - self.start
@@ -1520,7 +1526,7 @@ def robustness(
     distance: Any = "geodesic",
     executor: Any = None,
     batch_size: int = 25,
-    progress: bool = True,
+    progress: bool | Callable[[int, int], Any] = True,
     errors: str = "raise",
     warm_start: bool = True,
     solver: Any = "highs",
@@ -1616,8 +1622,10 @@ def robustness(
         Where the batches run; None runs them here, one after the other.
     batch_size : int, default 25
         Draws per task.
-    progress : bool, default True
-        Report draws done and elapsed time on standard error.
+    progress : bool or callable, default True
+        Report draws done and elapsed time on standard error, after each batch; or a
+        callable ``progress(done, total)`` called after each batch instead (for a
+        pipeline's own progress display).
     errors : {"raise", "record"}, default "raise"
         A draw that fails (solver error, infeasible draw): ``"raise"`` raises
         :class:`~borderhub.exceptions.SolverError` naming the draw and its seed after all
@@ -1829,7 +1837,11 @@ def robustness(
         warm_start=use_warm,
     )
 
-    reporter = _Reporter(n, bool(progress), what="robustness", unit="draws")
+    if not (isinstance(progress, bool) or callable(progress)):
+        raise SpecificationError(
+            f"progress must be True, False or a callable (done, total), got {progress!r}"
+        )
+    reporter = _Reporter(n, progress, what="robustness", unit="draws")
     start = time.perf_counter()
     records = _run_all(problem, n, batch_size, executor, reporter)
     elapsed = time.perf_counter() - start

@@ -344,6 +344,10 @@ def test_progress_is_reported_per_batch(capsys):
     robustness("pmedian", cost=cost, weights=weights, p=2, n=10, spread=0.2, batch_size=5)
     err = capsys.readouterr().err
     assert "robustness: 5/10 draws" in err and "robustness: 10/10 draws" in err
+    calls = []
+    robustness("pmedian", cost=cost, weights=weights, p=2, n=7, spread=0.2, batch_size=3,
+               progress=lambda done, total: calls.append((done, total)))  # fmt: skip
+    assert calls == [(3, 7), (6, 7), (7, 7)] and capsys.readouterr().err == ""
 
 
 @pytest.fixture(scope="module")
