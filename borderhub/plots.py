@@ -406,9 +406,13 @@ def plot_selection_frequency(
         first = pd.Series("", index=data.index)
     colours = [_TIER_COLOURS.get(t, "#7f7f7f") for t in first]
     ax.barh(pos, data["frequency"], color=colours, height=0.7)
-    for tier, colour in _TIER_COLOURS.items():
-        if (first == tier).any():
-            ax.barh([], [], color=colour, label=tier)
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color=colour, label=tier)
+        for tier, colour in _TIER_COLOURS.items()
+        if (first == tier).any()
+    ]
     if "nominal" in data.columns and data["nominal"].any():
         at = np.flatnonzero(data["nominal"].to_numpy(dtype=bool))
         ax.plot(np.full(len(at), 1.02), pos[at], "o", color="black", ms=3,
@@ -426,7 +430,8 @@ def plot_selection_frequency(
     ax.set_xlabel("share of draws in which the place is chosen" + (f" (n = {n})" if n else ""))
     ax.set_title("selection frequency under demand uncertainty", fontsize=9)
     ax.grid(True, axis="x", lw=0.3, color="#ccc")
-    ax.legend(fontsize=6, loc="lower right")
+    markers, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=markers + handles, fontsize=6, loc="lower right")
     return ax
 
 

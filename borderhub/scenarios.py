@@ -1466,7 +1466,7 @@ class RobustnessResult:
             raise SpecificationError("this result carries no draw data")
         return pd.Series(_draw(self._problem, int(k)), index=self._problem.labels, name="weight")
 
-    def plot(self, names: Any = None, threshold: float = 0.9) -> Any:
+    def plot(self, names: Any = "plan_name", threshold: float = 0.9) -> Any:
         """Selection frequency per candidate and the regret distribution, side by side.
 
         Parameters
