@@ -126,3 +126,6 @@ __all__ += ["corridor_map", "static_map"]
 from borderhub.scenarios import growth_sweep, p_sweep, sweep, weight_sweep  # noqa: E402
 
 __all__ += ["sweep", "p_sweep", "weight_sweep", "growth_sweep"]
+from borderhub.scenarios import RobustnessResult, robustness  # noqa: E402
+
+__all__ += ["robustness", "RobustnessResult"]

@@ -26,7 +26,14 @@ import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
 
-__all__ = ["plot_cost_curve", "plot_rank_stability", "plot_static_map"]
+__all__ = [
+    "plot_cost_curve",
+    "plot_rank_stability",
+    "plot_static_map",
+    "plot_selection_frequency",
+    "plot_regret",
+    "plot_robustness",
+]
 
 
 def _new_axes(ax: Any, figsize: tuple[float, float]) -> Any:
@@ -297,3 +304,236 @@ def plot_static_map(*args: Any, **kwargs: Any) -> Any:
     ax = kwargs["ax"]
     static_map(*args, **kwargs)
     return ax
+
+
+# tier colours of the selection-frequency plot (first tier listed in ``tiers`` wins)
+_TIER_COLOURS = {
+    "CORE": "#d62728",
+    "LONG_TERM": "#9467bd",
+    "PROVINCIAL": "#1f77b4",
+    "ENCOURAGED": "#2ca02c",
+    "RAIL": "#ff7f0e",
+    "PORT": "#17becf",
+}
+
+
+def _robustness_parts(result: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    selection = getattr(result, "selection", None)
+    draws = getattr(result, "draws", None)
+    if not isinstance(selection, pd.DataFrame) or not isinstance(draws, pd.DataFrame):
+        raise DataError(
+            f"result must be the RobustnessResult of borderhub.robustness, got "
+            f"{type(result).__name__}"
+        )
+    _require(selection, ("frequency",), "result.selection")
+    _require(draws, ("regret", "relative_regret"), "result.draws")
+    return selection, draws
+
+
+def plot_selection_frequency(
+    result: Any,
+    names: Mapping[Any, str] | pd.Series | str | None = "plan_name",
+    threshold: float = 0.9,
+    top: int | None = None,
+    ax: Any = None,
+) -> Any:
+    """Share of plausible-demand draws in which each candidate is chosen, tiers marked.
+
+    One bar per candidate chosen in at least one draw or in the nominal plan, most often
+    chosen first, coloured by the candidate's first tier of 专栏4 (when the selection table
+    has a ``tiers`` column); a dashed line marks ``threshold``, a black dot the nominal
+    plan's centres and a hollow square the required ones.
+
+    Parameters
+    ----------
+    result : RobustnessResult
+        Output of :func:`borderhub.robustness`.
+    names : str, mapping or Series, optional
+        Column of ``result.selection`` (default ``"plan_name"``) or a mapping label ->
+        display name; labels are shown when it is missing or when Chinese names have no
+        CJK font.
+    threshold : float, default 0.9
+        Where the dashed line is drawn.
+    top : int, optional
+        Show only the ``top`` most often chosen.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub import robustness
+    >>> from borderhub.plots import plot_selection_frequency
+    >>> cost = pd.DataFrame([[0.0, 9.0], [9.0, 0.0], [1.0, 8.0]],
+    ...                     index=["d1", "d2", "d3"], columns=["a", "b"])
+    >>> res = robustness("pmedian", cost=cost, weights=[1.0, 1.0, 1.0], p=1, n=20,
+    ...                  spread=0.1, progress=False)
+    >>> ax = plot_selection_frequency(res)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['a']
+    """
+    selection, _ = _robustness_parts(result)
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not (0 < threshold <= 1)
+    ):
+        raise SpecificationError(f"threshold must be a number in (0, 1], got {threshold!r}")
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise SpecificationError(f"top must be a positive whole number or None, got {top!r}")
+    nominal = selection["nominal"] if "nominal" in selection else False
+    data = selection[(selection["frequency"] > 0) | nominal]
+    if top is not None:
+        data = data.head(int(top))
+    labels = [str(k) for k in data.index]
+    if isinstance(names, str):
+        if names in data.columns:
+            labels = [str(v) if pd.notna(v) else str(k) for k, v in data[names].items()]
+    elif isinstance(names, Mapping | pd.Series):
+        lookup = names if isinstance(names, pd.Series) else pd.Series(dict(names))
+        labels = [str(lookup.get(k, k)) for k in data.index]
+    elif names is not None:
+        raise SpecificationError(
+            f"names must be a column name, a mapping or a Series, got {type(names).__name__}"
+        )
+    family = _cjk_family()
+    if _has_cjk(labels) and family is None:
+        labels = [str(k) for k in data.index]
+    ax = _new_axes(ax, (6.4, 0.22 * len(data) + 1.4))
+    pos = np.arange(len(data))
+    if "tiers" in data.columns:
+        first = data["tiers"].fillna("").astype(str).str.split(";").str[0]
+    else:
+        first = pd.Series("", index=data.index)
+    colours = [_TIER_COLOURS.get(t, "#7f7f7f") for t in first]
+    ax.barh(pos, data["frequency"], color=colours, height=0.7)
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color=colour, label=tier)
+        for tier, colour in _TIER_COLOURS.items()
+        if (first == tier).any()
+    ]
+    if "nominal" in data.columns and data["nominal"].any():
+        at = np.flatnonzero(data["nominal"].to_numpy(dtype=bool))
+        ax.plot(np.full(len(at), 1.02), pos[at], "o", color="black", ms=3,
+                label="nominal plan", clip_on=False)  # fmt: skip
+    if "required" in data.columns and data["required"].any():
+        at = np.flatnonzero(data["required"].to_numpy(dtype=bool))
+        ax.plot(np.full(len(at), 1.05), pos[at], "s", mfc="none", color="black", ms=4,
+                label="required", clip_on=False)  # fmt: skip
+    ax.axvline(threshold, color="#333", ls="--", lw=0.8, label=f"{threshold:.0%}")
+    ax.set_yticks(pos)
+    ax.set_yticklabels(labels, fontsize=7, family=[family, "DejaVu Sans"] if family else None)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.08)
+    n = getattr(result, "n", None)
+    ax.set_xlabel("share of draws in which the place is chosen" + (f" (n = {n})" if n else ""))
+    ax.set_title("selection frequency under demand uncertainty", fontsize=9)
+    ax.grid(True, axis="x", lw=0.3, color="#ccc")
+    markers, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=markers + handles, fontsize=6, loc="lower right")
+    return ax
+
+
+def plot_regret(result: Any, relative: bool = True, bins: int = 30, ax: Any = None) -> Any:
+    """Distribution of the nominal plan's regret over the draws.
+
+    The regret of a draw is how much worse the nominal plan (solved with the nominal
+    weights) does under the draw's weights than the draw's own optimum.
+
+    Parameters
+    ----------
+    result : RobustnessResult
+        Output of :func:`borderhub.robustness`.
+    relative : bool, default True
+        Regret in % of the draw's optimum (else in the objective's units).
+    bins : int, default 30
+        Histogram bins.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub import robustness
+    >>> from borderhub.plots import plot_regret
+    >>> cost = pd.DataFrame([[0.0, 10.0], [10.0, 0.0], [4.0, 6.0]],
+    ...                     index=["d1", "d2", "d3"], columns=["a", "b"])
+    >>> res = robustness("pmedian", cost=cost, weights=[1.0, 1.2, 1.0], p=1, n=50,
+    ...                  spread=0.5, progress=False)
+    >>> plot_regret(res).get_xlabel()
+    "nominal plan's regret (% of the draw's optimum)"
+    """
+    _, draws = _robustness_parts(result)
+    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
+        raise SpecificationError(f"bins must be a positive whole number, got {bins!r}")
+    column = "relative_regret" if relative else "regret"
+    values = pd.to_numeric(draws[column], errors="coerce").dropna()
+    if relative:
+        values = 100 * values
+    ax = _new_axes(ax, (6.4, 3.2))
+    ax.hist(values.to_numpy(dtype=float), bins=bins, color="#4c72b0", alpha=0.8)
+    if len(values):
+        ax.axvline(float(values.median()), color="#d62728", lw=1, label="median")
+        ax.axvline(float(values.quantile(0.95)), color="#d62728", lw=1, ls="--",
+                   label="95th percentile")  # fmt: skip
+        ax.legend(fontsize=7)
+    zero = float((values <= 1e-9).mean()) if len(values) else float("nan")
+    ax.set_xlabel(
+        "nominal plan's regret (% of the draw's optimum)"
+        if relative
+        else "nominal plan's regret (objective units)"
+    )
+    ax.set_ylabel("draws")
+    ax.set_title(f"regret of the nominal plan; zero in {zero:.0%} of draws", fontsize=9)
+    return ax
+
+
+def plot_robustness(
+    result: Any, names: Any = "plan_name", threshold: float = 0.9, top: int | None = None
+) -> Any:
+    """Selection frequency (tiers marked) and regret distribution on one figure.
+
+    Parameters
+    ----------
+    result : RobustnessResult
+        Output of :func:`borderhub.robustness`.
+    names, threshold, top
+        As in :func:`plot_selection_frequency`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: selection frequency (left), regret (right).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub import robustness
+    >>> from borderhub.plots import plot_robustness
+    >>> cost = pd.DataFrame([[0.0, 10.0], [10.0, 0.0], [4.0, 6.0]],
+    ...                     index=["d1", "d2", "d3"], columns=["a", "b"])
+    >>> res = robustness("pmedian", cost=cost, weights=[1.0, 1.2, 1.0], p=1, n=50,
+    ...                  spread=0.5, progress=False)
+    >>> fig = plot_robustness(res)
+    >>> [ax.get_title()[:9] for ax in fig.axes]
+    ['selection', 'regret of']
+    """
+    from matplotlib.figure import Figure
+
+    selection, _ = _robustness_parts(result)
+    shown = len(selection) if top is None else min(len(selection), int(top))
+    fig = Figure(figsize=(11, max(3.5, 0.2 * shown + 1.4)), layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=[1.2, 1])
+    plot_selection_frequency(result, names=names, threshold=threshold, top=top, ax=left)
+    plot_regret(result, ax=right)
+    return fig

@@ -242,6 +242,8 @@ def run(out: Path, extra: Path) -> dict[str, str]:
     facts["n_all_three"] = str(int(agree.all(axis=1).sum()))
     facts["n_disagree"] = str(len(disagree))
 
+    robustness_block(out, facts, demand, cands, plan_set, fixed, p)
+
     # [map]
     rcep = partners.index[partners["rcep"]]
     to_rcep = corridors["partners"].str.split(";").map(lambda ids: set(ids) <= set(rcep))
@@ -276,6 +278,65 @@ def run(out: Path, extra: Path) -> dict[str, str]:
         f"pandas {pd.__version__}, NumPy {np.__version__}"
     )
     return facts
+
+
+#: Draws of the robustness block: small enough to keep the documentation build fast (the
+#: p-median draws are warm-started, about 0.05 s each; every coverage draw is two solves).
+#: A study would use 1,000 or more, on a Dask cluster (see benchmarks/bench_robustness.py).
+ROBUST_N_MEDIAN = 200
+ROBUST_N_COVERAGE = 60
+
+
+def robustness_block(
+    out: Path, facts: dict[str, str], demand, cands, plan_set, fixed, p: int
+) -> None:
+    """Which of the plan's places hold under plausible express volumes (a separate block)."""
+    # [robustness]
+    common = dict(required=fixed, p=p, correlation=0.3, seed=2021, progress=False)
+    r_median = bh.robustness("pmedian", demand, cands, n=ROBUST_N_MEDIAN, **common)
+    r_cover = bh.robustness("mclp", demand, cands, n=ROBUST_N_COVERAGE, radius=RADIUS_KM, **common)
+    fig = r_median.plot()
+    fig.savefig(out / "robustness_pmedian.png", dpi=110, bbox_inches="tight")
+    # [/robustness]
+    for res in (r_median, r_cover):
+        if not res.draws["status"].eq("optimal").all():
+            raise RuntimeError(f"robustness draws not all optimal:\n{res.summary()}")
+    table = cands.loc[plan_set, ["plan_name", "tiers"]].copy()
+    table["p-median (%)"] = (100 * r_median.selection["frequency"]).round(1)
+    table["max coverage (%)"] = (100 * r_cover.selection["frequency"]).round(1)
+    table["fixed"] = table.index.isin(fixed)
+    table = table[~table["fixed"]].drop(columns="fixed")
+    table["held in >= 90 % (both)"] = (table["p-median (%)"] >= 90) & (
+        table["max coverage (%)"] >= 90
+    )
+    table = table.sort_values(["p-median (%)", "max coverage (%)"], ascending=False)
+    table = table.replace({True: "yes", False: ""})
+    table.insert(0, "adcode", table.index)
+    _write_csv(table, out / "robustness_plan.csv")
+    others = cands.index.difference(plan_set)
+    outside = r_median.selection.loc[others]
+    outside = outside[outside["frequency"] >= 0.5]
+    facts["rob_n_median"] = str(ROBUST_N_MEDIAN)
+    facts["rob_n_cover"] = str(ROBUST_N_COVERAGE)
+    stable_median = r_median.stable(0.9).intersection(plan_set).difference(fixed)
+    stable_cover = r_cover.stable(0.9).intersection(plan_set).difference(fixed)
+    both = stable_median.intersection(stable_cover)
+    facts["rob_median_stable"] = _set_name(stable_median, cands) or "none"
+    facts["rob_cover_stable"] = _set_name(stable_cover, cands) or "none"
+    facts["rob_both_stable"] = _set_name(both, cands) or "none"
+    facts["rob_n_both"] = str(len(both))
+    facts["rob_outside"] = _set_name(outside.index, cands) or "none"
+    facts["rob_median_sets"] = str(len(r_median.sets))
+    facts["rob_nominal_share"] = _fmt(
+        100 * float(r_median.sets.loc[r_median.sets["nominal"], "frequency"].sum()), 0
+    )
+    rr = 100 * r_median.draws["relative_regret"]
+    facts["rob_regret_median"] = _fmt(float(rr.median()), 2)
+    facts["rob_regret_p95"] = _fmt(float(rr.quantile(0.95)), 2)
+    facts["rob_regret_max"] = _fmt(float(rr.max()), 2)
+    method = demand["express_volume_method"].astype(str).str.lower()
+    facts["rob_n_estimated"] = str(int(method.str.startswith("estimate").sum()))
+    facts["rob_seconds"] = _fmt(r_median.elapsed + r_cover.elapsed, 1)
 
 
 def write_facts(facts: dict[str, str], out: Path) -> None:

@@ -2354,6 +2354,89 @@ for _fn in ("flow_segments", "add_flow_layer", "plot_flows"):
                                points(), points()), {})),
          SpecificationError, "routes=")  # fmt: skip
 
+def _robust(**kwargs):
+    """A call of scenarios.robustness on the small cost matrix, with ``kwargs`` changed."""
+    options = {"cost": cost_frame(), "weights": [1.0, 2.0, 1.0, 3.0], "p": 1, "n": 4,
+               "spread": 0.2, "progress": False}  # fmt: skip
+    options.update(kwargs)
+    return scenarios.robustness, ("pmedian",), options
+
+
+def _robust_result():
+    fn, args, kwargs = _robust()
+    return fn(*args, **kwargs)
+
+
+case("scenarios.robustness-n-zero", lazy(lambda: _robust(n=0)), SpecificationError, "0")
+case("scenarios.robustness-n-float", lazy(lambda: _robust(n=2.5)), SpecificationError, "2.5")
+case(
+    "scenarios.robustness-negative-spread",
+    lazy(lambda: _robust(spread={"d2": -0.5})),
+    SpecificationError,
+    "d2",
+    "-0.5",
+)
+case(
+    "scenarios.robustness-nan-spread",
+    lazy(lambda: _robust(spread=float("nan"))),
+    SpecificationError,
+    "nan",
+)
+case(
+    "scenarios.robustness-unknown-model",
+    lazy(lambda: (scenarios.robustness, ("pmedain",), _robust()[2])),
+    SpecificationError,
+    "pmedain",
+)
+case(
+    "scenarios.robustness-not-an-executor",
+    lazy(lambda: _robust(executor="pool")),
+    SpecificationError,
+    "str",
+)
+case(
+    "scenarios.robustness-weights-all-zero",
+    lazy(lambda: _robust(weights=[0.0, 0.0, 0.0, 0.0])),
+    DataError,
+    "all zero",
+)
+case(
+    "scenarios.robustness-no-spread-known",
+    lazy(lambda: _robust(spread=None)),
+    SpecificationError,
+    "spread=",
+)
+case(
+    "scenarios.RobustnessResult.stable-threshold",
+    lazy(lambda: (_robust_result().stable, (1.5,), {})),
+    SpecificationError,
+    "1.5",
+)
+case(
+    "scenarios.RobustnessResult.draw_weights-out-of-range",
+    lazy(lambda: (_robust_result().draw_weights, (7,), {})),
+    SpecificationError,
+    "7",
+)
+case(
+    "plots.plot_selection_frequency-not-a-result",
+    lazy(lambda: (plots.plot_selection_frequency, (pd.DataFrame({"frequency": [1.0]}),), {})),
+    DataError,
+    "DataFrame",
+)
+case(
+    "plots.plot_regret-bins-zero",
+    lazy(lambda: (plots.plot_regret, (_robust_result(),), {"bins": 0})),
+    SpecificationError,
+    "0",
+)
+case(
+    "plots.plot_robustness-not-a-result",
+    lazy(lambda: (plots.plot_robustness, ({},), {})),
+    DataError,
+    "dict",
+)
+
 
 @pytest.mark.parametrize("key", list(CASES), ids=list(CASES))
 def test_bad_input(key, ctx):
@@ -2398,6 +2481,8 @@ def test_every_public_entry_point_has_a_case():
         "locate.MODELS",  # constants of the model registry
         "locate.MODEL_TITLES",
         "locate.P_MODELS",
+
+        "scenarios.DEFAULT_SPREADS",
         "locate.LocationModel",  # the shared base, reached through every model
         "locate.Status",
         "plots.plot_static_map",  # a thin wrapper of maps.static_map

@@ -305,3 +305,12 @@ def test_generic_and_growth_sweeps_on_a_dask_cluster(dask_client, small_cost):
     with pytest.raises(ZeroDivisionError) as info:
         sweep(_explode, {"x": [1, 3]}, executor=executor, progress=False)
     assert "x=3" in "\n".join(info.value.__notes__)
+
+
+def test_process_pool_sweep_after_a_solve_in_this_process(small_cost):
+    # HiGHS has run here (threads started); forked pool workers must still solve
+    cost, weights = small_cost
+    serial = p_sweep(cost=cost, weights=weights, p=[3, 4], progress=False)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pooled = p_sweep(cost=cost, weights=weights, p=[3, 4], executor=pool, progress=False)
+    pd.testing.assert_frame_equal(serial.drop(columns=TIMING), pooled.drop(columns=TIMING))

@@ -83,11 +83,19 @@ class _Levels:
             k = rank[np.arange(self.n), near] + 1 + slack
         return np.minimum(self.boundary(k), self.full)
 
-    def add_rows(self, b: Any, y: np.ndarray, w: np.ndarray, k: np.ndarray) -> None:
-        """The level rows of every demand row truncated at ``k_i`` positions."""
+    def add_rows(
+        self, b: Any, y: np.ndarray, w: np.ndarray, k: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The level rows of every demand row truncated at ``k_i`` positions.
+
+        Returns the ``z`` variables with, for each, its demand row and the cost step it
+        charges (its objective coefficient is ``w[row] * step``, so a caller can re-weight
+        the same model without rebuilding it).
+        """
         n, m = self.n, self.m
         if n == 0:
-            return
+            empty = np.zeros(0, dtype=np.int64)
+            return np.empty(0, dtype=object), empty, np.zeros(0)
         mask = np.arange(m)[None, :] < k[:, None]
         ii, rr = np.nonzero(mask)
         levf = self.lev[ii, rr]
@@ -112,8 +120,10 @@ class _Levels:
         var = np.concatenate([y[self.order[ii, rr]], z[zid[with_z]], z[zid[prev - 1]]])
         coef = np.concatenate([np.ones(len(ii)), np.ones(len(with_z)), -np.ones(len(prev))])
         b.rows("lvl", row, var, coef, GE, (ll == 0).astype(float), R)
-        b.objective(z, w[li[exists]] * (dnext[exists] - lcost[exists]))
+        step = dnext[exists] - lcost[exists]
+        b.objective(z, w[li[exists]] * step)
         b.constant += float(w @ self.S[:, 0])
+        return z, li[exists], step
 
     def undercharged(self, k: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Rows whose true cost ``t_i`` exceeds what the truncated model charges."""

@@ -1,0 +1,345 @@
+"""Re-solve one p-median for many demand-weight vectors, reusing one HiGHS model.
+
+Used by :func:`borderhub.robustness` (warm starts). In the level formulation of
+:class:`~borderhub.locate.PMedian` (see :mod:`borderhub.locate._radius`) only the objective
+depends on the weights: ``z_i^l`` costs ``w_i`` times its cost step. Consecutive weight
+vectors therefore share the constraint matrix. :class:`MedianResolver` builds the model once
+through PuLP (the very rows :func:`~borderhub.locate._radius.solve_nearest_open` builds),
+and for each further vector only changes the costs of the ``z`` columns in the HiGHS model
+and runs it again from the previous optimum, which stays feasible because the constraints
+did not change.
+
+Most vectors never reach the MIP solver: a second HiGHS object holds the LP relaxation of
+the same model and is re-optimised by the simplex method from the previous optimal basis
+(after a change of costs the old basis stays primal feasible, so this takes a handful of
+iterations). When its optimum is integral in the open/closed variables it is optimal for
+the MIP as well (the LP is a relaxation) and is accepted after the same checks; only a
+fractional LP optimum goes on to the MIP, started from the previous solution.
+
+The model is stated by the same code as the cold solve (``_open_block`` and
+``_Levels.add_rows``) but collected as arrays and loaded into HiGHS in bulk rather than
+through PuLP objects: the batches of :func:`borderhub.robustness` build it once each.
+
+The level truncation is carried from one vector to the next and only grows. Each vector's
+solution is checked exactly as in ``solve_nearest_open``: when it undercharges a demand
+point (its true cost lies beyond its last level), those points get more levels, the model
+is rebuilt and solved again. The reported solution is therefore optimal for the full model,
+as a cold solve is; only the work to get there is shared.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from borderhub.locate._milp import EQ, GE, LE, _Context, _read_highs, rel_gap
+from borderhub.locate._radius import _SLACK_MIN, _SLACK_PER, _Levels, greedy
+from borderhub.locate.solution import OPTIMAL_GAP, Status
+
+__all__ = ["MedianResolver", "Resolved"]
+
+
+class _Col:
+    """A column of :class:`_ArrayBuilder` (what the model code sets on a variable)."""
+
+    __slots__ = ("index", "lowBound", "upBound", "binary")
+
+    def __init__(self, index: int, low: float, up: float | None, binary: bool) -> None:
+        self.index, self.lowBound, self.upBound, self.binary = index, low, up, binary
+
+
+class _ArrayBuilder:
+    """The interface of :class:`~borderhub.locate._milp._Builder`, loaded into HiGHS in bulk.
+
+    The model code (``_open_block``, ``_Levels.add_rows``) states its rows as COO arrays;
+    this builder keeps them as arrays and hands them to HiGHS in one call each, instead of
+    creating a PuLP object per variable and per row (building the national model this way
+    takes milliseconds instead of a tenth of a second, which matters once per batch).
+    """
+
+    def __init__(self) -> None:
+        self.cols: list[_Col] = []
+        self.constant = 0.0
+        self.maximise = False
+        self._rows: list[tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray, int]] = []
+        self._obj: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def variables(
+        self, name: str, n: int, low: float = 0.0, up: float | None = None, binary: bool = False
+    ) -> np.ndarray:
+        out = np.empty(n, dtype=object)
+        start = len(self.cols)
+        new = [_Col(start + k, low, up, binary) for k in range(n)]
+        self.cols.extend(new)
+        out[:] = new
+        return out
+
+    def rows(
+        self,
+        prefix: str,
+        row: np.ndarray,
+        var: np.ndarray,
+        coef: np.ndarray | float,
+        sense: int,
+        rhs: np.ndarray | float,
+        n_rows: int | None = None,
+    ) -> None:
+        row = np.asarray(row, dtype=np.int64)
+        if n_rows is None:
+            n_rows = int(row.max()) + 1 if row.size else 0
+        if n_rows == 0:
+            return
+        idx = np.fromiter((v.index for v in var.tolist()), dtype=np.int64, count=len(var))
+        c = np.broadcast_to(np.asarray(coef, dtype=float), row.shape)
+        r = np.broadcast_to(np.asarray(rhs, dtype=float), (n_rows,))
+        self._rows.append((row, idx, np.array(c), int(sense), np.array(r), int(n_rows)))
+
+    def objective(self, var: np.ndarray, coef: np.ndarray | float) -> None:
+        idx = np.fromiter((v.index for v in var.tolist()), dtype=np.int64, count=len(var))
+        self._obj.append((idx, np.broadcast_to(np.asarray(coef, dtype=float), idx.shape)))
+
+    def load(self, h: Any) -> None:
+        """Pass the model to the (empty) HiGHS object ``h``."""
+        import highspy
+
+        inf = highspy.kHighsInf
+        n = len(self.cols)
+        lower = np.array([c.lowBound for c in self.cols], dtype=float)
+        upper = np.array([inf if c.upBound is None else c.upBound for c in self.cols])
+        h.addVars(n, lower, upper)
+        cost = np.zeros(n)
+        for idx, coef in self._obj:
+            cost[idx] += coef
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        binary = np.flatnonzero([c.binary for c in self.cols]).astype(np.int32)
+        if binary.size:
+            kinds = np.full(binary.size, highspy.HighsVarType.kInteger)
+            h.changeColsIntegrality(binary.size, binary, kinds)
+        for row, idx, coef, sense, rhs, n_rows in self._rows:
+            order = np.argsort(row, kind="stable")
+            starts = np.searchsorted(row[order], np.arange(n_rows)).astype(np.int32)
+            lo = rhs if sense in (GE, EQ) else np.full(n_rows, -inf)
+            up = rhs if sense in (LE, EQ) else np.full(n_rows, inf)
+            h.addRows(n_rows, lo, up, len(order), starts, idx[order].astype(np.int32), coef[order])
+
+
+@dataclass
+class Resolved:
+    """The outcome of one weight vector."""
+
+    status: Status
+    open: pd.Index
+    objective: float
+    bound: float
+    solver_calls: int
+    rebuilt: bool
+    seconds: float
+    by_lp: bool = False
+
+
+class MedianResolver:
+    """Solve ``model`` (a :class:`~borderhub.locate.PMedian`) for many weight vectors.
+
+    Parameters
+    ----------
+    model : PMedian
+        The template: cost, ``p`` and the policy constraints. Its weights mark the demand
+        points that enter the model (weight > 0); every later vector must be zero where the
+        template's weights are zero (a vector that is not raises ``ValueError``).
+    start : labels, optional
+        Open centres of a known good solution (for instance the solution of the template's
+        own weights); they replace the greedy heuristic as the start of the level
+        truncation. Default: the greedy heuristic on the template's weights.
+    time_limit, mip_gap
+        Per vector, as in ``solve``.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        start: Any = None,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+    ) -> None:
+        model._check()
+        model._prepare()
+        self.model = model
+        self.time_limit = time_limit
+        self.mip_gap = mip_gap
+        self.active = model._active
+        self.zero = np.setdiff1d(np.arange(len(model._w)), self.active)
+        self.allowed = model._allowed_pos
+        self.C = model._C[np.ix_(self.active, self.allowed)]
+        p = int(model.p)
+        m = self.C.shape[1]
+        self.enumerate = p == 1 and model.groups is None
+        self.lv = _Levels(self.C, m - p + 1)
+        labels = model.cost.columns[self.allowed]
+        self.req = np.flatnonzero(labels.isin(model.required))
+        if start is not None:
+            first = np.flatnonzero(labels.isin(pd.Index(list(start))))
+        else:
+            first = greedy(self.C, model._w[self.active], p, self.req, None)
+        slack = max(_SLACK_MIN, _SLACK_PER * math.ceil(m / p))
+        self.k = self.lv.initial(self.C, first, slack)
+        self.h: Any = None
+        self.prev: Any = None
+
+    def _build(self, ctx: _Context, w: np.ndarray) -> None:
+        """Build the model and load it into a HiGHS object (not solved yet)."""
+        import highspy
+
+        from borderhub.locate._milp import _quiet_highs_banner
+
+        with ctx.building():
+            b = _ArrayBuilder()
+            y = self.model._open_block(b)
+            z, rows, step = self.lv.add_rows(cast(Any, b), y, w, self.k)
+            _quiet_highs_banner()
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            gap = OPTIMAL_GAP / 10 if self.mip_gap is None else self.mip_gap
+            h.setOptionValue("mip_rel_gap", float(gap))
+            b.load(h)
+        self.b, self.rows, self.step = b, rows, step
+        self.ycol = np.array([v.index for v in y.tolist()], dtype=np.int32)
+        self.zcol = np.array([v.index for v in z.tolist()], dtype=np.int32)
+        self.h = h
+        with ctx.building():
+            lp = h.getLp()
+            lp.integrality_ = []
+            self.h_lp = highspy.Highs()
+            self.h_lp.setOptionValue("output_flag", False)
+            self.h_lp.passModel(lp)
+
+    def _relaxation(self, ctx: _Context, w: np.ndarray) -> tuple[np.ndarray, float] | None:
+        """The LP relaxation re-optimised from the last basis: (y values, objective)."""
+        import highspy
+
+        h = self.h_lp
+        if h is None:
+            return None
+        costs = w[self.rows] * self.step
+        with ctx.building():
+            h.changeColsCost(len(self.zcol), self.zcol, costs)
+        t = time.perf_counter()
+        try:
+            h.run()
+        finally:
+            ctx.solve_time += time.perf_counter() - t
+            ctx.calls += 1
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        objective = float(h.getInfo().objective_function_value) + float(w @ self.lv.S[:, 0])
+        return x[self.ycol], objective
+
+    def _rerun(self, ctx: _Context, w: np.ndarray) -> Any:
+        import highspy
+
+        h = self.h
+        with ctx.building():
+            h.changeColsCost(len(self.zcol), self.zcol, w[self.rows] * self.step)
+            self.b.constant = float(w @ self.lv.S[:, 0])
+            remaining = ctx.remaining()
+            h.setOptionValue("time_limit", math.inf if remaining is None else max(remaining, 0.01))
+            if self.prev is not None:
+                start = highspy.HighsSolution()
+                start.col_value = self.prev
+                start.value_valid = True
+                h.setSolution(start)
+        t = time.perf_counter()
+        try:
+            h.run()
+        finally:
+            ctx.solve_time += time.perf_counter() - t
+            ctx.calls += 1
+        return _read_highs(h, cast(Any, self.b))
+
+    def solve(self, weights: np.ndarray) -> Resolved:
+        """Solve for one weight vector (one value per demand point of the template)."""
+        start = time.perf_counter()
+        weights = np.asarray(weights, dtype=float)
+        if self.zero.size and np.any(weights[self.zero] != 0):
+            raise ValueError("weights are positive where the template's weights are zero")
+        w = weights[self.active]
+        cols = self.model.cost.columns
+        if self.enumerate:
+            allowed = self.allowed if not len(self.req) else self.allowed[self.req]
+            totals = w @ self.C[:, np.searchsorted(self.allowed, allowed)]
+            best = int(np.argmin(totals))
+            obj = float(totals[best])
+            return Resolved(
+                Status.OPTIMAL, cols[allowed[[best]]], obj, obj, 0, False,
+                time.perf_counter() - start,
+            )  # fmt: skip
+        ctx = _Context("highs", self.time_limit, self.mip_gap, False)
+        rebuilt = False
+        best_obj, best_sel, best_bound = math.inf, None, -math.inf
+        while True:
+            if self.h is None:
+                self._build(ctx, w)
+                rebuilt = True
+            relaxed = self._relaxation(ctx, w)
+            if relaxed is not None:
+                yv, lp_obj = relaxed
+                if np.all(np.minimum(np.abs(yv), np.abs(1.0 - yv)) <= 1e-6):
+                    sel = np.flatnonzero(yv > 0.5)
+                    t = self.C[:, sel].min(axis=1)
+                    true = float(w @ t)
+                    under = self.lv.undercharged(self.k, t)
+                    if under.any():  # more levels, rebuild, solve again
+                        self.k = self.lv.expand(self.k, t, np.flatnonzero(under))
+                        self.h = None
+                        self.prev = None
+                        continue
+                    if rel_gap(true, lp_obj) <= OPTIMAL_GAP:
+                        open_ = cols[np.sort(self.allowed[sel])]
+                        return Resolved(
+                            Status.OPTIMAL, open_, true, min(lp_obj, true), ctx.calls,
+                            rebuilt, time.perf_counter() - start, by_lp=True,
+                        )  # fmt: skip
+            run = self._rerun(ctx, w)
+            if run.status in (Status.INFEASIBLE, Status.UNBOUNDED):
+                self.h = None
+                return Resolved(
+                    run.status, cols[:0], math.nan, math.nan, ctx.calls, rebuilt,
+                    time.perf_counter() - start,
+                )  # fmt: skip
+            proven_here = False
+            if run.has_solution:
+                x = np.asarray(self.h.getSolution().col_value, dtype=float)
+                sel = np.flatnonzero(x[self.ycol] > 0.5)
+                t = self.C[:, sel].min(axis=1) if len(sel) else np.full(len(w), np.inf)
+                true = float(w @ t)
+                if true < best_obj:
+                    best_obj, best_sel = true, sel
+                under = self.lv.undercharged(self.k, t)
+                proven_here = run.proven and not under.any()
+                self.prev = x
+            if not math.isnan(run.bound):
+                best_bound = max(best_bound, run.bound)
+            if proven_here:
+                open_ = cols[np.sort(self.allowed[sel])]
+                return Resolved(
+                    Status.OPTIMAL, open_, true, min(run.bound, true), ctx.calls, rebuilt,
+                    time.perf_counter() - start,
+                )  # fmt: skip
+            if not run.proven or ctx.timed_out():
+                break
+            # more levels where the model undercharged: rebuild (kept for later vectors)
+            self.k = self.lv.expand(self.k, t, np.flatnonzero(under))
+            self.h = None
+            self.prev = None
+        elapsed = time.perf_counter() - start
+        if best_sel is None:
+            return Resolved(Status.NOT_SOLVED, cols[:0], math.nan, best_bound, ctx.calls,
+                            rebuilt, elapsed)  # fmt: skip
+        bound = best_bound if math.isfinite(best_bound) else math.nan
+        open_ = cols[np.sort(self.allowed[best_sel])]
+        return Resolved(Status.FEASIBLE, open_, best_obj, bound, ctx.calls, rebuilt, elapsed)
