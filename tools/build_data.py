@@ -841,6 +841,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in OUT_FILES:
         write(tables[name], args.out / name)
         print(f"{name}: {len(tables[name])} rows")
+    from build_boundaries import build as build_boundaries  # tools/build_boundaries.py
+
+    for name, n in build_boundaries(args.out / "boundaries").items():
+        print(f"boundaries/{name}.geojson: {n} features")
     return 0
 
 
