@@ -760,7 +760,7 @@ class _Decorations(MacroElement):
                     var d = L.DomUtil.create("div", "borderhub-legend leaflet-control");
                     d.style.cssText = "background:rgba(255,255,255,.92);padding:6px 9px;"
                         + "border-radius:4px;font:11px/1.3 sans-serif;max-height:38vh;"
-                        + "overflow-y:auto;max-width:250px;box-shadow:0 1px 4px rgba(0,0,0,.35)";
+                        + "overflow-y:auto;max-width:265px;box-shadow:0 1px 4px rgba(0,0,0,.35)";
                     d.innerHTML = legend;
                     L.DomEvent.disableClickPropagation(d);
                     L.DomEvent.disableScrollPropagation(d);
@@ -1240,8 +1240,8 @@ def _legend_html(c: _Content, extra: str | None = None) -> str:
             short = _TIER_SHORT.get(t.name, (t.label_zh, t.label_en))
             label = f"{short[0]} · {short[1]}" if zh else short[1]
             rows.append(
-                f'<div style="white-space:nowrap" title="{_esc(t.label_zh)} / '
-                f'{_esc(t.label_en)}">{sw} {_esc(label)}</div>'
+                f'<div style="display:flex;gap:2px" title="{_esc(t.label_zh)} / '
+                f'{_esc(t.label_en)}">{sw}<span>{_esc(label)}</span></div>'
             )
         if any(not v for v in c.tiers.values()) and not solution_view:
             sw = _swatch_circle(_NO_TIER_FILL, "#333", 4)
@@ -1361,6 +1361,9 @@ class _Panes(MacroElement):
                 + "color:#333}.bh-label.bh-l span{left:auto;right:7px}"
                 + ".bh-label.bh-u span{left:auto;right:-2em;top:-24px}"
                 + ".bh-label.bh-d span{left:auto;right:-2em;top:6px}"
+                + ".bh-label.bh-ur span{top:-21px}.bh-label.bh-dr span{top:5px}"
+                + ".bh-label.bh-ul span{left:auto;right:7px;top:-21px}"
+                + ".bh-label.bh-dl span{left:auto;right:7px;top:5px}"
                 + ".bh-label.bh-hide span{visibility:hidden}";
             document.head.appendChild(css);
         })();
@@ -1460,7 +1463,7 @@ class _LabelLayer(MacroElement):
             all.sort(function (a, b) { return a._bhPrio - b._bhPrio; });
             if (!window.__bhDeclutter) {
                 // Hide or move labels that would overlap a label of higher priority.
-                var POS = ["", "bh-l", "bh-u", "bh-d"];
+                var POS = ["", "bh-l", "bh-ur", "bh-dr", "bh-u", "bh-d", "bh-ul", "bh-dl"];
                 window.__bhDeclutter = function () {
                     var kept = [];
                     window.__bhLabels.forEach(function (mk) {
@@ -1469,7 +1472,8 @@ class _LabelLayer(MacroElement):
                         var span = el.firstChild;
                         var ok = false;
                         for (var k = 0; k < POS.length && !ok; k++) {
-                            el.classList.remove("bh-l", "bh-u", "bh-d", "bh-hide");
+                            el.classList.remove.apply(el.classList, POS.slice(1));
+                            el.classList.remove("bh-hide");
                             if (POS[k]) { el.classList.add(POS[k]); }
                             var r = span.getBoundingClientRect();
                             ok = kept.every(function (q) {
@@ -1478,7 +1482,7 @@ class _LabelLayer(MacroElement):
                             });
                             if (ok) { kept.push(r); }
                         }
-                        if (!ok) { el.classList.remove("bh-l", "bh-u", "bh-d");
+                        if (!ok) { el.classList.remove.apply(el.classList, POS.slice(1));
                                    el.classList.add("bh-hide"); }
                     });
                 };
@@ -1791,7 +1795,7 @@ def corridor_map(
         zoom_start=4,
         tiles=None,
         control_scale=True,
-        zoom_snap=0.1,
+        zoom_snap=0,  # fit the extent exactly (the +/- buttons still step by 1)
         self_contained=bool(self_contained),
     )
     root = m.get_root()
