@@ -326,6 +326,9 @@ def write_report(
         notes.extend(f"{k}: {v}" for k, v in caveats.items()) if isinstance(
             caveats, Mapping
         ) else notes.extend(str(c) for c in caveats)
+    # the ranking first: it has every candidate, so its counts are the informative ones
+    if ranking is not None:
+        est_frames = [ranking, *(f for f in est_frames if f is not ranking)]
     auto = estimate_caveats(*est_frames) if est_frames else {}
     notes.extend(auto.values())
     if notes:

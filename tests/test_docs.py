@@ -42,6 +42,7 @@ PUBLIC_MODULES = [
     "maps",
     "scenarios",
     "plots",
+    "report",
     "cli",
     "exceptions",
 ]
