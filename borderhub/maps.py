@@ -1465,18 +1465,28 @@ class _LabelLayer(MacroElement):
                 // Hide or move labels that would overlap a label of higher priority.
                 var POS = ["", "bh-l", "bh-ur", "bh-dr", "bh-u", "bh-d", "bh-ul", "bh-dl"];
                 window.__bhDeclutter = function () {
-                    var kept = [];
+                    var kept = [], dots = [];
+                    // the labelled centres' markers are obstacles for the other labels
+                    window.__bhLabels.forEach(function (mk) {
+                        var el = mk.getElement && mk.getElement();
+                        if (!el || el.classList.contains("bh-minor")) { return; }
+                        var a = el.getBoundingClientRect();
+                        dots.push({mk: mk, r: {left: a.left - 9, right: a.left + 9,
+                                                top: a.top - 9, bottom: a.top + 9}});
+                    });
                     window.__bhLabels.forEach(function (mk) {
                         var el = mk.getElement && mk.getElement();
                         if (!el) { return; }
                         var span = el.firstChild;
                         var ok = false;
+                        var others = dots.filter(function (d) { return d.mk !== mk; })
+                            .map(function (d) { return d.r; });
                         for (var k = 0; k < POS.length && !ok; k++) {
                             el.classList.remove.apply(el.classList, POS.slice(1));
                             el.classList.remove("bh-hide");
                             if (POS[k]) { el.classList.add(POS[k]); }
                             var r = span.getBoundingClientRect();
-                            ok = kept.every(function (q) {
+                            ok = kept.concat(others).every(function (q) {
                                 return r.right < q.left || q.right < r.left
                                     || r.bottom < q.top || q.bottom < r.top;
                             });

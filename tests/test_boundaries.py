@@ -11,11 +11,11 @@ from borderhub import datasets
 from borderhub.exceptions import BorderhubError, SpecificationError
 
 # Demand points that are not inside their own prefecture polygon, with the reason. All five
-# are cities of the Xinjiang Production and Construction Corps (兵团), county-level units
-# administered by the province: the boundary data draw them as the small city proper,
-# while the administrative-centre point of the coordinate table (cpca 0.5.5, an older Amap
-# release) lies outside it, in the surrounding prefecture named here (distance measured on
-# the shipped layer). They are real data problems, listed rather than silently allowed.
+# are cities of the Xinjiang Production and Construction Corps (兵团) that the coordinate
+# source lacks: prefectures.csv stands in the centre of a nearby county (coord_quality
+# "proxy: nearby county centre"), which lies in the surrounding prefecture named here
+# (distance to the city's own polygon measured on the shipped layer). Listed, not allowed
+# silently: the test fails if any other point, or a fixed one, changes the list.
 OUTSIDE_OWN_POLYGON = {
     "659005": ("北屯市", "654300", "point 23 km away, inside 阿勒泰地区"),
     "659007": ("双河市", "652700", "point 4 km away, inside 博尔塔拉蒙古自治州"),
@@ -105,6 +105,8 @@ def test_demand_points_inside_their_prefecture():
     assert outside == {k: v[1] for k, v in OUTSIDE_OWN_POLYGON.items()}
     names = demand.loc[list(OUTSIDE_OWN_POLYGON), "name"].tolist()
     assert names == [v[0] for v in OUTSIDE_OWN_POLYGON.values()]
+    quality = demand.loc[list(OUTSIDE_OWN_POLYGON), "coord_quality"]
+    assert quality.str.startswith("proxy").all()
 
 
 def test_candidates_inside_their_prefecture():

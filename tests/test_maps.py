@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import io
 import json
+import os
 import re
 import types
 import warnings
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -19,6 +21,10 @@ from borderhub.exceptions import DataError, SpecificationError
 from borderhub.geo import wgs84_to_gcj02
 from borderhub.maps import _TIER_STYLE, TILES, _layer_summary, corridor_map, static_map
 from borderhub.policy import Tier
+
+ARTIFACTS = Path(
+    os.environ.get("BORDERHUB_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts")
+)
 
 EVIL = "<script>alert(1)</script>"
 
@@ -747,7 +753,7 @@ def test_static_map_china_extent_inset_and_decorations():
     from borderhub._cartography import CHINA_ALBERS
 
     cand, demand, a = _real_solution()
-    fig = static_map(cand, solution=a, demand=demand, lang="en", title="plan")
+    fig = static_map(cand, solution=a, demand=demand, lang="zh", title="跨境寄递服务中心方案")
     ax = fig.axes[0]
     # the inset: one child axes showing the South China Sea islands
     (inset,) = ax.child_axes
@@ -766,22 +772,28 @@ def test_static_map_china_extent_inset_and_decorations():
     assert (x1 - x0) < 1.45 * w_china
     # scale bar (km), north arrow, labels of the chosen centres that do not overlap
     texts = [t.get_text() for t in ax.texts]
-    assert "km" in texts and "N" in texts
+    assert "km" in texts and "北" in texts
     fig.canvas.draw()
     boxes = [t.get_window_extent() for t in _labels(ax)]
     assert len(boxes) >= 5
+    # kept as an artifact, to be looked at
+    out = ARTIFACTS / "static"
+    out.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out / "static_map_china.png", dpi=150)
     for i, b in enumerate(boxes):
         for c in boxes[i + 1 :]:
             assert not b.overlaps(c)
 
 
 def test_static_map_all_labels_never_overlap():
-    fig = static_map(labels="all", lang="zh")
+    fig = static_map(labels="all", lang="zh", choropleth="express_volume", title="专栏4")
     fig.canvas.draw()
     ax = fig.axes[0]
     boxes = [t.get_window_extent() for t in _labels(ax)]
-    assert len(boxes) >= 40
     inset = ax.child_axes[0].get_window_extent()
+    (ARTIFACTS / "static").mkdir(parents=True, exist_ok=True)
+    fig.savefig(ARTIFACTS / "static" / "static_map_tiers_choropleth.png", dpi=150)
+    assert len(boxes) >= 40
     for i, b in enumerate(boxes):
         assert not b.overlaps(inset)
         for c in boxes[i + 1 :]:
