@@ -33,7 +33,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;padding-bot
  border-bottom:2px solid var(--accent)}
 .meta{color:var(--muted);font-size:12.5px;margin-bottom:14px}
 nav{font-size:13px;margin:8px 0 4px}nav a{margin-right:14px;color:var(--accent)}
-.map{width:100%;height:640px;border:1px solid var(--rule)}
+.map{width:100%;height:720px;border:1px solid var(--rule)}
 .figure{margin:10px 0 18px}.figure img,.figure svg{max-width:100%;height:auto}
 .caption{color:var(--muted);font-size:12.5px}
 table{border-collapse:collapse;font-size:12.5px;margin:6px 0 14px;width:auto}
@@ -98,10 +98,9 @@ def _map_html(fmap: Any) -> str:
             "the map page loads scripts from the network, so the report would not open "
             "offline; make it with corridor_map(..., self_contained=True)."
         )
-    return (
-        f'<iframe class="map" title="map" srcdoc="{html.escape(page, quote=True)}" '
-        'sandbox="allow-scripts"></iframe>'
-    )
+    # No sandbox: an opaque-origin frame stops Leaflet's page from drawing; the page is
+    # borderhub's own, with every caller string escaped.
+    return f'<iframe class="map" title="map" srcdoc="{html.escape(page, quote=True)}"></iframe>'
 
 
 def _table_html(frame: pd.DataFrame, max_rows: int, estimates: Mapping[str, Any]) -> str:

@@ -390,3 +390,26 @@ def test_default_map_shows_china_offline_with_labels(chromium, tmp_path, choropl
     else:
         colours = {tuple(p) for p in pixels[::7, ::7].reshape(-1, 3).tolist()}
         assert len(colours) > 200  # the choropleth's clusters
+
+
+def test_report_page_draws_the_map_offline(chromium, tmp_path):
+    """report.html from a file with no network: the embedded map draws, tables are there."""
+    from matplotlib.image import imread
+
+    from borderhub._cartography import SEA
+    from borderhub.report import write_report
+
+    cand, demand, assignment = _real_solution()
+    m = corridor_map(cand, solution=assignment, demand=demand, self_contained=True)
+    centres = cand.loc[assignment["facility"].unique(), ["name", "express_volume"]]
+    page = write_report(tmp_path / "report.html", title="方案", map=m, centres=centres)
+    proc = _run(chromium, tmp_path, page.as_uri(), "--dump-dom")
+    assert _console_errors(proc.stderr) == []
+    assert "Chosen centres" in proc.stdout
+    ARTIFACTS.joinpath("browser").mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "browser" / "report.png"
+    shot.unlink(missing_ok=True)
+    _run(chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", window="1300,1000")
+    pixels = (imread(shot)[..., :3] * 255).round().astype(int)
+    rgb = [int(SEA[i : i + 2], 16) for i in (1, 3, 5)]
+    assert (abs(pixels - rgb).max(axis=-1) <= 3).mean() > 0.01  # the map's sea is drawn
