@@ -24,6 +24,8 @@ from borderhub.exceptions import DataError, SpecificationError
 CHINA_EXTENT = (73.5, 18.1, 135.1, 53.6)
 #: The South China Sea inset (lon0, lat0, lon1, lat1).
 SCS_EXTENT = (105.5, 2.5, 123.0, 24.5)
+#: The same for the interactive map's inset (Web Mercator, a narrower box).
+SCS_INSET_WEB = (106.5, 3.0, 122.5, 24.0)
 #: Albers equal-area conic for China (standard parallels 25 and 47 N, central meridian 105 E).
 CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
 

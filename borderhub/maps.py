@@ -1403,6 +1403,9 @@ class _PolygonLayer(MacroElement):
             var T = {{ this.strings_js }};
             var F = {{ this.features_js }};
             var lines = {{ this.lines_js }};
+            if ({{ this.pane_js }} === "bhBase") {  // kept for the South China Sea inset
+                (window.__bhBase = window.__bhBase || []).push([S, F, lines]);
+            }
             for (var i = 0; i < F.length; i++) {
                 var f = F[i];
                 var o = L.Util.extend({renderer: r, pane: {{ this.pane_js }}}, S[f[0]], f[2] || {});
@@ -1436,6 +1439,59 @@ class _PolygonLayer(MacroElement):
     strings_js = property(lambda self: _js(self.strings))
     features_js = property(lambda self: _js(self.features))
     lines_js = property(lambda self: _js(bool(self.lines)))
+
+
+class _ScsInset(MacroElement):
+    """The South China Sea islands in a small fixed map at the lower left (vector basemap)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var B = window.__bhBase || [];
+            var box = {{ this.box_js }};
+            var c = L.control({position: "bottomleft"});
+            c.onAdd = function () {
+                var d = L.DomUtil.create("div", "borderhub-scs leaflet-control");
+                d.style.cssText = "width:128px;height:170px;border:1px solid #555;"
+                    + "background:{{ this.sea }};box-shadow:0 1px 4px rgba(0,0,0,.35);"
+                    + "position:relative";
+                L.DomEvent.disableClickPropagation(d);
+                L.DomEvent.disableScrollPropagation(d);
+                return d;
+            };
+            c.addTo(map);
+            var div = c.getContainer();
+            var m = L.map(div, {zoomControl: false, attributionControl: false,
+                dragging: false, scrollWheelZoom: false, doubleClickZoom: false,
+                boxZoom: false, keyboard: false, touchZoom: false, zoomSnap: 0});
+            var r = L.canvas({padding: 0.2});
+            B.forEach(function (layer) {
+                var S = layer[0], F = layer[1], lines = layer[2];
+                F.forEach(function (f) {
+                    var o = L.Util.extend({renderer: r, interactive: false}, S[f[0]], f[2] || {});
+                    (lines ? L.polyline(f[1], o) : L.polygon(f[1], o)).addTo(m);
+                });
+            });
+            m.fitBounds([[box[1], box[0]], [box[3], box[2]]], {padding: [0, 0]});
+            var cap = L.DomUtil.create("div", "", div);
+            cap.style.cssText = "position:absolute;bottom:2px;width:100%;text-align:center;"
+                + "font:600 11px sans-serif;color:#333;z-index:1000;pointer-events:none";
+            cap.textContent = {{ this.caption_js }};
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, caption: str):
+        super().__init__()
+        self._name = "ScsInset"
+        self.caption = caption
+        self.sea = _carto.SEA
+
+    box_js = property(lambda self: _js(list(_carto.SCS_INSET_WEB)))
+    caption_js = property(lambda self: _js(self.caption))
 
 
 class _LabelLayer(MacroElement):
@@ -1814,6 +1870,8 @@ def corridor_map(
     m.add_child(_Panes(_carto.SEA if vector and base is None else None))
     if vector:
         _basemap_layers(m, shift)
+        if view == "china":
+            m.add_child(_ScsInset("南海诸岛" if lang == "zh" else "South China Sea Islands"))
     if base is not None:
         key = str(tiles_key or "")
         url = base.url.replace("{key}", key)

@@ -680,7 +680,9 @@ def test_corridor_map_defaults_to_china_offline():
     assert (w, s, e, n) == (73.5, 18.1, 135.1, 53.6)
     page = render(m)
     assert "tile.openstreetmap.org" not in page  # no tiles: the vector basemap
-    assert page.count("L.canvas(") == 4  # neighbours, provinces, outline, sea line
+    # neighbours, provinces, outline, sea line, and the South China Sea inset's renderer
+    assert page.count("L.canvas(") == 5
+    assert "borderhub-scs" in page and "南海诸岛" in page
     summary = _layer_summary(m)
     corridors = [k for k in summary if k.startswith("通道 · ")]
     assert corridors and not any(summary[k][2] for k in corridors)  # off at national scale

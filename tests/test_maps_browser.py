@@ -159,6 +159,8 @@ PROBE_TAIL = """<script>
   out.title = t ? t.textContent : null;
   var g = document.querySelector(".borderhub-legend");
   out.legend = g ? g.textContent : null;
+  out.scs_inset = document.querySelectorAll(".borderhub-scs .leaflet-container, "
+    + ".borderhub-scs.leaflet-container").length;
   out.labels = [];
   document.querySelectorAll(".bh-label").forEach(function (e) {
     out.labels.push([e.textContent, e.classList.contains("bh-hide")]);
@@ -365,6 +367,7 @@ def test_default_map_shows_china_offline_with_labels(chromium, tmp_path, choropl
         big = json.loads(html.unescape(found.group(1)))
         height += 1000 - big["view"][5]
     assert big["view"][4:] == [1400, 1000]
+    assert big["scs_inset"] == 1  # the South China Sea islands, in a fixed inset
     share = _china_share(big["view"])
     assert share >= 0.40, share
     # 2. labels of the chosen centres are present (most of them shown)
