@@ -1731,17 +1731,19 @@ def corridor_map(
     """Interactive map of candidate places, a solution, partner hubs and corridors.
 
     Overlays (each a ``folium.FeatureGroup`` listed in the layer control), bottom to top:
-    the allocation lines and demand units of a solution, one layer per corridor (great-circle
-    arcs from every origin place to every partner hub, styled by mode and split at the
-    antimeridian), the partner hubs (RCEP members and the other endpoints), the candidate
+    an optional prefecture choropleth, the allocation lines and demand units of a solution,
+    one layer per corridor (great-circle arcs from every origin place to every partner hub,
+    styled by mode and split at the antimeridian), the partner hubs (RCEP members and the other endpoints), the candidate
     scores (marker size and colour by score, rank in the tooltip), one layer per tier of
     专栏4 (filled markers for CORE, LONG_TERM, PROVINCIAL and ENCOURAGED, rings for RAIL and
-    PORT, so a place in several tiers shows all of them) and the solution's chosen centres
-    (highlighted, coloured like the demand they serve) above the unchosen candidates
-    (dimmed). The most specific view is shown at start (solution, else scores, else tiers);
-    the others can be switched on in the layer control. The map also has a title, a
-    bilingual legend with the plan's own words for each tier, a scale bar, and its view
-    fitted to the content.
+    PORT, so a place in several tiers shows all of them), the solution's chosen centres
+    (fill colour = cluster, like the demand they serve; outline colour = tier) above the
+    unchosen candidates (dimmed), and the place labels. The most specific view is shown at
+    start (solution, else scores, else tiers); the others can be switched on in the layer
+    control. Below the overlays, with no tiles, lies an offline vector basemap of China's
+    boundaries. The map also has a title, a compact, foldable legend with the plan's own
+    words for each tier, a scale bar, and opens on mainland China with a South China Sea
+    inset (``extent="content"`` fits everything drawn instead).
 
     Parameters
     ----------
@@ -1764,23 +1766,48 @@ def corridor_map(
     scores : DataFrame or Series, optional
         Output of :func:`borderhub.score` (``score`` and ``rank`` columns, indexed by
         candidate label) or a Series of scores (ranked here, highest first).
-    tiles : {"osm", "amap", "cartodb-positron", "tianditu"} or None, default "osm"
-        Basemap. ``"amap"`` (Gaode) is in GCJ-02: every overlay is shifted from WGS84 to
-        GCJ-02 to match it. ``"tianditu"`` needs ``tiles_key``. None draws no basemap.
+    tiles : {"auto", "none", "osm", "amap", "cartodb-positron", "tianditu"} or None, default "auto"
+        Basemap. ``"auto"``: no tiles (the offline vector basemap) when ``self_contained``,
+        else ``"osm"``. ``"none"`` or None: no tiles. ``"amap"`` (Gaode) is in GCJ-02: every
+        overlay, the vector basemap included, is shifted from WGS84 to GCJ-02 to match it.
+        ``"tianditu"`` needs ``tiles_key``.
     self_contained : bool, default False
         Embed Leaflet's JavaScript and CSS in the page instead of linking to a CDN, so the
-        saved HTML works offline and behind CDN blocks (basemap tiles still need network).
+        saved HTML works offline and behind CDN blocks; with the default ``tiles`` the
+        basemap is the vector one, so nothing needs the network.
     title : str, optional
         Title shown at the top of the map and as the page title.
     lang : {"zh", "en"}, default "zh"
-        Language of layer names, popups and tooltips; the legend always gives the plan's
-        Chinese words and an English gloss.
+        Language of layer names, popups, tooltips and legend; the tiers keep the plan's
+        Chinese words with an English gloss.
     demand : GeoDataFrame, optional
         Demand units the solution's assignment refers to. Default: the candidates when the
         assignment is over them, else :func:`borderhub.datasets.prefectures`. Given without
         a solution, the units are drawn as small grey points.
     tiles_key : str, optional
         API key of basemaps that need one (Tianditu).
+    extent : "china", "content" or (lon_min, lat_min, lon_max, lat_max), default "china"
+        The initial view: mainland China (with a South China Sea inset when the vector
+        basemap is drawn), everything drawn (partner hubs abroad included), or a box in
+        WGS84 degrees.
+    show_corridors : bool, optional
+        Show the corridor layers at start. Default: only when ``extent`` is not
+        ``"china"``; they are always in the layer control.
+    labels : {"centres", "all", "none"}, default "centres"
+        Permanent labels of the chosen centres (without a solution: the CORE places of
+        专栏4); the other candidates get a label layer that starts hidden (shown with
+        ``"all"``). Overlapping labels move or hide, the centres' first.
+    choropleth : str or Series, optional
+        Colour the prefectures by ``"demand"`` (assignment weights, else the demand's
+        ``express_volume``), ``"centre"`` (the assigned centre, in the centre's colour),
+        ``"distance"`` (the assignment's cost), ``"covered"``, a numeric column of the
+        demand frame, or a numeric Series indexed by prefecture adcode. Numbers are drawn
+        in six quantile classes with a colour bar in the legend. Needs demand indexed by
+        prefecture adcode (:func:`borderhub.datasets.prefectures`).
+    boundaries : bool, optional
+        Draw the vector basemap of :func:`borderhub.datasets.boundaries` (sea, grey
+        neighbours, provinces, national outline, maritime line). Default: when no tiles
+        are drawn.
 
     Returns
     -------
@@ -1795,7 +1822,8 @@ def corridor_map(
         not candidates, corridor origins or partners that cannot be found, unknown modes or
         tiers.
     SpecificationError
-        Unknown ``tiles`` or ``lang``, a missing ``tiles_key``.
+        Unknown ``tiles``, ``lang`` or ``labels``, a missing ``tiles_key``, an ``extent``
+        that is not four finite numbers in range, a choropleth that needs a solution.
 
     Notes
     -----
