@@ -1733,9 +1733,9 @@ def corridor_map(
     Overlays (each a ``folium.FeatureGroup`` listed in the layer control), bottom to top:
     an optional prefecture choropleth, the allocation lines and demand units of a solution,
     one layer per corridor (great-circle arcs from every origin place to every partner hub,
-    styled by mode and split at the antimeridian), the partner hubs (RCEP members and the other endpoints), the candidate
-    scores (marker size and colour by score, rank in the tooltip), one layer per tier of
-    专栏4 (filled markers for CORE, LONG_TERM, PROVINCIAL and ENCOURAGED, rings for RAIL and
+    styled by mode and split at the antimeridian), the partner hubs (RCEP members and the
+    other endpoints), the candidate scores (marker size and colour by score, rank in the
+    tooltip), one layer per tier of 专栏4 (filled markers for CORE, LONG_TERM, PROVINCIAL and ENCOURAGED, rings for RAIL and
     PORT, so a place in several tiers shows all of them), the solution's chosen centres
     (fill colour = cluster, like the demand they serve; outline colour = tier) above the
     unchosen candidates (dimmed), and the place labels. The most specific view is shown at
