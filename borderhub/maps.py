@@ -1735,8 +1735,9 @@ def corridor_map(
     one layer per corridor (great-circle arcs from every origin place to every partner hub,
     styled by mode and split at the antimeridian), the partner hubs (RCEP members and the
     other endpoints), the candidate scores (marker size and colour by score, rank in the
-    tooltip), one layer per tier of 专栏4 (filled markers for CORE, LONG_TERM, PROVINCIAL and ENCOURAGED, rings for RAIL and
-    PORT, so a place in several tiers shows all of them), the solution's chosen centres
+    tooltip), one layer per tier of 专栏4 (filled markers for CORE, LONG_TERM, PROVINCIAL
+    and ENCOURAGED, rings for RAIL and PORT, so a place in several tiers shows all of
+    them), the solution's chosen centres
     (fill colour = cluster, like the demand they serve; outline colour = tier) above the
     unchosen candidates (dimmed), and the place labels. The most specific view is shown at
     start (solution, else scores, else tiers); the others can be switched on in the layer
