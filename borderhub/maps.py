@@ -46,9 +46,11 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.template import Template
 
+from borderhub import _cartography as _carto
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.geo import as_points
 
@@ -205,6 +207,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "not_chosen": "未选中",
         "uncovered": "未覆盖",
         "corridors": "通道",
+        "labels_major": "名称 · 选中中心",
+        "labels_all": "名称 · 全部候选地",
+        "fill_cluster": "填充色 = 服务片区（中心及其服务的需求）",
+        "outline_tier": "边框色 = 专栏4 层级",
         "yes": "是",
         "no": "否",
     },
@@ -233,6 +239,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "not_chosen": "not chosen",
         "uncovered": "not covered",
         "corridors": "Corridors",
+        "labels_major": "Labels · chosen centres",
+        "labels_all": "Labels · all candidates",
+        "fill_cluster": "fill = cluster (a centre and the demand it serves)",
+        "outline_tier": "outline colour = Column 4 tier",
         "yes": "yes",
         "no": "no",
     },
@@ -726,8 +736,8 @@ class _Decorations(MacroElement):
                 c.onAdd = function () {
                     var d = L.DomUtil.create("div", "borderhub-legend leaflet-control");
                     d.style.cssText = "background:rgba(255,255,255,.92);padding:6px 9px;"
-                        + "border-radius:4px;font:11px/1.3 sans-serif;max-height:42vh;"
-                        + "overflow-y:auto;max-width:290px;box-shadow:0 1px 5px rgba(0,0,0,.4)";
+                        + "border-radius:4px;font:11px/1.3 sans-serif;max-height:38vh;"
+                        + "overflow-y:auto;max-width:265px;box-shadow:0 1px 4px rgba(0,0,0,.35)";
                     d.innerHTML = legend;
                     L.DomEvent.disableClickPropagation(d);
                     L.DomEvent.disableScrollPropagation(d);
@@ -1093,10 +1103,13 @@ def _centre_layers(s: _Scene) -> list[_Layer]:
             served[f] = (float(np.nansum(w[mine])), int(mine.sum()))
     chosen = set(sol.open)
     dim = [
-        [0, 0, s.pos[x], 0, f"{s.name(x)} · {_esc(text['not_chosen'])}", s.popups[x]]
+        [
+            0, 0, s.pos[x], {"color": _tier_outline(c, x, "#888")},
+            f"{s.name(x)} · {_esc(text['not_chosen'])}", s.popups[x],
+        ]
         for x in c.cand.index
         if x not in chosen
-    ]
+    ]  # fmt: skip
     feats: list[Feature] = []
     for x in sol.open:
         tip = f"<b>{s.name(x)}</b> · {_esc(text['chosen'])}"
@@ -1106,17 +1119,27 @@ def _centre_layers(s: _Scene) -> list[_Layer]:
             amount = f"{_esc(_fmt(total, c.lang))} ({n} {_esc(text['units'])})"
             tip += f"<br>{_esc(text['served'])}: {amount}"
             popup = _candidate_popup(c, x, s.records[x], [(_esc(text["served"]), amount)])
-        feats.append([0, 0, s.pos[x], {"fillColor": s.colour[x]}, tip, popup])
-    dim_style = {"radius": 4, "color": "#888", "weight": 1, "fillColor": "#bbb", "opacity": 0.6}
+        style = {"fillColor": s.colour[x], "color": _tier_outline(c, x, "#000")}
+        feats.append([0, 0, s.pos[x], style, tip, popup])
+    dim_style = {"radius": 4, "color": "#888", "weight": 1.5, "fillColor": "#bbb", "opacity": 0.8}
     return [
         _Layer(_esc(text["unchosen"]), True, [{**dim_style, "fillOpacity": 0.5}], dim),
         _Layer(
             _esc(text["centres"]),
             True,
-            [{"radius": 11, "color": "#000", "weight": 3, "fillOpacity": 0.95}],
+            [{"radius": 10, "color": "#000", "weight": 4, "fillOpacity": 0.95}],
             feats,
         ),
     ]
+
+
+def _tier_outline(c: _Content, label: Any, default: str) -> str:
+    """Outline colour of a candidate in the solution view: its first filled tier's colour."""
+    if c.tiers is None or not c.tiers.get(label):
+        return default
+    tiers = c.tiers[label]
+    first = next((t for t in tiers if not _tier_style(t).ring), tiers[0])
+    return _tier_style(first).fill
 
 
 def _centre_colours(sol: _Solution | None) -> dict[Any, str]:
@@ -1162,61 +1185,69 @@ def _viridis(t: np.ndarray) -> list[str]:
     return [to_hex(cmap(float(v))) for v in t]
 
 
-def _legend_html(c: _Content) -> str:
+def _legend_html(c: _Content, extra: str | None = None) -> str:
     text = _TEXT[c.lang]
+    zh = c.lang == "zh"
+    head = '<div style="font-weight:600;margin-top:5px">{}</div>'
     parts = [
-        '<details open><summary style="font-weight:700;cursor:pointer;margin-bottom:3px">'
+        '<details open><summary style="font-weight:700;cursor:pointer">'
         f"{_esc(text['legend'])}</summary>"
     ]
+    solution_view = c.solution is not None
+    if solution_view:
+        parts.append(head.format(_esc(text["centres"])))
+        parts.append(
+            f"<div>{_swatch_circle('#1f77b4', '#000', 6)} {_esc(text['fill_cluster'])}</div>"
+            f"<div>{_swatch_circle('#bbb', '#888', 4)} {_esc(text['not_chosen'])}</div>"
+        )
     if c.tiers is not None:
         tier_cls = _tier_enum()
         present = {t for v in c.tiers.values() for t in v}
+        if solution_view:
+            present = {t for t in present if not _tier_style(t).ring}
         rows = []
         for t in tier_cls:
             if t not in present:
                 continue
             st = _tier_style(t)
-            sw = _swatch_circle(None if st.ring else st.fill, st.fill if st.ring else "#222")
+            if solution_view:
+                sw = _swatch_circle("#ffffff", st.fill, 5)
+            else:
+                sw = _swatch_circle(None if st.ring else st.fill, st.fill if st.ring else "#222", 5)
+            short = _TIER_SHORT.get(t.name, (t.label_zh, t.label_en))
+            label = f"{short[0]} · {short[1]}" if zh else short[1]
             rows.append(
-                f'<div style="margin:3px 0;display:flex;gap:3px">{sw}<div>'
-                f"<b>{_esc(t.label_zh)}</b>"
-                f'<div style="color:#555;font-size:10px">{_esc(t.label_en)}</div></div></div>'
+                f'<div style="display:flex;gap:2px" title="{_esc(t.label_zh)} / '
+                f'{_esc(t.label_en)}">{sw}<span>{_esc(label)}</span></div>'
             )
-        if any(not v for v in c.tiers.values()):
-            sw = _swatch_circle(_NO_TIER_FILL, "#333", 5)
-            rows.append(f'<div style="margin:3px 0">{sw} {_esc(text["no_tier"])}</div>')
-        parts.append(f'<div style="font-weight:600;margin-top:4px">{_esc(text["tiers"])}</div>')
+        if any(not v for v in c.tiers.values()) and not solution_view:
+            sw = _swatch_circle(_NO_TIER_FILL, "#333", 4)
+            rows.append(f"<div>{sw} {_esc(text['no_tier'])}</div>")
+        title = text["outline_tier"] if solution_view else text["tiers"]
+        parts.append(head.format(_esc(title)))
         parts.extend(rows)
     if c.scores is not None and len(c.scores):
         lo, hi = float(c.scores["score"].min()), float(c.scores["score"].max())
         grad = ",".join(_viridis(np.linspace(0, 1, 6)))
         parts.append(
-            f'<div style="font-weight:600;margin-top:4px">{_esc(text["scores"])}</div>'
-            f'<div style="display:flex;align-items:center;gap:4px">{lo:.3f}'
+            head.format(_esc(text["scores"]))
+            + f'<div style="display:flex;align-items:center;gap:4px">{lo:.3f}'
             f'<span style="display:inline-block;width:110px;height:10px;'
             f'background:linear-gradient(to right,{grad})"></span>{hi:.3f}</div>'
         )
-    if c.solution is not None:
-        parts.append(
-            f'<div style="font-weight:600;margin-top:4px">{_esc(text["centres"])}</div>'
-            f"<div>{_swatch_circle('#1f77b4', '#000', 6)} {_esc(text['chosen'])} &nbsp; "
-            f"{_swatch_circle('#bbb', '#888', 4)} {_esc(text['not_chosen'])}</div>"
-        )
-    if c.partners is not None and len(c.partners):
-        parts.append(
-            f"<div>{_swatch_circle('#88419d', '#4d004b', 5)} {_esc(text['rcep'])} &nbsp; "
-            f"{_swatch_circle('#969696', '#252525', 5)} {_esc(text['other_partners'])}</div>"
-        )
+    if extra:
+        parts.append(extra)
     modes = [m for m in _MODES if any(cor.mode == m and cor.arcs for cor in c.corridors)]
-    if modes:
-        items = " &nbsp; ".join(
-            f"{_swatch_line(_MODE_STYLE[m])} {_esc(_MODE_NAMES[c.lang][m])}"
-            + ("" if c.lang == "en" else f" {m}")
+    if c.partners is not None and len(c.partners) and modes:
+        items = " ".join(
+            f'<span style="white-space:nowrap">{_swatch_line(_MODE_STYLE[m])} '
+            f"{_esc(_MODE_NAMES[c.lang][m])}</span>"
             for m in modes
         )
         parts.append(
-            f'<div style="font-weight:600;margin-top:4px">{_esc(text["corridors"])}</div>'
-            f"<div>{items}</div>"
+            head.format(_esc(text["corridors"]))
+            + f"<div>{items}</div>"
+            + f"<div>{_swatch_circle('#88419d', '#4d004b', 4)} {_esc(text['rcep'])}</div>"
         )
     return "".join(parts) + "</details>"
 
@@ -1275,6 +1306,383 @@ def _basemap(tiles: Any, tiles_key: str | None) -> _Basemap | None:
     return base
 
 
+# --------------------------------------------------------------------------- vector basemap
+
+
+_PANES = {"bhBase": 250, "bhChoro": 350, "bhLabels": 640}
+
+
+class _Panes(MacroElement):
+    """Map panes: vector basemap (below overlays), choropleth, labels (above markers)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var P = {{ this.panes_js }};
+            for (var k in P) {
+                var p = map.createPane(k);
+                p.style.zIndex = P[k];
+                if (k === "bhLabels") { p.style.pointerEvents = "none"; }
+            }
+            if ({{ this.sea_js }}) {
+                map.getContainer().style.background = {{ this.sea_js }};
+            }
+            var css = document.createElement("style");
+            css.textContent = ".bh-label{white-space:nowrap}"
+                + ".bh-label span{position:absolute;left:7px;top:-8px;"
+                + "font:600 12px/1.25 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
+                + "color:#1a1a1a;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,"
+                + "0 0 4px #fff}.bh-label.bh-minor span{font-weight:400;font-size:11px;"
+                + "color:#333}.bh-label.bh-l span{left:auto;right:7px}"
+                + ".bh-label.bh-u span{left:auto;right:-2em;top:-24px}"
+                + ".bh-label.bh-d span{left:auto;right:-2em;top:6px}"
+                + ".bh-label.bh-ur span{top:-21px}.bh-label.bh-dr span{top:5px}"
+                + ".bh-label.bh-ul span{left:auto;right:7px;top:-21px}"
+                + ".bh-label.bh-dl span{left:auto;right:7px;top:5px}"
+                + ".bh-label.bh-hide span{visibility:hidden}";
+            document.head.appendChild(css);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sea: str | None):
+        super().__init__()
+        self._name = "Panes"
+        self.sea = sea
+
+    @property
+    def panes_js(self) -> str:
+        return _js(_PANES)
+
+    @property
+    def sea_js(self) -> str:
+        return _js(self.sea or "")
+
+
+class _PolygonLayer(MacroElement):
+    """Polygons or lines drawn on a canvas in one of the borderhub panes.
+
+    Each feature is ``[style index, latlngs, overrides or 0, tooltip index]``; latlngs are
+    nested like Leaflet's (parts of rings of [lat, lon]). Drawn on a canvas renderer, so
+    hundreds of polygons cost one element in the page.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var g = {{ this._parent.get_name() }};
+            var r = L.canvas({pane: {{ this.pane_js }}, padding: 0.3});
+            var S = {{ this.styles_js }};
+            var T = {{ this.strings_js }};
+            var F = {{ this.features_js }};
+            var lines = {{ this.lines_js }};
+            if ({{ this.pane_js }} === "bhBase") {  // kept for the South China Sea inset
+                (window.__bhBase = window.__bhBase || []).push([S, F, lines]);
+            }
+            for (var i = 0; i < F.length; i++) {
+                var f = F[i];
+                var o = L.Util.extend({renderer: r, pane: {{ this.pane_js }}}, S[f[0]], f[2] || {});
+                var l = lines ? L.polyline(f[1], o) : L.polygon(f[1], o);
+                if (f[3] >= 0) { l.bindTooltip(T[f[3]], {sticky: true}); }
+                l.addTo(g);
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        pane: str,
+        styles: list[dict],
+        features: list[list],
+        strings: list[str] | None = None,
+        lines: bool = False,
+    ):
+        super().__init__()
+        self._name = "PolygonLayer"
+        self.pane = pane
+        self.styles = styles
+        self.features = features
+        self.strings = strings or []
+        self.lines = lines
+
+    pane_js = property(lambda self: _js(self.pane))
+    styles_js = property(lambda self: _js(self.styles))
+    strings_js = property(lambda self: _js(self.strings))
+    features_js = property(lambda self: _js(self.features))
+    lines_js = property(lambda self: _js(bool(self.lines)))
+
+
+class _ScsInset(MacroElement):
+    """The South China Sea islands in a small fixed map at the lower left (vector basemap)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var B = window.__bhBase || [];
+            var box = {{ this.box_js }};
+            var c = L.control({position: "bottomleft"});
+            c.onAdd = function () {
+                var d = L.DomUtil.create("div", "borderhub-scs leaflet-control");
+                d.style.cssText = "width:128px;height:170px;border:1px solid #555;"
+                    + "background:{{ this.sea }};box-shadow:0 1px 4px rgba(0,0,0,.35);"
+                    + "position:relative";
+                L.DomEvent.disableClickPropagation(d);
+                L.DomEvent.disableScrollPropagation(d);
+                return d;
+            };
+            c.addTo(map);
+            var div = c.getContainer();
+            var m = L.map(div, {zoomControl: false, attributionControl: false,
+                dragging: false, scrollWheelZoom: false, doubleClickZoom: false,
+                boxZoom: false, keyboard: false, touchZoom: false, zoomSnap: 0});
+            var r = L.canvas({padding: 0.2});
+            B.forEach(function (layer) {
+                var S = layer[0], F = layer[1], lines = layer[2];
+                F.forEach(function (f) {
+                    var o = L.Util.extend({renderer: r, interactive: false}, S[f[0]], f[2] || {});
+                    (lines ? L.polyline(f[1], o) : L.polygon(f[1], o)).addTo(m);
+                });
+            });
+            m.fitBounds([[box[1], box[0]], [box[3], box[2]]], {padding: [0, 0]});
+            var cap = L.DomUtil.create("div", "", div);
+            cap.style.cssText = "position:absolute;bottom:2px;width:100%;text-align:center;"
+                + "font:600 11px sans-serif;color:#333;z-index:1000;pointer-events:none";
+            cap.textContent = {{ this.caption_js }};
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, caption: str):
+        super().__init__()
+        self._name = "ScsInset"
+        self.caption = caption
+        self.sea = _carto.SEA
+
+    box_js = property(lambda self: _js(list(_carto.SCS_INSET_WEB)))
+    caption_js = property(lambda self: _js(self.caption))
+
+
+class _LabelLayer(MacroElement):
+    """Permanent text labels (non-interactive div markers in the label pane)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var g = {{ this._parent.get_name() }};
+            var F = {{ this.features_js }};
+            var cls = {{ this.cls_js }};
+            var prio = {{ this.prio_js }};
+            var all = window.__bhLabels = window.__bhLabels || [];
+            for (var i = 0; i < F.length; i++) {
+                var s = document.createElement("span");
+                s.textContent = F[i][1];
+                var icon = L.divIcon({className: cls, html: s.outerHTML, iconSize: [0, 0]});
+                var mk = L.marker(F[i][0], {icon: icon, interactive: false, keyboard: false,
+                                            pane: "bhLabels"});
+                mk._bhPrio = prio * 100000 + i;
+                mk.addTo(g);
+                all.push(mk);
+            }
+            all.sort(function (a, b) { return a._bhPrio - b._bhPrio; });
+            if (!window.__bhDeclutter) {
+                // Hide or move labels that would overlap a label of higher priority.
+                var POS = ["", "bh-l", "bh-ur", "bh-dr", "bh-u", "bh-d", "bh-ul", "bh-dl"];
+                window.__bhDeclutter = function () {
+                    var kept = [], dots = [];
+                    // the labelled centres' markers are obstacles for the other labels
+                    window.__bhLabels.forEach(function (mk) {
+                        var el = mk.getElement && mk.getElement();
+                        if (!el || el.classList.contains("bh-minor")) { return; }
+                        var a = el.getBoundingClientRect();
+                        dots.push({mk: mk, r: {left: a.left - 9, right: a.left + 9,
+                                                top: a.top - 9, bottom: a.top + 9}});
+                    });
+                    window.__bhLabels.forEach(function (mk) {
+                        var el = mk.getElement && mk.getElement();
+                        if (!el) { return; }
+                        var span = el.firstChild;
+                        var ok = false;
+                        var others = dots.filter(function (d) { return d.mk !== mk; })
+                            .map(function (d) { return d.r; });
+                        for (var k = 0; k < POS.length && !ok; k++) {
+                            el.classList.remove.apply(el.classList, POS.slice(1));
+                            el.classList.remove("bh-hide");
+                            if (POS[k]) { el.classList.add(POS[k]); }
+                            var r = span.getBoundingClientRect();
+                            ok = kept.concat(others).every(function (q) {
+                                return r.right < q.left || q.right < r.left
+                                    || r.bottom < q.top || q.bottom < r.top;
+                            });
+                            if (ok) { kept.push(r); }
+                        }
+                        if (!ok) { el.classList.remove.apply(el.classList, POS.slice(1));
+                                   el.classList.add("bh-hide"); }
+                    });
+                };
+                setTimeout(function () {
+                    var m = null;
+                    window.__bhLabels.forEach(function (mk) { m = m || mk._map; });
+                    if (m) { m.on("zoomend moveend overlayadd overlayremove", function () {
+                        setTimeout(window.__bhDeclutter, 0); }); }
+                    window.__bhDeclutter();
+                }, 0);
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[list], minor: bool = False):
+        super().__init__()
+        self._name = "LabelLayer"
+        self.features = features
+        self.minor = minor
+
+    features_js = property(lambda self: _js(self.features))
+    cls_js = property(lambda self: _js("bh-label" + (" bh-minor" if self.minor else "")))
+    prio_js = property(lambda self: _js(1 if self.minor else 0))
+
+
+_WEB_DECIMALS = {"prefecture": 2, "neighbours": 2}
+
+
+@cache
+def _web_latlngs_cached(level: str, gcj02: bool) -> tuple[tuple[Any, list], ...]:
+    shift = _gcj if gcj02 else _identity
+    d = _WEB_DECIMALS.get(level, 3)
+    out = []
+    for label, parts in _carto.web_rings(level):
+        conv = []
+        for rings in parts:
+            rr = []
+            for ring in rings:
+                x, y = shift(ring[:, 0], ring[:, 1])
+                rr.append(np.column_stack([np.round(y, d), np.round(x, d)]).tolist())
+            conv.append(rr)
+        out.append((label, conv))
+    return tuple(out)
+
+
+def _web_latlngs(level: str, shift: Shift) -> tuple[tuple[Any, list], ...]:
+    """Leaflet latlngs of a boundary layer (shifted to GCJ-02 for Amap tiles); shared."""
+    return _web_latlngs_cached(level, shift is _gcj)
+
+
+def _basemap_layers(m: folium.Map, shift: Shift) -> None:
+    """The offline vector basemap: neighbours, China's land, provinces, outline, sea line."""
+    neighbours = [[0, parts, 0, -1] for _, parts in _web_latlngs("neighbours", shift)]
+    style_n = {
+        "stroke": True, "color": _carto.NEIGHBOUR_EDGE, "weight": 0.8, "fillColor":
+        _carto.NEIGHBOUR, "fillOpacity": 1, "interactive": False,
+    }  # fmt: skip
+    m.add_child(_PolygonLayer("bhBase", [style_n], neighbours))
+    prov = {
+        "color": _carto.PROVINCE_EDGE, "weight": 0.9, "fillColor": _carto.LAND,
+        "fillOpacity": 1, "interactive": False,
+    }  # fmt: skip
+    m.add_child(
+        _PolygonLayer("bhBase", [prov], [[0, p, 0, -1] for _, p in _web_latlngs("province", shift)])
+    )
+    outline = {"color": _carto.COUNTRY_EDGE, "weight": 1.4, "fill": False, "interactive": False}
+    m.add_child(
+        _PolygonLayer(
+            "bhBase", [outline], [[0, p, 0, -1] for _, p in _web_latlngs("country", shift)]
+        )
+    )
+    sea = {"color": _carto.MARITIME, "weight": 1.6, "interactive": False}
+    lines = [[0, p[0], 0, -1] for _, parts in _web_latlngs("maritime", shift) for p in parts]
+    m.add_child(_PolygonLayer("bhBase", [sea], lines, lines=True))
+
+
+def _choropleth_layer(c: _Content, spec: Any, shift: Shift) -> tuple[str, _PolygonLayer, str]:
+    """The prefecture choropleth: (layer name, polygon layer, legend HTML)."""
+    sol = c.solution
+    assignment = sol.assignment if sol is not None else None
+    colour = _centre_colours(sol)
+    names = {f: str(c.cand.at[f, "_name"]) for f in colour}
+    choro = _carto.make_choropleth(spec, c.demand, assignment, colour, names, c.lang)
+    fills, _missing = _carto.join_prefectures(choro)
+    pref = _carto.layer("prefecture")
+    values = choro.values
+    feats = []
+    for label, parts in _web_latlngs("prefecture", shift):
+        if label not in fills.index:
+            continue
+        v = values.get(label)
+        txt = (
+            str(v)
+            if choro.categorical
+            else (choro.fmt.format(float(v)) if v is not None and np.isfinite(v) else "–")
+        )
+        tip = f"<b>{_esc(pref.at[label, 'name'])}</b><br>{_esc(choro.title)}: {_esc(txt)}"
+        feats.append([0, parts, {"fillColor": fills[label]}, tip])
+    strings: list[str] = [str(f[3]) for f in feats]
+    for k, f in enumerate(feats):
+        f[3] = k
+    # legend: a colour bar (classes) or the categories present
+    if choro.categorical:
+        present = [k for k in choro.colours if k in set(values.dropna())]
+        items = "".join(
+            f'<span style="white-space:nowrap;margin-right:6px">'
+            f'<span style="display:inline-block;width:11px;height:11px;background:'
+            f'{choro.colours[k]};border:1px solid #777;vertical-align:-1px"></span> '
+            f"{_esc(k)}</span> "
+            for k in present[:24]
+        )
+        body = f"<div>{items}</div>"
+    else:
+        edges = choro.classes()
+        cols = choro.palette(len(edges) - 1)
+        cells = "".join(
+            f'<span style="flex:1;height:10px;background:{col}"></span>' for col in cols
+        )
+        ticks = "".join(
+            f'<span style="flex:1;text-align:{"left" if i == 0 else "right"}">'
+            f"{_esc(choro.fmt.format(e))}</span>"
+            for i, e in enumerate(edges)
+            if i in (0, len(edges) - 1) or len(edges) <= 5
+        )
+        quant = "分位数分级" if c.lang == "zh" else "quantile classes"
+        body = (
+            f'<div style="display:flex;width:200px;border:1px solid #888">{cells}</div>'
+            f'<div style="display:flex;width:202px;font-size:10px;color:#444">{ticks}</div>'
+            f'<div style="font-size:10px;color:#666">{_esc(quant)}</div>'
+        )
+    legend = f'<div style="font-weight:600;margin-top:4px">{_esc(choro.title)}</div>{body}'
+    name = ("分区着色 · " if c.lang == "zh" else "Choropleth · ") + choro.title
+    style = {"color": "#ffffff", "weight": 0.5, "fillOpacity": 0.72}
+    return name, _PolygonLayer("bhChoro", [style], feats, strings), legend
+
+
+def _label_features(c: _Content, shift: Shift, which: str) -> tuple[list[list], list[list]]:
+    """(major, minor) label features [[lat, lon], text]: centres, then other candidates."""
+    cand = c.cand
+    pos = _latlon(shift, cand["_lon"], cand["_lat"])
+    index = {x: k for k, x in enumerate(cand.index)}
+    if c.solution is not None:
+        major = list(c.solution.open)
+    elif c.tiers is not None:
+        major = [x for x in cand.index if any(t.name == "CORE" for t in c.tiers[x])]
+    else:
+        major = []
+    majors = [[pos[index[x]], str(cand.at[x, "_name"])] for x in major]
+    rest = [x for x in cand.index if x not in set(major)]
+    minors = [[pos[index[x]], str(cand.at[x, "_name"])] for x in rest]
+    if which == "none":
+        return [], minors
+    return majors, minors
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -1284,27 +1692,36 @@ def corridor_map(
     partners: gpd.GeoDataFrame | None = None,
     corridors: pd.DataFrame | None = None,
     scores: pd.DataFrame | pd.Series | None = None,
-    tiles: str | None = "osm",
+    tiles: str | None = "auto",
     self_contained: bool = False,
     title: str | None = None,
     lang: str = "zh",
     demand: gpd.GeoDataFrame | None = None,
     tiles_key: str | None = None,
+    *,
+    extent: Any = "china",
+    show_corridors: bool | None = None,
+    labels: str = "centres",
+    choropleth: Any = None,
+    boundaries: bool | None = None,
 ) -> folium.Map:
     """Interactive map of candidate places, a solution, partner hubs and corridors.
 
     Overlays (each a ``folium.FeatureGroup`` listed in the layer control), bottom to top:
-    the allocation lines and demand units of a solution, one layer per corridor (great-circle
-    arcs from every origin place to every partner hub, styled by mode and split at the
-    antimeridian), the partner hubs (RCEP members and the other endpoints), the candidate
-    scores (marker size and colour by score, rank in the tooltip), one layer per tier of
-    专栏4 (filled markers for CORE, LONG_TERM, PROVINCIAL and ENCOURAGED, rings for RAIL and
-    PORT, so a place in several tiers shows all of them) and the solution's chosen centres
-    (highlighted, coloured like the demand they serve) above the unchosen candidates
-    (dimmed). The most specific view is shown at start (solution, else scores, else tiers);
-    the others can be switched on in the layer control. The map also has a title, a
-    bilingual legend with the plan's own words for each tier, a scale bar, and its view
-    fitted to the content.
+    an optional prefecture choropleth, the allocation lines and demand units of a solution,
+    one layer per corridor (great-circle arcs from every origin place to every partner hub,
+    styled by mode and split at the antimeridian), the partner hubs (RCEP members and the
+    other endpoints), the candidate scores (marker size and colour by score, rank in the
+    tooltip), one layer per tier of 专栏4 (filled markers for CORE, LONG_TERM, PROVINCIAL
+    and ENCOURAGED, rings for RAIL and PORT, so a place in several tiers shows all of
+    them), the solution's chosen centres
+    (fill colour = cluster, like the demand they serve; outline colour = tier) above the
+    unchosen candidates (dimmed), and the place labels. The most specific view is shown at
+    start (solution, else scores, else tiers); the others can be switched on in the layer
+    control. Below the overlays, with no tiles, lies an offline vector basemap of China's
+    boundaries. The map also has a title, a compact, foldable legend with the plan's own
+    words for each tier, a scale bar, and opens on mainland China with a South China Sea
+    inset (``extent="content"`` fits everything drawn instead).
 
     Parameters
     ----------
@@ -1327,23 +1744,48 @@ def corridor_map(
     scores : DataFrame or Series, optional
         Output of :func:`borderhub.score` (``score`` and ``rank`` columns, indexed by
         candidate label) or a Series of scores (ranked here, highest first).
-    tiles : {"osm", "amap", "cartodb-positron", "tianditu"} or None, default "osm"
-        Basemap. ``"amap"`` (Gaode) is in GCJ-02: every overlay is shifted from WGS84 to
-        GCJ-02 to match it. ``"tianditu"`` needs ``tiles_key``. None draws no basemap.
+    tiles : {"auto", "none", "osm", "amap", "cartodb-positron", "tianditu"} or None, default "auto"
+        Basemap. ``"auto"``: no tiles (the offline vector basemap) when ``self_contained``,
+        else ``"osm"``. ``"none"`` or None: no tiles. ``"amap"`` (Gaode) is in GCJ-02: every
+        overlay, the vector basemap included, is shifted from WGS84 to GCJ-02 to match it.
+        ``"tianditu"`` needs ``tiles_key``.
     self_contained : bool, default False
         Embed Leaflet's JavaScript and CSS in the page instead of linking to a CDN, so the
-        saved HTML works offline and behind CDN blocks (basemap tiles still need network).
+        saved HTML works offline and behind CDN blocks; with the default ``tiles`` the
+        basemap is the vector one, so nothing needs the network.
     title : str, optional
         Title shown at the top of the map and as the page title.
     lang : {"zh", "en"}, default "zh"
-        Language of layer names, popups and tooltips; the legend always gives the plan's
-        Chinese words and an English gloss.
+        Language of layer names, popups, tooltips and legend; the tiers keep the plan's
+        Chinese words with an English gloss.
     demand : GeoDataFrame, optional
         Demand units the solution's assignment refers to. Default: the candidates when the
         assignment is over them, else :func:`borderhub.datasets.prefectures`. Given without
         a solution, the units are drawn as small grey points.
     tiles_key : str, optional
         API key of basemaps that need one (Tianditu).
+    extent : "china", "content" or (lon_min, lat_min, lon_max, lat_max), default "china"
+        The initial view: mainland China (with a South China Sea inset when the vector
+        basemap is drawn), everything drawn (partner hubs abroad included), or a box in
+        WGS84 degrees.
+    show_corridors : bool, optional
+        Show the corridor layers at start. Default: only when ``extent`` is not
+        ``"china"``; they are always in the layer control.
+    labels : {"centres", "all", "none"}, default "centres"
+        Permanent labels of the chosen centres (without a solution: the CORE places of
+        专栏4); the other candidates get a label layer that starts hidden (shown with
+        ``"all"``). Overlapping labels move or hide, the centres' first.
+    choropleth : str or Series, optional
+        Colour the prefectures by ``"demand"`` (assignment weights, else the demand's
+        ``express_volume``), ``"centre"`` (the assigned centre, in the centre's colour),
+        ``"distance"`` (the assignment's cost), ``"covered"``, a numeric column of the
+        demand frame, or a numeric Series indexed by prefecture adcode. Numbers are drawn
+        in six quantile classes with a colour bar in the legend. Needs demand indexed by
+        prefecture adcode (:func:`borderhub.datasets.prefectures`).
+    boundaries : bool, optional
+        Draw the vector basemap of :func:`borderhub.datasets.boundaries` (sea, grey
+        neighbours, provinces, national outline, maritime line). Default: when no tiles
+        are drawn.
 
     Returns
     -------
@@ -1358,7 +1800,8 @@ def corridor_map(
         not candidates, corridor origins or partners that cannot be found, unknown modes or
         tiers.
     SpecificationError
-        Unknown ``tiles`` or ``lang``, a missing ``tiles_key``.
+        Unknown ``tiles``, ``lang`` or ``labels``, a missing ``tiles_key``, an ``extent``
+        that is not four finite numbers in range, a choropleth that needs a solution.
 
     Notes
     -----
@@ -1391,22 +1834,50 @@ def corridor_map(
     >>> "<script src=" in page, "RCEP &lt;test&gt;" in page
     (False, True)
     """
+    if isinstance(tiles, str) and tiles.lower() == "auto":
+        tiles = None if self_contained else "osm"
+    elif isinstance(tiles, str) and tiles.lower() == "none":
+        tiles = None
     base = _basemap(tiles, tiles_key)
+    view = _carto.check_extent(extent, ("china", "content"))
+    if labels not in ("centres", "centers", "all", "none"):
+        raise SpecificationError(
+            f"labels must be 'centres' (chosen centres, else the CORE places), 'all' or "
+            f"'none'; got {labels!r}."
+        )
     content = _prepare(candidates, solution, partners, corridors, scores, title, lang, demand)
     shift = _gcj if base is not None and base.gcj02 else _identity
     layers = _layers(content, shift)
+    corridors_on = view != "china" if show_corridors is None else bool(show_corridors)
+    if not corridors_on:
+        corridor_names = {
+            _esc(_TEXT[lang]["corridor"].format(name=cor.name, mode=_MODE_NAMES[lang][cor.mode]))
+            for cor in content.corridors
+        }
+        for layer in layers:
+            if layer.name in corridor_names or any(
+                layer.name.startswith(n + " [") for n in corridor_names
+            ):
+                layer.show = False
+    vector = base is None if boundaries is None else bool(boundaries)
+    choro = None if choropleth is None else _choropleth_layer(content, choropleth, shift)
 
     m = _CorridorMap(
         location=[35.0, 105.0],
         zoom_start=4,
         tiles=None,
         control_scale=True,
-        zoom_snap=0.25,
+        zoom_snap=0,  # fit the extent exactly (the +/- buttons still step by 1)
         self_contained=bool(self_contained),
     )
     root = m.get_root()
     if title and isinstance(root, Figure):
         root.title = _esc(title)
+    m.add_child(_Panes(_carto.SEA if vector and base is None else None))
+    if vector:
+        _basemap_layers(m, shift)
+        if view == "china":
+            m.add_child(_ScsInset("南海诸岛" if lang == "zh" else "South China Sea Islands"))
     if base is not None:
         key = str(tiles_key or "")
         url = base.url.replace("{key}", key)
@@ -1430,20 +1901,47 @@ def corridor_map(
                 overlay=True,
                 control=False,
             ).add_to(m)
+    legend_extra = None
+    if choro is not None:
+        cname, cel, legend_extra = choro
+        group = folium.FeatureGroup(name=_esc(cname), show=True)
+        group.add_child(cel)
+        group.add_to(m)
     for layer in layers:
         group = folium.FeatureGroup(name=layer.name, show=layer.show)
         group.add_child(_VectorLayer(layer.styles, layer.features))
         group.add_to(m)
+    major, minor = _label_features(content, shift, "none" if labels == "none" else "centres")
+    text = _TEXT[lang]
+    if major:
+        group = folium.FeatureGroup(name=_esc(text["labels_major"]), show=True)
+        group.add_child(_LabelLayer(major))
+        group.add_to(m)
+    if minor:
+        group = folium.FeatureGroup(name=_esc(text["labels_all"]), show=labels == "all")
+        group.add_child(_LabelLayer(minor, minor=True))
+        group.add_to(m)
     title_html = _esc(title) if title else None
-    m.add_child(_Decorations(title_html, _legend_html(content)))
+    m.add_child(_Decorations(title_html, _legend_html(content, legend_extra)))
     folium.LayerControl(collapsed=True).add_to(m)
-    bounds = _bounds(layers)
+    if view == "content":
+        bounds = _bounds(layers)
+    elif view == "china":
+        x0, y0, x1, y1 = _carto.CHINA_EXTENT
+        bounds = [[y0, x0], [y1, x1]]
+    else:
+        assert isinstance(view, tuple)
+        bounds = [[view[1], view[0]], [view[3], view[2]]]
     if bounds is not None:
-        # Room for the title (top) and the legend (bottom right).
-        m.fit_bounds(bounds, padding_top_left=(20, 50), padding_bottom_right=(300, 20))
+        if view == "content":
+            m.fit_bounds(bounds, padding_top_left=(20, 50), padding_bottom_right=(40, 20))
+        else:
+            m.fit_bounds(bounds, padding=(0, 0))
     seed = json.dumps(
-        [layers, title, tiles, tiles_key, lang, bool(self_contained)], default=str, sort_keys=True
-    )
+        [layers, title, tiles, tiles_key, lang, bool(self_contained), view, labels, vector,
+         corridors_on, None if choro is None else choro[2]],
+        default=str, sort_keys=True,
+    )  # fmt: skip
     _stable_ids(m, hashlib.sha256(seed.encode("utf-8")).hexdigest())
     return m
 
@@ -1487,6 +1985,195 @@ def _cjk_font() -> str | None:
     return cjk_family()
 
 
+_PROJECTIONS = {
+    "albers": _carto.CHINA_ALBERS,
+    "lambert": "+proj=lcc +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs",
+}
+
+
+def _projection(projection: Any) -> Any:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    spec = _PROJECTIONS.get(projection, projection) if isinstance(projection, str) else projection
+    try:
+        crs = CRS.from_user_input(spec)
+    except CRSError as err:
+        raise SpecificationError(
+            f"projection {projection!r} is not a CRS pyproj understands; use 'albers' "
+            "(default), 'lambert', an EPSG code or a PROJ string."
+        ) from err
+    if crs.is_geographic:
+        raise SpecificationError(
+            f"projection {projection!r} is geographic (degrees); use a projected CRS such as "
+            "'albers' or 'lambert' so distances and the scale bar are true."
+        )
+    return crs
+
+
+@cache
+def _projected_layer(level: str, crs_wkt: str) -> gpd.GeoDataFrame:
+    return _carto.layer(level).to_crs(crs_wkt)
+
+
+def _projected_box(box: tuple[float, ...], transformer: Any) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    t = np.linspace(0, 1, 60)
+    lon = np.concatenate([x0 + (x1 - x0) * t, np.full(60, x1), x1 - (x1 - x0) * t, np.full(60, x0)])
+    lat = np.concatenate([np.full(60, y0), y0 + (y1 - y0) * t, np.full(60, y1), y1 - (y1 - y0) * t])
+    x, y = transformer.transform(lon, lat)
+    return float(np.min(x)), float(np.min(y)), float(np.max(x)), float(np.max(y))
+
+
+def _china_box(crs_wkt: str) -> tuple[float, float, float, float]:
+    """Projected bounds of China's land north of the South China Sea."""
+    country = _projected_layer("country", crs_wkt).geometry.iloc[0]
+    lonlat = _carto.layer("country").geometry.iloc[0]
+    parts = shapely.get_parts(country)
+    north = shapely.get_parts(lonlat)
+    keep = [p for p, q in zip(parts, north, strict=True) if q.bounds[3] > _carto.CHINA_EXTENT[1]]
+    b = np.array([p.bounds for p in keep])
+    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
+
+
+def _draw_base(ax: Any, crs_wkt: str, fills: pd.Series | None, lw: float = 1.0) -> None:
+    """Sea, grey neighbours, China's land (or a choropleth), provinces, outline, sea line."""
+    ax.set_facecolor(_carto.SEA)
+    nb = _projected_layer("neighbours", crs_wkt)
+    nb.plot(
+        ax=ax,
+        aspect=None,
+        color=_carto.NEIGHBOUR,
+        edgecolor=_carto.NEIGHBOUR_EDGE,
+        lw=0.35 * lw,
+        zorder=0.1,
+    )
+    prov = _projected_layer("province", crs_wkt)
+    prov.plot(ax=ax, aspect=None, color=_carto.LAND, edgecolor="none", zorder=0.2)
+    if fills is not None and len(fills):
+        pref = _projected_layer("prefecture", crs_wkt)
+        sub = pref.loc[fills.index]
+        sub.plot(
+            ax=ax,
+            aspect=None,
+            color=fills.to_numpy(),
+            edgecolor="#ffffff",
+            lw=0.15 * lw,
+            zorder=0.3,
+        )
+    prov.boundary.plot(ax=ax, aspect=None, color=_carto.PROVINCE_EDGE, lw=0.4 * lw, zorder=0.4)
+    _projected_layer("country", crs_wkt).boundary.plot(
+        ax=ax, aspect=None, color=_carto.COUNTRY_EDGE, lw=0.8 * lw, zorder=0.5
+    )
+    _projected_layer("maritime", crs_wkt).plot(
+        ax=ax, aspect=None, color=_carto.MARITIME, lw=0.9 * lw, zorder=0.5
+    )
+
+
+def _fit_aspect(box: tuple[float, ...], ax: Any) -> tuple[float, float, float, float]:
+    """Grow ``box`` (x0, y0, x1, y1) about its centre to the aspect ratio of ``ax``."""
+    pos = ax.get_position()
+    fw, fh = ax.figure.get_size_inches()
+    target = (pos.width * fw) / (pos.height * fh)
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if w / h < target:
+        extra = (h * target - w) / 2
+        x0, x1 = x0 - extra, x1 + extra
+    else:
+        extra = (w / target - h) / 2
+        y0, y1 = y0 - extra, y1 + extra
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def _nice_length(span_m: float) -> float:
+    target = span_m / 6
+    for v in (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000):
+        if v * 1000 >= target:
+            return v * 1000.0
+    return 5e6
+
+
+def _scale_bar(ax: Any, family: dict, unit: str) -> None:
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    length = _nice_length(x1 - x0)
+    bx, by = x0 + 0.03 * (x1 - x0), y0 + 0.035 * (y1 - y0)
+    h = 0.008 * (y1 - y0)
+    from matplotlib.patches import Rectangle
+
+    for k in range(4):
+        shade = "#333" if k % 2 == 0 else "#fff"
+        ax.add_patch(
+            Rectangle((bx + k * length / 4, by), length / 4, h, facecolor=shade,
+                      edgecolor="#333", lw=0.6, zorder=8)
+        )  # fmt: skip
+    for frac in (0, 0.5, 1):
+        v = length * frac / 1000
+        ax.text(bx + length * frac, by + 1.8 * h, f"{v:g}", ha="center", va="bottom", fontsize=6.5,
+                zorder=8, **family)  # fmt: skip
+    ax.text(bx + length * 1.04, by + h / 2, unit, ha="left", va="center", fontsize=6.5, zorder=8,
+            **family)  # fmt: skip
+
+
+def _north_arrow(ax: Any, label: str, family: dict) -> None:
+    ax.annotate(
+        "", xy=(0.04, 0.955), xytext=(0.04, 0.885), xycoords="axes fraction",
+        arrowprops={"arrowstyle": "-|>,head_width=0.35,head_length=0.7", "color": "#222",
+                    "lw": 1.4},
+        zorder=8,
+    )  # fmt: skip
+    ax.text(0.04, 0.962, label, transform=ax.transAxes, ha="center", va="bottom", fontsize=9,
+            fontweight="bold", zorder=8, **family)  # fmt: skip
+
+
+def _place_static_labels(
+    ax: Any, items: list[tuple[float, float, str, float]], family: dict, obstacles: list
+) -> list[Any]:
+    """Annotate ``(x, y, text, fontsize)`` in priority order without overlapping boxes."""
+    fig = ax.figure
+    renderer = _renderer(fig)
+    texts = []
+    sizes = []
+    for x, y, txt, size in items:
+        t = ax.text(x, y, txt, fontsize=size, **family)
+        bb = t.get_window_extent(renderer)
+        sizes.append((bb.width, bb.height))
+        t.remove()
+        texts.append((x, y, txt, size))
+    anchors = ax.transData.transform(np.array([[x, y] for x, y, _, _ in items]).reshape(-1, 2))
+    spots = _carto.place_labels(None, anchors, np.array(sizes).reshape(-1, 2), obstacles)
+    out = []
+    from matplotlib.patheffects import withStroke
+
+    halo = withStroke(linewidth=2.2, foreground="white")
+    axbox = ax.get_window_extent(renderer)
+    for (x, y, txt, size), spot, (w, h) in zip(texts, spots, sizes, strict=True):
+        if spot is None:
+            continue
+        dx, dy = spot[0], spot[1]
+        if dx < axbox.x0 or dx + w > axbox.x1 or dy < axbox.y0 or dy + h > axbox.y1:
+            continue
+        ax_x, ax_y = ax.transData.transform((x, y))
+        to_pt = 72.0 / fig.dpi
+        a = ax.annotate(
+            txt, (x, y), xytext=((dx - ax_x) * to_pt, (dy - ax_y) * to_pt),
+            textcoords="offset points", ha="left", va="bottom", fontsize=size, zorder=9,
+            path_effects=[halo], annotation_clip=True, **family,
+        )  # fmt: skip
+        a.set_gid("borderhub-label")
+        out.append(a)
+    return out
+
+
+def _renderer(fig: Any) -> Any:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas
+    if not hasattr(canvas, "get_renderer"):
+        canvas = FigureCanvasAgg(fig)
+    return canvas.get_renderer()
+
+
 def static_map(
     candidates: gpd.GeoDataFrame | None = None,
     solution: Any = None,
@@ -1497,13 +2184,28 @@ def static_map(
     lang: str = "zh",
     demand: gpd.GeoDataFrame | None = None,
     ax: Any = None,
-    figsize: tuple[float, float] = (11.0, 7.5),
+    figsize: tuple[float, float] = (10.0, 8.0),
+    *,
+    extent: Any = "china",
+    projection: Any = "albers",
+    boundaries: bool = True,
+    inset: bool | None = None,
+    choropleth: Any = None,
+    labels: str = "centres",
+    show_corridors: bool | None = None,
+    path: str | Path | None = None,
+    dpi: int = 300,
 ):
-    """Static matplotlib twin of :func:`corridor_map` for print (no tiles, no network).
+    """Print-quality map of China: the content of :func:`corridor_map` in a conic projection.
 
-    Draws the same content in WGS84 longitude/latitude (aspect corrected for the mean
-    latitude): allocation lines, corridor arcs by mode, partner hubs, demand units, scores
-    or tiers, and the chosen and unchosen candidates of a solution, with a legend.
+    Draws, in an Albers (default) or Lambert conformal conic projection centred on China:
+    the sea, the neighbouring countries in grey, China's land with its province boundaries
+    and national outline and the maritime boundary line (from
+    :func:`borderhub.datasets.boundaries`), an optional prefecture choropleth with a colour
+    bar, the allocation lines and demand units of a solution, the candidates by tier (or by
+    score), the chosen centres (fill colour = cluster, outline colour = tier of 专栏4), the
+    partner hubs and corridors inside the extent, labels placed without overlap, a South
+    China Sea inset (南海诸岛), a scale bar, a north arrow and a legend.
 
     Parameters
     ----------
@@ -1512,42 +2214,77 @@ def static_map(
         none is installed, ``lang="zh"`` falls back to English text with a warning.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is made when omitted.
-    figsize : tuple of float, default (11, 7.5)
+    figsize : tuple of float, default (10, 8)
         Size in inches of a new figure.
+    extent : "china" or (lon_min, lat_min, lon_max, lat_max), default "china"
+        Area shown: China's land north of the South China Sea (the islands are in the
+        inset), or a box in WGS84 degrees, e.g. ``(97, 21, 112, 35)`` for the south-west.
+    projection : {"albers", "lambert"} or CRS, default "albers"
+        Albers equal-area or Lambert conformal conic (standard parallels 25 and 47 N,
+        central meridian 105 E), or any projected CRS pyproj accepts.
+    boundaries : bool, default True
+        Draw the basemap (sea, neighbours, land, provinces, outline, maritime line).
+    inset : bool, optional
+        Draw the South China Sea inset. Default: when ``extent="china"``.
+    choropleth : str or Series, optional
+        Colour the prefectures by ``"demand"``, ``"centre"``, ``"distance"``, ``"covered"``
+        (the last three need a solution's assignment), a numeric column of the demand frame,
+        or a numeric Series indexed by prefecture adcode. Numbers are drawn in six quantile
+        classes with a colour bar.
+    labels : {"centres", "all", "none"}, default "centres"
+        Label the chosen centres (without a solution: the CORE places of 专栏4), every
+        candidate (centres first, the rest where room is left), or none.
+    show_corridors : bool, optional
+        Draw the corridors clipped to the extent. Default: only when ``extent`` is not
+        ``"china"`` (national maps stay readable).
+    path : str or Path, optional
+        Also save the figure there; ``.png``, ``.svg`` or ``.pdf``.
+    dpi : int, default 300
+        Resolution of a saved PNG.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure holding the map.
+        The figure holding the map (``fig.axes[0]`` is the map, the inset is a child axes
+        of it). Save it with ``fig.savefig("map.pdf")``.
 
     Raises
     ------
     DataError, SpecificationError
-        As :func:`corridor_map`.
+        As :func:`corridor_map`; and an extent that is not four finite numbers in range,
+        an unknown projection or choropleth, a choropleth column that is missing or not
+        numeric, a ``path`` with another suffix.
 
     Examples
     --------
-    >>> import geopandas as gpd, pandas as pd
+    >>> import geopandas as gpd
     >>> from borderhub.maps import static_map
     >>> cand = gpd.GeoDataFrame(
     ...     {"name": ["Beijing", "Kunming"]}, index=["110000", "530100"],
     ...     geometry=gpd.points_from_xy([116.41, 102.83], [39.90, 24.88]), crs="EPSG:4326")
-    >>> hubs = gpd.GeoDataFrame({"city": ["Singapore"]}, index=["SGP-SIN"],
-    ...     geometry=gpd.points_from_xy([103.82], [1.35]), crs="EPSG:4326")
-    >>> lanes = pd.DataFrame({"name": ["ASEAN"], "mode": ["sea"],
-    ...     "origin": ["530100"], "partners": ["SGP-SIN"]}, index=["c1"])
-    >>> fig = static_map(cand, partners=hubs, corridors=lanes, lang="en")
-    >>> len(fig.axes[0].lines) > 0
-    True
+    >>> fig = static_map(cand, solution=["530100"], lang="en")
+    >>> ax = fig.axes[0]
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "borderhub-label"]
+    ['Kunming']
+    >>> len(ax.child_axes)  # the South China Sea inset
+    1
     """
-    import textwrap
-
-    from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from pyproj import Transformer
 
     if not isinstance(lang, str) or lang not in _TEXT:
         raise SpecificationError(f"lang must be one of {sorted(_TEXT)}, got {lang!r}.")
+    view = _carto.check_extent(extent, ("china",))
+    if labels not in ("centres", "centers", "all", "none"):
+        raise SpecificationError(f"labels must be 'centres', 'all' or 'none'; got {labels!r}.")
+    if path is not None and Path(path).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise SpecificationError(
+            f"path {str(path)!r} must end in .png, .svg or .pdf (the formats static_map "
+            "writes); or save the returned figure yourself with fig.savefig(...)."
+        )
+    crs = _projection(projection)
+    crs_wkt = crs.to_wkt()
     font = _cjk_font()
     use_lang = lang
     if lang == "zh" and font is None:
@@ -1560,151 +2297,296 @@ def static_map(
         use_lang = "en"
     c = _prepare(candidates, solution, partners, corridors, scores, title, use_lang, demand)
     text = _TEXT[use_lang]
+    zh = use_lang == "zh"
     family = {"fontfamily": font} if font else {}
+    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+    def proj(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+        x, y = fwd.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        return np.asarray(x), np.asarray(y)
+
+    sol, cand = c.solution, c.cand
+    assignment = sol.assignment if sol is not None else None
+    colour = _centre_colours(sol)
+    fills = None
+    choro = None
+    if choropleth is not None:
+        names = {f: str(cand.at[f, "_name"]) for f in colour}
+        choro = _carto.make_choropleth(choropleth, c.demand, assignment, colour, names, use_lang)
+        fills, _missing = _carto.join_prefectures(choro)
+
     if ax is None:
-        fig = Figure(figsize=figsize, layout="constrained")  # no pyplot state
-        ax = fig.add_subplot()
+        fig = Figure(figsize=figsize)  # no pyplot state
+        ax = fig.add_axes((0.005, 0.005, 0.99, 0.93 if title else 0.99))
     else:
         fig = ax.figure
+    if view == "china":
+        x0, y0, x1, y1 = _china_box(crs_wkt)
+        mx, my = 0.02 * (x1 - x0), 0.02 * (y1 - y0)
+        box = (x0 - mx, y0 - my, x1 + mx, y1 + my)
+    else:
+        assert isinstance(view, tuple)
+        box = _projected_box(view, fwd)
+    show_inset = (view == "china") if inset is None else bool(inset)
+    if show_inset and view == "china":
+        # room east of Taiwan for the South China Sea inset (lower right)
+        box = (box[0], box[1], box[2] + 0.12 * (box[2] - box[0]), box[3])
+    box = _fit_aspect(box, ax)
+    ax.set_xlim(box[0], box[2])
+    ax.set_ylim(box[1], box[3])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_color("#666")
+        side.set_linewidth(0.8)
+    if boundaries:
+        _draw_base(ax, crs_wkt, fills)
+    elif fills is not None:
+        _projected_layer("prefecture", crs_wkt).loc[fills.index].plot(
+            ax=ax, aspect=None, color=fills.to_numpy(), edgecolor="#fff", lw=0.15, zorder=0.3
+        )
+
+    ax.set_xlabel("")  # geopandas labels the axes with the CRS's; a map needs none
+    ax.set_ylabel("")
     handles: list[Any] = []
 
     def key(label: str, **kw: Any) -> None:
         handles.append(Line2D([], [], ls=kw.pop("ls", ""), label=label, **kw))
 
-    sol, cand = c.solution, c.cand
-    colour = {}
-    if sol is not None:
-        colour = {f: _FACILITY_COLOURS[k % len(_FACILITY_COLOURS)] for k, f in enumerate(sol.open)}
-    if sol is not None and sol.assignment is not None and c.demand is not None:
-        a = sol.assignment
-        dem = c.demand.loc[a.index]
-        ok = a["_served"].to_numpy()
-        fac = cand.loc[a.loc[ok, "facility"]]
-        segs = np.stack(
-            [
-                np.column_stack([dem["_lon"].to_numpy()[ok], dem["_lat"].to_numpy()[ok]]),
-                np.column_stack([fac["_lon"].to_numpy(), fac["_lat"].to_numpy()]),
-            ],
-            axis=1,
-        )
-        cols = [colour[f] for f in a.loc[ok, "facility"]]
-        ax.add_collection(
-            LineCollection(list(segs), colors=cols, linewidths=0.6, alpha=0.6, zorder=1)
-        )
-        ax.scatter(dem["_lon"][ok], dem["_lat"][ok], s=6, c=cols, zorder=2)
+    from matplotlib.collections import LineCollection
+
+    # allocation and demand
+    if assignment is not None and c.demand is not None:
+        dem = c.demand.loc[assignment.index]
+        ok = assignment["_served"].to_numpy()
+        fac = cand.loc[assignment.loc[ok, "facility"]]
+        dx, dy = proj(dem["_lon"].to_numpy()[ok], dem["_lat"].to_numpy()[ok])
+        fx, fy = proj(fac["_lon"].to_numpy(), fac["_lat"].to_numpy())
+        segs = np.stack([np.column_stack([dx, dy]), np.column_stack([fx, fy])], axis=1)
+        cols = [colour[f] for f in assignment.loc[ok, "facility"]]
+        lines = LineCollection(list(segs), colors=cols, linewidths=0.35, alpha=0.45, zorder=1)
+        lines.set_gid("borderhub-allocation")
+        ax.add_collection(lines)
+        ax.scatter(dx, dy, s=5, c=cols, zorder=2, linewidths=0)
         if (~ok).any():
-            ax.scatter(
-                dem["_lon"][~ok], dem["_lat"][~ok], s=10, facecolors="white",
-                edgecolors="#d62728", zorder=2,
-            )  # fmt: skip
+            ux, uy = proj(dem["_lon"].to_numpy()[~ok], dem["_lat"].to_numpy()[~ok])
+            ax.scatter(ux, uy, s=9, facecolors="white", edgecolors="#d62728", zorder=2)
             key(text["uncovered"], marker="o", mfc="white", mec="#d62728", ms=4)
-    elif c.demand is not None:
-        ax.scatter(c.demand["_lon"], c.demand["_lat"], s=5, c="#999", zorder=2)
-        key(text["demand"], marker="o", mfc="#999", mec="#999", ms=3)
+    elif c.demand is not None and c.demand is not cand:
+        dx, dy = proj(c.demand["_lon"], c.demand["_lat"])
+        ax.scatter(dx, dy, s=4, c="#888", zorder=2, linewidths=0)
+        key(text["demand"], marker="o", mfc="#888", mec="#888", ms=3)
+
+    # corridors and partners (inside the extent)
+    corridors_on = view != "china" if show_corridors is None else bool(show_corridors)
     drawn = set()
-    for cor in c.corridors:
-        mst = _MODE_STYLE[cor.mode]
-        dash = mst.get("dashArray")
-        ls = (0, tuple(float(v) for v in dash.split())) if dash else "-"
-        for _, _, pieces in cor.arcs:
-            for piece in pieces:
-                ax.plot(
-                    piece[:, 0], piece[:, 1], color=mst["color"], lw=mst["weight"] * 0.6, ls=ls,
-                    alpha=0.8, zorder=1.5,
-                )  # fmt: skip
-            drawn.add(cor.mode)
-    for m in _MODES:
-        if m in drawn:
-            key(_MODE_NAMES[use_lang][m], color=_MODE_STYLE[m]["color"], lw=1.5, ls="-")
-    part = c.partners
-    if part is not None and len(part):
-        rc_mask = (
-            part["rcep"].fillna(False).astype(bool).to_numpy()
-            if "rcep" in part.columns
-            else np.ones(len(part), dtype=bool)
-        )
-        for mask, face, label in (
-            (rc_mask, "#88419d", text["rcep"]),
-            (~rc_mask, "#969696", text["other_partners"]),
-        ):
-            if mask.any():
-                ax.scatter(
-                    part["_lon"][mask], part["_lat"][mask], s=30, c=face, edgecolors="#222",
-                    marker="s", zorder=3,
-                )  # fmt: skip
-                key(label, marker="s", mfc=face, mec="#222")
+    if corridors_on:
+        for cor in c.corridors:
+            mst = _MODE_STYLE[cor.mode]
+            dash = mst.get("dashArray")
+            ls = (0, tuple(float(v) for v in dash.split())) if dash else "-"
+            for _, _, pieces in cor.arcs:
+                for piece in pieces:
+                    px, py = proj(piece[:, 0], piece[:, 1])
+                    ax.plot(px, py, color=mst["color"], lw=mst["weight"] * 0.5, ls=ls, alpha=0.8,
+                            zorder=1.5)  # fmt: skip
+                drawn.add(cor.mode)
+        part = c.partners
+        if part is not None and len(part):
+            px, py = proj(part["_lon"], part["_lat"])
+            inside = (px > box[0]) & (px < box[2]) & (py > box[1]) & (py < box[3])
+            if inside.any():
+                ax.scatter(px[inside], py[inside], s=22, c="#88419d", edgecolors="#222",
+                           marker="s", zorder=3)  # fmt: skip
+                key(text["partners"], marker="s", mfc="#88419d", mec="#222")
+        for m in _MODES:
+            if m in drawn:
+                key(_MODE_NAMES[use_lang][m], color=_MODE_STYLE[m]["color"], lw=1.5, ls="-")
+
+    # candidates
+    cx, cy = proj(cand["_lon"], cand["_lat"])
+    at = {x: k for k, x in enumerate(cand.index)}
     if sol is not None:
-        chosen, rest = cand.loc[sol.open], cand.drop(index=sol.open)
-        ax.scatter(rest["_lon"], rest["_lat"], s=14, c="#bbb", edgecolors="#888", zorder=4)
-        ax.scatter(
-            chosen["_lon"], chosen["_lat"], s=90, c=[colour[f] for f in sol.open],
-            edgecolors="k", linewidths=1.5, zorder=5,
-        )  # fmt: skip
-        for lab, row in chosen.iterrows():
-            name = str(row["_name"])
-            if font is None and not name.isascii():
-                name = str(lab)  # no glyphs for the Chinese name: label by adcode
-            ax.annotate(
-                name, (row["_lon"], row["_lat"]), xytext=(4, 4),
-                textcoords="offset points", fontsize=8, zorder=6, **family,
-            )  # fmt: skip
-        key(text["chosen"], marker="o", mfc="#1f77b4", mec="k", ms=9)
-        key(text["not_chosen"], marker="o", mfc="#bbb", mec="#888", ms=5)
+        rest = [x for x in cand.index if x not in set(sol.open)]
+        ri = [at[x] for x in rest]
+        ax.scatter(cx[ri], cy[ri], s=12, c="#cfcfcf",
+                   edgecolors=[_tier_outline(c, x, "#888") for x in rest], linewidths=0.8,
+                   zorder=4)  # fmt: skip
+        oi = [at[x] for x in sol.open]
+        ax.scatter(cx[oi], cy[oi], s=70, c=[colour[f] for f in sol.open],
+                   edgecolors=[_tier_outline(c, x, "#000") for x in sol.open], linewidths=2.0,
+                   zorder=5)  # fmt: skip
+        key(text["fill_cluster"], marker="o", mfc="#1f77b4", mec="#000", ms=7)
+        key(text["not_chosen"], marker="o", mfc="#cfcfcf", mec="#888", ms=4)
+        if c.tiers is not None:
+            for t in _tier_enum():
+                if _tier_style(t).ring or not any(t in v for v in c.tiers.values()):
+                    continue
+                short = _TIER_SHORT.get(t.name, (t.label_zh, t.label_en))[0 if zh else 1]
+                key(f"{text['outline_tier'].split('=')[0].strip()}: {short}", marker="o",
+                    mfc="white", mec=_tier_style(t).fill, mew=2, ms=6)  # fmt: skip
     elif c.scores is not None and len(c.scores):
         v = c.scores["score"].to_numpy(dtype=float)
-        sc = cand.loc[c.scores.index]
+        si = [at[x] for x in c.scores.index]
         pts = ax.scatter(
-            sc["_lon"], sc["_lat"], s=20 + 120 * (v - v.min()) / max(np.ptp(v), 1e-12), c=v,
-            cmap="viridis", edgecolors="#333", zorder=4,
+            cx[si], cy[si], s=15 + 90 * (v - v.min()) / max(np.ptp(v), 1e-12), c=v,
+            cmap="viridis", edgecolors="#333", linewidths=0.5, zorder=4,
         )  # fmt: skip
-        fig.colorbar(pts, ax=ax, shrink=0.6, label=text["score"])
+        cax = ax.inset_axes((0.30, 0.035, 0.16, 0.018))
+        cb = fig.colorbar(pts, cax=cax, orientation="horizontal")
+        cb.ax.tick_params(labelsize=6)
+        cb.set_label(text["score"], fontsize=7, **family)
     elif c.tiers is not None:
-        untiered = [lab for lab in cand.index if not c.tiers[lab]]
+        untiered = [at[x] for x in cand.index if not c.tiers[x]]
         if untiered:
-            sub = cand.loc[untiered]
-            ax.scatter(
-                sub["_lon"], sub["_lat"], s=22, c=_NO_TIER_FILL, edgecolors="#333",
-                linewidths=0.6, zorder=3.4,
-            )  # fmt: skip
-            key(text["no_tier"], marker="o", mfc=_NO_TIER_FILL, mec="#333", ms=6)
+            ax.scatter(cx[untiered], cy[untiered], s=14, c=_NO_TIER_FILL, edgecolors="#333",
+                       linewidths=0.5, zorder=3.4)  # fmt: skip
+            key(text["no_tier"], marker="o", mfc=_NO_TIER_FILL, mec="#333", ms=5)
         for t in _tier_enum():
-            labs = [lab for lab in cand.index if t in c.tiers[lab]]
-            if not labs:
+            idx = [at[x] for x in cand.index if t in c.tiers[x]]
+            if not idx:
                 continue
             st = _tier_style(t)
-            sub = cand.loc[labs]
-            size = (st.radius * 1.4) ** 2
-            label = textwrap.fill(t.label_zh if use_lang == "zh" else t.label_en, 50)
+            size = (st.radius * 1.05) ** 2
+            short = _TIER_SHORT.get(t.name, (t.label_zh, t.label_en))[0 if zh else 1]
             if st.ring:
-                ax.scatter(
-                    sub["_lon"], sub["_lat"], s=size, facecolors="none", edgecolors=st.fill,
-                    linewidths=2, zorder=3.5,
-                )  # fmt: skip
-                key(label, marker="o", mfc="none", mec=st.fill, mew=2, ms=9)
+                ax.scatter(cx[idx], cy[idx], s=size, facecolors="none", edgecolors=st.fill,
+                           linewidths=1.6, zorder=3.5)  # fmt: skip
+                key(short, marker="o", mfc="none", mec=st.fill, mew=1.6, ms=7)
             else:
-                ax.scatter(
-                    sub["_lon"], sub["_lat"], s=size, c=st.fill, edgecolors="#222",
-                    linewidths=0.6, zorder=4,
-                )  # fmt: skip
-                key(label, marker="o", mfc=st.fill, mec="#222", ms=7)
+                ax.scatter(cx[idx], cy[idx], s=size, c=st.fill, edgecolors="#222",
+                           linewidths=0.5, zorder=4)  # fmt: skip
+                key(short, marker="o", mfc=st.fill, mec="#222", ms=6)
     else:
-        ax.scatter(cand["_lon"], cand["_lat"], s=30, c="#e34a33", edgecolors="#333", zorder=4)
-        key(text["candidates"], marker="o", mfc="#e34a33", mec="#333", ms=6)
-    ax.autoscale_view()
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    ax.set_xlim(max(x0, -180.0), min(x1, 180.0))
-    ax.set_ylim(max(y0, -90.0), min(y1, 90.0))
-    ax.set_xlabel("longitude (°E, WGS84)")
-    ax.set_ylabel("latitude (°N)")
-    ax.grid(True, lw=0.3, color="#ccc")
-    lat_mid = float(np.clip(np.mean(ax.get_ylim()), -75, 75))
-    ax.set_aspect(1.0 / math.cos(math.radians(lat_mid)), adjustable="box")
+        ax.scatter(cx, cy, s=24, c="#e34a33", edgecolors="#333", zorder=4)
+        key(text["candidates"], marker="o", mfc="#e34a33", mec="#333", ms=5)
+
+    # decorations: title, legend, colour bar, inset, scale bar, north arrow
     if title:
-        ax.set_title(title, **family)
+        ax.set_title(title, fontsize=13, fontweight="bold", **family)
+    prop = {"family": font, "size": 7} if font else {"size": 7}
+    legend = None
     if handles:
-        prop = {"family": font, "size": 7} if font else {"size": 7}
-        ax.legend(
-            handles=handles, loc="lower left", prop=prop, framealpha=0.9, title=text["legend"],
-            title_fontproperties=prop,
+        legend = ax.legend(
+            handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.07), prop=prop,
+            framealpha=0.92, edgecolor="#999", title=text["legend"], title_fontproperties=prop,
         )  # fmt: skip
+        legend.set_zorder(10)
+    if choro is not None:
+        _choropleth_bar(fig, ax, choro, family)
+    inset_ax = None
+    if show_inset:
+        inset_ax = _scs_inset(ax, crs_wkt, fwd, zh, family, boundaries)
+    _scale_bar(ax, family, "km")
+    _north_arrow(ax, "北" if zh else "N", family)
+
+    # labels last, around everything else
+    if labels != "none":
+        renderer = _renderer(fig)
+        obstacles = []
+        for artist in (legend, inset_ax):
+            if artist is not None:
+                obstacles.append(tuple(artist.get_window_extent(renderer).extents))
+        if sol is not None:
+            major = list(sol.open)
+        elif c.tiers is not None:
+            major = [x for x in cand.index if any(t.name == "CORE" for t in c.tiers[x])]
+        else:
+            major = []
+        pts = ax.transData.transform(np.column_stack([cx, cy]))
+        r = 4.5 if sol is not None else 3.0
+        for x in major:
+            px_, py_ = pts[at[x]]
+            obstacles.append((px_ - r, py_ - r, px_ + r, py_ + r))
+        items = []
+        for x in major:
+            items.append((cx[at[x]], cy[at[x]], _static_name(cand, x, font), 8.5))
+        if labels == "all":
+            for x in cand.index:
+                if x not in set(major):
+                    items.append((cx[at[x]], cy[at[x]], _static_name(cand, x, font), 6.5))
+        _place_static_labels(ax, items, family, obstacles)
+    if path is not None:
+        fig.savefig(path, dpi=dpi, metadata=_SAVE_METADATA.get(Path(path).suffix.lower()))
     return fig
+
+
+_SAVE_METADATA: dict[str, dict[str, Any] | None] = {
+    ".png": {"Software": None},
+    ".svg": {"Date": None},
+    ".pdf": {"CreationDate": None},
+}
+
+
+def _static_name(cand: pd.DataFrame, label: Any, font: str | None) -> str:
+    name = str(cand.at[label, "_name"])
+    if font is None and not name.isascii():
+        return str(label)  # no glyphs for the Chinese name: label by adcode
+    return name
+
+
+def _choropleth_bar(fig: Any, ax: Any, choro: Any, family: dict) -> None:
+    """Colour bar (numeric, quantile classes) or category key of a choropleth."""
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    if choro.categorical:
+        present = [k for k in choro.colours if k in set(choro.values.dropna())]
+        handles = [Patch(facecolor=choro.colours[k], edgecolor="#777", label=k) for k in present]
+        prop = {"family": family.get("fontfamily"), "size": 6.5} if family else {"size": 6.5}
+        leg = ax.legend(
+            handles=handles[:24], loc="upper right", bbox_to_anchor=(0.995, 0.995), prop=prop,
+            title=choro.title, title_fontproperties=prop, ncols=2 if len(handles) > 8 else 1,
+            framealpha=0.92, edgecolor="#999",
+        )  # fmt: skip
+        leg.set_zorder(10)
+        old = [a for a in ax.get_children() if a is not leg and type(a).__name__ == "Legend"]
+        if ax.get_legend() is not leg:
+            pass
+        # keep the main legend too
+        if old:
+            ax.add_artist(old[0])
+        return
+    edges = choro.classes()
+    cols = choro.palette(len(edges) - 1)
+    cmap = ListedColormap(cols)
+    norm = BoundaryNorm(edges, cmap.N)
+    from matplotlib.cm import ScalarMappable
+
+    cax = ax.inset_axes((0.62, 0.955, 0.34, 0.016))
+    cb = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal",
+                      spacing="uniform")  # fmt: skip
+    cb.set_ticks(edges)
+    cb.set_ticklabels([choro.fmt.format(e) for e in edges])
+    cb.ax.tick_params(labelsize=6, length=2)
+    cax.set_title(choro.title, fontsize=7.5, pad=2, **family)
+
+
+def _scs_inset(ax: Any, crs_wkt: str, fwd: Any, zh: bool, family: dict, base: bool) -> Any:
+    """The South China Sea islands in an inset at the lower right of the map."""
+    x0, y0, x1, y1 = _projected_box(_carto.SCS_EXTENT, fwd)
+    w = x1 - x0
+    h = y1 - y0
+    height = 0.25
+    bb = ax.get_window_extent()
+    aspect_axes = bb.width / bb.height
+    width = height * (w / h) / aspect_axes
+    ins = ax.inset_axes((1 - width - 0.004, 0.004, width, height))
+    if base:
+        _draw_base(ins, crs_wkt, None, lw=0.7)
+    ins.set_xlim(x0, x1)
+    ins.set_ylim(y0, y1)
+    ins.set_aspect("equal", adjustable="box")
+    ins.set_xlabel("")
+    ins.set_ylabel("")
+    ins.set_xticks([])
+    ins.set_yticks([])
+    for side in ins.spines.values():
+        side.set_color("#444")
+        side.set_linewidth(0.8)
+    ins.text(0.5, 0.03, "南海诸岛" if zh else "South China Sea Islands", transform=ins.transAxes,
+             ha="center", va="bottom", fontsize=7, zorder=9, **family)  # fmt: skip
+    ins.set_gid("borderhub-scs-inset")
+    ins.set_zorder(9)
+    return ins

@@ -275,7 +275,8 @@ def plot_static_map(*args: Any, **kwargs: Any) -> Any:
     ----------
     *args, **kwargs
         As :func:`borderhub.maps.static_map` (``candidates``, ``solution``, ``partners``,
-        ``corridors``, ``scores``, ``title``, ``lang``, ``demand``, ``ax``, ``figsize``).
+        ``corridors``, ``scores``, ``title``, ``lang``, ``demand``, ``ax``, ``figsize``,
+        ``extent``, ``projection``, ``choropleth``, ``labels`` ...).
 
     Returns
     -------
@@ -293,8 +294,8 @@ def plot_static_map(*args: Any, **kwargs: Any) -> Any:
     >>> lanes = pd.DataFrame({"name": ["ASEAN"], "mode": ["sea"], "origin": ["530100"],
     ...                       "partners": ["SGP-SIN"]}, index=["c1"])
     >>> ax = plot_static_map(cand, partners=hubs, corridors=lanes, lang="en")
-    >>> ax.get_xlabel().startswith("longitude")
-    True
+    >>> len(ax.child_axes)  # the South China Sea inset
+    1
     """
     from borderhub.maps import static_map
 

@@ -256,6 +256,8 @@ def run(out: Path, extra: Path) -> dict[str, str]:
         demand=demand,
         self_contained=True,
         title="borderhub worked analysis: 23 centres and the RCEP corridors",
+        extent="content",  # the partner hubs abroad in view
+        show_corridors=True,
     )
     fmap.save(str(extra / "corridor_map.html"))
     fig = static_map(

@@ -330,6 +330,28 @@ def _env_without_tables(ctx):
 
 
 case("datasets.candidates-table-missing", _env_without_tables, DataError, "candidates.csv")
+case("datasets.boundaries-unknown-level", call(datasets.boundaries, "county"),
+     SpecificationError, "county", "province")  # fmt: skip
+
+
+def _env_without_boundaries(ctx):
+    (ctx.tmp / "empty_b").mkdir()
+    ctx.monkeypatch.setenv(datasets.ENV_VAR, str(ctx.tmp / "empty_b"))
+    return datasets.boundaries, ("prefecture",), {}
+
+
+case("datasets.boundaries-layer-missing", _env_without_boundaries, DataError,
+     "prefecture.geojson", "build_boundaries")  # fmt: skip
+case("maps.static_map-extent-not-finite",
+     call(maps.static_map, extent=(73, 18, float("inf"), 54), lang="en"),
+     SpecificationError, "inf", "lon_min")  # fmt: skip
+case("maps.corridor_map-extent-out-of-range", call(maps.corridor_map, extent=(73, 18, 190, 54)),
+     SpecificationError, "190", "lon_min")  # fmt: skip
+case("maps.corridor_map-choropleth-missing-column",
+     call(maps.corridor_map, choropleth="no_such_column"),
+     DataError, "no_such_column")  # fmt: skip
+case("maps.static_map-choropleth-not-numeric", call(maps.static_map, choropleth="name", lang="en"),
+     DataError, "name", "numeric")  # fmt: skip
 case(
     "datasets.candidates-duplicate-adcode",
     _bad_tables("candidates", _duplicate_row, datasets.candidates),
@@ -2464,6 +2486,7 @@ def test_every_public_entry_point_has_a_case():
         "policy.Indicator",
         "policy.INDICATORS",
         "datasets.ENV_VAR",
+        "datasets.BOUNDARY_LEVELS",
         "datasets.cbec_pilot_zones",
         "datasets.corridors",
         "scoring.Method",

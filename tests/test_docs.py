@@ -44,6 +44,7 @@ PUBLIC_MODULES = [
     "maps",
     "scenarios",
     "plots",
+    "report",
     "cli",
     "exceptions",
 ]

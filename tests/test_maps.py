@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import io
 import json
+import os
 import re
 import types
 import warnings
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -17,8 +19,12 @@ import pytest
 
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.geo import wgs84_to_gcj02
-from borderhub.maps import TILES, _layer_summary, corridor_map, static_map
+from borderhub.maps import _TIER_STYLE, TILES, _layer_summary, corridor_map, static_map
 from borderhub.policy import Tier
+
+ARTIFACTS = Path(
+    os.environ.get("BORDERHUB_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts")
+)
 
 EVIL = "<script>alert(1)</script>"
 
@@ -495,6 +501,10 @@ def test_candidates_without_tiers_column():
 # --------------------------------------------------------------------------- static twin
 
 
+def _allocation(ax):
+    return next(c for c in ax.collections if c.get_gid() == "borderhub-allocation")
+
+
 def test_static_map_same_content():
     fig = static_map(
         make_candidates(),
@@ -504,10 +514,11 @@ def test_static_map_same_content():
         demand=make_demand(),
         title="static",
         lang="en",
+        show_corridors=True,
     )
     ax = fig.axes[0]
     assert len(ax.lines) == sum(N_ARCS.values()) + 1  # arcs, + the LA arc's second piece
-    assert len(ax.collections[0].get_segments()) == 7  # allocation lines
+    assert len(_allocation(ax).get_segments()) == 7  # allocation lines
     assert ax.get_title() == "static"
     assert ax.get_legend() is not None
     fig.savefig(io.BytesIO(), format="png")  # draws without pyplot or a display
@@ -525,7 +536,7 @@ def test_static_map_zh_without_cjk_font_warns_or_draws():
 
 
 def test_bounds_cover_content():
-    m = full_map()
+    m = full_map(extent="content")
     fit = next(c for c in m._children.values() if type(c).__name__ == "FitBounds")
     (s, w), (n, e) = fit.bounds
     # the markers: Singapore to Frankfurt, Los Angeles to Tokyo
@@ -586,7 +597,7 @@ def test_uncovered_demand_has_no_line():
         demand=make_demand(),
         lang="en",
     )
-    assert len(fig.axes[0].collections[0].get_segments()) == 5
+    assert len(_allocation(fig.axes[0]).get_segments()) == 5
 
 
 def test_tiles_ask_for_a_referrer():
@@ -639,3 +650,186 @@ def test_popup_formats_years_without_separators():
     popups = " ".join(f[5] for f in features_in(render(m)))
     assert "2020" in popups and "2,020" not in popups and "2,024" not in popups
     assert "21,893,095" in popups  # populations keep their separators
+
+
+# --------------------------------------------------------------------------- China maps
+
+
+def _real_solution(n: int = 6):
+    from borderhub import datasets
+    from borderhub.geo import distance_matrix
+
+    cand = datasets.candidates()
+    demand = datasets.prefectures()
+    centres = ["110000", "310000", "440100", "510100", "610100", "530100"][:n]
+    dist = distance_matrix(demand, cand.loc[centres])
+    assignment = pd.DataFrame(
+        {"facility": dist.idxmin(axis=1), "cost": dist.min(axis=1), "weight": 1.0}
+    )
+    return cand, demand, assignment
+
+
+def _labels(ax):
+    return [t for t in ax.texts if t.get_gid() == "borderhub-label"]
+
+
+def test_corridor_map_defaults_to_china_offline():
+    m = corridor_map(self_contained=True)
+    fit = next(c for c in m._children.values() if type(c).__name__ == "FitBounds")
+    (s, w), (n, e) = fit.bounds
+    assert (w, s, e, n) == (73.5, 18.1, 135.1, 53.6)
+    page = render(m)
+    assert "tile.openstreetmap.org" not in page  # no tiles: the vector basemap
+    # neighbours, provinces, outline, sea line, and the South China Sea inset's renderer
+    assert page.count("L.canvas(") == 5
+    assert "borderhub-scs" in page and "南海诸岛" in page
+    summary = _layer_summary(m)
+    corridors = [k for k in summary if k.startswith("通道 · ")]
+    assert corridors and not any(summary[k][2] for k in corridors)  # off at national scale
+    assert "名称 · 选中中心" in summary  # labels of the CORE places without a solution
+
+
+def test_corridor_map_tiles_and_corridors_on_request():
+    m = corridor_map(tiles="cartodb-positron", show_corridors=True, extent="content")
+    summary = _layer_summary(m)
+    assert all(v[2] for k, v in summary.items() if k.startswith("通道 · "))
+    assert "basemaps.cartocdn.com" in render(m)
+    none = render(corridor_map(tiles="none", self_contained=True))
+    assert "L.canvas(" in none and "tile.openstreetmap.org" not in none
+
+
+def test_tier_outline_and_cluster_fill_are_separate_channels():
+    cand, demand, a = _real_solution()
+    m = corridor_map(cand, solution=a, demand=demand, self_contained=True)
+    feats = features_in(render(m))
+    beijing = next(f for f in feats if len(f) > 4 and "<b>北京市</b> · 选中中心" in f[4])
+    tier = cand.loc["110000", "tiers"].split(";")[0]
+    assert beijing[3]["color"] == _TIER_STYLE[tier].fill  # outline: its tier
+    assert beijing[3]["fillColor"] not in {s.fill for s in _TIER_STYLE.values()}  # fill: cluster
+    legend = render(m)
+    assert "边框色 = 专栏4 层级" in legend and "填充色 = 服务片区" in legend
+
+
+@pytest.mark.parametrize("spec", ["demand", "centre", "distance", "covered", "population"])
+def test_choropleth_layer_and_colour_bar(spec):
+    cand, demand, a = _real_solution()
+    m = corridor_map(cand, solution=a, demand=demand, choropleth=spec, self_contained=True)
+    page = render(m)
+    blob = re.search(r'var r = L.canvas\(\{pane: "bhChoro".*?var F = (\[.*?\]);\n', page, re.S)
+    assert blob, "no choropleth layer"
+    assert len(json.loads(blob.group(1))) == len(demand)
+    assert any(k.startswith("分区着色 · ") for k in _layer_summary(m))
+    if spec in ("demand", "distance", "population"):
+        assert "分位数分级" in page  # the colour bar of quantile classes
+
+
+def test_choropleth_bad_input():
+    cand, demand, a = _real_solution()
+    with pytest.raises(DataError, match="'nope' is not in the demand frame"):
+        corridor_map(cand, solution=a, demand=demand, choropleth="nope")
+    with pytest.raises(DataError, match="'name' is not numeric"):
+        static_map(cand, solution=a, demand=demand, choropleth="name", lang="en")
+    with pytest.raises(SpecificationError, match="needs a solution"):
+        corridor_map(cand, choropleth="centre")
+    with pytest.raises(SpecificationError, match="choropleth must be"):
+        corridor_map(cand, choropleth=3)
+    relabelled = make_demand().set_index(pd.Index([f"x{i}" for i in range(7)]))
+    with pytest.raises(DataError, match="is a prefecture adcode"):
+        corridor_map(make_candidates(), demand=relabelled.assign(v=1.0), choropleth="v")
+
+
+@pytest.mark.parametrize(
+    "extent",
+    [(1, 2, 3), (73, 18, float("nan"), 54), (73, 18, 200, 54), (135, 18, 73, 54), "europe"],
+)
+def test_bad_extent(extent):
+    for fn in (corridor_map, static_map):
+        with pytest.raises(SpecificationError, match="extent") as err:
+            fn(extent=extent, lang="en")
+        assert "lon_min" in str(err.value)
+
+
+def test_static_map_china_extent_inset_and_decorations():
+    from pyproj import Transformer
+
+    from borderhub._cartography import CHINA_ALBERS
+
+    cand, demand, a = _real_solution()
+    fig = static_map(cand, solution=a, demand=demand, lang="zh", title="跨境寄递服务中心方案")
+    ax = fig.axes[0]
+    # the inset: one child axes showing the South China Sea islands
+    (inset,) = ax.child_axes
+    assert inset.get_gid() == "borderhub-scs-inset"
+    (ix0, ix1), (iy0, iy1) = inset.get_xlim(), inset.get_ylim()
+    inv = Transformer.from_crs(CHINA_ALBERS, "EPSG:4326", always_xy=True)
+    lon, lat = inv.transform([ix0, ix1], [iy0, iy1])
+    assert lat[0] < 5 and lat[1] > 20  # down to the Nansha islands
+    # the extent is China's: all of China's land north of 18 N, not much more
+    fwd = Transformer.from_crs("EPSG:4326", CHINA_ALBERS, always_xy=True)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for lon_, lat_ in [(73.6, 39.4), (135.0, 48.4), (109.6, 18.3), (122.0, 25.2), (122.5, 53.5)]:
+        px, py = fwd.transform(lon_, lat_)
+        assert x0 < px < x1 and y0 < py < y1, (lon_, lat_)
+    w_china = fwd.transform(135.1, 48.0)[0] - fwd.transform(73.5, 39.0)[0]
+    assert (x1 - x0) < 1.45 * w_china
+    # scale bar (km), north arrow, labels of the chosen centres that do not overlap
+    texts = [t.get_text() for t in ax.texts]
+    assert "km" in texts and "北" in texts
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in _labels(ax)]
+    assert len(boxes) >= 5
+    # kept as an artifact, to be looked at
+    out = ARTIFACTS / "static"
+    out.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out / "static_map_china.png", dpi=150)
+    for i, b in enumerate(boxes):
+        for c in boxes[i + 1 :]:
+            assert not b.overlaps(c)
+
+
+def test_static_map_all_labels_never_overlap():
+    fig = static_map(labels="all", lang="zh", choropleth="express_volume", title="专栏4")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    boxes = [t.get_window_extent() for t in _labels(ax)]
+    inset = ax.child_axes[0].get_window_extent()
+    (ARTIFACTS / "static").mkdir(parents=True, exist_ok=True)
+    fig.savefig(ARTIFACTS / "static" / "static_map_tiers_choropleth.png", dpi=150)
+    assert len(boxes) >= 40
+    for i, b in enumerate(boxes):
+        assert not b.overlaps(inset)
+        for c in boxes[i + 1 :]:
+            assert not b.overlaps(c)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_static_map_saves_print_formats(tmp_path, suffix):
+    path = tmp_path / f"map{suffix}"
+    fig = static_map(path=path, dpi=300, lang="en", figsize=(4, 3))
+    data = path.read_bytes()
+    assert data[:4] in (b"\x89PNG", b"%PDF") or b"<svg" in data[:500]
+    if suffix == ".png":
+        from matplotlib.image import imread
+
+        assert imread(path).shape[:2] == (900, 1200)  # 300 dpi
+    assert fig.axes
+
+
+def test_static_map_region_extent_and_projection():
+    fig = static_map(extent=(97, 21, 112, 35), projection="lambert", lang="en")
+    ax = fig.axes[0]
+    assert not ax.child_axes  # no inset for a regional map
+    with pytest.raises(SpecificationError, match="projection"):
+        static_map(projection="EPSG:4326", lang="en")
+    with pytest.raises(SpecificationError, match="projection"):
+        static_map(projection="not a crs", lang="en")
+    with pytest.raises(SpecificationError, match=r"\.png, \.svg or \.pdf"):
+        static_map(path="map.jpg", lang="en")
+
+
+def test_static_map_choropleth_colour_bar():
+    cand, demand, a = _real_solution()
+    fig = static_map(cand, solution=a, demand=demand, choropleth="distance", lang="en")
+    ax = fig.axes[0]
+    bars = [c for c in ax.child_axes if c.get_title().startswith("distance")]
+    assert len(bars) == 1

@@ -64,7 +64,9 @@ def chromium() -> str:
     return _chromium()
 
 
-def _run(chromium: str, tmp: Path, url: str, *extra: str) -> subprocess.CompletedProcess:
+def _run(
+    chromium: str, tmp: Path, url: str, *extra: str, window: str = "1280,860"
+) -> subprocess.CompletedProcess:
     args = [
         chromium,
         "--headless",
@@ -85,7 +87,7 @@ def _run(chromium: str, tmp: Path, url: str, *extra: str) -> subprocess.Complete
         "--enable-logging=stderr",
         "--v=0",
         "--hide-scrollbars",
-        "--window-size=1280,860",
+        f"--window-size={window}",
         "--virtual-time-budget=5000",
         *extra,
         url,
@@ -130,7 +132,11 @@ PROBE_TAIL = """<script>
       var v; try { v = window[k]; } catch (e) { continue; }
       if (v instanceof L.Map) {
         out.maps++;
+        var b = v.getBounds(), z = v.getSize();
+        out.view = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast(), z.x, z.y];
         v.eachLayer(function (l) {
+          // the vector basemap and choropleth (canvas panes "bh...") are not content layers
+          if (l.options && String(l.options.pane || "").indexOf("bh") === 0) { return; }
           if (l instanceof L.CircleMarker) { out.markers++; }
           else if (l instanceof L.Polyline) { out.lines++; }
           // Open the first tooltip and popup that carry the hostile name.
@@ -153,6 +159,12 @@ PROBE_TAIL = """<script>
   out.title = t ? t.textContent : null;
   var g = document.querySelector(".borderhub-legend");
   out.legend = g ? g.textContent : null;
+  out.scs_inset = document.querySelectorAll(".borderhub-scs .leaflet-container, "
+    + ".borderhub-scs.leaflet-container").length;
+  out.labels = [];
+  document.querySelectorAll(".bh-label").forEach(function (e) {
+    out.labels.push([e.textContent, e.classList.contains("bh-hide")]);
+  });
   var p = document.createElement("pre"); p.id = "borderhub-probe";
   p.textContent = JSON.stringify(out); document.body.appendChild(p);
 })();
@@ -230,6 +242,7 @@ def test_self_contained_map_in_browser(chromium, tmp_path):
         tiles=None,
         self_contained=True,
         title=TITLE,
+        extent="content",
     )
     out = _check_map(chromium, tmp_path, m, "corridor_map_small")
     assert out["title"] == TITLE  # shown as text
@@ -246,6 +259,7 @@ def test_offline_tiles_do_not_break_the_page(chromium, tmp_path):
         tiles="amap",
         self_contained=True,
         lang="en",
+        extent="content",
     )
     page = tmp_path / "amap.html"
     m.save(page)
@@ -275,7 +289,130 @@ def test_full_dataset_map_in_browser(chromium, tmp_path):
         }
     )
     m = corridor_map(
-        solution=assignment, demand=demand, tiles=None, self_contained=True, title="RCEP corridors"
+        solution=assignment,
+        demand=demand,
+        tiles=None,
+        self_contained=True,
+        title="RCEP corridors",
+        extent="content",
     )
     assert _layer_summary(m)["方案 · 需求分配"][1] == len(demand)
     _check_map(chromium, tmp_path, m, "corridor_map_full")
+
+
+def _china_share(view: list[float]) -> float:
+    """Share of the viewport (south, west, north, east) covered by China's land."""
+    import shapely
+    from pyproj import Transformer
+
+    from borderhub.datasets import boundaries
+
+    south, west, north, east = view[:4]
+    to_merc = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    x0, y0 = to_merc.transform(west, south)
+    x1, y1 = to_merc.transform(east, north)
+    box = shapely.box(x0, y0, x1, y1)
+    china = boundaries("country").to_crs("EPSG:3857").geometry.iloc[0]
+    return float(china.intersection(box).area / box.area)
+
+
+def _real_solution(n: int = 8) -> tuple:
+    from borderhub import datasets
+    from borderhub.geo import distance_matrix
+
+    cand = datasets.candidates()
+    demand = datasets.prefectures()
+    centres = cand.sort_values("express_volume", ascending=False).index[:n].tolist()
+    dist = distance_matrix(demand, cand.loc[centres])
+    assignment = pd.DataFrame(
+        {
+            "facility": dist.idxmin(axis=1),
+            "cost": dist.min(axis=1),
+            "weight": demand["express_volume"],
+        }
+    )
+    return cand, demand, assignment
+
+
+@pytest.mark.parametrize("choropleth", [None, "centre"])
+def test_default_map_shows_china_offline_with_labels(chromium, tmp_path, choropleth):
+    """The default view at 1400x1000, no network: China fills the view, land drawn, labels."""
+    from matplotlib.image import imread
+
+    from borderhub._cartography import LAND, SEA
+
+    cand, demand, assignment = _real_solution()
+    m = corridor_map(
+        cand,
+        solution=assignment,
+        demand=demand,
+        self_contained=True,
+        title="跨境寄递服务中心 · 8 个中心",
+        choropleth=choropleth,
+    )
+    name = "corridor_map_china" + (f"_{choropleth}" if choropleth else "")
+    page = tmp_path / f"{name}.html"
+    m.save(page)
+    out = _probe(chromium, tmp_path, page)
+    assert out["errors"] == [] and out["alerts"] == []
+    # 1. mainland China fills at least 40 % of a 1400x1000 viewport
+    import html
+
+    probe = tmp_path / f"probe-{page.name}"
+    height = 1000
+    for _ in range(2):  # headless --dump-dom may keep room for browser chrome: compensate
+        proc = _run(chromium, tmp_path, probe.as_uri(), "--dump-dom", window=f"1400,{height}")
+        found = re.search(r'<pre id="borderhub-probe">(.*?)</pre>', proc.stdout, flags=re.S)
+        assert found
+        big = json.loads(html.unescape(found.group(1)))
+        height += 1000 - big["view"][5]
+    assert big["view"][4:] == [1400, 1000]
+    assert big["scs_inset"] == 1  # the South China Sea islands, in a fixed inset
+    share = _china_share(big["view"])
+    assert share >= 0.40, share
+    # 2. labels of the chosen centres are present (most of them shown)
+    names = set(cand.loc[assignment["facility"].unique(), "name"])
+    shown = {t for t, hidden in big["labels"] if not hidden}
+    assert {t for t, _ in big["labels"]} >= names
+    assert len(shown & names) >= len(names) - 2
+    # 3. with no network the land is drawn (the vector basemap), not blank
+    ARTIFACTS.joinpath("browser").mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "browser" / f"{name}.png"
+    shot.unlink(missing_ok=True)
+    _run(chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", window="1400,1000")
+    pixels = (imread(shot)[..., :3] * 255).round().astype(int)
+    assert pixels.shape[:2] == (1000, 1400)
+
+    def share_of(colour: str) -> float:
+        rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        return float((abs(pixels - rgb).max(axis=-1) <= 3).mean())
+
+    assert share_of(SEA) > 0.03  # the sea is drawn
+    if choropleth is None:
+        assert share_of(LAND) > 0.15  # China's land, visible between the overlays
+    else:
+        colours = {tuple(p) for p in pixels[::7, ::7].reshape(-1, 3).tolist()}
+        assert len(colours) > 200  # the choropleth's clusters
+
+
+def test_report_page_draws_the_map_offline(chromium, tmp_path):
+    """report.html from a file with no network: the embedded map draws, tables are there."""
+    from matplotlib.image import imread
+
+    from borderhub._cartography import SEA
+    from borderhub.report import write_report
+
+    cand, demand, assignment = _real_solution()
+    m = corridor_map(cand, solution=assignment, demand=demand, self_contained=True)
+    centres = cand.loc[assignment["facility"].unique(), ["name", "express_volume"]]
+    page = write_report(tmp_path / "report.html", title="方案", map=m, centres=centres)
+    proc = _run(chromium, tmp_path, page.as_uri(), "--dump-dom")
+    assert _console_errors(proc.stderr) == []
+    assert "Chosen centres" in proc.stdout
+    ARTIFACTS.joinpath("browser").mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "browser" / "report.png"
+    shot.unlink(missing_ok=True)
+    _run(chromium, tmp_path, page.as_uri(), f"--screenshot={shot}", window="1300,1000")
+    pixels = (imread(shot)[..., :3] * 255).round().astype(int)
+    rgb = [int(SEA[i : i + 2], 16) for i in (1, 3, 5)]
+    assert (abs(pixels - rgb).max(axis=-1) <= 3).mean() > 0.01  # the map's sea is drawn

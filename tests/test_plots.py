@@ -90,10 +90,16 @@ def test_static_map_delegates_to_maps():
         index=["c1"],
     )
     ax = plot_static_map(
-        cand, solution=["530100"], partners=hubs, corridors=lanes, lang="en", title="test"
+        cand,
+        solution=["530100"],
+        partners=hubs,
+        corridors=lanes,
+        lang="en",
+        title="test",
+        show_corridors=True,
     )
     assert isinstance(ax, Axes) and ax.get_title() == "test"
-    assert ax.get_xlabel().startswith("longitude")
+    assert len(ax.child_axes) == 1  # the South China Sea inset
     assert len(ax.lines) > 0 and len(ax.collections) > 0
     assert png_bytes(ax)[:4] == b"\x89PNG"
 

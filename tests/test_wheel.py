@@ -48,6 +48,7 @@ SCRIPT = textwrap.dedent(
             "cbec_pilot_zones": len(datasets.cbec_pilot_zones()),
         },
         "population": int(datasets.prefectures()["population"].sum()),
+        "boundaries": {k: len(datasets.boundaries(k)) for k in datasets.BOUNDARY_LEVELS},
         "yanji": sorted(t.name for t in tiers_of("延吉")),
         "version": borderhub.__version__,
     }
@@ -122,5 +123,12 @@ def test_wheel_installs_and_loads_every_table(tmp_path):
         "cbec_pilot_zones": 165,
     }
     assert result["population"] == 1_409_778_724
+    assert result["boundaries"] == {
+        "country": 1,
+        "province": 34,
+        "prefecture": 370,
+        "neighbours": 47,
+        "maritime": 1,
+    }
     assert result["yanji"] == ["ENCOURAGED"]
     assert result["version"] != "0.0.0+unknown"

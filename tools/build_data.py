@@ -1015,6 +1015,11 @@ def main(argv: list[str] | None = None) -> int:
         write(tables[name], args.out / name)
         print(f"{name}: {len(tables[name])} rows")
     __import__("build_flows").build(args.shared, args.out)  # international flow tables
+
+    from build_boundaries import build as build_boundaries  # tools/build_boundaries.py
+
+    for name, n in build_boundaries(args.out / "boundaries").items():
+        print(f"boundaries/{name}.geojson: {n} features")
     return 0
 
 
