@@ -15,7 +15,7 @@ import pandas as pd
 
 from borderhub.exceptions import SpecificationError
 from borderhub.locate._milp import GE, LE, _Builder, _Context, _Run, values
-from borderhub.locate.base import LocationModel, _Outcome, _preview, check_count, check_positive
+from borderhub.locate.base import LocationModel, _Outcome, check_count, check_positive
 from borderhub.locate.solution import Status
 
 __all__ = ["MaxCoverage", "SetCover"]
@@ -187,7 +187,7 @@ class MaxCoverage(_Coverage):
         if len(lost):
             out.message = (
                 f"{len(lost)} demand point(s) cannot be covered by any allowed candidate "
-                f"within radius {self.radius:g}: {_preview(lost)}; the smallest radius "
+                f"within radius {self.radius:g}: {self._demand_preview(lost)}; the smallest radius "
                 f"covering everything is {self.min_covering_radius():g}"
             )
         return out
@@ -239,7 +239,7 @@ class SetCover(_Coverage):
         if len(lost):
             raise SpecificationError(
                 f"{len(lost)} demand point(s) cannot be covered by any allowed candidate "
-                f"within radius {self.radius:g}: {_preview(lost)}; the smallest radius "
+                f"within radius {self.radius:g}: {self._demand_preview(lost)}; the smallest radius "
                 f"covering every demand point is {self.min_covering_radius():g} (or drop "
                 "those points, or give them weight 0)"
             )
