@@ -21,14 +21,10 @@ Each command is a thin shell over :func:`borderhub.run_plan` (parse the options 
 :class:`borderhub.PlanConfig`, run, save, print): a script gets the same files with
 ``borderhub.run_plan(...).save(out)``.
 
-The CSV and GeoJSON files are deterministic: the same input gives byte-identical files
-(fixed float format, sorted keys, no timestamps); run-specific facts (timings) live in
-``manifest.json`` only. Long steps report progress on standard error (``--quiet`` silences
-it).
-
-Every subcommand explains its options with ``--help``. Bad input ends the command with exit
-status 2 (a usage error: an unknown option or an impossible value) or 1 (a file that cannot be
-read, data that do not fit), and one line ``borderhub: error: <message>`` on standard error.
+The files are deterministic (see :meth:`borderhub.PlanResult.save`); progress goes to
+standard error (``--quiet`` silences it). Bad input ends a command with exit status 2 (a
+usage error: an unknown option or an impossible value) or 1 (a file that cannot be read,
+data that do not fit) and one line ``borderhub: error: <message>`` on standard error.
 
 Examples
 --------
@@ -46,8 +42,6 @@ import math
 import os
 import re
 import sys
-import textwrap
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
 
@@ -76,12 +70,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _Progress:
-    """Step-by-step progress on standard error: ``borderhub: <step> ... done (1.2 s)``.
+    """Progress of a run's PlanEvents on standard error: ``borderhub: <step> ... done (1.2 s)``.
 
-    Called with the :class:`borderhub.pipeline.PlanEvent` values of a run. On a terminal the
-    step is shown while it runs and completed in place; elsewhere (a pipe, a log file) each
-    step is written as one line when it is done. A failed step leaves nothing behind, so
-    that an error is the single line ``borderhub: error: ...``.
+    Live on a terminal, one line per finished step elsewhere; a failed step leaves nothing.
     """
 
     def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
@@ -136,42 +127,8 @@ def _tier_list(text: str) -> list[Any]:
     return tiers
 
 
-def _width(text: str) -> int:
-    """Columns ``text`` takes on a terminal (East Asian wide characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _wrap_items(items: Sequence[str], sep: str = "、", width: int = 92, indent: int = 4) -> str:
-    """Join ``items`` with ``sep``, breaking lines only between items, by display width."""
-    lines: list[str] = []
-    line = ""
-    for k, item in enumerate(items):
-        piece = item + (sep if k < len(items) - 1 else "")
-        if line and _width(line) + _width(piece) > width - indent:
-            lines.append(line)
-            line = ""
-        line += piece
-    if line:
-        lines.append(line)
-    return "\n".join(" " * indent + text for text in lines)
-
-
-def _port_note() -> tuple[str, list[str]]:
-    """What stands in for the PORT tier, which names no city: the coastal candidates."""
-    from borderhub import datasets
-    from borderhub.policy import Tier, tier_members
-
-    cand = datasets.candidates()
-    coastal = cand.loc[tier_members(cand, Tier.PORT), "plan_name"].tolist()
-    note = (
-        f"the plan names no city; borderhub marks the {len(coastal)} coastal candidates "
-        "instead (column 'coastal' of borderhub.datasets.candidates()):"
-    )
-    return note, coastal
-
-
 def _cmd_tiers(args: argparse.Namespace) -> int:
-    from borderhub.policy import Tier, column4
+    from borderhub.policy import column4, tiers_report
 
     table = column4()
     if args.tier:
@@ -190,28 +147,7 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
         out.write("\n")
         return 0
 
-    n_places = table["adcode"].nunique()
-    print("专栏4 进出境快件处理中心建设工程 (Column 4: cross-border express processing centres)")
-    print(
-        "14th Five-Year Express Development Plan: "
-        f"{n_places} distinct places, {len(table)} (place, tier) memberships"
-    )
-    wrap_en = textwrap.TextWrapper(width=92, initial_indent="    ", subsequent_indent="    ")
-    for tier in Tier:
-        if args.tier and tier not in args.tier:
-            continue
-        rows = table[table["tier"] == tier]
-        entries = list(dict.fromkeys(rows["plan_entry"]))
-        print()
-        print(f"{tier.name}: {len(entries)} entries, {len(rows)} places")
-        print(f"    {tier.label_zh}")
-        print(wrap_en.fill(tier.label_en))
-        if entries:
-            print(_wrap_items(entries))
-        else:
-            note, places = _port_note()
-            print(wrap_en.fill(note))
-            print(_wrap_items(places))
+    print(tiers_report(args.tier))
     return 0
 
 
@@ -449,153 +385,104 @@ _nonnegative_float = _float_in(0.0, math.inf, False, "a number >= 0")
 _fraction = _float_in(0.0, 1.0, False, "a fraction between 0 and 1")
 
 
+def _group(parser: Any, title: str, about: str | None, *options: tuple[str, dict]) -> None:
+    group = parser.add_argument_group(title, about)
+    for flag, kwargs in options:
+        group.add_argument(*flag.split(), **kwargs)
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("messages")
-    group.add_argument(
-        "-q", "--quiet", action="store_true", help="print no progress on standard error"
-    )
-    group.add_argument(
-        "--debug",
-        action="store_true",
-        help="show the full Python traceback when something goes wrong",
+    _group(
+        parser,
+        "messages",
+        None,
+        ("-q --quiet", {"action": "store_true", "help": "print no progress on standard error"}),
+        ("--debug", {"action": "store_true", "help": "show the full Python traceback on errors"}),
     )
 
 
 def _add_data(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(
-        "data",
+    about = (
         "Default: the bundled tables (the 60 places of 专栏4 as candidates, the 367 "
         "prefecture-level units as demand). Your own tables: CSV with lon/lat columns "
         "(WGS84 degrees unless --coordinates says otherwise) or any file geopandas reads "
-        "(GeoJSON, GeoPackage, shapefile; any CRS).",
+        "(GeoJSON, GeoPackage, shapefile, GeoParquet; any CRS)."
     )
-    group.add_argument("--candidates", metavar="FILE", help="candidate sites")
-    group.add_argument("--demand", metavar="FILE", help="demand points")
-    group.add_argument(
-        "--id-column",
-        metavar="NAME",
-        help="column holding the labels of your tables (default: adcode, id, label or code if "
-        "present, else the row number)",
-    )
-    group.add_argument(
-        "--weight-column",
-        metavar="NAME",
-        help="demand weight column (default: express_volume, else population, else 1 each)",
-    )
-    group.add_argument(
-        "--lon-column",
-        metavar="NAME",
-        help="longitude column of your CSV files (default: lon, lng, longitude or 经度, or "
-        "Amap's combined 'location' column)",
-    )
-    group.add_argument(
-        "--lat-column",
-        metavar="NAME",
-        help="latitude column of your CSV files (default: lat, latitude or 纬度)",
-    )
-    group.add_argument(
-        "--provinces",
-        type=_name_list,
-        metavar="NAMES",
-        help="only the demand units and candidates of these provinces, comma-separated "
-        "(e.g. 广东,广西 or 广东省)",
-    )
-    group.add_argument(
-        "--coordinates",
-        choices=("wgs84", "gcj02", "bd09"),
-        default="wgs84",
-        help="datum of lon/lat in your CSV files: converted to WGS84 if gcj02 (Amap, Tencent) "
-        "or bd09 (Baidu); default wgs84",
-    )
+    name = {"metavar": "NAME"}
+    _group(
+        parser,
+        "data",
+        about,
+        ("--candidates", {"metavar": "FILE", "help": "candidate sites"}),
+        ("--demand", {"metavar": "FILE", "help": "demand points"}),
+        ("--id-column", {**name, "help": "labels (default: adcode, id, label, code, row)"}),
+        ("--weight-column", {**name, "help": "demand weight (default: express_volume, else "
+                                            "population, else 1 each)"}),
+        ("--lon-column", {**name, "help": "longitude column of your CSV files (default: lon, "
+                                         "lng, longitude, 经度, or Amap's 'location')"}),
+        ("--lat-column", {**name, "help": "latitude (default: lat, latitude, 纬度)"}),
+        ("--provinces", {"type": _name_list, "metavar": "NAMES", "help": "only the demand and "
+                         "candidates of these provinces, e.g. 广东,广西 or 广东省"}),
+        ("--coordinates", {"choices": ("wgs84", "gcj02", "bd09"), "default": "wgs84", "help":
+                           "datum of lon/lat in your CSV files: converted to WGS84 if gcj02 "
+                           "(Amap, Tencent) or bd09 (Baidu); default wgs84"}),
+    )  # fmt: skip
 
 
 def _add_scoring(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(
-        "scoring", "Candidates are scored on borderhub.scoring.default_criteria()."
-    )
-    group.add_argument(
-        "--method",
-        choices=("topsis", "weighted_sum", "vikor"),
-        default="topsis",
-        help="multi-criteria method (default topsis)",
-    )
-    group.add_argument(
-        "--weights",
-        choices=("default", "equal", "entropy"),
-        default="default",
-        help="criterion weights: the documented defaults, equal, or Shannon entropy",
-    )
-    group.add_argument(
-        "--nan-policy",
-        choices=("raise", "worst"),
-        default="raise",
-        help="missing criterion values: an error (default) or the criterion's worst value",
-    )
+    _group(
+        parser,
+        "scoring",
+        "Candidates are scored on borderhub.scoring.default_criteria().",
+        ("--method", {"choices": ("topsis", "weighted_sum", "vikor"), "default": "topsis",
+                      "help": "multi-criteria method (default topsis)"}),
+        ("--weights", {"choices": ("default", "equal", "entropy"), "default": "default",
+                       "help": "criterion weights: the documented defaults, equal, or entropy"}),
+        ("--nan-policy", {"choices": ("raise", "worst"), "default": "raise", "help": "missing "
+                          "criterion values: an error (default) or the criterion's worst"}),
+    )  # fmt: skip
 
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("location model")
-    group.add_argument(
-        "--model",
-        choices=tuple(MODELS),
-        default="pmedian",
-        help="pmedian: minimise weighted distance with p centres (default); pcenter: "
-        "minimise the longest distance; mclp: cover the most weight within --radius with p "
-        "centres; lscp: fewest centres covering everything within --radius; fixed: "
-        "fixed-charge location (--fixed-cost)",
-    )
-    group.add_argument(
-        "--p",
-        type=_positive_int,
-        metavar="N",
-        help=f"number of centres for pmedian, pcenter, mclp (default {DEFAULT_P})",
-    )
-    group.add_argument(
-        "--radius", type=_positive_float, metavar="KM", help="coverage radius for mclp and lscp"
-    )
-    group.add_argument(
-        "--fixed-cost",
-        metavar="COST",
-        help="opening cost for --model fixed: a number (in weight x km) or a candidates column",
-    )
-    group.add_argument(
-        "--required-tiers",
-        type=_tier_list,
-        metavar="TIERS",
-        help="open every candidate of these 专栏4 tiers, comma-separated, e.g. CORE or "
-        "CORE,RAIL (PORT: the coastal candidates)",
-    )
-    group.add_argument(
-        "--gateway-weight",
-        type=_nonnegative_float,
-        default=0.0,
-        metavar="W",
-        help="add W x (mean km from the centre to the RCEP partner hubs) to the cost of "
-        "serving each unit of weight (default 0: domestic distance only)",
-    )
-    group.add_argument(
-        "--solver", default="highs", help="highs (default), cbc, or another PuLP solver name"
-    )
-    group.add_argument(
-        "--time-limit", type=_positive_float, metavar="SECONDS", help="stop the solver after"
-    )
-    group.add_argument(
-        "--mip-gap", type=_fraction, metavar="GAP", help="stop at this relative MIP gap"
-    )
+    _group(
+        parser,
+        "location model",
+        None,
+        ("--model", {"choices": MODELS, "default": "pmedian", "help": "pmedian: minimise "
+                     "weighted distance with p centres (default); pcenter: minimise the longest "
+                     "distance; mclp: cover the most weight within --radius with p centres; "
+                     "lscp: fewest centres covering everything within --radius; fixed: "
+                     "fixed-charge location (--fixed-cost)"}),
+        ("--p", {"type": _positive_int, "metavar": "N", "help": "number of centres for "
+                 f"pmedian, pcenter, mclp (default {DEFAULT_P})"}),
+        ("--radius", {"type": _positive_float, "metavar": "KM",
+                      "help": "coverage radius for mclp and lscp"}),
+        ("--fixed-cost", {"metavar": "COST", "help": "opening cost for --model fixed: a "
+                          "number (in weight x km) or a candidates column"}),
+        ("--required-tiers", {"type": _tier_list, "metavar": "TIERS", "help": "open every "
+                              "candidate of these 专栏4 tiers, comma-separated, e.g. CORE or "
+                              "CORE,RAIL (PORT: the coastal candidates)"}),
+        ("--gateway-weight", {"type": _nonnegative_float, "default": 0.0, "metavar": "W",
+                              "help": "add W x (mean km from the centre to the RCEP partner "
+                              "hubs) to the cost of serving each unit of weight (default 0)"}),
+        ("--solver", {"default": "highs", "help": "highs (default), cbc, or a PuLP solver"}),
+        ("--time-limit", {"type": _positive_float, "metavar": "SECONDS",
+                          "help": "stop the solver after"}),
+        ("--mip-gap", {"type": _fraction, "metavar": "GAP",
+                       "help": "stop at this relative MIP gap"}),
+    )  # fmt: skip
 
 
 def _add_map(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("map")
-    group.add_argument(
-        "--tiles",
-        choices=("osm", "amap", "cartodb-positron", "none"),
-        default="osm",
-        help="basemap of map.html (amap is GCJ-02: overlays are shifted to match it)",
-    )
-    group.add_argument(
-        "--lang", choices=("zh", "en"), default="zh", help="language of map labels (default zh)"
-    )
-    group.add_argument("--title", help="map title")
+    _group(
+        parser,
+        "map",
+        None,
+        ("--tiles", {"choices": ("osm", "amap", "cartodb-positron", "none"), "default": "osm",
+                     "help": "basemap of map.html (amap is GCJ-02: overlays are shifted)"}),
+        ("--lang", {"choices": ("zh", "en"), "default": "zh", "help": "map labels (default zh)"}),
+        ("--title", {"help": "map title"}),
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -764,7 +651,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     from borderhub.exceptions import BorderhubError
-    from borderhub.pipeline import PlanOptionError
 
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -782,10 +668,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except _UsageError as err:
         return _fail(str(err), 2)
-    except PlanOptionError as err:
-        if debug:
-            raise
-        return _fail(_usage_text(err, args_list), 2)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except BrokenPipeError:
@@ -798,6 +680,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (_Failed, BorderhubError) as err:
         if debug:
             raise
+        # an option that does not fit (PlanOptionError) is a usage error
+        pipeline = sys.modules.get("borderhub.pipeline")
+        if pipeline is not None and isinstance(err, pipeline.PlanOptionError):
+            return _fail(_usage_text(err, args_list), 2)
         return _fail(str(err), 1)
     except (OSError, ValueError, KeyError, TypeError) as err:
         if debug:

@@ -217,6 +217,11 @@ def _read_geo_points(path: Path, role: str, id_column: str | None) -> Any:
             raw = gpd.read_parquet(path)
         else:
             raw = gpd.read_file(path)
+    except ImportError as err:
+        raise DataError(
+            f"cannot read {where}: {err}; GeoParquet needs pyarrow (pip install pyarrow), or "
+            "save the file as GeoJSON or GeoPackage"
+        ) from None
     except Exception as err:  # noqa: BLE001 - GDAL/pyogrio/pyarrow raise many types
         raise DataError(
             f"cannot read {where}: {err}; give a CSV with lon/lat columns or a file geopandas "

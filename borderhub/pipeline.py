@@ -110,7 +110,7 @@ class PlanOptionError(SpecificationError):
 class PlanEvent(NamedTuple):
     """One progress report of :func:`run_plan` and :meth:`PlanResult.save`.
 
-    Attributes
+    Parameters
     ----------
     kind : str
         ``"start"`` and ``"done"`` (or ``"failed"``) around a step, ``"note"`` for a remark.
@@ -1089,7 +1089,8 @@ class PlanResult:
         from borderhub import datasets
 
         corridors = datasets.corridors()
-        if self.inputs.bundled_candidates and self.inputs.bundled_demand:
+        bundled = self.inputs.bundled_candidates and self.inputs.bundled_demand
+        if bundled and not self.config.provinces:
             return corridors
         known = set(map(str, self.candidates.index)) | set(map(str, self.demand.index))
         origins = corridors["origin"].fillna("").astype(str)

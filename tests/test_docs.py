@@ -42,6 +42,8 @@ PUBLIC_MODULES = [
     "maps",
     "scenarios",
     "plots",
+    "pipeline",
+    "io",
     "cli",
     "exceptions",
 ]

@@ -285,3 +285,158 @@ def test_score_only_and_solve_only_runs():
         _ = solved.scores
     with pytest.raises(DataError, match="not found"):
         run_plan(candidates=PLAN_DATA / "nope.csv")
+
+
+# --------------------------------------------------------------------------------------
+# the command line is a thin shell; start-up imports nothing heavy
+# --------------------------------------------------------------------------------------
+
+
+def test_cli_mirrors_the_library_and_library_never_imports_cli():
+    from borderhub import cli, locate, pipeline
+
+    assert cli.MODELS == tuple(locate.MODELS) and cli.DEFAULT_P == pipeline.DEFAULT_P
+    for module in ("pipeline.py", "io.py"):
+        text = (ROOT / "borderhub" / module).read_text(encoding="utf-8")
+        assert "borderhub.cli" not in text and "from borderhub import cli" not in text
+    assert len((ROOT / "borderhub" / "cli.py").read_text(encoding="utf-8").splitlines()) <= 700
+
+
+def test_import_borderhub_loads_no_heavy_dependency():
+    code = (
+        "import sys, borderhub, borderhub.cli; borderhub.cli.build_parser(); "
+        "print(sorted(m for m in ('pandas', 'geopandas', 'folium', 'matplotlib', 'pulp', "
+        "'scipy', 'numpy') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_cli_provinces_and_coordinate_columns(tmp_path):
+    cand = tmp_path / "c.csv"
+    cand.write_text(
+        "编号;名称;x;y\n440100;广州市;113.26;23.13\n450100;南宁市;108.37;22.82\n",
+        encoding="gb18030",
+    )
+    dem = tmp_path / "d.tsv"
+    dem.write_text("编号\tx\ty\tw\na\t113.0\t23.0\t2\nb\t108.0\t22.5\t1\n", encoding="utf-8")
+    argv = ["solve", "--candidates", str(cand), "--demand", str(dem), "--id-column", "编号"]
+    argv += ["--lon-column", "x", "--lat-column", "y", "--p", "1", "--weight-column", "w"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", *argv, "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "over 2 demand units and 2 candidates" in proc.stdout
+    assert "440100 440100  CORE      2" in proc.stdout  # tiers looked up by label
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", "plan", "--out", str(tmp_path / "o"), "--p", "2",
+         "--provinces", "广东,海南", "--quiet"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "over 40 demand units and 11 candidates" in proc.stdout  # 21 + 19 units
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", "plan", "--out", str(tmp_path / "o"),
+         "--coordinates", "gcj02", "--quiet"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "--coordinates" in proc.stderr
+
+
+# --------------------------------------------------------------------------------------
+# borderhub.io
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "kwargs"),
+    [
+        ("id,lon,lat\na,116.4,39.9\nb,121.47,31.23\n", "utf-8", {}),
+        ("id,lon,lat\na,116.4,39.9\nb,121.47,31.23\n", "utf-8-sig", {}),
+        ("编号;经度;纬度\na;116.4;39.9\nb;121.47;31.23\n", "gb18030", {"id_column": "编号"}),
+        ("id\tLng\tLatitude\na\t116.4\t39.9\nb\t121.47\t31.23\n", "utf-8", {}),
+        ('id,location\na,"116.4,39.9"\nb,"121.47,31.23"\n', "utf-8", {}),
+        ("id,x,y\na,116.4,39.9\nb,121.47,31.23\n", "utf-8", {"lon_column": "x", "lat_column": "y"}),
+    ],
+)
+def test_read_points_encodings_delimiters_and_columns(tmp_path, text, encoding, kwargs):
+    from borderhub.io import read_points
+
+    path = tmp_path / "p.csv"
+    path.write_text(text, encoding=encoding)
+    pts = read_points(path, **kwargs)
+    assert list(pts.index) == ["a", "b"] and pts.crs.to_epsg() == 4326
+    np.testing.assert_allclose(pts["lon"], [116.4, 121.47])
+    np.testing.assert_allclose(pts.geometry.y, [39.9, 31.23])
+
+
+def test_read_points_converts_gcj02_and_bd09(tmp_path):
+    from borderhub.geo import gcj02_to_bd09, wgs84_to_gcj02
+    from borderhub.io import read_points
+
+    lon, lat = 116.391, 39.907
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    blon, blat = gcj02_to_bd09(glon, glat)
+    for datum, (x, y) in {"gcj02": (glon, glat), "bd09": (blon, blat)}.items():
+        path = tmp_path / f"{datum}.csv"
+        path.write_text(f"id,lng,lat\na,{x:.9f},{y:.9f}\n", encoding="utf-8")
+        pts = read_points(path, coordinates=datum)
+        assert pts.loc["a", "lon"] == pytest.approx(lon, abs=1e-6)
+        assert pts.loc["a", "lat"] == pytest.approx(lat, abs=1e-6)
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg"])
+def test_read_points_geo_formats(tmp_path, suffix):
+    from shapely.geometry import box
+
+    from borderhub.io import read_points
+
+    frame = gpd.GeoDataFrame(
+        {"code": ["a", "b"], "w": [1, 2]},
+        geometry=[box(100, 30, 102, 32), gpd.points_from_xy([110.0], [35.0])[0]],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:3857")
+    path = tmp_path / f"f{suffix}"
+    frame.to_file(path)
+    pts = read_points(path, id_column="code")
+    assert list(pts.index) == ["a", "b"] and set(pts.geom_type) == {"Point"}
+    assert pts.loc["a", "lon"] == pytest.approx(101.0, abs=1e-6)
+
+
+def test_solution_round_trip_and_scores(tmp_path, result):
+    from borderhub.io import read_scores, read_solution, write_solution
+
+    path = tmp_path / "solution.csv"
+    write_solution(result.solution, path, candidates=result.candidates, demand=result.demand)
+    back = read_solution(path, candidates=result.candidates)
+    a = result.solution.assignment
+    assert list(back.index) == list(a.index)
+    assert (back["facility"] == a["facility"]).all()
+    np.testing.assert_allclose(back["cost"], a["cost"], atol=1e-6)
+    np.testing.assert_allclose(back["weight"], a["weight"], atol=1e-6)
+    result.save(tmp_path / "out")
+    scores = read_scores(tmp_path / "out" / "scores.csv")
+    assert scores["rank"].tolist() == result.scores["rank"].tolist()
+    with pytest.raises(DataError, match="not candidates"):
+        read_solution(path, candidates=result.candidates.iloc[:3])
+
+
+def test_read_points_geoparquet_goes_through_geopandas(tmp_path, monkeypatch):
+    from borderhub.io import read_points
+
+    calls = []
+
+    def fake_read_parquet(path):
+        calls.append(path)
+        raise ImportError("Missing optional dependency 'pyarrow'")
+
+    monkeypatch.setattr(gpd, "read_parquet", fake_read_parquet)
+    path = tmp_path / "f.parquet"
+    path.write_bytes(b"PAR1")
+    with pytest.raises(DataError, match="GeoParquet needs pyarrow"):
+        read_points(path)
+    assert calls == [path]
