@@ -48,9 +48,7 @@ from typing import Any, NoReturn, TextIO
 __all__ = ["main", "build_parser"]
 
 PROG = "borderhub"
-#: Model names and the default p, as in the library (kept here so that --help imports no
-#: solver); tests check that they equal borderhub.locate.MODELS and pipeline.DEFAULT_P.
-MODELS = ("pmedian", "pcenter", "mclp", "lscp", "fixed")
+#: The default p of the plan (borderhub.pipeline.DEFAULT_P, which --help does not import).
 DEFAULT_P = 10
 
 
@@ -444,11 +442,13 @@ def _add_scoring(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
+    from borderhub.locate import MODELS  # the registry (light: no solver is imported)
+
     _group(
         parser,
         "location model",
         None,
-        ("--model", {"choices": MODELS, "default": "pmedian", "help": "pmedian: minimise "
+        ("--model", {"choices": tuple(MODELS), "default": "pmedian", "help": "pmedian: minimise "
                      "weighted distance with p centres (default); pcenter: minimise the longest "
                      "distance; mclp: cover the most weight within --radius with p centres; "
                      "lscp: fewest centres covering everything within --radius; fixed: "
