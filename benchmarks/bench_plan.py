@@ -1,8 +1,18 @@
-"""Benchmark of ``borderhub plan`` end to end on the bundled data, as a user runs it.
+"""Benchmark of the main job: ``borderhub plan`` end to end, ``run_plan`` in-process, start-up.
 
 Usage::
 
     python benchmarks/bench_plan.py [--repeat 5] [--warmup 1] [-- extra plan options]
+
+Three measurements on the bundled data:
+
+* the command line end to end (below);
+* the same plan in-process, ``borderhub.run_plan(...).save(out)`` in one interpreter after
+  a warm-up run (no start-up, imports or first-use costs): the ratio of the two is what a
+  script or a sweep saves per plan over calling the command;
+* start-up: ``import borderhub`` in a fresh interpreter (the target is at most 0.3 s on a
+  quiet machine; the heavy dependencies load on first use) and ``borderhub --help``, each
+  against a bare ``python -c pass`` measured in the same run.
 
 Each run is a fresh ``python -m borderhub plan ...`` subprocess, so the time includes
 interpreter start-up and imports, loading and validating the tables, scoring the 60
@@ -72,7 +82,49 @@ def main() -> None:
         }
         plots = [*plan, "--plots"]
         results["plan_with_plots"] = timed(plots, max(2, args.repeat // 2), 0)
+        results["in_process"] = in_process(plan_args, Path(tmp) / "lib", args.repeat)
+        results["in_process"]["cli_over_in_process"] = round(
+            results["plan"]["mean_s"] / results["in_process"]["mean_s"], 2
+        )
+    bare = timed([sys.executable, "-c", "pass"], args.repeat, args.warmup)
+    results["python_bare"] = bare
+    results["import_borderhub"] = timed(
+        [sys.executable, "-c", "import borderhub"], args.repeat, args.warmup
+    )
+    results["import_borderhub"]["minus_bare_s"] = round(
+        results["import_borderhub"]["mean_s"] - bare["mean_s"], 3
+    )
+    results["help"] = timed([sys.executable, "-m", "borderhub", "--help"], args.repeat, args.warmup)
+    results["load_average"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def in_process(plan_args: list[str], out: Path, repeat: int) -> dict:
+    """run_plan(...).save(out) in this interpreter, with the options of the command line."""
+    import borderhub
+    from borderhub.cli import build_parser
+
+    ns = build_parser().parse_args(["plan", "--out", str(out), *plan_args])
+    options = {
+        name: getattr(ns, name)
+        for name in ("p", "model", "radius", "required_tiers", "gateway_weight", "solver")
+        if getattr(ns, name) is not None
+    }
+    options["required_tiers"] = tuple(options.get("required_tiers") or ())
+    borderhub.run_plan(**options).save(out)  # warm-up: imports, caches, first solve
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        borderhub.run_plan(**options).save(out)
+        times.append(time.perf_counter() - t0)
+    return {
+        "call": f"borderhub.run_plan(**{options!r}).save(out)",
+        "runs": repeat,
+        "mean_s": round(statistics.mean(times), 3),
+        "stdev_s": round(statistics.stdev(times), 3) if len(times) > 1 else 0.0,
+        "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3),
+    }
 
 
 if __name__ == "__main__":

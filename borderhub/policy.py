@@ -48,6 +48,7 @@ __all__ = [
     "as_tiers",
     "candidate_tiers",
     "tier_members",
+    "tiers_report",
     "Indicator",
     "INDICATORS",
     "project_volume",
@@ -584,6 +585,96 @@ def tier_members(candidates: pd.DataFrame, tiers: Any) -> pd.Index:
     member = candidate_tiers(candidates)
     mask = member.map(lambda s: bool(s & wanted)).to_numpy(dtype=bool)
     return candidates.index[mask]
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (East Asian wide characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap_items(items: list[str], sep: str = "、", width: int = 92, indent: int = 4) -> str:
+    """Join ``items`` with ``sep``, breaking lines only between items, by display width."""
+    lines: list[str] = []
+    line = ""
+    for k, item in enumerate(items):
+        piece = item + (sep if k < len(items) - 1 else "")
+        if line and _width(line) + _width(piece) > width - indent:
+            lines.append(line)
+            line = ""
+        line += piece
+    if line:
+        lines.append(line)
+    return "\n".join(" " * indent + text for text in lines)
+
+
+def tiers_report(tiers: Any = None) -> str:
+    """The tiers of 专栏4 as readable text (what ``borderhub tiers`` prints).
+
+    For each tier: its name, the numbers of entries and places, the plan's words and their
+    English rendering, and the entries as the plan lists them; for PORT, which names no
+    city, the coastal candidates that stand in for it (see :func:`candidate_tiers`).
+
+    Parameters
+    ----------
+    tiers : Tier, str or iterable, optional
+        Only these tiers (anything :func:`as_tiers` reads); default all.
+
+    Returns
+    -------
+    str
+        Lines of at most about 92 display columns (Chinese characters count two).
+
+    Raises
+    ------
+    SpecificationError
+        An unknown tier name.
+
+    Examples
+    --------
+    >>> from borderhub.policy import tiers_report
+    >>> print(tiers_report("rail"))  # doctest: +NORMALIZE_WHITESPACE
+    专栏4 进出境快件处理中心建设工程 (Column 4: cross-border express processing centres)
+    14th Five-Year Express Development Plan: 5 distinct places, 5 (place, tier) memberships
+    <BLANKLINE>
+    RAIL: 5 entries, 5 places
+        中欧班列开行城市建设铁路进出境快件处理中心
+        China-Europe Railway Express city building a railway inbound/outbound express
+        processing centre
+        西安、重庆、成都、郑州、义乌
+    """
+    import textwrap
+
+    chosen = as_tiers(tiers, argument="tiers") if tiers is not None else list(Tier)
+    table = column4()
+    table = table[table["tier"].isin(chosen)]
+    lines = [
+        "专栏4 进出境快件处理中心建设工程 (Column 4: cross-border express processing centres)",
+        "14th Five-Year Express Development Plan: "
+        f"{table['adcode'].nunique()} distinct places, {len(table)} (place, tier) memberships",
+    ]
+    wrap_en = textwrap.TextWrapper(width=92, initial_indent="    ", subsequent_indent="    ")
+    for tier in Tier:
+        if tier not in chosen:
+            continue
+        rows = table[table["tier"] == tier]
+        entries = list(dict.fromkeys(rows["plan_entry"]))
+        lines += ["", f"{tier.name}: {len(entries)} entries, {len(rows)} places"]
+        lines += [f"    {tier.label_zh}", wrap_en.fill(tier.label_en)]
+        if entries:
+            lines.append(_wrap_items(entries))
+        else:
+            from borderhub import datasets
+
+            cand = datasets.candidates()
+            places = cand.loc[tier_members(cand, tier), "plan_name"].tolist()
+            note = (
+                f"the plan names no city; borderhub marks the {len(places)} coastal "
+                "candidates instead (column 'coastal' of borderhub.datasets.candidates()):"
+            )
+            lines += [wrap_en.fill(note), _wrap_items(places)]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

@@ -45,11 +45,13 @@ from borderhub import (
     geo,
     locate,
     maps,
+    pipeline,
     plots,
     policy,
     scenarios,
     scoring,
 )
+from borderhub import io as bio
 from borderhub.exceptions import (
     BorderhubError,
     DataError,
@@ -2376,6 +2378,7 @@ for _fn in ("flow_segments", "add_flow_layer", "plot_flows"):
                                points(), points()), {})),
          SpecificationError, "routes=")  # fmt: skip
 
+
 def _robust(**kwargs):
     """A call of scenarios.robustness on the small cost matrix, with ``kwargs`` changed."""
     options = {"cost": cost_frame(), "weights": [1.0, 2.0, 1.0, 3.0], "p": 1, "n": 4,
@@ -2460,6 +2463,119 @@ case(
 )
 
 
+# --------------------------------------------------------------------------------------
+# the main job as a library, and its reader/writer module
+# --------------------------------------------------------------------------------------
+
+case(
+    "policy.tiers_report-unknown-tier",
+    call(policy.tiers_report, "MEGA"),
+    SpecificationError,
+    "MEGA",
+)
+case(
+    "pipeline.run_plan-unknown-option",
+    call(pipeline.run_plan, colour="red"),
+    pipeline.PlanOptionError,
+    "colour",
+)
+case(
+    "pipeline.run_plan-unknown-province",
+    call(pipeline.run_plan, provinces=["火星"]),
+    pipeline.PlanOptionError,
+    "火星",
+)
+case(
+    "pipeline.run_plan-not-a-frame",
+    call(pipeline.run_plan, candidates=[1, 2]),
+    DataError,
+    "list",
+)
+case(
+    "pipeline.PlanConfig-radius-for-pmedian",
+    call(pipeline.PlanConfig, radius=100.0),
+    pipeline.PlanOptionError,
+    "radius",
+)
+case("pipeline.PlanConfig-p-zero", call(pipeline.PlanConfig, p=0), pipeline.PlanOptionError, "0")
+
+
+def _io_file(name: str, text: str):
+    def build(ctx):
+        path = ctx.tmp / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return build
+
+
+case(
+    "io.read_points-no-coordinates",
+    lambda ctx: (bio.read_points, (_io_file("p.csv", "id,x,y\na,1,2\n")(ctx),), {}),
+    DataError,
+    "p.csv",
+    "lon",
+)
+case(
+    "io.read_points-unknown-lat-column",
+    lambda ctx: (
+        bio.read_points,
+        (_io_file("p.csv", "id,lon,lat\na,116,39\n")(ctx),),
+        {"lon_column": "lon", "lat_column": "y"},
+    ),
+    DataError,
+    "'y'",
+)
+case(
+    "io.read_points-unknown-datum",
+    call(bio.read_points, "p.csv", coordinates="wgs72"),
+    SpecificationError,
+    "wgs72",
+)
+case(
+    "io.read_solution-missing-columns",
+    lambda ctx: (bio.read_solution, (_io_file("s.csv", "x,y\n1,2\n")(ctx),), {}),
+    DataError,
+    "facility",
+)
+case(
+    "io.read_scores-not-numeric",
+    lambda ctx: (bio.read_scores, (_io_file("s.csv", "id,score\na,high\n")(ctx),), {}),
+    DataError,
+    "high",
+)
+case(
+    "io.write_solution-not-a-solution",
+    call(bio.write_solution, 3, "x.csv"),
+    SpecificationError,
+    "int",
+)
+case("io.solution_table-not-a-solution", call(bio.solution_table, "x"), SpecificationError, "str")
+case("io.write_table-not-a-frame", call(bio.write_table, [1], "x.csv"), SpecificationError, "list")
+case(
+    "io.write_geojson-mixed-types",
+    lazy(
+        lambda: (
+            bio.write_geojson,
+            (
+                gpd.GeoDataFrame(
+                    geometry=[
+                        LineString([(100, 30), (101, 31)]),
+                        Polygon([(0, 0), (1, 0), (1, 1)]),
+                    ],
+                    crs="EPSG:4326",
+                ),
+                "x.geojson",
+            ),
+            {},
+        )
+    ),
+    DataError,
+    "LineString",
+    "Polygon",
+)
+
+
 @pytest.mark.parametrize("key", list(CASES), ids=list(CASES))
 def test_bad_input(key, ctx):
     _check(CASES[key], ctx)
@@ -2479,6 +2595,8 @@ def test_every_public_entry_point_has_a_case():
         "plots": plots,
         "flows": flows,
         "flowmap": flowmap,
+        "pipeline": pipeline,
+        "io": bio,
     }
     skip = {
         # no input to get wrong (or only the environment, covered by the datasets cases)
@@ -2501,10 +2619,14 @@ def test_every_public_entry_point_has_a_case():
         "maps.TILES",
         "maps.LEAFLET_VERSION",
         "scenarios.MODELS",
+        "pipeline.PlanResult",  # made by run_plan only
+        "pipeline.PlanEvent",  # a record the pipeline reports
+        "pipeline.PlanOptionError",
+        "pipeline.OUTPUTS",
+        "io.COORDINATES",
         "locate.MODELS",  # constants of the model registry
         "locate.MODEL_TITLES",
         "locate.P_MODELS",
-
         "scenarios.DEFAULT_SPREADS",
         "locate.LocationModel",  # the shared base, reached through every model
         "locate.Status",
@@ -2685,6 +2807,13 @@ CLI_CASES: dict[str, tuple[dict[str, str | bytes], list[str], tuple[str, ...]]] 
     "solve-lscp-without-radius": ({}, ["solve", "--model", "lscp"], ("--radius",)),
     "tiers-unknown-tier": ({}, ["tiers", "--tier", "MEGA"], ("MEGA",)),
     "tiers-unknown-format": ({}, ["tiers", "--format", "xml"], ("xml",)),
+    "coordinates-without-files": ({}, ["--coordinates", "gcj02"], ("gcj02",)),
+    "unknown-province": ({}, ["--provinces", "火星"], ("火星",)),
+    "unknown-lat-column": (
+        {"c.csv": GOOD_CSV},
+        ["--candidates", "c.csv", "--lon-column", "lon", "--lat-column", "y"],
+        ("'y'",),
+    ),
 }
 
 SUBCOMMANDS = ("map", "score", "solve", "tiers")

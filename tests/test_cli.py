@@ -239,14 +239,17 @@ def test_plan_centres_csv_and_manifest(bundled):
 
 
 def test_plan_geojson(bundled):
+    # one geometry type per file: points in solution.geojson, lines in allocations.geojson
     geo = json.loads((bundled[0] / "solution.geojson").read_text(encoding="utf-8"))
     assert geo["type"] == "FeatureCollection"
-    features = geo["features"]
-    centres = [f for f in features if f["properties"]["kind"] == "centre"]
-    lines = [f for f in features if f["properties"]["kind"] == "allocation"]
-    assert len(centres) == 12 and len(lines) == 367
-    assert {f["geometry"]["type"] for f in centres} == {"Point"}
-    assert {f["geometry"]["type"] for f in lines} == {"LineString"}
+    alloc = json.loads((bundled[0] / "allocations.geojson").read_text(encoding="utf-8"))
+    features = geo["features"] + alloc["features"]
+    centres = [f for f in geo["features"] if f["properties"]["kind"] == "centre"]
+    units = [f for f in geo["features"] if f["properties"]["kind"] == "demand"]
+    lines = [f for f in alloc["features"] if f["properties"]["kind"] == "allocation"]
+    assert len(centres) == 12 and len(lines) == 367 and len(units) == 367
+    assert {f["geometry"]["type"] for f in geo["features"]} == {"Point"}
+    assert {f["geometry"]["type"] for f in alloc["features"]} == {"LineString"}
     for feature in features:
         assert feature["type"] == "Feature"
         coords = np.array(feature["geometry"]["coordinates"], dtype=float).reshape(-1, 2)

@@ -45,6 +45,8 @@ PUBLIC_MODULES = [
     "scenarios",
     "plots",
     "report",
+    "pipeline",
+    "io",
     "cli",
     "exceptions",
 ]

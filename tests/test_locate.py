@@ -956,3 +956,18 @@ def test_summary_names_the_centres_when_the_candidates_have_names():
     )
     text = PMedian.from_geodataframe(pts, pts, weight="w", p=1).solve().summary()
     assert "广州市" in text and "(weight x cost)" in text
+
+
+def test_uncoverable_units_are_named_by_label_and_name():
+    import geopandas as gpd
+
+    pts = gpd.GeoDataFrame(
+        {"name": ["北京市", "上海市", "乌鲁木齐市"]},
+        geometry=gpd.points_from_xy([116.4, 121.5, 87.6], [39.9, 31.2, 43.8]),
+        index=["110000", "310000", "650100"],
+        crs="EPSG:4326",
+    )
+    with pytest.raises(SpecificationError, match="'650100 乌鲁木齐市'"):
+        SetCover.from_geodataframe(pts, pts.iloc[:2], radius=1500)
+    sol = MaxCoverage.from_geodataframe(pts, pts.iloc[:2], p=1, radius=1500).solve()
+    assert "'650100 乌鲁木齐市'" in sol.message

@@ -20,22 +20,60 @@ The models that serve demand points from candidates are also known by short name
 
 from __future__ import annotations
 
-from borderhub.locate._policy import policy_constraints
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# the registry is light; the models (and PuLP) load when first used (PEP 562)
 from borderhub.locate._registry import MODEL_TITLES, MODELS, P_MODELS, model_class, model_name
-from borderhub.locate.base import LocationModel
-from borderhub.locate.center import PCenter
-from borderhub.locate.coverage import MaxCoverage, SetCover
-from borderhub.locate.crossborder import (
-    CrossBorderMedian,
-    CrossBorderSolution,
-    gateway_costs,
-    gateways,
-    solve_crossborder,
-)
-from borderhub.locate.fixed_charge import FacilityLocation
-from borderhub.locate.hub import HubMedian
-from borderhub.locate.median import PMedian
-from borderhub.locate.solution import Solution, Status
+
+_LAZY = {
+    "policy_constraints": "borderhub.locate._policy",
+    "LocationModel": "borderhub.locate.base",
+    "PCenter": "borderhub.locate.center",
+    "MaxCoverage": "borderhub.locate.coverage",
+    "SetCover": "borderhub.locate.coverage",
+    "FacilityLocation": "borderhub.locate.fixed_charge",
+    "HubMedian": "borderhub.locate.hub",
+    "PMedian": "borderhub.locate.median",
+    "CrossBorderMedian": "borderhub.locate.crossborder",
+    "CrossBorderSolution": "borderhub.locate.crossborder",
+    "gateway_costs": "borderhub.locate.crossborder",
+    "gateways": "borderhub.locate.crossborder",
+    "solve_crossborder": "borderhub.locate.crossborder",
+    "Solution": "borderhub.locate.solution",
+    "Status": "borderhub.locate.solution",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a model (and PuLP) when it is first used."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'borderhub.locate' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from borderhub.locate._policy import policy_constraints
+    from borderhub.locate.base import LocationModel
+    from borderhub.locate.center import PCenter
+    from borderhub.locate.coverage import MaxCoverage, SetCover
+    from borderhub.locate.crossborder import (
+        CrossBorderMedian,
+        CrossBorderSolution,
+        gateway_costs,
+        gateways,
+        solve_crossborder,
+    )
+    from borderhub.locate.fixed_charge import FacilityLocation
+    from borderhub.locate.hub import HubMedian
+    from borderhub.locate.median import PMedian
+    from borderhub.locate.solution import Solution, Status
 
 __all__ = [
     "LocationModel",

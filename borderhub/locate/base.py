@@ -156,8 +156,9 @@ class LocationModel:
         )
         self.gateway_cost = _gateway(gateway_cost, cand)
         self.gateway_weight = check_positive(gateway_weight, "gateway_weight", allow_zero=True)
-        self._demand_geo: Any = None
-        self._candidate_geo: Any = None
+        # set before __init__ by from_geodataframe, so that messages can name the places
+        self._demand_geo: Any = self.__dict__.get("_demand_geo")
+        self._candidate_geo: Any = self.__dict__.get("_candidate_geo")
 
     # ------------------------------------------------------------------------------
     # constructors
@@ -239,9 +240,10 @@ class LocationModel:
         """
         cost = _cost_from_frames(demand, candidates, distance)
         weights = _weight_from_frame(demand, weight)
-        model = cls(cost, weights, **params)
+        model = cls.__new__(cls)
         model._demand_geo = demand
         model._candidate_geo = candidates
+        model.__init__(cost, weights, **params)  # type: ignore[misc]
         return model
 
     # ------------------------------------------------------------------------------
@@ -345,6 +347,17 @@ class LocationModel:
     def _cardinality(self) -> int | None:
         """The number of centres that must open (``p``), or None when free."""
         return None
+
+    def _demand_preview(self, labels: Any) -> str:
+        """Demand labels for a message, with their names when the demand frame has them."""
+        frame = self._demand_geo
+        if frame is None or "name" not in getattr(frame, "columns", ()):
+            return _preview(labels)
+        names = frame["name"]
+        return _preview(
+            [f"{k} {names[k]}" if k in names.index and isinstance(names[k], str) else k
+             for k in labels]
+        )  # fmt: skip
 
     def _check_model(self) -> None:
         """Model-specific checks made before solving (override)."""

@@ -19,7 +19,6 @@ from borderhub.locate.base import (
     LocationModel,
     _cost_frame,
     _Outcome,
-    _preview,
     as_float,
     check_count,
     check_positive,
@@ -274,7 +273,7 @@ class MaxCoverage(_Coverage):
         if len(lost):
             out.message = (
                 f"{len(lost)} demand point(s) cannot be covered by any allowed candidate "
-                f"within radius {self.radius:g}: {_preview(lost)}; the smallest radius "
+                f"within radius {self.radius:g}: {self._demand_preview(lost)}; the smallest radius "
                 f"covering everything is {self.min_covering_radius():g}"
             )
         return out
@@ -362,7 +361,7 @@ class SetCover(_Coverage):
         if len(lost):
             raise SpecificationError(
                 f"{len(lost)} demand point(s) cannot be covered by any allowed candidate "
-                f"within radius {self.radius:g}: {_preview(lost)}; the smallest radius "
+                f"within radius {self.radius:g}: {self._demand_preview(lost)}; the smallest radius "
                 f"covering every demand point is {self.min_covering_radius():g} (or drop "
                 "those points, or give them weight 0)"
             )

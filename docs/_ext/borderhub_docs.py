@@ -109,12 +109,31 @@ def run_worked_analysis(srcdir: Path) -> None:
     logger.info("worked analysis done in %.1f s", time.perf_counter() - start)
 
 
+def run_main_job(srcdir: Path) -> None:
+    """Run ``main_job.py`` (the page "the main job from Python"); fail the build if it fails."""
+    script = srcdir / "main_job.py"
+    out = srcdir / "_generated" / "main_job"
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    proc = subprocess.run(
+        [sys.executable, str(script), "--out", str(out)],
+        cwd=srcdir.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
+        raise ExtensionError(f"{script.name} failed (exit code {proc.returncode}):\n{tail}")
+
+
 def on_config_inited(app: Sphinx, config: Any) -> None:
     srcdir = Path(app.srcdir)
     (srcdir / "_generated" / "extra").mkdir(parents=True, exist_ok=True)
     convert_markdown(srcdir)
     if config.borderhub_run_worked_analysis:
         run_worked_analysis(srcdir)
+        run_main_job(srcdir)
 
 
 # ----------------------------------------------------------------------------------------

@@ -1,0 +1,1530 @@
+"""The main job as one library call: :func:`run_plan` -> :class:`PlanResult`.
+
+``borderhub plan`` is ``run_plan(...).save(out)`` plus printing. A plan
+
+1. loads the candidates and demand units (the bundled tables, files read by
+   :func:`borderhub.io.read_points`, or the caller's GeoDataFrames), optionally restricted
+   to some provinces, and chooses the demand weight;
+2. scores the candidates on :func:`borderhub.scoring.default_criteria` (criteria the data
+   cannot feed are skipped and recorded);
+3. computes geodesic distances and solves a location model of :data:`borderhub.locate.MODELS`
+   with the plan's policy options (tiers whose candidates must open, a gateway term);
+4. describes the chosen centres (:meth:`borderhub.locate.Solution.centre_stats`), and can
+   draw the corridor map, a static map and plots and write every file with a manifest.
+
+Every option of ``borderhub plan`` is a field of the frozen, validated :class:`PlanConfig`.
+Progress is reported to an optional callable with :class:`PlanEvent` values; bad options
+raise :class:`PlanOptionError` (a :class:`~borderhub.exceptions.SpecificationError`), bad
+data :class:`~borderhub.exceptions.DataError`. This module never imports the command line.
+
+Where later options plug in: a model is looked up in the registry of :mod:`borderhub.locate`
+(:data:`~borderhub.locate.MODELS`), built by ``_build_model`` and solved in ``_solve``; a
+model that needs more than demand and candidates (partner flows) gets its inputs there.
+A robustness count runs after ``_solve`` on the same inputs and distances and is kept in
+:attr:`PlanResult.extras`; :meth:`PlanResult.save` writes every output listed by
+``_outputs``, so a further file (a report page) is one more entry there.
+
+Examples
+--------
+>>> from borderhub import run_plan
+>>> result = run_plan(p=6, required_tiers="RAIL")
+>>> result.solution.status, len(result.centres), int(result.centres["required"].sum())
+('optimal', 6, 5)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+import platform
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from borderhub._native import native_stdout_elsewhere
+from borderhub.exceptions import DataError, SpecificationError
+from borderhub.locate import MODEL_TITLES, MODELS, P_MODELS
+
+__all__ = ["run_plan", "PlanConfig", "PlanResult", "PlanEvent", "PlanOptionError", "OUTPUTS"]
+
+#: Number of centres when ``p`` is not given (the plan names 10 CORE places).
+DEFAULT_P = 10
+
+#: Every file a plan can write, in the order written (``manifest.json`` last).
+OUTPUTS = (
+    "scores.csv",
+    "solution.csv",
+    "centres.csv",
+    "solution.geojson",
+    "allocations.geojson",
+    "map.html",
+    "map.png",
+    "rank_stability.png",
+    "cost_curve.png",
+    "cost_curve.csv",
+)
+
+#: Bundled tables a plan reads (their hashes go into the manifest) -> key in the manifest.
+_BUNDLED_TABLES = {
+    "candidates": "candidates",
+    "prefectures": "demand",
+    "partners": "partners",
+    "corridors": "corridors",
+    "border_ports": "border_ports",
+}
+_PROVINCE_SUFFIXES = (
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "特别行政区",
+    "自治区",
+    "省",
+    "市",
+)
+
+
+class PlanOptionError(SpecificationError):
+    """An option of a plan that does not fit the other options or the data.
+
+    The command line reports it as a usage error (exit status 2).
+
+    Examples
+    --------
+    >>> from borderhub.pipeline import PlanConfig, PlanOptionError
+    >>> try:
+    ...     PlanConfig(model="lscp")
+    ... except PlanOptionError as err:
+    ...     print(err)
+    model 'lscp' needs radius (km)
+    """
+
+
+class PlanEvent(NamedTuple):
+    """One progress report of :func:`run_plan` and :meth:`PlanResult.save`.
+
+    Parameters
+    ----------
+    kind : str
+        ``"start"`` and ``"done"`` (or ``"failed"``) around a step, ``"note"`` for a remark.
+    key : str
+        The step (``load``, ``score``, ``distances``, ``build``, ``solve``, ``write``,
+        ``map``, ``plots``); empty for notes.
+    message : str
+        What is being done, or the remark.
+    seconds : float
+        Duration of a finished step (0 otherwise).
+
+    Examples
+    --------
+    >>> from borderhub.pipeline import PlanEvent
+    >>> PlanEvent("note", "", "criteria skipped", 0.0).kind
+    'note'
+    """
+
+    kind: str
+    key: str
+    message: str
+    seconds: float
+
+
+class _Steps:
+    """Times every step (for the manifest) and forwards events to the caller's callable."""
+
+    def __init__(self, progress: Callable[[PlanEvent], Any] | None) -> None:
+        if progress is not None and not callable(progress):
+            raise PlanOptionError(
+                f"progress must be a callable taking a PlanEvent, got {type(progress).__name__}"
+            )
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, key: str, message: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(PlanEvent("start", key, message, 0.0))
+        start = time.perf_counter()
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            elapsed = time.perf_counter() - start
+            self.timings[key] = self.timings.get(key, 0.0) + elapsed
+            if self.progress is not None:
+                self.progress(PlanEvent("failed" if failed else "done", key, message, elapsed))
+
+    def note(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(PlanEvent("note", "", message, 0.0))
+
+
+def _one_line(message: str) -> str:
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    return " | ".join(lines) if lines else "unknown error"
+
+
+# --------------------------------------------------------------------------------------------
+# the options
+# --------------------------------------------------------------------------------------------
+
+_CHOICES = {
+    "method": ("topsis", "weighted_sum", "vikor"),
+    "weights": ("default", "equal", "entropy"),
+    "nan_policy": ("raise", "worst"),
+    "tiles": ("osm", "amap", "cartodb-positron", "none"),
+    "lang": ("zh", "en"),
+    "coordinates": ("wgs84", "gcj02", "bd09"),
+}
+
+
+def _number(value: Any, name: str, *, low: float, low_open: bool, high: float = math.inf) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise PlanOptionError(f"{name} must be a number, got {value!r}") from None
+    if isinstance(value, bool) or not math.isfinite(number) and high == math.inf:
+        raise PlanOptionError(f"{name} must be a finite number, got {value!r}")
+    if number < low or (low_open and number == low) or number > high:
+        bound = f"> {low:g}" if low_open else f">= {low:g}"
+        raise PlanOptionError(
+            f"{name} must be {bound}"
+            + (f" and <= {high:g}" if high != math.inf else "")
+            + f", got {value!r}"
+        )
+    return number
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """Every option of ``borderhub plan``, validated when made.
+
+    Fields have the command line's defaults; :func:`run_plan` takes them as keyword
+    arguments too. Use :func:`dataclasses.replace` for a variant.
+
+    Attributes
+    ----------
+    model : str, default "pmedian"
+        A short name of :data:`borderhub.locate.MODELS`: ``pmedian``, ``pcenter``, ``mclp``,
+        ``lscp`` or ``fixed``.
+    p : int, optional
+        Number of centres for ``pmedian``, ``pcenter`` and ``mclp`` (default 10).
+    radius : float, optional
+        Coverage radius in km for ``mclp`` and ``lscp`` (required there).
+    fixed_cost : float or str, optional
+        Opening cost for ``fixed`` (required there): a number or a column of the
+        candidates.
+    required_tiers : tuple of Tier
+        Every candidate of these 专栏4 tiers must open (anything
+        :func:`borderhub.policy.as_tiers` reads; PORT: the coastal candidates).
+    gateway_weight : float, default 0
+        Adds this times the mean km from a centre to the RCEP partner hubs to the cost of
+        serving one unit of weight.
+    solver : str, default "highs"
+        ``highs``, ``cbc`` or another PuLP solver name.
+    time_limit, mip_gap : float, optional
+        Solver limits (seconds; relative gap in [0, 1]).
+    weight_column : str, optional
+        Demand weight column (default ``express_volume``, else ``population``, else 1).
+    id_column, lon_column, lat_column : str, optional
+        Columns of the caller's files (see :func:`borderhub.io.read_points`).
+    coordinates : {"wgs84", "gcj02", "bd09"}, default "wgs84"
+        Datum of the coordinates in the caller's CSV files.
+    provinces : tuple of str
+        Restrict demand units and candidates to these provinces (``广东`` or ``广东省``).
+    method : {"topsis", "weighted_sum", "vikor"}, default "topsis"
+        Scoring method.
+    weights : {"default", "equal", "entropy"}, default "default"
+        Criterion weights.
+    nan_policy : {"raise", "worst"}, default "raise"
+        Missing criterion values.
+    tiles : {"osm", "amap", "cartodb-positron", "none"}, default "osm"
+        Basemap of the corridor map.
+    lang : {"zh", "en"}, default "zh"
+        Language of map labels.
+    title : str, optional
+        Map title (default ``"borderhub: <model> plan"``).
+    score, solve : bool, default True
+        Which parts to run (``borderhub score`` and ``borderhub solve`` run one of them).
+    solution_file, scores_file : str, optional
+        A ``solution.csv`` and a ``scores.csv`` written earlier, drawn on the map of a run
+        that does not solve or score itself (``borderhub map``).
+
+    Examples
+    --------
+    >>> from borderhub import PlanConfig
+    >>> config = PlanConfig(model="mclp", p=8, radius=500, required_tiers="core,rail")
+    >>> config.params(), [t.name for t in config.required_tiers]
+    ({'p': 8, 'radius': 500.0}, ['CORE', 'RAIL'])
+    >>> PlanConfig(p=0)
+    Traceback (most recent call last):
+    ...
+    borderhub.pipeline.PlanOptionError: p must be a positive whole number, got 0
+    """
+
+    model: str = "pmedian"
+    p: int | None = None
+    radius: float | None = None
+    fixed_cost: float | str | None = None
+    required_tiers: Any = ()
+    gateway_weight: float = 0.0
+    solver: str = "highs"
+    time_limit: float | None = None
+    mip_gap: float | None = None
+    weight_column: str | None = None
+    id_column: str | None = None
+    lon_column: str | None = None
+    lat_column: str | None = None
+    coordinates: str = "wgs84"
+    provinces: Any = ()
+    method: str = "topsis"
+    weights: str = "default"
+    nan_policy: str = "raise"
+    tiles: str = "osm"
+    lang: str = "zh"
+    title: str | None = None
+    score: bool = True
+    solve: bool = True
+    solution_file: str | None = None
+    scores_file: str | None = None
+
+    def __post_init__(self) -> None:
+        from borderhub.policy import as_tiers
+
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        if self.model not in MODELS:
+            raise PlanOptionError(f"model must be one of {list(MODELS)}, got {self.model!r}")
+        for name, allowed in _CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise PlanOptionError(
+                    f"{name} must be one of {list(allowed)}, got {getattr(self, name)!r}"
+                )
+        uses_p = self.model in P_MODELS
+        uses_radius = self.model in ("mclp", "lscp")
+        if self.p is not None:
+            if isinstance(self.p, bool) or not isinstance(self.p, int | np.integer):
+                raise PlanOptionError(f"p must be a positive whole number, got {self.p!r}")
+            if self.p <= 0:
+                raise PlanOptionError(f"p must be a positive whole number, got {self.p!r}")
+            if not uses_p:
+                raise PlanOptionError(f"p does not apply to model {self.model!r}; drop it")
+            put("p", int(self.p))
+        if self.radius is not None:
+            if not uses_radius:
+                raise PlanOptionError(
+                    f"radius applies to models mclp and lscp, not {self.model!r}; drop it or "
+                    "choose one of those models"
+                )
+            put("radius", _number(self.radius, "radius", low=0.0, low_open=True))
+        elif uses_radius:
+            raise PlanOptionError(f"model {self.model!r} needs radius (km)")
+        if self.model == "fixed":
+            if self.fixed_cost is None:
+                raise PlanOptionError(
+                    "model 'fixed' needs fixed_cost (a number, or a column of the candidates)"
+                )
+            if not isinstance(self.fixed_cost, str) or _is_number(self.fixed_cost):
+                put("fixed_cost", _number(self.fixed_cost, "fixed_cost", low=0.0, low_open=False))
+        elif self.fixed_cost is not None:
+            raise PlanOptionError(
+                f"fixed_cost applies to model 'fixed', not {self.model!r}; drop it or use "
+                "model 'fixed'"
+            )
+        try:
+            tiers = as_tiers(self.required_tiers, argument="required_tiers")
+        except SpecificationError as err:
+            raise PlanOptionError(str(err)) from None
+        put("required_tiers", tuple(tiers))
+        put(
+            "gateway_weight",
+            _number(self.gateway_weight, "gateway_weight", low=0.0, low_open=False),
+        )
+        if self.time_limit is not None:
+            put("time_limit", _number(self.time_limit, "time_limit", low=0.0, low_open=True))
+        if self.mip_gap is not None:
+            put("mip_gap", _number(self.mip_gap, "mip_gap", low=0.0, low_open=False, high=1.0))
+        if not isinstance(self.solver, str) or not self.solver.strip():
+            raise PlanOptionError(f"solver must be a solver name, got {self.solver!r}")
+        for name in (
+            "weight_column",
+            "id_column",
+            "lon_column",
+            "lat_column",
+            "title",
+            "solution_file",
+            "scores_file",
+        ):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise PlanOptionError(f"{name} must be a string, got {value!r}")
+        if (self.lon_column is None) != (self.lat_column is None):
+            raise PlanOptionError("lon_column and lat_column go together; give both or neither")
+        provinces = self.provinces
+        if isinstance(provinces, str):
+            provinces = [p for p in provinces.split(",") if p.strip()]
+        try:
+            provinces = tuple(str(p).strip() for p in (provinces or ()))
+        except TypeError:
+            raise PlanOptionError(
+                f"provinces must be a list of province names, got {self.provinces!r}"
+            ) from None
+        put("provinces", provinces)
+
+    def params(self) -> dict[str, Any]:
+        """The model's own parameters (``p``, ``radius``, ``fixed_cost``) with defaults.
+
+        Returns
+        -------
+        dict
+            E.g. ``{"p": 10}`` for the default p-median.
+
+        Examples
+        --------
+        >>> from borderhub import PlanConfig
+        >>> PlanConfig().params()
+        {'p': 10}
+        """
+        out: dict[str, Any] = {}
+        if self.model in P_MODELS:
+            out["p"] = self.p if self.p is not None else DEFAULT_P
+        if self.model in ("mclp", "lscp"):
+            out["radius"] = self.radius
+        if self.model == "fixed":
+            out["fixed_cost"] = self.fixed_cost
+        return out
+
+    def options(self) -> dict[str, Any]:
+        """The options as plain values (tiers by name), as the manifest records them.
+
+        Returns
+        -------
+        dict
+            Field name -> value, sorted by name.
+
+        Examples
+        --------
+        >>> from borderhub import PlanConfig
+        >>> PlanConfig(required_tiers="CORE").options()["required_tiers"]
+        ['CORE']
+        """
+        out: dict[str, Any] = {}
+        for f in sorted(fields(self), key=lambda f: f.name):
+            if f.name in ("score", "solve") or (
+                f.name in ("solution_file", "scores_file") and getattr(self, f.name) is None
+            ):
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = [getattr(v, "name", v) for v in value] or None
+            if f.name == "fixed_cost" and isinstance(value, float):
+                value = _number_text(value)
+            out[f.name] = value
+        return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+# --------------------------------------------------------------------------------------------
+# inputs
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Inputs:
+    candidates: Any
+    demand: Any
+    weight: str | None
+    weight_note: str
+    bundled_candidates: bool
+    bundled_demand: bool
+    sources: dict[str, Any] = field(default_factory=dict)
+    given: dict[str, Any] = field(default_factory=dict)
+    drawn_solution: Any = None
+    drawn_scores: Any = None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _numeric_column(frame: Any, column: str, where: str) -> Any:
+    values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    bad = ~np.isfinite(values.to_numpy()) | (values.to_numpy() < 0)
+    if bad.any():
+        raise DataError(
+            f"{where}: column {column!r} must hold finite numbers >= 0; bad for "
+            f"{frame.index[bad].tolist()[:10]}"
+        )
+    return values
+
+
+def _derive_tiers(frame: Any) -> list[str]:
+    """``tiers`` of user candidates that lack the column: 专栏4 looked up by label, then name."""
+    from borderhub.policy import Tier, column4
+
+    table = column4()
+    found: dict[str, set[Any]] = {}
+    for column in ("adcode", "name", "plan_name"):
+        for key, tier in zip(table[column], table["tier"], strict=True):
+            found.setdefault(str(key), set()).add(tier)
+    names = frame["name"] if "name" in frame.columns else [None] * len(frame)
+    out = []
+    for label, name in zip(frame.index, names, strict=True):
+        tiers = found.get(str(label)) or found.get(str(name).strip()) or set()
+        out.append(";".join(t.name for t in Tier if t in tiers))
+    return out
+
+
+def _points(given: Any, role: str, config: PlanConfig) -> tuple[Any, dict[str, Any]]:
+    """A caller's candidates or demand: a file (read by io.read_points) or a GeoDataFrame."""
+    import geopandas as gpd
+
+    from borderhub.io import read_points
+
+    if isinstance(given, str | Path):
+        frame = read_points(
+            given,
+            id_column=config.id_column,
+            lon_column=config.lon_column,
+            lat_column=config.lat_column,
+            coordinates=config.coordinates,
+            role=role,
+        )
+        path = Path(given)
+        source = {
+            "source": "user",
+            "file": path.name,
+            "sha256": _sha256(path) if path.is_file() else None,
+        }
+        return frame, source
+    if isinstance(given, gpd.GeoDataFrame):
+        from borderhub.geo import as_points
+
+        frame = as_points(given, role)
+        frame["lon"] = frame.geometry.x.to_numpy(dtype=float)
+        frame["lat"] = frame.geometry.y.to_numpy(dtype=float)
+        return frame, {"source": "caller", "rows": len(frame)}
+    raise DataError(
+        f"{role} must be a file path or a GeoDataFrame, got {type(given).__name__}; pass e.g. "
+        "'candidates.csv' or borderhub.datasets.candidates()"
+    )
+
+
+def _province_key(name: Any) -> str:
+    text = str(name).strip()
+    for suffix in _PROVINCE_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def _restrict_to_provinces(frame: Any, provinces: Sequence[str], role: str) -> Any:
+    if "province" not in frame.columns:
+        raise PlanOptionError(
+            f"provinces needs a 'province' column in the {role}; add one or drop the option"
+        )
+    keys = frame["province"].map(_province_key)
+    wanted = {_province_key(p) for p in provinces}
+    known = sorted(set(keys.dropna()))
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise PlanOptionError(
+            f"provinces {unknown} are not provinces of the {role}; choose from {known}"
+        )
+    return frame[keys.isin(wanted).to_numpy()]
+
+
+def _choose_weight(demand: Any, requested: str | None, user: bool) -> tuple[str | None, str]:
+    if requested:
+        if requested not in demand.columns:
+            raise DataError(
+                f"demand has no column {requested!r} (--weight-column); columns are "
+                f"{[str(c) for c in demand.columns if c != 'geometry']}"
+            )
+        return requested, f"demand weight: column {requested!r}"
+    for column in ("express_volume", "population"):
+        if column in demand.columns:
+            unit = " (亿件, estimated)" if column == "express_volume" and not user else ""
+            return column, f"demand weight: column {column!r}{unit}"
+    return None, "demand weight: none given, every demand unit weighs 1"
+
+
+def _load(candidates: Any, demand: Any, config: PlanConfig, steps: _Steps) -> _Inputs:
+    from borderhub import datasets
+
+    if config.coordinates != "wgs84" and candidates is None and demand is None:
+        raise PlanOptionError(
+            f"coordinates {config.coordinates!r} applies to your own CSV files; the bundled "
+            "tables are WGS84: give candidates or demand files, or drop the option"
+        )
+    with steps.step("load", "loading data"):
+        sources: dict[str, Any] = {}
+        if candidates is not None:
+            cand, sources["candidates"] = _points(candidates, "candidates", config)
+            if "tiers" not in cand.columns:
+                cand["tiers"] = _derive_tiers(cand)
+        else:
+            cand = datasets.candidates()
+        if demand is not None:
+            dem, sources["demand"] = _points(demand, "demand", config)
+        else:
+            dem = datasets.prefectures()
+        bundled_dir = datasets.data_dir()
+        for table, key in _BUNDLED_TABLES.items():
+            path = bundled_dir / f"{table}.csv"
+            if key not in sources and path.is_file():
+                sources[key] = {"source": "bundled", "file": path.name, "sha256": _sha256(path)}
+        if config.provinces:
+            cand = _restrict_to_provinces(cand, config.provinces, "candidates")
+            dem = _restrict_to_provinces(dem, config.provinces, "demand units")
+        weight, note = _choose_weight(dem, config.weight_column, demand is not None)
+        if weight is not None:
+            dem[weight] = _numeric_column(dem, weight, "demand")
+            if float(dem[weight].sum()) <= 0:
+                raise DataError(
+                    f"demand column {weight!r} sums to zero: nothing to serve; give positive "
+                    "weights or choose another --weight-column"
+                )
+    return _Inputs(
+        candidates=cand,
+        demand=dem,
+        weight=weight,
+        weight_note=note,
+        bundled_candidates=candidates is None,
+        bundled_demand=demand is None,
+        sources=sources,
+        given={"candidates": candidates, "demand": demand},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# scoring
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Scored:
+    table: Any  # scoring.score output
+    raw: Any  # raw criterion values (one column per criterion)
+    directions: dict[str, str]
+    weights: dict[str, float]
+    method: str
+    skipped: dict[str, str]
+
+
+def _criteria_values(inputs: _Inputs) -> tuple[Any, dict[str, str], dict[str, float], dict]:
+    """Evaluate the default criteria on the candidates; skip those the data cannot feed."""
+    from borderhub import scoring
+
+    criteria = scoring.default_criteria()
+    if not inputs.bundled_demand:
+        demand = inputs.demand
+        column = inputs.weight
+        if column is None:
+            demand = demand.assign(_weight=1.0)
+            column = "_weight"
+        criteria = [
+            scoring.Criterion(
+                c.name,
+                functools.partial(scoring.gravity_access, demand=demand, column=column),
+                c.direction,
+                c.weight,
+                c.description + " (the demand given)",
+                c.unit,
+            )
+            if c.name == "gravity_access"
+            else c
+            for c in criteria
+        ]
+    raw: dict[str, Any] = {}
+    directions: dict[str, str] = {}
+    weights: dict[str, float] = {}
+    skipped: dict[str, str] = {}
+    for criterion in criteria:
+        try:
+            raw[criterion.name] = criterion.evaluate(inputs.candidates)
+        except DataError as err:
+            skipped[criterion.name] = _one_line(str(err))
+            continue
+        directions[criterion.name] = criterion.direction
+        weights[criterion.name] = float(criterion.weight or 0.0)
+    if not raw:
+        raise DataError(
+            "none of the default criteria can be computed for these candidates; give them "
+            "lon/lat and the columns of borderhub.datasets.candidates(): "
+            + "; ".join(f"{k}: {v}" for k, v in skipped.items())
+        )
+    frame = pd.DataFrame(raw, index=inputs.candidates.index)
+    return frame, directions, weights, skipped
+
+
+def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
+    from borderhub import scoring
+
+    with steps.step("score", "scoring candidates"):
+        raw, directions, default_w, skipped = _criteria_values(inputs)
+        weights: Any = default_w if config.weights == "default" else config.weights
+        table = scoring.score(
+            raw, directions, weights=weights, method=config.method, nan_policy=config.nan_policy
+        )
+    if skipped:
+        steps.note(
+            f"criteria skipped for lack of data: {', '.join(skipped)} (the reasons are in "
+            "manifest.json)"
+        )
+    return _Scored(
+        table=table,
+        raw=raw.loc[table.index],
+        directions=directions,
+        weights=dict(table.attrs.get("weights", {})),
+        method=str(table.attrs.get("method", config.method)),
+        skipped=skipped,
+    )
+
+
+def _describe_candidates(cand: Any) -> Any:
+    out = pd.DataFrame(index=cand.index.copy())
+    out.index.name = cand.index.name or "label"
+    out["name"] = (
+        cand["name"].fillna("").astype(str)
+        if "name" in cand.columns
+        else [str(k) for k in cand.index]
+    )
+    for column in ("plan_name", "province", "tiers"):
+        if column in cand.columns:
+            out[column] = cand[column].fillna("").astype(str)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# solving
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Solved:
+    solution: Any
+    params: dict[str, Any]
+    required: list[str]
+    gateway: Any
+
+
+def _model_params(config: PlanConfig, candidates: Any) -> dict[str, Any]:
+    params = config.params()
+    if isinstance(params.get("fixed_cost"), str):
+        column = params["fixed_cost"]
+        if column not in candidates.columns:
+            columns = [str(c) for c in candidates.columns if c != "geometry"]
+            raise PlanOptionError(
+                f"--fixed-cost {column!r} is neither a number nor a column of the candidates; "
+                f"give a number (the cost of opening one centre) or one of the columns {columns}"
+            )
+        params["fixed_cost"] = _numeric_column(candidates, column, "candidates")
+    return params
+
+
+def _required(candidates: Any, config: PlanConfig) -> list[str]:
+    """Labels of the candidates in any of the required tiers (PORT: the coastal ones)."""
+    from borderhub.policy import tier_members
+
+    if not config.required_tiers:
+        return []
+    if "tiers" not in candidates.columns:
+        raise SpecificationError("--required-tiers needs a 'tiers' column in the candidates")
+    chosen: dict[str, None] = {}
+    for tier in config.required_tiers:
+        found = tier_members(candidates, tier)
+        if not len(found):
+            raise SpecificationError(
+                f"no candidate is in tier {tier.name}; drop it from --required-tiers or give "
+                "candidates with that tier in their 'tiers' column"
+            )
+        chosen.update(dict.fromkeys(found))
+    return list(chosen)
+
+
+def _build_model(inputs: _Inputs, config: PlanConfig, cost: Any, solved: _Solved) -> Any:
+    """The location model of the plan (the place where a new model family plugs in)."""
+    from borderhub.locate import model_class
+
+    extra: dict[str, Any] = {}
+    if solved.required:
+        extra["required"] = solved.required
+    if solved.gateway is not None:
+        extra["gateway_cost"] = solved.gateway
+        extra["gateway_weight"] = config.gateway_weight
+    return model_class(config.model).from_geodataframe(
+        inputs.demand,
+        inputs.candidates,
+        weight=inputs.weight,
+        distance=cost,
+        **solved.params,
+        **extra,
+    )
+
+
+def _solve(inputs: _Inputs, config: PlanConfig, steps: _Steps, cost: Any) -> _Solved:
+    params = _model_params(config, inputs.candidates)
+    required = _required(inputs.candidates, config)
+    gateway = None
+    if config.gateway_weight:
+        from borderhub.scoring import rcep_proximity
+
+        gateway = rcep_proximity(inputs.candidates)
+    solved = _Solved(solution=None, params=params, required=required, gateway=gateway)
+    title = MODEL_TITLES[config.model]
+    with steps.step("build", f"checking the {title} model"):
+        model = _build_model(inputs, config, cost, solved)
+    described = ", ".join(f"{k}={v}" for k, v in params.items() if k != "fixed_cost")
+    with steps.step(
+        "solve",
+        f"solving {title}{' (' + described + ')' if described else ''} with {config.solver}",
+    ):
+        with native_stdout_elsewhere():
+            solved.solution = model.solve(
+                solver=config.solver,
+                time_limit=config.time_limit,
+                mip_gap=config.mip_gap,
+                msg=False,
+            )
+    return solved
+
+
+def _centres(inputs: _Inputs, solved: _Solved) -> Any:
+    """centres.csv: one row per open centre, by load (Solution.centre_stats)."""
+    sol = solved.solution
+    stats = sol.centre_stats()
+    centres = _describe_candidates(inputs.candidates.loc[list(sol.open)])
+    centres.index.name = "facility"
+    required = set(solved.required)
+    centres["required"] = [str(k) in required for k in centres.index]
+    centres["n_demand"] = stats["n_demand"].reindex(centres.index).fillna(0).astype(int)
+    centres["load"] = stats["load"].reindex(centres.index).fillna(0.0).astype(float)
+    centres["share"] = stats["share"].reindex(centres.index).fillna(0.0).astype(float)
+    centres["mean_km"] = stats["mean_cost"].reindex(centres.index).astype(float)
+    centres["max_km"] = stats["max_cost"].reindex(centres.index).astype(float)
+    return centres.sort_values(["load", "name"], ascending=[False, True], kind="stable")
+
+
+# --------------------------------------------------------------------------------------------
+# run_plan and its result
+# --------------------------------------------------------------------------------------------
+
+
+def run_plan(
+    candidates: Any = None,
+    demand: Any = None,
+    *,
+    config: PlanConfig | None = None,
+    progress: Callable[[PlanEvent], Any] | None = None,
+    **options: Any,
+) -> PlanResult:
+    """Run the main job: score the candidates and choose centres, as ``borderhub plan``.
+
+    Parameters
+    ----------
+    candidates, demand : str, pathlib.Path or geopandas.GeoDataFrame, optional
+        The candidate sites and demand units: a file (read by
+        :func:`borderhub.io.read_points`) or a GeoDataFrame (any CRS; polygons by their
+        representative point). Default: :func:`borderhub.datasets.candidates` and
+        :func:`borderhub.datasets.prefectures`. Candidates without a ``tiers`` column get
+        their 专栏4 tiers looked up by label or name.
+    config : PlanConfig, optional
+        The options; default ``PlanConfig()``.
+    progress : callable, optional
+        Called with a :class:`PlanEvent` when a step starts, ends, or something is noted.
+    **options
+        Fields of :class:`PlanConfig`, overriding those of ``config``.
+
+    Returns
+    -------
+    PlanResult
+        Scores, solution, centres, assignments, manifest; maps and files on request. A
+        model without a solution (infeasible, time limit) is returned too: check
+        ``result.solution.has_solution``.
+
+    Raises
+    ------
+    PlanOptionError
+        An option does not fit (also for an unknown option name).
+    DataError
+        Unreadable files, bad coordinates or weights, no computable criterion.
+    SpecificationError, SolverError
+        The model cannot be built (e.g. ``p`` above the number of candidates) or solved.
+
+    Examples
+    --------
+    >>> from borderhub import run_plan
+    >>> result = run_plan(model="pcenter", p=3, provinces=["广东"])
+    >>> len(result.assignments), result.solution.status
+    (21, 'optimal')
+    >>> result.manifest["model"]["name"], result.manifest["data"]["demand"]
+    ('pcenter', 21)
+    """
+    if config is None:
+        config = PlanConfig()
+    elif not isinstance(config, PlanConfig):
+        raise PlanOptionError(f"config must be a PlanConfig, got {type(config).__name__}")
+    if options:
+        names = {f.name for f in fields(PlanConfig)}
+        unknown = sorted(set(options) - names)
+        if unknown:
+            raise PlanOptionError(f"unknown options {unknown}; the options are {sorted(names)}")
+        config = replace(config, **options)
+    steps = _Steps(progress)
+    start = time.perf_counter()
+    inputs = _load(candidates, demand, config, steps)
+    if config.solution_file is not None or config.scores_file is not None:
+        from borderhub.io import read_scores, read_solution
+
+        if config.solution_file is not None:
+            drawn = read_solution(config.solution_file, candidates=inputs.candidates)
+            drawn = drawn[["facility", "cost", "weight"]].dropna(subset=["facility"])
+            inputs.drawn_solution = drawn
+        if config.scores_file is not None:
+            inputs.drawn_scores = read_scores(config.scores_file)
+    scored = _score(inputs, config, steps) if config.score else None
+    cost = None
+    solved = None
+    if config.solve:
+        from borderhub.geo import distance_matrix
+
+        with steps.step("distances", "computing geodesic distances"):
+            cost = distance_matrix(inputs.demand, inputs.candidates)
+        solved = _solve(inputs, config, steps, cost)
+    return PlanResult(
+        config=config,
+        inputs=inputs,
+        scored=scored,
+        solved=solved,
+        cost=cost,
+        steps=steps,
+        started=start,
+    )
+
+
+@dataclass(eq=False)
+class PlanResult:
+    """The result of :func:`run_plan`.
+
+    Attributes
+    ----------
+    config : PlanConfig
+        The options of the run.
+    candidates, demand : geopandas.GeoDataFrame
+        The data the plan worked on (after the province filter), WGS84 points.
+    weight : str or None
+        The demand weight column (None: every unit weighs 1).
+    extras : dict
+        Room for further analyses of the same run (kept out of the files).
+
+    Examples
+    --------
+    >>> from borderhub import run_plan
+    >>> result = run_plan(p=2, provinces="四川,重庆")
+    >>> result
+    PlanResult(model='pmedian', status='optimal', candidates=2, demand=22)
+    >>> int(result.centres["n_demand"].sum()) == len(result.demand)
+    True
+    """
+
+    config: PlanConfig
+    inputs: _Inputs = field(repr=False)
+    scored: _Scored | None = field(repr=False)
+    solved: _Solved | None = field(repr=False)
+    cost: Any = field(repr=False)
+    steps: _Steps = field(repr=False)
+    started: float = field(repr=False)
+    extras: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        sol = self.solved.solution if self.solved is not None else None
+        status = sol.status.value if sol is not None else "not solved"
+        return (
+            f"PlanResult(model={self.config.model!r}, status={status!r}, "
+            f"candidates={len(self.candidates)}, demand={len(self.demand)})"
+        )
+
+    # ---- data ------------------------------------------------------------------------------
+    @property
+    def candidates(self) -> Any:
+        """The candidates the plan worked on (GeoDataFrame, WGS84 points)."""
+        return self.inputs.candidates
+
+    @property
+    def demand(self) -> Any:
+        """The demand units the plan worked on (GeoDataFrame, WGS84 points)."""
+        return self.inputs.demand
+
+    @property
+    def weight(self) -> str | None:
+        """The demand weight column, or None (every unit weighs 1)."""
+        return self.inputs.weight
+
+    @property
+    def weight_note(self) -> str:
+        """A line saying which demand weight was used."""
+        return self.inputs.weight_note
+
+    @property
+    def title(self) -> str:
+        """The map title: the ``title`` option or ``"borderhub: <model> plan"``."""
+        return self.config.title or f"borderhub: {MODEL_TITLES[self.config.model]} plan"
+
+    @property
+    def required(self) -> list[str]:
+        """Labels of the candidates that had to open (the required tiers)."""
+        return list(self.solved.required) if self.solved is not None else []
+
+    # ---- results ---------------------------------------------------------------------------
+    @property
+    def scores(self) -> Any:
+        """``scores.csv``: label, name, tiers, rank, score, each criterion and its share.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per candidate, best first.
+
+        Raises
+        ------
+        SpecificationError
+            The run did not score (``score=False``).
+        """
+        scored = self._need_scores()
+        cand = self.candidates.loc[scored.table.index]
+        out = _describe_candidates(cand)
+        out["rank"] = scored.table["rank"].astype(int)
+        out["score"] = scored.table["score"].astype(float)
+        for name in scored.raw.columns:
+            out[name] = scored.raw[name].astype(float)
+            out[f"{name}_contrib"] = scored.table[f"{name}_contrib"].astype(float)
+        return out.sort_values(["rank", "score"], ascending=[True, False], kind="stable")
+
+    @property
+    def score_table(self) -> Any:
+        """The table of :func:`borderhub.score` behind :attr:`scores` (normalised values)."""
+        return self._need_scores().table
+
+    @property
+    def solution(self) -> Any:
+        """The :class:`~borderhub.locate.Solution` of the location model."""
+        return self._need_solution().solution
+
+    @property
+    def centres(self) -> Any:
+        """``centres.csv``: the chosen centres by load.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``facility``; ``name``, ``plan_name``, ``province``, ``tiers`` (as far as
+            the candidates have them), ``required``, ``n_demand`` (units served), ``load``
+            (weight served; covered weight in a coverage model), ``share`` (of all
+            weight), ``mean_km`` and ``max_km`` (distance to the units served).
+        """
+        return _centres(self.inputs, self._need_solution())
+
+    @property
+    def assignments(self) -> Any:
+        """``solution.csv``: one row per demand unit and the centre serving it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :func:`borderhub.io.solution_table`.
+        """
+        from borderhub.io import solution_table
+
+        return solution_table(self.solution, self.candidates, self.demand)
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """What ``manifest.json`` records (without the hashes of the files written).
+
+        Returns
+        -------
+        dict
+            ``command``, ``parameters``, ``inputs``, ``data``, ``scoring``, ``model``,
+            ``solver``, ``result``, ``timings`` ... as far as the run computed them.
+        """
+        return self._manifest(None, plots={})
+
+    def _need_scores(self) -> _Scored:
+        if self.scored is None:
+            raise SpecificationError("this run did not score the candidates; run with score=True")
+        return self.scored
+
+    def _need_solution(self) -> _Solved:
+        if self.solved is None:
+            raise SpecificationError("this run did not solve a model; run with solve=True")
+        return self.solved
+
+    # ---- maps -------------------------------------------------------------------------------
+    def _corridors(self) -> Any:
+        """The plan's corridors, keeping only origins present among candidates or demand."""
+        from borderhub import datasets
+
+        corridors = datasets.corridors()
+        bundled = self.inputs.bundled_candidates and self.inputs.bundled_demand
+        if bundled and not self.config.provinces:
+            return corridors
+        known = set(map(str, self.candidates.index)) | set(map(str, self.demand.index))
+        origins = corridors["origin"].fillna("").astype(str)
+        kept = origins.map(lambda s: ";".join(o for o in s.split(";") if o in known))
+        corridors = corridors.assign(origin=kept)
+        return corridors[kept != ""]
+
+    def _map_solution(self) -> Any:
+        if self.solved is None:
+            return self.inputs.drawn_solution
+        sol = self.solved.solution
+        return sol if len(sol.open) else None
+
+    def _map_scores(self) -> Any:
+        return self.scored.table if self.scored is not None else self.inputs.drawn_scores
+
+    def map(self, **kw: Any) -> Any:
+        """The corridor map of the plan (:func:`borderhub.corridor_map`).
+
+        Parameters
+        ----------
+        **kw
+            Arguments of :func:`borderhub.corridor_map` replacing the plan's (``tiles``,
+            ``lang``, ``title``, ``solution``, ``scores`` ...).
+
+        Returns
+        -------
+        folium.Map
+            ``.save("map.html")`` writes the page.
+        """
+        from borderhub import datasets, maps
+
+        args: dict[str, Any] = {
+            "candidates": self.candidates,
+            "solution": self._map_solution(),
+            "partners": datasets.partners(),
+            "corridors": self._corridors(),
+            "scores": self._map_scores(),
+            "tiles": None if self.config.tiles == "none" else self.config.tiles,
+            "self_contained": True,
+            "title": self.title,
+            "lang": self.config.lang,
+            "demand": self.demand,
+        }
+        args.update(kw)
+        return maps.corridor_map(**args)
+
+    def static_map(self, *, world: bool = False, **kw: Any) -> Any:
+        """The static map of the plan (:func:`borderhub.plots.plot_static_map`) for print.
+
+        Without a font with Chinese glyphs, places are labelled by their labels in English.
+
+        Parameters
+        ----------
+        world : bool, default False
+            Also draw the partner hubs and corridor arcs (a world view); by default the
+            map shows China at the scale of the solution.
+        **kw
+            Arguments of :func:`borderhub.static_map` replacing the plan's.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            ``.figure.savefig(...)`` saves it.
+        """
+        from borderhub import datasets, plots
+        from borderhub._fonts import cjk_family
+
+        candidates = self.candidates
+        lang = self.config.lang
+        if cjk_family() is None:
+            candidates = candidates.copy()
+            candidates["name"] = [str(k) for k in candidates.index]
+            lang = "en"
+        partners = datasets.partners()
+        corridors = self._corridors()
+        if not world:
+            partners, corridors = partners.iloc[:0], corridors.iloc[:0]
+        args: dict[str, Any] = {
+            "candidates": candidates,
+            "solution": self._map_solution(),
+            "partners": partners,
+            "corridors": corridors,
+            "scores": None,
+            "title": self.title,
+            "lang": lang,
+            "demand": self.demand,
+        }
+        args.update(kw)
+        return plots.plot_static_map(**args)
+
+    # ---- files ------------------------------------------------------------------------------
+    def save(
+        self, out: str | Path, plots: bool = False, *, argv: Sequence[str] | None = None
+    ) -> list[str]:
+        """Write the files of ``borderhub plan`` into ``out`` and return their names.
+
+        ``scores.csv``, ``solution.csv``, ``centres.csv``, ``solution.geojson`` (centres and
+        demand units as points), ``allocations.geojson`` (a line from each demand unit to
+        its centre), ``map.html`` and ``manifest.json`` (versions, input hashes, options,
+        solver, status, objective, gap, timings, output hashes); with ``plots`` also
+        ``map.png``, ``rank_stability.png``, ``cost_curve.png`` and ``cost_curve.csv``. The
+        same inputs give byte-identical files (except the timings in the manifest).
+
+        Parameters
+        ----------
+        out : str or pathlib.Path
+            Directory (created if needed).
+        plots : bool, default False
+            Also draw the PNG figures (runs the p sweep of the cost curve).
+        argv : sequence of str, optional
+            The command line, recorded in the manifest.
+
+        Returns
+        -------
+        list of str
+            Names of the files written, ``manifest.json`` last.
+
+        Raises
+        ------
+        DataError
+            ``out`` exists and is not a directory.
+        """
+        from borderhub.io import json_text, write_solution, write_table
+
+        folder = Path(out)
+        if folder.exists() and not folder.is_dir():
+            raise DataError(f"--out {out} exists and is not a directory; choose another path")
+        folder.mkdir(parents=True, exist_ok=True)
+        steps, command = self.steps, self._command()
+        written: list[str] = []
+        if command != "map":
+            with steps.step("write", f"writing results to {out}"):
+                if self.scored is not None:
+                    write_table(self.scores, folder / "scores.csv")
+                    written.append("scores.csv")
+                if self.solved is not None:
+                    table = write_solution(self.assignments, folder / "solution.csv")
+                    centres = self.centres
+                    write_table(centres, folder / "centres.csv")
+                    self._write_geojson(table, centres, folder)
+                    written += [
+                        "solution.csv",
+                        "centres.csv",
+                        "solution.geojson",
+                        "allocations.geojson",
+                    ]
+        if command in ("plan", "map"):
+            with steps.step("map", "drawing the corridor map"):
+                self.map().save(str(folder / "map.html"))
+            written.append("map.html")
+        plot_info: dict[str, Any] = {}
+        if plots and command == "map":
+            with steps.step("plots", "drawing the static map"):
+                ax = self.static_map(world=True, scores=self.inputs.drawn_scores)
+                _save_figure(ax.figure, folder / "map.png")
+            written.append("map.png")
+        elif plots and command == "plan" and self.solution.has_solution:
+            plot_info = self._plots(folder)
+            written += ["map.png", "rank_stability.png", "cost_curve.png", "cost_curve.csv"]
+        steps.timings["total"] = time.perf_counter() - self.started
+        manifest = self._manifest(argv, plot_info, str(out), bool(plots))
+        # the files of this run (not those an earlier run left in the folder)
+        names = [name for name in OUTPUTS if name in written]
+        manifest["outputs"] = {name: _sha256(folder / name) for name in names}
+        (folder / "manifest.json").write_text(
+            json_text(manifest, indent=2) + "\n", encoding="utf-8"
+        )
+        return [*names, "manifest.json"]
+
+    def _command(self) -> str:
+        """Which command's files the run makes: plan, score, solve, or map (neither)."""
+        if self.scored is not None and self.solved is not None:
+            return "plan"
+        if self.scored is not None:
+            return "score"
+        return "solve" if self.solved is not None else "map"
+
+    def _write_geojson(self, table: Any, centres: Any, folder: Path) -> None:
+        import geopandas as gpd
+        from shapely import linestrings
+
+        from borderhub.io import write_geojson
+
+        cand, dem = self.candidates, self.demand
+        first = pd.DataFrame({"kind": "centre", "label": [str(k) for k in centres.index]})
+        centre_rows = pd.concat([first, centres.reset_index(drop=True)], axis=1)
+        centre_rows["lon"] = cand.loc[centres.index, "lon"].to_numpy(dtype=float)
+        centre_rows["lat"] = cand.loc[centres.index, "lat"].to_numpy(dtype=float)
+        units = table.reset_index()
+        units.insert(0, "kind", "demand")
+        units["demand"] = units["demand"].astype(str)
+        units["lon"] = dem.loc[table.index, "lon"].to_numpy(dtype=float)
+        units["lat"] = dem.loc[table.index, "lat"].to_numpy(dtype=float)
+        # object columns before joining the two kinds: integers stay integers where the
+        # other kind has no value (a float column would turn 19 into 19.0)
+        points = pd.concat([centre_rows.astype(object), units.astype(object)], ignore_index=True)
+        frame = gpd.GeoDataFrame(
+            points.drop(columns=["lon", "lat"]),
+            geometry=gpd.points_from_xy(points["lon"], points["lat"]),
+            crs="EPSG:4326",
+        )
+        write_geojson(frame, folder / "solution.geojson")
+        served = units[units["facility"] != ""].copy()
+        ends = cand.loc[served["facility"].to_numpy(), ["lon", "lat"]].to_numpy(dtype=float)
+        starts = served[["lon", "lat"]].to_numpy(dtype=float)
+        lines = linestrings(np.stack([starts, ends], axis=1)) if len(served) else []
+        served["kind"] = "allocation"
+        allocations = gpd.GeoDataFrame(
+            served.drop(columns=["lon", "lat"]), geometry=list(lines), crs="EPSG:4326"
+        )
+        write_geojson(allocations, folder / "allocations.geojson")
+
+    def _plots(self, folder: Path) -> dict[str, Any]:
+        """map.png, rank_stability.png and cost_curve.png; returns what the manifest records."""
+        info: dict[str, Any] = {}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with native_stdout_elsewhere():
+                self._draw_plots(folder, info)
+        if any("font" in str(w.message) or "Glyph" in str(w.message) for w in caught):
+            self.steps.note(
+                "matplotlib has no font with Chinese glyphs (install e.g. fonts-noto-cjk and "
+                "clear matplotlib's font cache); the PNGs show English text or boxes for "
+                "Chinese names"
+            )
+        return info
+
+    def _draw_plots(self, folder: Path, info: dict[str, Any]) -> None:
+        from borderhub import plots, scenarios, scoring
+        from borderhub.io import write_table
+
+        steps, config = self.steps, self.config
+        with steps.step("plots", "drawing the static map"):
+            # the solution at the scale of China: no partner hubs or corridor arcs (map.html
+            # has them), which would stretch the view to the whole world
+            _save_figure(self.static_map().figure, folder / "map.png")
+        if self.scored is not None:
+            scored = self.scored
+            with steps.step("plots", "rank stability of the scores (1,000 weight draws)"):
+                stability = scoring.rank_stability(
+                    scored.raw,
+                    scored.directions,
+                    weights=scored.weights,
+                    method=scored.method,
+                    n=1000,
+                    seed=0,
+                    nan_policy=config.nan_policy,
+                )
+                ax = plots.plot_rank_stability(
+                    stability, names=_describe_candidates(self.candidates)["name"]
+                )
+                _save_figure(ax.figure, folder / "rank_stability.png")
+                info["rank_stability"] = {"n": 1000, "spread": 0.2, "seed": 0}
+        if self.solved is None:
+            return
+        solved = self.solved
+        kind = config.model if config.model in P_MODELS else "pmedian"
+        n_cand = len(self.candidates)
+        p_now = int(solved.params.get("p", max(1, len(solved.solution.open))))
+        top = int(min(n_cand, max(2 * p_now, p_now + 5, 10)))
+        low = max(1, len(solved.required))
+        p_values = list(range(low, top + 1))
+        with steps.step("plots", f"cost against p = {p_values[0]}..{p_values[-1]}"):
+            extra: dict[str, Any] = {}
+            if solved.required:
+                extra["required"] = solved.required
+            if solved.gateway is not None:
+                extra["gateway_cost"] = solved.gateway
+                extra["gateway_weight"] = config.gateway_weight
+            if kind == "mclp":
+                extra["radius"] = solved.params["radius"]
+            weights = self.demand[self.weight] if self.weight else None
+            table = scenarios.p_sweep(
+                cost=self.cost,
+                weights=weights,
+                p=p_values,
+                model=kind,
+                solver=config.solver,
+                time_limit=config.time_limit,
+                progress=False,
+                **extra,
+            )
+            unit = f"{self.weight} x km" if self.weight else "km"
+            ylabel = {
+                "pmedian": f"weighted distance ({unit})",
+                "pcenter": "longest distance (km)",
+                "mclp": f"weight covered within {solved.params.get('radius')} km",
+            }[kind]
+            ax = plots.plot_cost_curve(table, mark=p_now, ylabel=ylabel, label=MODEL_TITLES[kind])
+            _save_figure(ax.figure, folder / "cost_curve.png")
+            # wall-clock times vary from run to run: they go to the manifest, not into the
+            # CSV, so that the same inputs give a byte-identical cost_curve.csv
+            timing = [c for c in ("build_time", "solve_time") if c in table.columns]
+            write_table(table.drop(columns=timing).set_index("p"), folder / "cost_curve.csv")
+            info["cost_curve"] = {"model": kind, "p": p_values}
+            for column in timing:
+                info["cost_curve"][column] = round(float(table[column].sum()), 6)
+
+    # ---- manifest ---------------------------------------------------------------------------
+    def _parameters(self, out: str | None, plots: bool | None) -> dict[str, Any]:
+        given = self.inputs.given
+        params = self.config.options()
+        params["candidates"] = _describe_given(given["candidates"])
+        params["demand"] = _describe_given(given["demand"])
+        if out is not None:
+            params["out"] = out
+        if plots is not None:
+            params["plots"] = plots
+        return dict(sorted(params.items()))
+
+    def _manifest(
+        self,
+        argv: Sequence[str] | None,
+        plots: dict[str, Any],
+        out: str | None = None,
+        plotted: bool | None = None,
+    ) -> dict[str, Any]:
+        from borderhub import __version__
+
+        scored, solved = self.scored, self.solved
+        command = (
+            "plan"
+            if scored is not None and solved is not None
+            else ("score" if scored is not None else "solve" if solved is not None else "map")
+        )
+        content: dict[str, Any] = {
+            "borderhub": __version__,
+            "python": platform.python_version(),
+            "platform": f"{platform.system()}-{platform.machine()}",
+            "dependencies": _versions(),
+            "command": command,
+            "argv": list(argv) if argv is not None else None,
+            "parameters": self._parameters(out, plotted),
+            "inputs": self.inputs.sources,
+        }
+        if command == "plan":
+            weight = self.weight
+            content["data"] = {
+                "candidates": len(self.candidates),
+                "demand": len(self.demand),
+                "weight": weight,
+                "total_weight": float(self.demand[weight].sum())
+                if weight
+                else float(len(self.demand)),
+            }
+        if scored is not None:
+            content["scoring"] = {
+                "method": scored.method,
+                "weights": scored.weights,
+                "directions": scored.directions,
+                "skipped": scored.skipped,
+            }
+        if solved is not None:
+            sol = solved.solution
+            params = {
+                k: (v if np.isscalar(v) else "per-candidate column")
+                for k, v in solved.params.items()
+            }
+            content["model"] = {
+                "name": self.config.model,
+                "class": sol.model,
+                "params": params,
+                "required": solved.required,
+                "gateway": solved.gateway is not None,
+            }
+            content["solver"] = _solver_info(self.config.solver)
+            content["result"] = {
+                "status": sol.status.value,
+                "objective": sol.objective,
+                "bound": sol.bound,
+                "gap": sol.gap,
+                "open": [str(k) for k in sol.open],
+                "iterations": sol.iterations,
+                "message": sol.message,
+                "build_time": sol.build_time,
+                "solve_time": sol.solve_time,
+            }
+        if command == "plan":
+            content["plots"] = plots
+        content["timings"] = {k: round(v, 4) for k, v in self.steps.timings.items()}
+        return content
+
+
+def _describe_given(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    return f"<{type(value).__name__} of {len(value)} rows>"
+
+
+def _save_figure(fig: Any, path: Path) -> None:
+    fig.savefig(path, dpi=120, bbox_inches="tight", metadata={"Software": None})
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # noqa: BLE001 - a figure not managed by pyplot
+        pass
+
+
+def _versions() -> dict[str, str | None]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out: dict[str, str | None] = {}
+    for package in (
+        "numpy",
+        "pandas",
+        "geopandas",
+        "shapely",
+        "pyproj",
+        "pulp",
+        "highspy",
+        "folium",
+        "matplotlib",
+    ):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            out[package] = None
+    return out
+
+
+def _solver_info(name: str) -> dict[str, Any]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    key = name.strip().lower()
+    info: dict[str, Any] = {"name": name}
+    try:
+        if key in ("highs", "highspy", "highs_cmd"):
+            info.update(interface="highspy", version=version("highspy"))
+        else:
+            info.update(interface="pulp", version=version("pulp"))
+    except PackageNotFoundError:
+        info["version"] = None
+    return info

@@ -1,0 +1,445 @@
+"""The main job as a library call: run_plan, PlanConfig, PlanResult, and the golden outputs.
+
+The golden files (tests/data/golden/*.sha256) hold the SHA-256 of what `borderhub plan`
+writes for two command lines; the command line and `run_plan(...).save()` must reproduce
+them byte for byte, and write the same files as each other (maps and figures included).
+Regenerate them with tools/golden_plan.py only after a deliberate change of the outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from borderhub import PlanConfig, PlanResult, Tier, datasets, run_plan
+from borderhub.exceptions import DataError, SpecificationError
+from borderhub.pipeline import PlanEvent, PlanOptionError
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "data" / "golden"
+PLAN_DATA = ROOT / "tests" / "data" / "plan"
+
+
+def _golden(name: str) -> tuple[list[str], dict[str, str]]:
+    lines = (GOLDEN / f"{name}.sha256").read_text(encoding="utf-8").splitlines()
+    argv = shlex.split(lines[0].removeprefix("# borderhub plan "))
+    hashes = {}
+    for line in lines[1:]:
+        digest, file = line.split()
+        hashes[file] = digest
+    return argv, hashes
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _options(argv: list[str]) -> tuple[dict, dict, bool]:
+    """The run_plan arguments of a `borderhub plan` command line of the golden files."""
+    files: dict = {}
+    options: dict = {}
+    plots = False
+    k = 0
+    while k < len(argv):
+        flag = argv[k]
+        if flag == "--plots":
+            plots = True
+            k += 1
+            continue
+        value = argv[k + 1]
+        key = flag[2:].replace("-", "_")
+        if key in ("candidates", "demand"):
+            files[key] = str(ROOT / value)
+        elif key == "p":
+            options[key] = int(value)
+        elif key == "required_tiers":
+            options[key] = value
+        else:
+            options[key] = value
+        k += 2
+    return files, options, plots
+
+
+@pytest.fixture(scope="module", params=["plan-bundled", "plan-user-csv-plots"])
+def golden_runs(request, tmp_path_factory):
+    name = request.param
+    argv, hashes = _golden(name)
+    base = tmp_path_factory.mktemp(name)
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", "plan", "--quiet", "--out", str(base / "cli"), *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    files, options, plots = _options(argv)
+    written = run_plan(**files, **options).save(base / "lib", plots=plots)
+    return name, hashes, base / "cli", base / "lib", written
+
+
+def test_golden_outputs_of_the_command_line(golden_runs):
+    name, hashes, cli, _, _ = golden_runs
+    assert hashes, name
+    for file, digest in hashes.items():
+        assert _sha(cli / file) == digest, f"{name}: {file} differs from the golden file"
+
+
+def test_run_plan_save_writes_the_command_lines_files(golden_runs):
+    name, hashes, cli, lib, written = golden_runs
+    names = sorted(p.name for p in cli.iterdir())
+    assert sorted(written) == names == sorted(p.name for p in lib.iterdir())
+    for file in names:
+        if file == "manifest.json":
+            continue
+        assert (cli / file).read_bytes() == (lib / file).read_bytes(), f"{name}: {file}"
+    for file, digest in hashes.items():
+        assert _sha(lib / file) == digest, f"{name}: {file}"
+    m_cli = json.loads((cli / "manifest.json").read_text(encoding="utf-8"))
+    m_lib = json.loads((lib / "manifest.json").read_text(encoding="utf-8"))
+    assert set(m_cli) == set(m_lib)
+    for key in ("inputs", "data", "scoring", "model", "solver", "outputs"):
+        assert m_cli[key] == m_lib[key], key
+    assert m_cli["result"]["open"] == m_lib["result"]["open"]
+    assert m_cli["argv"][:2] == ["plan", "--quiet"] and m_lib["argv"] is None
+
+
+# --------------------------------------------------------------------------------------
+# run_plan from Python
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def result() -> PlanResult:
+    return run_plan(p=12, required_tiers=[Tier.CORE])
+
+
+def test_result_tables(result):
+    cand = datasets.candidates()
+    assert result.solution.status == "optimal" and len(result.solution.open) == 12
+    centres = result.centres
+    assert list(centres.columns) == [
+        "name",
+        "plan_name",
+        "province",
+        "tiers",
+        "required",
+        "n_demand",
+        "load",
+        "share",
+        "mean_km",
+        "max_km",
+    ]
+    core = set(cand.index[cand["tiers"].str.contains("CORE")])
+    assert set(centres.index[centres["required"]]) == core
+    assert centres["load"].is_monotonic_decreasing
+    assert centres["share"].sum() == pytest.approx(1.0)
+    assert centres["n_demand"].sum() == len(result.demand) == len(result.assignments)
+    a = result.assignments
+    assert set(a["facility"]) == set(result.solution.open)
+    # every unit goes to its nearest open centre
+    cost = result.cost[list(result.solution.open)]
+    np.testing.assert_allclose(a["cost_km"], cost.min(axis=1).loc[a.index])
+    scores = result.scores
+    assert list(scores["rank"]) == sorted(scores["rank"]) and len(scores) == len(cand)
+    manifest = result.manifest
+    assert manifest["command"] == "plan" and manifest["model"]["required"] == result.required
+    assert manifest["parameters"]["required_tiers"] == ["CORE"]
+    assert "outputs" not in manifest
+    assert "PlanResult(model='pmedian', status='optimal'" in repr(result)
+
+
+def test_maps_of_the_result(result):
+    m = result.map(lang="en")
+    html = m.get_root().render()
+    assert "borderhub: p-median plan" in html
+    ax = result.static_map()
+    assert ax.figure is not None and ax.get_title()
+
+
+def test_config_is_frozen_validated_and_overridable():
+    config = PlanConfig(model="mclp", p=5, radius=300, required_tiers="core;rail")
+    assert config.required_tiers == (Tier.CORE, Tier.RAIL)
+    with pytest.raises(AttributeError):
+        config.p = 3  # type: ignore[misc]
+    bad = [
+        ({"model": "kmeans"}, "kmeans"),
+        ({"p": 0}, "p must be a positive"),
+        ({"p": 2.5}, "p must be a positive"),
+        ({"model": "lscp", "radius": 100, "p": 3}, "p does not apply"),
+        ({"model": "mclp"}, "needs radius"),
+        ({"model": "pcenter", "radius": 10}, "radius applies"),
+        ({"model": "fixed"}, "needs fixed_cost"),
+        ({"fixed_cost": 3}, "fixed_cost applies"),
+        ({"model": "fixed", "fixed_cost": -1}, "fixed_cost must be >= 0"),
+        ({"required_tiers": "CAPITAL"}, "CAPITAL"),
+        ({"mip_gap": 2}, "mip_gap"),
+        ({"method": "electre"}, "electre"),
+        ({"lon_column": "x"}, "lat_column"),
+    ]
+    for options, fragment in bad:
+        with pytest.raises(PlanOptionError, match=fragment):
+            PlanConfig(**options)
+    assert issubclass(PlanOptionError, SpecificationError)
+    with pytest.raises(PlanOptionError, match="unknown options"):
+        run_plan(colour="red")
+    with pytest.raises(PlanOptionError, match="bundled tables are WGS84"):
+        run_plan(coordinates="gcj02")
+
+
+def test_provinces_restrict_demand_and_candidates():
+    events: list[PlanEvent] = []
+    res = run_plan(p=2, provinces="广东,广西壮族自治区", progress=events.append)
+    assert set(res.demand["province"]) == {"广东省", "广西壮族自治区"}
+    assert set(res.candidates["province"]) == {"广东省", "广西壮族自治区"}
+    assert len(res.demand) == 21 + 14
+    assert res.manifest["parameters"]["provinces"] == ["广东", "广西壮族自治区"]
+    kinds = [(e.kind, e.key) for e in events]
+    assert ("start", "load") in kinds and ("done", "solve") in kinds
+    assert all(e.seconds >= 0 for e in events)
+    with pytest.raises(PlanOptionError, match="火星"):
+        run_plan(provinces=["火星"])
+
+
+def test_coverage_plan_counts_covered_weight_only():
+    res = run_plan(model="mclp", p=3, radius=300, score=False)
+    sol = res.solution
+    a = sol.assignment
+    covered = float(a.loc[a["covered"], "weight"].sum())
+    assert covered == pytest.approx(sol.objective)
+    assert res.centres["load"].sum() == pytest.approx(covered)
+    assert res.centres["share"].sum() == pytest.approx(covered / float(a["weight"].sum()))
+    assert (res.centres["max_km"] <= 300 + 1e-9).all()
+
+
+def test_user_frames_are_not_modified_and_polygons_work(tmp_path):
+    from shapely.geometry import box
+
+    cand = pd.read_csv(PLAN_DATA / "candidates.csv", dtype={"adcode": str}).set_index("adcode")
+    cand = gpd.GeoDataFrame(cand, geometry=gpd.points_from_xy(cand.lon, cand.lat), crs=4326)
+    areas = gpd.GeoDataFrame(
+        {"volume": [3.0, 1.0]},
+        geometry=[box(112, 22, 114, 24), box(115, 38, 117, 40)],
+        index=["south", "north"],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:3857")
+    before = (cand.copy(), areas.copy())
+    res = run_plan(cand, areas, p=1, weight_column="volume")
+    pd.testing.assert_frame_equal(cand, before[0])
+    pd.testing.assert_frame_equal(areas, before[1])
+    assert list(res.solution.open) == ["440100"]
+    assert res.candidates.loc["110000", "tiers"] == "CORE"  # looked up in 专栏4
+    files = res.save(tmp_path / "out")
+    assert "allocations.geojson" in files
+    assert res.manifest["inputs"]["demand"] == {"source": "caller", "rows": 2}
+
+
+def test_geojson_one_geometry_type_per_file_and_integers(result, tmp_path):
+    result.save(tmp_path)
+    points = json.loads((tmp_path / "solution.geojson").read_text(encoding="utf-8"))
+    lines = json.loads((tmp_path / "allocations.geojson").read_text(encoding="utf-8"))
+    assert {f["geometry"]["type"] for f in points["features"]} == {"Point"}
+    assert {f["geometry"]["type"] for f in lines["features"]} == {"LineString"}
+    kinds = [f["properties"]["kind"] for f in points["features"]]
+    assert kinds.count("centre") == 12 and kinds.count("demand") == len(result.demand)
+    centre = next(f for f in points["features"] if f["properties"]["kind"] == "centre")
+    assert isinstance(centre["properties"]["n_demand"], int)
+    assert isinstance(centre["properties"]["required"], bool)
+    assert len(lines["features"]) == len(result.demand)
+    back = gpd.read_file(tmp_path / "solution.geojson")
+    assert len(back) == len(points["features"])
+
+
+def test_solve_only_run_writes_the_files_of_solve(tmp_path):
+    res = run_plan(model="pcenter", p=4, score=False)
+    assert res.solution.has_solution
+    names = res.save(tmp_path)
+    assert names == [
+        "solution.csv",
+        "centres.csv",
+        "solution.geojson",
+        "allocations.geojson",
+        "manifest.json",
+    ]
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == "solve" and "scoring" not in manifest
+    assert manifest["model"]["params"] == {"p": 4}
+
+
+def test_score_only_and_solve_only_runs():
+    scored = run_plan(solve=False)
+    assert len(scored.scores) == 60
+    with pytest.raises(SpecificationError, match="did not solve"):
+        _ = scored.solution
+    solved = run_plan(score=False, p=3)
+    with pytest.raises(SpecificationError, match="did not score"):
+        _ = solved.scores
+    with pytest.raises(DataError, match="not found"):
+        run_plan(candidates=PLAN_DATA / "nope.csv")
+
+
+# --------------------------------------------------------------------------------------
+# the command line is a thin shell; start-up imports nothing heavy
+# --------------------------------------------------------------------------------------
+
+
+def test_cli_mirrors_the_library_and_library_never_imports_cli():
+    from borderhub import cli, locate, pipeline
+
+    assert cli.DEFAULT_P == pipeline.DEFAULT_P
+    choices = next(a.choices for a in cli.build_parser()._subparsers._group_actions[0]
+                   .choices["plan"]._actions if a.dest == "model")  # fmt: skip
+    assert tuple(choices) == tuple(locate.MODELS)
+    for module in ("pipeline.py", "io.py"):
+        text = (ROOT / "borderhub" / module).read_text(encoding="utf-8")
+        assert "borderhub.cli" not in text and "from borderhub import cli" not in text
+    assert len((ROOT / "borderhub" / "cli.py").read_text(encoding="utf-8").splitlines()) <= 700
+
+
+def test_import_borderhub_loads_no_heavy_dependency():
+    code = (
+        "import sys, borderhub, borderhub.cli; borderhub.cli.build_parser(); "
+        "print(sorted(m for m in ('pandas', 'geopandas', 'folium', 'matplotlib', 'pulp', "
+        "'scipy', 'numpy') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_cli_provinces_and_coordinate_columns(tmp_path):
+    cand = tmp_path / "c.csv"
+    cand.write_text(
+        "编号;名称;x;y\n440100;广州市;113.26;23.13\n450100;南宁市;108.37;22.82\n",
+        encoding="gb18030",
+    )
+    dem = tmp_path / "d.tsv"
+    dem.write_text("编号\tx\ty\tw\na\t113.0\t23.0\t2\nb\t108.0\t22.5\t1\n", encoding="utf-8")
+    argv = ["solve", "--candidates", str(cand), "--demand", str(dem), "--id-column", "编号"]
+    argv += ["--lon-column", "x", "--lat-column", "y", "--p", "1", "--weight-column", "w"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", *argv, "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "over 2 demand units and 2 candidates" in proc.stdout
+    assert "440100 440100  CORE      2" in proc.stdout  # tiers looked up by label
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", "plan", "--out", str(tmp_path / "o"), "--p", "2",
+         "--provinces", "广东,海南", "--quiet"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "over 40 demand units and 11 candidates" in proc.stdout  # 21 + 19 units
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", "plan", "--out", str(tmp_path / "o"),
+         "--coordinates", "gcj02", "--quiet"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "--coordinates" in proc.stderr
+
+
+# --------------------------------------------------------------------------------------
+# borderhub.io
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "kwargs"),
+    [
+        ("id,lon,lat\na,116.4,39.9\nb,121.47,31.23\n", "utf-8", {}),
+        ("id,lon,lat\na,116.4,39.9\nb,121.47,31.23\n", "utf-8-sig", {}),
+        ("编号;经度;纬度\na;116.4;39.9\nb;121.47;31.23\n", "gb18030", {"id_column": "编号"}),
+        ("id\tLng\tLatitude\na\t116.4\t39.9\nb\t121.47\t31.23\n", "utf-8", {}),
+        ('id,location\na,"116.4,39.9"\nb,"121.47,31.23"\n', "utf-8", {}),
+        ("id,x,y\na,116.4,39.9\nb,121.47,31.23\n", "utf-8", {"lon_column": "x", "lat_column": "y"}),
+    ],
+)
+def test_read_points_encodings_delimiters_and_columns(tmp_path, text, encoding, kwargs):
+    from borderhub.io import read_points
+
+    path = tmp_path / "p.csv"
+    path.write_text(text, encoding=encoding)
+    pts = read_points(path, **kwargs)
+    assert list(pts.index) == ["a", "b"] and pts.crs.to_epsg() == 4326
+    np.testing.assert_allclose(pts["lon"], [116.4, 121.47])
+    np.testing.assert_allclose(pts.geometry.y, [39.9, 31.23])
+
+
+def test_read_points_converts_gcj02_and_bd09(tmp_path):
+    from borderhub.geo import gcj02_to_bd09, wgs84_to_gcj02
+    from borderhub.io import read_points
+
+    lon, lat = 116.391, 39.907
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    blon, blat = gcj02_to_bd09(glon, glat)
+    for datum, (x, y) in {"gcj02": (glon, glat), "bd09": (blon, blat)}.items():
+        path = tmp_path / f"{datum}.csv"
+        path.write_text(f"id,lng,lat\na,{x:.9f},{y:.9f}\n", encoding="utf-8")
+        pts = read_points(path, coordinates=datum)
+        assert pts.loc["a", "lon"] == pytest.approx(lon, abs=1e-6)
+        assert pts.loc["a", "lat"] == pytest.approx(lat, abs=1e-6)
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg"])
+def test_read_points_geo_formats(tmp_path, suffix):
+    from shapely.geometry import box
+
+    from borderhub.io import read_points
+
+    frame = gpd.GeoDataFrame(
+        {"code": ["a", "b"], "w": [1, 2]},
+        geometry=[box(100, 30, 102, 32), gpd.points_from_xy([110.0], [35.0])[0]],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:3857")
+    path = tmp_path / f"f{suffix}"
+    frame.to_file(path)
+    pts = read_points(path, id_column="code")
+    assert list(pts.index) == ["a", "b"] and set(pts.geom_type) == {"Point"}
+    assert pts.loc["a", "lon"] == pytest.approx(101.0, abs=1e-6)
+
+
+def test_solution_round_trip_and_scores(tmp_path, result):
+    from borderhub.io import read_scores, read_solution, write_solution
+
+    path = tmp_path / "solution.csv"
+    write_solution(result.solution, path, candidates=result.candidates, demand=result.demand)
+    back = read_solution(path, candidates=result.candidates)
+    a = result.solution.assignment
+    assert list(back.index) == list(a.index)
+    assert (back["facility"] == a["facility"]).all()
+    np.testing.assert_allclose(back["cost"], a["cost"], atol=1e-6)
+    np.testing.assert_allclose(back["weight"], a["weight"], atol=1e-6)
+    result.save(tmp_path / "out")
+    scores = read_scores(tmp_path / "out" / "scores.csv")
+    assert scores["rank"].tolist() == result.scores["rank"].tolist()
+    with pytest.raises(DataError, match="not candidates"):
+        read_solution(path, candidates=result.candidates.iloc[:3])
+
+
+def test_read_points_geoparquet_goes_through_geopandas(tmp_path, monkeypatch):
+    from borderhub.io import read_points
+
+    calls = []
+
+    def fake_read_parquet(path):
+        calls.append(path)
+        raise ImportError("Missing optional dependency 'pyarrow'")
+
+    monkeypatch.setattr(gpd, "read_parquet", fake_read_parquet)
+    path = tmp_path / "f.parquet"
+    path.write_bytes(b"PAR1")
+    with pytest.raises(DataError, match="GeoParquet needs pyarrow"):
+        read_points(path)
+    assert calls == [path]
