@@ -316,6 +316,7 @@ def plot_flows(
         handles = [Line2D([], [], color=c, lw=3, label=m) for m, c in MODE_COLOURS.items()]
         handles.append(Line2D([], [], color="none", marker="o", markerfacecolor="grey",
                               markersize=8, label="gateway (area ∝ load)"))  # fmt: skip
+        where = "upper right" if previous is not None else "lower left"  # not on top of it
         ax.legend(handles=handles, title="flows: colour = mode, width ∝ volume",
-                  loc="lower left", fontsize=7, title_fontsize=7)  # fmt: skip
+                  loc=where, fontsize=7, title_fontsize=7)  # fmt: skip
     return ax
