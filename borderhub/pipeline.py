@@ -1397,6 +1397,9 @@ class PlanResult:
         params = self.config.options()
         params["candidates"] = _describe_given(given["candidates"])
         params["demand"] = _describe_given(given["demand"])
+        if self._command() == "map":  # the options of `borderhub map`
+            params["solution"] = params.pop("solution_file", None)
+            params["scores"] = params.pop("scores_file", None)
         if out is not None:
             params["out"] = out
         if plots is not None:
