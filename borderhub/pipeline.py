@@ -19,10 +19,11 @@ data :class:`~borderhub.exceptions.DataError`. This module never imports the com
 
 Where later options plug in: a model is looked up in the registry of :mod:`borderhub.locate`
 (:data:`~borderhub.locate.MODELS`), built by ``_build_model`` and solved in ``_solve``; a
-model that needs more than demand and candidates (partner flows) gets its inputs there.
-A robustness count runs after ``_solve`` on the same inputs and distances and is kept in
-:attr:`PlanResult.extras`; :meth:`PlanResult.save` writes every output listed by
-``_outputs``, so a further file (a report page) is one more entry there.
+model that needs more than demand and candidates (partner flows) gets its inputs there. An
+analysis of the same run (a robustness count over perturbed data, on an executor) runs in
+:func:`run_plan` after ``_solve`` on the same inputs and distances and keeps its result in
+:attr:`PlanResult.extras`; a further file (a report page) is written by
+:meth:`PlanResult.save` and listed in :data:`OUTPUTS`, which the manifest hashes.
 
 Examples
 --------
@@ -1396,6 +1397,9 @@ class PlanResult:
         params = self.config.options()
         params["candidates"] = _describe_given(given["candidates"])
         params["demand"] = _describe_given(given["demand"])
+        if self._command() == "map":  # the options of `borderhub map`
+            params["solution"] = params.pop("solution_file", None)
+            params["scores"] = params.pop("scores_file", None)
         if out is not None:
             params["out"] = out
         if plots is not None:

@@ -512,9 +512,11 @@ case(
         lambda: (
             dm,
             (
+                # polygons stand for their representative point (geo.as_points); lines
+                # are not places
                 gpd.GeoDataFrame(
                     index=["area"],
-                    geometry=[Polygon([(110, 30), (111, 30), (111, 31)])],
+                    geometry=[LineString([(110, 30), (111, 30), (111, 31)])],
                     crs="EPSG:4326",
                 ),
                 points(),
