@@ -670,7 +670,42 @@ def _build_corridors(
 # --------------------------------------------------------------------------- folium parts
 
 
-class _VectorLayer(MacroElement):
+class _RawHTML(Element):
+    """HTML put into the page as is (not parsed as a Jinja template: Leaflet is 150 kB)."""
+
+    def __init__(self, text: str):
+        super().__init__("")
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _DataElement(MacroElement):
+    """A MacroElement whose rendered script goes into the page as is.
+
+    branca wraps a rendered macro in a new ``Element``, i.e. parses it once more as a Jinja
+    template: slow for megabytes of embedded data, and wrong for data that contains
+    ``{{``. Here the rendered parts are added verbatim.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        figure = self.get_root()
+        if not isinstance(figure, Figure):  # pragma: no cover - same guard as branca
+            raise TypeError("render the map, not a detached layer")
+        module = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html)):
+            macro = module.get(part)
+            if macro is not None:
+                target.add_child(_RawHTML(str(macro(self, kwargs))), name=self.get_name())
+        script = module.get("script")
+        if script is not None:
+            figure.script.add_child(_RawHTML(str(script(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _VectorLayer(_DataElement):
     """Circle markers and polylines drawn from one JSON array into the parent layer.
 
     Each feature is ``[kind, style, coords, overrides, tooltip_html, popup_html]`` with
@@ -735,7 +770,7 @@ class _VectorLayer(MacroElement):
         return sum(1 for f in self.features if f[0] == 1)
 
 
-class _Decorations(MacroElement):
+class _Decorations(_DataElement):
     """Title (top centre) and legend (bottom right) as Leaflet controls."""
 
     _template = Template(
@@ -833,12 +868,12 @@ def _inline_assets(figure: Figure) -> None:
     for name, child in list(header.items()):
         if isinstance(child, JavascriptLink):
             if name == "leaflet":
-                header[name] = Element(f"<script>{js}</script>")
+                header[name] = _RawHTML(f"<script>{js}</script>")
             else:
                 external.append(child.url)
         elif isinstance(child, CssLink):
             if name == "leaflet_css":
-                header[name] = Element(f"<style>{css}</style>")
+                header[name] = _RawHTML(f"<style>{css}</style>")
             else:
                 external.append(child.url)
     if external:
@@ -1335,7 +1370,7 @@ def _basemap(tiles: Any, tiles_key: str | None) -> _Basemap | None:
 _PANES = {"bhBase": 250, "bhChoro": 350, "bhLabels": 640}
 
 
-class _Panes(MacroElement):
+class _Panes(_DataElement):
     """Map panes: vector basemap (below overlays), choropleth, labels (above markers)."""
 
     _template = Template(
@@ -1385,7 +1420,7 @@ class _Panes(MacroElement):
         return _js(self.sea or "")
 
 
-class _PolygonLayer(MacroElement):
+class _PolygonLayer(_DataElement):
     """Polygons or lines drawn on a canvas in one of the borderhub panes.
 
     Each feature is ``[style index, latlngs, overrides or 0, tooltip index]``; latlngs are
@@ -1437,11 +1472,35 @@ class _PolygonLayer(MacroElement):
     pane_js = property(lambda self: _js(self.pane))
     styles_js = property(lambda self: _js(self.styles))
     strings_js = property(lambda self: _js(self.strings))
-    features_js = property(lambda self: _js(self.features))
     lines_js = property(lambda self: _js(bool(self.lines)))
 
+    @property
+    def features_js(self) -> str:
+        # the coordinates are the same, cached lists on every map: encode them once
+        return (
+            "["
+            + ",".join(
+                f"[{int(f[0])},{_coords_js(f[1])},{_js(f[2])},{int(f[3])}]" for f in self.features
+            )
+            + "]"
+        )
 
-class _ScsInset(MacroElement):
+
+_COORDS_JS: dict[int, tuple[Any, str]] = {}
+
+
+def _coords_js(coords: Any) -> str:
+    """JSON of a coordinate list, memoised for the cached boundary lists (by identity)."""
+    hit = _COORDS_JS.get(id(coords))
+    if hit is not None and hit[0] is coords:
+        return hit[1]
+    text = _js(coords)
+    if len(_COORDS_JS) < 20_000:
+        _COORDS_JS[id(coords)] = (coords, text)
+    return text
+
+
+class _ScsInset(_DataElement):
     """The South China Sea islands in a small fixed map at the lower left (vector basemap)."""
 
     _template = Template(
@@ -1494,7 +1553,7 @@ class _ScsInset(MacroElement):
     caption_js = property(lambda self: _js(self.caption))
 
 
-class _LabelLayer(MacroElement):
+class _LabelLayer(_DataElement):
     """Permanent text labels (non-interactive div markers in the label pane)."""
 
     _template = Template(
@@ -1601,9 +1660,18 @@ def _web_latlngs(level: str, shift: Shift) -> tuple[tuple[Any, list], ...]:
     return _web_latlngs_cached(level, shift is _gcj)
 
 
-def _basemap_layers(m: folium.Map, shift: Shift) -> None:
-    """The offline vector basemap: neighbours, China's land, provinces, outline, sea line."""
-    neighbours = [[0, parts, 0, -1] for _, parts in _web_latlngs("neighbours", shift)]
+def _basemap_layers(m: folium.Map, shift: Shift, world: bool = True) -> None:
+    """The offline vector basemap: neighbours, China's land, provinces, outline, sea line.
+
+    ``world=False`` keeps only the countries near China (the view of China never shows
+    the others, and the page stays smaller).
+    """
+    near = _carto.layer("neighbours")["near_china"]
+    neighbours = [
+        [0, parts, 0, -1]
+        for label, parts in _web_latlngs("neighbours", shift)
+        if world or bool(near.get(label, True))
+    ]
     style_n = {
         "stroke": True, "color": _carto.NEIGHBOUR_EDGE, "weight": 0.8, "fillColor":
         _carto.NEIGHBOUR, "fillOpacity": 1, "interactive": False,
@@ -1635,11 +1703,12 @@ def _choropleth_layer(c: _Content, spec: Any, shift: Shift) -> tuple[str, _Polyg
     names = {f: str(c.cand.at[f, "_name"]) for f in colour}
     choro = _carto.make_choropleth(spec, c.demand, assignment, colour, names, c.lang)
     fills, _missing = _carto.join_prefectures(choro)
-    pref = _carto.layer("prefecture")
-    values = choro.values
+    pref_names = _carto.layer("prefecture")["name"].to_dict()
+    values = choro.values.to_dict()
     feats = []
+    fill_of = fills.to_dict()
     for label, parts in _web_latlngs("prefecture", shift):
-        if label not in fills.index:
+        if label not in fill_of:
             continue
         v = values.get(label)
         txt = (
@@ -1647,14 +1716,14 @@ def _choropleth_layer(c: _Content, spec: Any, shift: Shift) -> tuple[str, _Polyg
             if choro.categorical
             else (choro.fmt.format(float(v)) if v is not None and np.isfinite(v) else "–")
         )
-        tip = f"<b>{_esc(pref.at[label, 'name'])}</b><br>{_esc(choro.title)}: {_esc(txt)}"
-        feats.append([0, parts, {"fillColor": fills[label]}, tip])
+        tip = f"<b>{_esc(pref_names[label])}</b><br>{_esc(choro.title)}: {_esc(txt)}"
+        feats.append([0, parts, {"fillColor": fill_of[label]}, tip])
     strings: list[str] = [str(f[3]) for f in feats]
     for k, f in enumerate(feats):
         f[3] = k
     # legend: a colour bar (classes) or the categories present
     if choro.categorical:
-        present = [k for k in choro.colours if k in set(values.dropna())]
+        present = [k for k in choro.colours if k in set(choro.values.dropna())]
         items = "".join(
             f'<span style="white-space:nowrap;margin-right:6px">'
             f'<span style="display:inline-block;width:11px;height:11px;background:'
@@ -1898,7 +1967,7 @@ def corridor_map(
         root.title = _esc(title)
     m.add_child(_Panes(_carto.SEA if vector and base is None else None))
     if vector:
-        _basemap_layers(m, shift)
+        _basemap_layers(m, shift, world=view != "china")
         if view == "china":
             m.add_child(_ScsInset("南海诸岛" if lang == "zh" else "South China Sea Islands"))
     if base is not None:
@@ -2085,10 +2154,29 @@ def _china_box(crs_wkt: str) -> tuple[float, float, float, float]:
     return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
 
 
-def _draw_base(ax: Any, crs_wkt: str, fills: pd.Series | None, lw: float = 1.0) -> None:
+@cache
+def _projected_neighbours(crs_wkt: str, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """The other countries near ``box`` (lon/lat), clipped before projecting them.
+
+    Clipping first keeps countries far round the globe (which a conic projection tears
+    apart) out of the figure.
+    """
+    x0, y0, x1, y1 = box
+    near = (max(-180.0, x0 - 30), max(-85.0, y0 - 20), min(180.0, x1 + 30), min(85.0, y1 + 20))
+    layer = _carto.layer("neighbours")
+    return layer.clip(shapely.box(*near)).to_crs(crs_wkt)
+
+
+def _draw_base(
+    ax: Any,
+    crs_wkt: str,
+    fills: pd.Series | None,
+    lw: float = 1.0,
+    box: tuple[float, float, float, float] = _carto.CHINA_EXTENT,
+) -> None:
     """Sea, grey neighbours, China's land (or a choropleth), provinces, outline, sea line."""
     ax.set_facecolor(_carto.SEA)
-    nb = _projected_layer("neighbours", crs_wkt)
+    nb = _projected_neighbours(crs_wkt, tuple(float(v) for v in box))
     nb.plot(
         ax=ax,
         aspect=None,
@@ -2390,7 +2478,8 @@ def static_map(
         side.set_color("#666")
         side.set_linewidth(0.8)
     if boundaries:
-        _draw_base(ax, crs_wkt, fills)
+        lonlat = _carto.CHINA_EXTENT if isinstance(view, str) else view
+        _draw_base(ax, crs_wkt, fills, box=(lonlat[0], lonlat[1], lonlat[2], lonlat[3]))
     elif fills is not None:
         _projected_layer("prefecture", crs_wkt).loc[fills.index].plot(
             ax=ax, aspect=None, color=fills.to_numpy(), edgecolor="#fff", lw=0.15, zorder=0.3
@@ -2623,7 +2712,7 @@ def _scs_inset(ax: Any, crs_wkt: str, fwd: Any, zh: bool, family: dict, base: bo
     width = height * (w / h) / aspect_axes
     ins = ax.inset_axes((1 - width - 0.004, 0.004, width, height))
     if base:
-        _draw_base(ins, crs_wkt, None, lw=0.7)
+        _draw_base(ins, crs_wkt, None, lw=0.7, box=_carto.SCS_EXTENT)
     ins.set_xlim(x0, x1)
     ins.set_ylim(y0, y1)
     ins.set_aspect("equal", adjustable="box")

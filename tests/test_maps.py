@@ -833,3 +833,11 @@ def test_static_map_choropleth_colour_bar():
     ax = fig.axes[0]
     bars = [c for c in ax.child_axes if c.get_title().startswith("distance")]
     assert len(bars) == 1
+
+
+def test_data_is_not_parsed_as_a_template():
+    """Embedded data goes into the page verbatim (no second Jinja pass over it)."""
+    cand = make_candidates()
+    cand.loc["110000", "name"] = "{{ 7 * 7 }} {% if true %}x{% endif %}"
+    page = render(corridor_map(cand, self_contained=True, labels="all"))
+    assert "{{ 7 * 7 }} {% if true %}x{% endif %}" in page
