@@ -1635,13 +1635,13 @@ class _LabelLayer(_DataElement):
     prio_js = property(lambda self: _js(1 if self.minor else 0))
 
 
-_WEB_DECIMALS = {"prefecture": 2, "neighbours": 2}
+_WEB_DECIMALS = {"maritime": 3}  # else 2 decimals (about 1 km; the layers are simplified at 2.5 km)
 
 
 @cache
 def _web_latlngs_cached(level: str, gcj02: bool) -> tuple[tuple[Any, list], ...]:
     shift = _gcj if gcj02 else _identity
-    d = _WEB_DECIMALS.get(level, 3)
+    d = _WEB_DECIMALS.get(level, 2)
     out = []
     for label, parts in _carto.web_rings(level):
         conv = []
