@@ -2129,6 +2129,25 @@ def _projection(projection: Any) -> Any:
     return crs
 
 
+def _lonlat_transform(crs: Any) -> Any:
+    """A matplotlib transform from WGS84 lon/lat degrees to the map's projected coordinates."""
+    from matplotlib.transforms import Transform
+    from pyproj import Transformer
+
+    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+    class LonLatToMap(Transform):
+        input_dims = output_dims = 2
+        is_separable = False
+
+        def transform_non_affine(self, values: Any) -> Any:
+            xy = np.asarray(values, dtype=float).reshape(-1, 2)
+            x, y = fwd.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+
+    return LonLatToMap()
+
+
 @cache
 def _projected_layer(level: str, crs_wkt: str) -> gpd.GeoDataFrame:
     return _carto.layer(level).to_crs(crs_wkt)
@@ -2383,7 +2402,10 @@ def static_map(
     -------
     matplotlib.figure.Figure
         The figure holding the map (``fig.axes[0]`` is the map, the inset is a child axes
-        of it). Save it with ``fig.savefig("map.pdf")``.
+        of it). Save it with ``fig.savefig("map.pdf")``. The map's data coordinates are
+        the projection's metres; to draw more in WGS84 lon/lat, pass
+        ``transform=ax.lonlat_transform`` (e.g. ``ax.plot(lon, lat,
+        transform=ax.lonlat_transform)``).
 
     Raises
     ------
@@ -2485,6 +2507,8 @@ def static_map(
             ax=ax, aspect=None, color=fills.to_numpy(), edgecolor="#fff", lw=0.15, zorder=0.3
         )
 
+    # for overlays drawn by other code in lon/lat: ax.plot(lon, lat, transform=...)
+    ax.lonlat_transform = _lonlat_transform(crs) + ax.transData  # type: ignore[attr-defined]
     ax.set_xlabel("")  # geopandas labels the axes with the CRS's; a map needs none
     ax.set_ylabel("")
     handles: list[Any] = []
