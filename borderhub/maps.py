@@ -2551,8 +2551,13 @@ def static_map(
             for _, _, pieces in cor.arcs:
                 for piece in pieces:
                     px, py = proj(piece[:, 0], piece[:, 1])
-                    ax.plot(px, py, color=mst["color"], lw=mst["weight"] * 0.5, ls=ls, alpha=0.8,
-                            zorder=1.5)  # fmt: skip
+                    # split where the arc crosses the projection's seam (a jump across it)
+                    jump = np.abs(np.diff(px)) > 0.25 * (box[2] - box[0])
+                    cuts = np.flatnonzero(~np.isfinite(px[1:]) | jump) + 1
+                    for sx, sy in zip(np.split(px, cuts), np.split(py, cuts), strict=True):
+                        if len(sx) > 1:
+                            ax.plot(sx, sy, color=mst["color"], lw=mst["weight"] * 0.5, ls=ls,
+                                    alpha=0.8, zorder=1.5)  # fmt: skip
                 drawn.add(cor.mode)
         part = c.partners
         if part is not None and len(part):
