@@ -648,8 +648,10 @@ def boundaries(level: str = "province") -> gpd.GeoDataFrame:
         demand table's codes: the municipalities Beijing, Tianjin, Shanghai as 110000,
         120000, 310000; Taiwan, Hong Kong and Macau as 710000, 810000, 820000) and columns
         ``name`` (and ``province`` for prefectures). ``neighbours``: index ``iso3``, columns
-        ``name`` (Chinese), ``name_en`` and ``borders_china`` (bool), clipped to lon 55-160,
-        lat -12-62. ``maritime``: one line feature.
+        ``name`` (Chinese), ``name_en``, ``borders_china`` and ``near_china`` (bool; the
+        countries reaching into lon 55-160, lat -12-62 are drawn at China's detail, the
+        rest of the world more coarsely; Antarctica left out). ``maritime``: one line
+        feature.
 
     Raises
     ------

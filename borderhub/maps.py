@@ -647,7 +647,42 @@ def _build_corridors(
 # --------------------------------------------------------------------------- folium parts
 
 
-class _VectorLayer(MacroElement):
+class _RawHTML(Element):
+    """HTML put into the page as is (not parsed as a Jinja template: Leaflet is 150 kB)."""
+
+    def __init__(self, text: str):
+        super().__init__("")
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _DataElement(MacroElement):
+    """A MacroElement whose rendered script goes into the page as is.
+
+    branca wraps a rendered macro in a new ``Element``, i.e. parses it once more as a Jinja
+    template: slow for megabytes of embedded data, and wrong for data that contains
+    ``{{``. Here the rendered parts are added verbatim.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        figure = self.get_root()
+        if not isinstance(figure, Figure):  # pragma: no cover - same guard as branca
+            raise TypeError("render the map, not a detached layer")
+        module = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html)):
+            macro = module.get(part)
+            if macro is not None:
+                target.add_child(_RawHTML(str(macro(self, kwargs))), name=self.get_name())
+        script = module.get("script")
+        if script is not None:
+            figure.script.add_child(_RawHTML(str(script(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _VectorLayer(_DataElement):
     """Circle markers and polylines drawn from one JSON array into the parent layer.
 
     Each feature is ``[kind, style, coords, overrides, tooltip_html, popup_html]`` with
@@ -712,7 +747,7 @@ class _VectorLayer(MacroElement):
         return sum(1 for f in self.features if f[0] == 1)
 
 
-class _Decorations(MacroElement):
+class _Decorations(_DataElement):
     """Title (top centre) and legend (bottom right) as Leaflet controls."""
 
     _template = Template(
@@ -810,12 +845,12 @@ def _inline_assets(figure: Figure) -> None:
     for name, child in list(header.items()):
         if isinstance(child, JavascriptLink):
             if name == "leaflet":
-                header[name] = Element(f"<script>{js}</script>")
+                header[name] = _RawHTML(f"<script>{js}</script>")
             else:
                 external.append(child.url)
         elif isinstance(child, CssLink):
             if name == "leaflet_css":
-                header[name] = Element(f"<style>{css}</style>")
+                header[name] = _RawHTML(f"<style>{css}</style>")
             else:
                 external.append(child.url)
     if external:
@@ -1312,7 +1347,7 @@ def _basemap(tiles: Any, tiles_key: str | None) -> _Basemap | None:
 _PANES = {"bhBase": 250, "bhChoro": 350, "bhLabels": 640}
 
 
-class _Panes(MacroElement):
+class _Panes(_DataElement):
     """Map panes: vector basemap (below overlays), choropleth, labels (above markers)."""
 
     _template = Template(
@@ -1362,7 +1397,7 @@ class _Panes(MacroElement):
         return _js(self.sea or "")
 
 
-class _PolygonLayer(MacroElement):
+class _PolygonLayer(_DataElement):
     """Polygons or lines drawn on a canvas in one of the borderhub panes.
 
     Each feature is ``[style index, latlngs, overrides or 0, tooltip index]``; latlngs are
@@ -1414,11 +1449,35 @@ class _PolygonLayer(MacroElement):
     pane_js = property(lambda self: _js(self.pane))
     styles_js = property(lambda self: _js(self.styles))
     strings_js = property(lambda self: _js(self.strings))
-    features_js = property(lambda self: _js(self.features))
     lines_js = property(lambda self: _js(bool(self.lines)))
 
+    @property
+    def features_js(self) -> str:
+        # the coordinates are the same, cached lists on every map: encode them once
+        return (
+            "["
+            + ",".join(
+                f"[{int(f[0])},{_coords_js(f[1])},{_js(f[2])},{int(f[3])}]" for f in self.features
+            )
+            + "]"
+        )
 
-class _ScsInset(MacroElement):
+
+_COORDS_JS: dict[int, tuple[Any, str]] = {}
+
+
+def _coords_js(coords: Any) -> str:
+    """JSON of a coordinate list, memoised for the cached boundary lists (by identity)."""
+    hit = _COORDS_JS.get(id(coords))
+    if hit is not None and hit[0] is coords:
+        return hit[1]
+    text = _js(coords)
+    if len(_COORDS_JS) < 20_000:
+        _COORDS_JS[id(coords)] = (coords, text)
+    return text
+
+
+class _ScsInset(_DataElement):
     """The South China Sea islands in a small fixed map at the lower left (vector basemap)."""
 
     _template = Template(
@@ -1471,7 +1530,7 @@ class _ScsInset(MacroElement):
     caption_js = property(lambda self: _js(self.caption))
 
 
-class _LabelLayer(MacroElement):
+class _LabelLayer(_DataElement):
     """Permanent text labels (non-interactive div markers in the label pane)."""
 
     _template = Template(
@@ -1553,13 +1612,13 @@ class _LabelLayer(MacroElement):
     prio_js = property(lambda self: _js(1 if self.minor else 0))
 
 
-_WEB_DECIMALS = {"prefecture": 2, "neighbours": 2}
+_WEB_DECIMALS = {"maritime": 3}  # else 2 decimals (about 1 km; the layers are simplified at 2.5 km)
 
 
 @cache
 def _web_latlngs_cached(level: str, gcj02: bool) -> tuple[tuple[Any, list], ...]:
     shift = _gcj if gcj02 else _identity
-    d = _WEB_DECIMALS.get(level, 3)
+    d = _WEB_DECIMALS.get(level, 2)
     out = []
     for label, parts in _carto.web_rings(level):
         conv = []
@@ -1578,9 +1637,18 @@ def _web_latlngs(level: str, shift: Shift) -> tuple[tuple[Any, list], ...]:
     return _web_latlngs_cached(level, shift is _gcj)
 
 
-def _basemap_layers(m: folium.Map, shift: Shift) -> None:
-    """The offline vector basemap: neighbours, China's land, provinces, outline, sea line."""
-    neighbours = [[0, parts, 0, -1] for _, parts in _web_latlngs("neighbours", shift)]
+def _basemap_layers(m: folium.Map, shift: Shift, world: bool = True) -> None:
+    """The offline vector basemap: neighbours, China's land, provinces, outline, sea line.
+
+    ``world=False`` keeps only the countries near China (the view of China never shows
+    the others, and the page stays smaller).
+    """
+    near = _carto.layer("neighbours")["near_china"]
+    neighbours = [
+        [0, parts, 0, -1]
+        for label, parts in _web_latlngs("neighbours", shift)
+        if world or bool(near.get(label, True))
+    ]
     style_n = {
         "stroke": True, "color": _carto.NEIGHBOUR_EDGE, "weight": 0.8, "fillColor":
         _carto.NEIGHBOUR, "fillOpacity": 1, "interactive": False,
@@ -1612,11 +1680,12 @@ def _choropleth_layer(c: _Content, spec: Any, shift: Shift) -> tuple[str, _Polyg
     names = {f: str(c.cand.at[f, "_name"]) for f in colour}
     choro = _carto.make_choropleth(spec, c.demand, assignment, colour, names, c.lang)
     fills, _missing = _carto.join_prefectures(choro)
-    pref = _carto.layer("prefecture")
-    values = choro.values
+    pref_names = _carto.layer("prefecture")["name"].to_dict()
+    values = choro.values.to_dict()
     feats = []
+    fill_of = fills.to_dict()
     for label, parts in _web_latlngs("prefecture", shift):
-        if label not in fills.index:
+        if label not in fill_of:
             continue
         v = values.get(label)
         txt = (
@@ -1624,14 +1693,14 @@ def _choropleth_layer(c: _Content, spec: Any, shift: Shift) -> tuple[str, _Polyg
             if choro.categorical
             else (choro.fmt.format(float(v)) if v is not None and np.isfinite(v) else "–")
         )
-        tip = f"<b>{_esc(pref.at[label, 'name'])}</b><br>{_esc(choro.title)}: {_esc(txt)}"
-        feats.append([0, parts, {"fillColor": fills[label]}, tip])
+        tip = f"<b>{_esc(pref_names[label])}</b><br>{_esc(choro.title)}: {_esc(txt)}"
+        feats.append([0, parts, {"fillColor": fill_of[label]}, tip])
     strings: list[str] = [str(f[3]) for f in feats]
     for k, f in enumerate(feats):
         f[3] = k
     # legend: a colour bar (classes) or the categories present
     if choro.categorical:
-        present = [k for k in choro.colours if k in set(values.dropna())]
+        present = [k for k in choro.colours if k in set(choro.values.dropna())]
         items = "".join(
             f'<span style="white-space:nowrap;margin-right:6px">'
             f'<span style="display:inline-block;width:11px;height:11px;background:'
@@ -1875,7 +1944,7 @@ def corridor_map(
         root.title = _esc(title)
     m.add_child(_Panes(_carto.SEA if vector and base is None else None))
     if vector:
-        _basemap_layers(m, shift)
+        _basemap_layers(m, shift, world=view != "china")
         if view == "china":
             m.add_child(_ScsInset("南海诸岛" if lang == "zh" else "South China Sea Islands"))
     if base is not None:
@@ -2011,6 +2080,25 @@ def _projection(projection: Any) -> Any:
     return crs
 
 
+def _lonlat_transform(crs: Any) -> Any:
+    """A matplotlib transform from WGS84 lon/lat degrees to the map's projected coordinates."""
+    from matplotlib.transforms import Transform
+    from pyproj import Transformer
+
+    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+    class LonLatToMap(Transform):
+        input_dims = output_dims = 2
+        is_separable = False
+
+        def transform_non_affine(self, values: Any) -> Any:
+            xy = np.asarray(values, dtype=float).reshape(-1, 2)
+            x, y = fwd.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+
+    return LonLatToMap()
+
+
 @cache
 def _projected_layer(level: str, crs_wkt: str) -> gpd.GeoDataFrame:
     return _carto.layer(level).to_crs(crs_wkt)
@@ -2036,10 +2124,29 @@ def _china_box(crs_wkt: str) -> tuple[float, float, float, float]:
     return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
 
 
-def _draw_base(ax: Any, crs_wkt: str, fills: pd.Series | None, lw: float = 1.0) -> None:
+@cache
+def _projected_neighbours(crs_wkt: str, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """The other countries near ``box`` (lon/lat), clipped before projecting them.
+
+    Clipping first keeps countries far round the globe (which a conic projection tears
+    apart) out of the figure.
+    """
+    x0, y0, x1, y1 = box
+    near = (max(-180.0, x0 - 30), max(-85.0, y0 - 20), min(180.0, x1 + 30), min(85.0, y1 + 20))
+    layer = _carto.layer("neighbours")
+    return layer.clip(shapely.box(*near)).to_crs(crs_wkt)
+
+
+def _draw_base(
+    ax: Any,
+    crs_wkt: str,
+    fills: pd.Series | None,
+    lw: float = 1.0,
+    box: tuple[float, float, float, float] = _carto.CHINA_EXTENT,
+) -> None:
     """Sea, grey neighbours, China's land (or a choropleth), provinces, outline, sea line."""
     ax.set_facecolor(_carto.SEA)
-    nb = _projected_layer("neighbours", crs_wkt)
+    nb = _projected_neighbours(crs_wkt, tuple(float(v) for v in box))
     nb.plot(
         ax=ax,
         aspect=None,
@@ -2246,7 +2353,10 @@ def static_map(
     -------
     matplotlib.figure.Figure
         The figure holding the map (``fig.axes[0]`` is the map, the inset is a child axes
-        of it). Save it with ``fig.savefig("map.pdf")``.
+        of it). Save it with ``fig.savefig("map.pdf")``. The map's data coordinates are
+        the projection's metres; to draw more in WGS84 lon/lat, pass
+        ``transform=ax.lonlat_transform`` (e.g. ``ax.plot(lon, lat,
+        transform=ax.lonlat_transform)``).
 
     Raises
     ------
@@ -2341,12 +2451,15 @@ def static_map(
         side.set_color("#666")
         side.set_linewidth(0.8)
     if boundaries:
-        _draw_base(ax, crs_wkt, fills)
+        lonlat = _carto.CHINA_EXTENT if isinstance(view, str) else view
+        _draw_base(ax, crs_wkt, fills, box=(lonlat[0], lonlat[1], lonlat[2], lonlat[3]))
     elif fills is not None:
         _projected_layer("prefecture", crs_wkt).loc[fills.index].plot(
             ax=ax, aspect=None, color=fills.to_numpy(), edgecolor="#fff", lw=0.15, zorder=0.3
         )
 
+    # for overlays drawn by other code in lon/lat: ax.plot(lon, lat, transform=...)
+    ax.lonlat_transform = _lonlat_transform(crs) + ax.transData  # type: ignore[attr-defined]
     ax.set_xlabel("")  # geopandas labels the axes with the CRS's; a map needs none
     ax.set_ylabel("")
     handles: list[Any] = []
@@ -2389,8 +2502,13 @@ def static_map(
             for _, _, pieces in cor.arcs:
                 for piece in pieces:
                     px, py = proj(piece[:, 0], piece[:, 1])
-                    ax.plot(px, py, color=mst["color"], lw=mst["weight"] * 0.5, ls=ls, alpha=0.8,
-                            zorder=1.5)  # fmt: skip
+                    # split where the arc crosses the projection's seam (a jump across it)
+                    jump = np.abs(np.diff(px)) > 0.25 * (box[2] - box[0])
+                    cuts = np.flatnonzero(~np.isfinite(px[1:]) | jump) + 1
+                    for sx, sy in zip(np.split(px, cuts), np.split(py, cuts), strict=True):
+                        if len(sx) > 1:
+                            ax.plot(sx, sy, color=mst["color"], lw=mst["weight"] * 0.5, ls=ls,
+                                    alpha=0.8, zorder=1.5)  # fmt: skip
                 drawn.add(cor.mode)
         part = c.partners
         if part is not None and len(part):
@@ -2574,7 +2692,7 @@ def _scs_inset(ax: Any, crs_wkt: str, fwd: Any, zh: bool, family: dict, base: bo
     width = height * (w / h) / aspect_axes
     ins = ax.inset_axes((1 - width - 0.004, 0.004, width, height))
     if base:
-        _draw_base(ins, crs_wkt, None, lw=0.7)
+        _draw_base(ins, crs_wkt, None, lw=0.7, box=_carto.SCS_EXTENT)
     ins.set_xlim(x0, x1)
     ins.set_ylim(y0, y1)
     ins.set_aspect("equal", adjustable="box")

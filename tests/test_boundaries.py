@@ -59,6 +59,8 @@ def test_neighbours_and_aliases():
     nb = datasets.boundaries("neighbours")
     assert {"VNM", "MNG", "RUS", "IND", "KAZ", "PRK"} <= set(nb.index)
     assert nb.loc["VNM", "borders_china"] and not nb.loc["JPN", "borders_china"]
+    assert nb.loc["JPN", "near_china"] and not nb.loc["DEU", "near_china"]
+    assert {"USA", "BRA", "DEU", "AUS"} <= set(nb.index)  # the world, for views abroad
     assert datasets.boundaries("neighbors").equals(nb)
     # the layers do not overlap China (neighbours were cut by its outline)
     china = datasets.boundaries("country").geometry.iloc[0]

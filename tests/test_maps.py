@@ -833,3 +833,25 @@ def test_static_map_choropleth_colour_bar():
     ax = fig.axes[0]
     bars = [c for c in ax.child_axes if c.get_title().startswith("distance")]
     assert len(bars) == 1
+
+
+def test_data_is_not_parsed_as_a_template():
+    """Embedded data goes into the page verbatim (no second Jinja pass over it)."""
+    cand = make_candidates()
+    cand.loc["110000", "name"] = "{{ 7 * 7 }} {% if true %}x{% endif %}"
+    page = render(corridor_map(cand, self_contained=True, labels="all"))
+    assert "{{ 7 * 7 }} {% if true %}x{% endif %}" in page
+
+
+def test_static_map_overlays_in_lonlat():
+    from pyproj import Transformer
+
+    from borderhub._cartography import CHINA_ALBERS
+
+    fig = static_map(lang="en", labels="none")
+    ax = fig.axes[0]
+    (line,) = ax.plot([102.83], [24.88], "o", transform=ax.lonlat_transform)
+    fig.canvas.draw()
+    shown = line.get_transform().transform([[102.83, 24.88]])[0]
+    x, y = Transformer.from_crs("EPSG:4326", CHINA_ALBERS, always_xy=True).transform(102.83, 24.88)
+    assert np.allclose(shown, ax.transData.transform([[x, y]])[0])

@@ -127,7 +127,7 @@ def test_wheel_installs_and_loads_every_table(tmp_path):
         "country": 1,
         "province": 34,
         "prefecture": 370,
-        "neighbours": 47,
+        "neighbours": 210,
         "maritime": 1,
     }
     assert result["yanji"] == ["ENCOURAGED"]

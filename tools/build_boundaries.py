@@ -11,7 +11,9 @@ GeoJSON layers in WGS84 (EPSG:4326):
 - ``province.geojson``: the 34 province-level units;
 - ``prefecture.geojson``: the prefecture-level units, keyed by the adcodes of the demand
   table (the municipalities Beijing, Tianjin and Shanghai as 110000, 120000, 310000);
-- ``neighbours.geojson``: countries within ``NEIGHBOURHOOD`` (lon/lat box), clipped to it;
+- ``neighbours.geojson``: the other countries of the world (Antarctica left out): those
+  that reach into ``NEIGHBOURHOOD`` (lon/lat box) simplified like China, the others more
+  coarsely;
 - ``maritime.geojson``: the maritime boundary line.
 
 Amap's coordinates are GCJ-02 (the offset system of Chinese web maps), so every vertex of
@@ -36,7 +38,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
-#: Map-wide box (lon0, lat0, lon1, lat1) of the neighbouring countries kept.
+#: Box (lon0, lat0, lon1, lat1) of the countries drawn at China's level of detail.
 NEIGHBOURHOOD = (55.0, -12.0, 160.0, 62.0)
 #: Decimal places of the written coordinates (1e-4 degrees is about 11 m).
 DECIMALS = 4
@@ -100,13 +102,15 @@ def _round(geom: shapely.Geometry) -> shapely.Geometry:
     return out if geom.geom_type in ("LineString", "MultiLineString") else _polygonal(out)
 
 
-def _drop_specks(geom: shapely.Geometry, keep_all_in: shapely.Geometry | None) -> shapely.Geometry:
-    """Remove polygon parts below ``MIN_AREA`` (all parts are kept inside ``keep_all_in``)."""
+def _drop_specks(
+    geom: shapely.Geometry, keep_all_in: shapely.Geometry | None, min_area: float = MIN_AREA
+) -> shapely.Geometry:
+    """Remove polygon parts below ``min_area`` (all parts are kept inside ``keep_all_in``)."""
     parts = shapely.get_parts(geom)
     if len(parts) <= 1:
         return geom
     areas = shapely.area(parts)
-    keep = areas >= MIN_AREA
+    keep = areas >= min_area
     if keep_all_in is not None:
         keep |= shapely.within(parts, keep_all_in)
     if not keep.any():
@@ -188,12 +192,19 @@ def build(out: Path, tolerance: float = 0.025) -> dict[str, int]:
         for path in sorted((root / folder / "land").glob("*.geojson")):
             obj = json.loads(path.read_text(encoding="utf-8"))
             geom = shape(obj["geometry"])
-            if not geom.intersects(box):
-                continue
-            geom = _polygonal(shapely.make_valid(geom).intersection(box).difference(china))
-            geom = shapely.simplify(geom, 2 * tolerance, preserve_topology=True)
-            geom = _drop_specks(geom, None)
-            if geom.is_empty or geom.area < 1e-4:
+            near = bool(geom.intersects(box))
+            if path.stem == "ATA":
+                continue  # Antarctica: never in view of a map of China's corridors
+            if near:
+                geom = _polygonal(shapely.make_valid(geom).difference(china))
+                geom = shapely.simplify(geom, 2 * tolerance, preserve_topology=True)
+                geom = _drop_specks(geom, None)
+            else:  # far away: coarser, small islands dropped
+                geom = shapely.simplify(
+                    _polygonal(shapely.make_valid(geom)), 6 * tolerance, preserve_topology=True
+                )
+                geom = _drop_specks(geom, None, min_area=50 * MIN_AREA)
+            if geom.is_empty or geom.area < (1e-4 if near else 50 * MIN_AREA):
                 continue
             p = obj["properties"]
             props = {
@@ -201,6 +212,7 @@ def build(out: Path, tolerance: float = 0.025) -> dict[str, int]:
                 "name": p.get("name"),
                 "name_en": p.get("name_en"),
                 "borders_china": folder == "cn-neighbors",
+                "near_china": near,
             }
             feats.append(_feature(props, _round(geom)))
     _write(out / "neighbours.geojson", feats)
