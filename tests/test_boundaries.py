@@ -10,19 +10,14 @@ import pytest
 from borderhub import datasets
 from borderhub.exceptions import BorderhubError, SpecificationError
 
-# Demand points that are not inside their own prefecture polygon, with the reason. All five
-# are cities of the Xinjiang Production and Construction Corps (兵团) that the coordinate
-# source lacks: prefectures.csv stands in the centre of a nearby county (coord_quality
-# "proxy: nearby county centre"), which lies in the surrounding prefecture named here
-# (distance to the city's own polygon measured on the shipped layer). Listed, not allowed
-# silently: the test fails if any other point, or a fixed one, changes the list.
-OUTSIDE_OWN_POLYGON = {
-    "659005": ("北屯市", "654300", "point 23 km away, inside 阿勒泰地区"),
-    "659007": ("双河市", "652700", "point 4 km away, inside 博尔塔拉蒙古自治州"),
-    "659008": ("可克达拉市", "654000", "point 14 km away, inside 伊犁哈萨克自治州"),
-    "659009": ("昆玉市", "653200", "point 36 km away, inside 和田地区"),
-    "659010": ("胡杨河市", "654200", "point 22 km away, inside 塔城地区"),
-}
+# Demand points that are not inside their own prefecture polygon, with the reason. None
+# since the five Xinjiang Production and Construction Corps (兵团) cities that the
+# coordinate source lacks stand at an interior point of their own boundary (prefectures.csv,
+# coord_quality) instead of a nearby county's centre, which lay in the surrounding
+# prefecture (北屯 23 km away, inside 阿勒泰地区; 双河 4 km, 博尔塔拉; 可克达拉 14 km, 伊犁;
+# 昆玉 36 km, 和田; 胡杨河 22 km, 塔城). Listed, not allowed silently: the test fails if
+# any point changes the list.
+OUTSIDE_OWN_POLYGON: dict[str, tuple[str, str, str]] = {}
 
 
 def _outside(frame: pd.DataFrame, codes: pd.Index | pd.Series, x: str, y: str) -> dict:
