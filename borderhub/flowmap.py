@@ -263,7 +263,8 @@ def plot_flows(
     Parameters
     ----------
     ax : matplotlib.axes.Axes
-        Axes in lon/lat degrees (e.g. ``static_map(...).axes[0]``).
+        Axes in lon/lat degrees, or the projected axes of :func:`borderhub.static_map`
+        (``static_map(...).axes[0]``), whose ``lonlat_transform`` places lon/lat on them.
     solution, candidates, partners, gateways
         As for :func:`flow_segments`.
     max_width : float, default 6.0
@@ -297,18 +298,21 @@ def plot_flows(
 
     seg = flow_segments(solution, candidates, partners, gateways)
     widths = _widths(seg["flow"], max_width)
+    # static_map's axes are projected (metres); they carry the lon/lat -> map transform
+    lonlat = getattr(ax, "lonlat_transform", None)
+    where = {"transform": lonlat} if lonlat is not None else {}
     for (_, row), w in zip(seg.iterrows(), widths, strict=True):
         for piece in _path(row):
             xs, ys = zip(*piece, strict=True)
             ax.plot(xs, ys, color=MODE_COLOURS.get(row["mode"], "#555555"), lw=float(w),
-                    alpha=0.7, solid_capstyle="round", zorder=3)  # fmt: skip
+                    alpha=0.7, solid_capstyle="round", zorder=3, **where)  # fmt: skip
     load = seg.groupby(["gateway", "mode"], as_index=False).agg(
         flow=("flow", "sum"), lon=("gateway_lon", "first"), lat=("gateway_lat", "first")
     )
     top = float(load["flow"].max()) if len(load) else 1.0
     ax.scatter(load["lon"], load["lat"], s=20 + 300 * load["flow"] / (top or 1.0),
                c=[MODE_COLOURS.get(m, "#555555") for m in load["mode"]], alpha=0.6,
-               edgecolors="black", linewidths=0.5, zorder=4)  # fmt: skip
+               edgecolors="black", linewidths=0.5, zorder=4, **where)  # fmt: skip
     if legend:
         previous = ax.get_legend()
         if previous is not None:  # keep the map's own legend next to this one
@@ -316,7 +320,7 @@ def plot_flows(
         handles = [Line2D([], [], color=c, lw=3, label=m) for m, c in MODE_COLOURS.items()]
         handles.append(Line2D([], [], color="none", marker="o", markerfacecolor="grey",
                               markersize=8, label="gateway (area ∝ load)"))  # fmt: skip
-        where = "upper right" if previous is not None else "lower left"  # not on top of it
+        corner = "upper right" if previous is not None else "lower left"  # not on top of it
         ax.legend(handles=handles, title="flows: colour = mode, width ∝ volume",
-                  loc=where, fontsize=7, title_fontsize=7)  # fmt: skip
+                  loc=corner, fontsize=7, title_fontsize=7)  # fmt: skip
     return ax

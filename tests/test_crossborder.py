@@ -409,6 +409,35 @@ def test_flow_layers_render(south_solution):
     plt.close(fig)
 
 
+def test_flows_on_the_projected_static_map_land_where_their_places_are(south_solution):
+    """static_map's axes are in projected metres: flows go through its lon/lat transform."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from borderhub import static_map
+    from borderhub.flowmap import plot_flows
+
+    sol, cand, part = south_solution
+    fig = static_map(cand, figsize=(6, 5))
+    ax = fig.axes[0]
+    n0 = len(ax.lines)
+    plot_flows(ax, sol, cand, part)
+    drawn = ax.lines[n0:]
+    assert drawn
+    # the first point of each flow is a Chinese origin centre: in projected metres it lies
+    # inside the map's extent (in raw degrees it would sit near the projection's origin)
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    for line in drawn:
+        data = line.get_transform().transform(line.get_xydata()[:1])
+        px, py = ax.transData.inverted().transform(data)[0]
+        assert x0 <= px <= x1 and y0 <= py <= y1
+        assert abs(px) > 1000 or abs(py) > 1000  # metres, not degrees
+    plt.close(fig)
+
+
 def test_flow_layer_needs_gateway_labels(tiny):
     from borderhub.flowmap import flow_segments
 
