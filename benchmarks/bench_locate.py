@@ -68,7 +68,9 @@ quoted per run; "radius" and "benders" are ``PMedian(method=...)``):
   within 300 s: 2,135,247 found (optimum 2,134,295), bound 2,131,788, gap 0.16 % (load 7.1);
   p = 20 optimal 13.5 s (benders, load 13.0); p = 50 optimal 17.2 s (benders, load 14.1);
   radius (load 13.8-15.4): p = 100 145.7 s, 200 26.3 s, 300 35.0 s, 400 28.8 s,
-  500 19.5 s, all optimal.
+  500 19.5 s; benders (load 12.3-16.6): p = 100 62.1 s, 200 16.1 s, 300 25.7 s,
+  400 18.7 s, 500 24.5 s; all optimal. ``method="auto"`` takes Benders from 4 p candidates
+  (rl1304: p <= 326).
 """
 
 from __future__ import annotations
