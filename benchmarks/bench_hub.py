@@ -12,6 +12,10 @@ Usage::
         [--limit 300] [--json out.json]
 
 The files hold one p each; the other p use the same data (as in the published table).
+
+Measured (2026-11-29, 2-core machine shared with other jobs, load 9.7-12): every published
+optimum reproduced and proven for AP10 (p = 2-5, 0.9-2.0 s), AP20 (7.9, 14.2, 18.6, 58.2 s)
+and AP25 p = 2 (9.1 s); the larger ones were not run in that session.
 """
 
 from __future__ import annotations
