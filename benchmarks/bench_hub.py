@@ -12,6 +12,12 @@ Usage::
         [--limit 300] [--json out.json]
 
 The files hold one p each; the other p use the same data (as in the published table).
+
+Measured (2026-11-29, 2-core machine shared with other jobs, load 9.7-12): every published
+optimum reproduced and proven for AP10 (p = 2-5, 0.9-2.0 s), AP20 (7.9, 14.2, 18.6, 58.2 s)
+and AP25 p = 2 (9.1 s). AP50 with a 150 s limit (load 4.5-5.6): p = 2 stopped at the
+limit with the optimum in hand (gap 3.1e-3), p = 3 at 158,616.05 (optimum 158,569.93, gap
+3.0e-3) after 193 s -- the Ernst-Krishnamoorthy formulation is the bottleneck there.
 """
 
 from __future__ import annotations

@@ -52,7 +52,25 @@ PCenter 500 x 100, p = 8       0.30 s (3 covering  18.0 s (45.7 s in    61x     
 OR-Library pmed1-pmed15: all 15 published optima reproduced, 0.04-6.0 s each (pmed6 5.95 s,
 pmed11 4.7 s, pmed12 3.8 s, the others below 0.4 s), one solver call each. TSPLIB rl1304:
 published optima reproduced and proven for p = 50 (19.1 s), 100 (22.7 s), 200 (3.2 s),
-300 (3.1 s) and 500 (4.7 s).
+300 (3.1 s) and 500 (4.7 s). (These runs used what is now ``method="radius"``.)
+
+Benders decomposition (2026-11-29; same machine, far heavier load, 1-minute load average
+quoted per run; "radius" and "benders" are ``PMedian(method=...)``):
+
+* County instances, same process order base/new alternating: 1,000 x 200, p = 20: radius
+  8.2-15.0 s (four runs, load 10-16), benders 1.05 s (load 13); 2,728 x 339, p = 30: radius
+  82-120 s (four runs), benders 16.8 s (load 13.5); equal objectives. ``method="auto"``
+  now takes Benders on both.
+* County x county (every county seat a candidate), 2,728 x 2,728, population weights,
+  ``--cc-p 30 100``: p = 30 optimal in 88.8 s (load 12.3), p = 100 optimal in 53.8 s
+  (load 9.9); peak RSS 0.97 GiB.
+* rl1304 (``--rl-p``): p = 5 optimal 5.9 s (benders, load 6.9); p = 10 **not proven**
+  within 300 s: 2,135,247 found (optimum 2,134,295), bound 2,131,788, gap 0.16 % (load 7.1);
+  p = 20 optimal 13.5 s (benders, load 13.0); p = 50 optimal 17.2 s (benders, load 14.1);
+  radius (load 13.8-15.4): p = 100 145.7 s, 200 26.3 s, 300 35.0 s, 400 28.8 s,
+  500 19.5 s; benders (load 12.3-16.6): p = 100 62.1 s, 200 16.1 s, 300 25.7 s,
+  400 18.7 s, 500 24.5 s; all optimal. ``method="auto"`` takes Benders from 4 p candidates
+  (rl1304: p <= 326).
 """
 
 from __future__ import annotations

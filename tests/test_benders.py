@@ -254,7 +254,7 @@ def test_auto_takes_benders_only_for_small_p_on_large_instances():
     ctx = _Context("highs", None, None, False)
     big, _ = euclidean(600, 500, 8)
     small, _ = euclidean(100, 100, 8)
-    cases = [(big, 5, "benders"), (big, 40, "benders"), (big, 80, "radius"), (small, 2, "radius")]
+    cases = [(big, 5, "benders"), (big, 40, "benders"), (big, 130, "radius"), (small, 2, "radius")]
     for cost, p, expected in cases:
         model = PMedian.from_cost_matrix(cost, p=p)
         model._prepare()

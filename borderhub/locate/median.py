@@ -19,7 +19,7 @@ __all__ = ["PMedian"]
 _METHODS = ("auto", "benders", "radius")
 #: ``method='auto'`` takes the Benders decomposition when the allowed candidates are at
 #: least this many times ``p`` ...
-_AUTO_MIN_RATIO = 8
+_AUTO_MIN_RATIO = 4
 #: ... and the instance has at least this many (demand point, candidate) pairs.
 _AUTO_MIN_PAIRS = 20_000
 
@@ -89,7 +89,7 @@ class PMedian(LocationModel):
         solver). ``"benders"``: the Benders decomposition (HiGHS only; of a ``pulp.HiGHS``
         object only the choice of solver is used, its options are not). ``"auto"``: Benders
         when the solver is ``"highs"`` (the name), the allowed candidates number at least
-        8 ``p`` and the instance has at least 20,000 (demand point, candidate) pairs; the
+        4 ``p`` and the instance has at least 20,000 (demand point, candidate) pairs; the
         radius model otherwise. Both are exact and give the same optimal objective.
     **policy
         ``required``, ``forbidden``, ``groups``, ``min_per_group``, ``max_per_group``,
