@@ -60,8 +60,7 @@ def test_module_level_skip_fails_under_ci(pytester, monkeypatch):
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(
         test_mod=(
-            "import pytest\npytest.importorskip('no_such_module_xyz')\n\n"
-            "def test_x():\n    pass\n"
+            "import pytest\npytest.importorskip('no_such_module_xyz')\n\ndef test_x():\n    pass\n"
         ),
         test_ok="def test_y():\n    pass\n",
     )
