@@ -326,11 +326,10 @@ def test_highs_status_mapping(status_name, has_sol, maximise):
             _milp._read_highs(h, b)
         return
     run = _milp._read_highs(h, b)
-    if status_name in ("kInfeasible", "kUnboundedOrInfeasible"):
-        assert run.status == Status.INFEASIBLE and not run.has_solution
-        return
-    if status_name == "kUnbounded":
-        assert run.status == Status.UNBOUNDED and not run.has_solution
+    if status_name in ("kInfeasible", "kUnboundedOrInfeasible", "kUnbounded"):
+        expected = Status.UNBOUNDED if status_name == "kUnbounded" else Status.INFEASIBLE
+        assert run.status == expected and run.has_solution is False and run.proven is True
+        assert math.isnan(run.objective) and math.isnan(run.bound)
         return
     if status_name == "kOptimal":
         # HiGHS's "optimal" within its gap tolerance: solved, but not proven to 1e-6
@@ -340,6 +339,7 @@ def test_highs_status_mapping(status_name, has_sol, maximise):
             assert run.objective == pytest.approx(101.0) and run.bound == pytest.approx(81.0)
         else:  # no primal solution to report: nothing is claimed
             assert run.status == Status.NOT_SOLVED and math.isnan(run.objective)
+            assert run.bound == pytest.approx(81.0)
         return
     assert status_name in _STOPPED
     assert run.proven is False
