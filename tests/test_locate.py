@@ -319,6 +319,27 @@ def test_pcenter_brute_force(seed):
     check(PCenter, C, w, kw, best, {"p": p}, ok, value, p)
 
 
+#: Seeds whose instances caught an off-by-one in PCenter's bisection (mutation testing).
+PCENTER_SEEDS = [19, 33, 44, 172, 289, *range(0, 300, 7)]
+
+
+def test_pcenter_bisection_exact_on_wide_cost_ranges():
+    """Many distinct costs (0-39) and p >= 2, where farthest-first is rarely optimal: every
+    step of the bisection matters (skipping a value or the lower bound itself is wrong)."""
+    for seed in PCENTER_SEEDS:
+        rng = np.random.default_rng(seed)
+        n, m = int(rng.integers(3, 9)), int(rng.integers(3, 7))
+        C = rng.integers(0, 40, (n, m)).astype(float)
+        p = int(rng.integers(2, m))
+        best = min(
+            float(C[:, list(S)].min(axis=1).max()) for S in itertools.combinations(range(m), p)
+        )
+        sol = PCenter.from_cost_matrix(C, p=p).solve()
+        assert sol.status == "optimal" and sol.objective == best, (seed, sol, best)
+        S = [int(j) for j in sol.open]
+        assert len(S) == p and float(C[:, S].min(axis=1).max()) == best
+
+
 @HYP
 @given(seed=st.integers(0, 2**32 - 1))
 def test_maxcoverage_brute_force(seed):

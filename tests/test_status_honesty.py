@@ -349,11 +349,10 @@ def test_highs_status_mapping(status_name, has_sol, maximise):
             _milp._read_highs(h, b)
         return
     run = _milp._read_highs(h, b)
-    if status_name in ("kInfeasible", "kUnboundedOrInfeasible"):
-        assert run.status == Status.INFEASIBLE and not run.has_solution
-        return
-    if status_name == "kUnbounded":
-        assert run.status == Status.UNBOUNDED and not run.has_solution
+    if status_name in ("kInfeasible", "kUnboundedOrInfeasible", "kUnbounded"):
+        expected = Status.UNBOUNDED if status_name == "kUnbounded" else Status.INFEASIBLE
+        assert run.status == expected and run.has_solution is False and run.proven is True
+        assert math.isnan(run.objective) and math.isnan(run.bound)
         return
     if status_name == "kOptimal":
         # HiGHS's "optimal" within its gap tolerance: solved, but not proven to 1e-6
@@ -363,6 +362,7 @@ def test_highs_status_mapping(status_name, has_sol, maximise):
             assert run.objective == pytest.approx(101.0) and run.bound == pytest.approx(81.0)
         else:  # no primal solution to report: nothing is claimed
             assert run.status == Status.NOT_SOLVED and math.isnan(run.objective)
+            assert run.bound == pytest.approx(81.0)
         return
     assert status_name in _STOPPED
     assert run.proven is False
@@ -388,7 +388,8 @@ def test_pulp_problem_status_is_used_without_a_solution_status(lp_status, expect
     prob.sol_status = pulp.LpSolutionNoSolutionFound
     prob.status = lp_status
     run = _milp._read_pulp(prob, b)
-    assert run.status == expected and not run.has_solution and run.proven
+    assert run.status == expected and run.has_solution is False and run.proven
+    assert math.isnan(run.objective) and math.isnan(run.bound)
 
 
 def test_highs_bound_at_the_root_node_is_kept():
@@ -432,10 +433,13 @@ def test_pulp_status_mapping(sol_status, expected, proven):
     prob.status = pulp.LpStatusNotSolved
     run = _milp._read_pulp(prob, b)
     assert run.status == expected and run.proven is proven
-    if expected == Status.FEASIBLE:
-        assert run.has_solution and run.objective == 1.0 and math.isnan(run.bound)
-    if expected != Status.OPTIMAL and expected != Status.FEASIBLE:
-        assert not run.has_solution
+    if expected == Status.OPTIMAL:
+        assert run.has_solution is True and run.objective == 1.0 and run.bound == 1.0
+    elif expected == Status.FEASIBLE:
+        assert run.has_solution is True and run.objective == 1.0 and math.isnan(run.bound)
+    else:
+        assert run.has_solution is False
+        assert math.isnan(run.objective) and math.isnan(run.bound)
 
 
 def _cbc(options):
@@ -527,3 +531,34 @@ def test_solver_interface_failure_is_a_solver_error():
 def test_missing_solver_is_a_solver_error():
     with pytest.raises(SolverError, match="not available on this machine"):
         build("PMedian").solve(solver=pulp.CPLEX_CMD(path="/nonexistent/cplex"))
+
+
+# ----------------------------------------------------------------------------------------
+# PCenter's paths around its heuristic and its no-demand shortcut
+# ----------------------------------------------------------------------------------------
+
+
+def test_pcenter_without_heuristic_reaches_the_largest_cost():
+    """When the farthest-first heuristic cannot meet the group minimum, the search starts
+    from the largest cost -- which here is the optimum (a one-sided cut would say
+    ``infeasible``)."""
+    cost = np.array([[1.0, 5.0], [2.0, 9.0]])
+    groups = pd.Series(["A"], index=[1])
+    sol = PCenter.from_cost_matrix(cost, p=1, groups=groups, min_per_group={"A": 1}).solve()
+    assert sol.status == "optimal" and sol.objective == 9.0 and list(sol.open) == [1]
+    assert sol.iterations >= 1
+
+
+def test_pcenter_without_demand_reports_policy_infeasibility():
+    """No demand point with positive weight: the policy alone decides, and is reported."""
+    cost = np.array([[1.0, 5.0, 3.0], [2.0, 9.0, 4.0]])
+    policy = {
+        "required": [2],
+        "groups": pd.Series(["A", "A"], index=[0, 1]),
+        "min_per_group": {"A": 1},
+    }
+    sol = PCenter.from_cost_matrix(cost, [0.0, 0.0], p=1, **policy).solve()
+    assert sol.status == "infeasible" and sol.iterations >= 1
+    ok = PCenter.from_cost_matrix(cost, [0.0, 0.0], p=2, **policy).solve()
+    assert ok.status == "optimal" and ok.objective == 0.0 and ok.gap == 0
+    assert len(ok.open) == 2 and 2 in set(ok.open) and set(ok.open) & {0, 1}
