@@ -436,8 +436,8 @@ def _add_scoring(parser: argparse.ArgumentParser) -> None:
                       "help": "multi-criteria method (default topsis)"}),
         ("--weights", {"choices": ("default", "equal", "entropy"), "default": "default",
                        "help": "criterion weights: the documented defaults, equal, or entropy"}),
-        ("--nan-policy", {"choices": ("raise", "worst"), "default": "raise", "help": "missing "
-                          "criterion values: an error (default) or the criterion's worst"}),
+        ("--nan-policy", {"choices": ("worst", "raise"), "default": "worst", "help": "missing "
+                          "criterion values: the criterion's worst (default) or an error"}),
     )  # fmt: skip
 
 

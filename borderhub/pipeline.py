@@ -179,7 +179,7 @@ def _one_line(message: str) -> str:
 _CHOICES = {
     "method": ("topsis", "weighted_sum", "vikor"),
     "weights": ("default", "equal", "entropy"),
-    "nan_policy": ("raise", "worst"),
+    "nan_policy": ("worst", "raise"),
     "tiles": ("osm", "amap", "cartodb-positron", "none"),
     "lang": ("zh", "en"),
     "coordinates": ("wgs84", "gcj02", "bd09"),
@@ -244,8 +244,12 @@ class PlanConfig:
         Scoring method.
     weights : {"default", "equal", "entropy"}, default "default"
         Criterion weights.
-    nan_policy : {"raise", "worst"}, default "raise"
-        Missing criterion values.
+    nan_policy : {"worst", "raise"}, default "worst"
+        Missing criterion values (e.g. a place without a published airport-cargo figure):
+        ``"worst"`` gives them the criterion's worst observed value, as
+        :func:`borderhub.score` does by default; ``"raise"`` makes them an error. The
+        places affected are reported as a progress note and in the manifest
+        (``scoring.missing``).
     tiles : {"osm", "amap", "cartodb-positron", "none"}, default "osm"
         Basemap of the corridor map.
     lang : {"zh", "en"}, default "zh"
@@ -287,7 +291,7 @@ class PlanConfig:
     provinces: Any = ()
     method: str = "topsis"
     weights: str = "default"
-    nan_policy: str = "raise"
+    nan_policy: str = "worst"
     tiles: str = "osm"
     lang: str = "zh"
     title: str | None = None
@@ -634,6 +638,7 @@ class _Scored:
     weights: dict[str, float]
     method: str
     skipped: dict[str, str]
+    missing: dict[str, str] = field(default_factory=dict)
 
 
 def _criteria_values(inputs: _Inputs) -> tuple[Any, dict[str, str], dict[str, float], dict]:
@@ -687,6 +692,7 @@ def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
 
     with steps.step("score", "scoring candidates"):
         raw, directions, default_w, skipped = _criteria_values(inputs)
+        missing = scoring.missing_values(raw, directions)["missing"]
         weights: Any = default_w if config.weights == "default" else config.weights
         table = scoring.score(
             raw, directions, weights=weights, method=config.method, nan_policy=config.nan_policy
@@ -696,6 +702,15 @@ def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
             f"criteria skipped for lack of data: {', '.join(skipped)} (the reasons are in "
             "manifest.json)"
         )
+    if len(missing):
+        names = _describe_candidates(inputs.candidates)["name"].reindex(missing.index)
+        counts = missing.str.split(";").explode().value_counts(sort=False)
+        what = ", ".join(f"{c} ({n})" for c, n in counts.items())
+        steps.note(
+            f"{len(missing)} of {len(raw)} candidates lack a criterion value: {what}; scored "
+            f"with nan_policy {config.nan_policy!r} (the criterion's worst value): "
+            + ", ".join(str(n) for n in names)
+        )
     return _Scored(
         table=table,
         raw=raw.loc[table.index],
@@ -703,6 +718,7 @@ def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
         weights=dict(table.attrs.get("weights", {})),
         method=str(table.attrs.get("method", config.method)),
         skipped=skipped,
+        missing={str(k): str(v) for k, v in missing.items()},
     )
 
 
@@ -1447,6 +1463,7 @@ class PlanResult:
                 "weights": scored.weights,
                 "directions": scored.directions,
                 "skipped": scored.skipped,
+                "missing": scored.missing,
             }
         if solved is not None:
             sol = solved.solution
