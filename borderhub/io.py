@@ -795,8 +795,8 @@ def read_partner_split(path: str | Path, partners: Any = None) -> pd.Series:
     if unknown:
         raise DataError(
             f"partner split file {file.name} names partners {unknown[:10]} that are neither "
-            f"hub labels nor ISO3 codes of the partner table (e.g. {sorted(labels)[:3]} or "
-            f"{sorted(set(iso3))[:3]})"
+            f"hub labels nor ISO3 codes of the partner table; use labels such as "
+            f"{sorted(labels)[:3]} or ISO3 codes such as {sorted(set(iso3))[:3]}"
         )
     result = pd.Series(out, name="share", dtype=float)
     result.index.name = "partner"

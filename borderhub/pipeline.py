@@ -498,8 +498,8 @@ class PlanConfig:
             )
         if self.robustness is not None and self.model == "crossborder":
             raise PlanOptionError(
-                "robustness is not wired for model 'crossborder' in a plan; draw its flows "
-                "with borderhub.robustness and a model builder (see its documentation)"
+                "robustness is not available for model 'crossborder' in a plan; drop it, or "
+                "use borderhub.robustness with a model builder that draws the flows"
             )
 
     def params(self) -> dict[str, Any]:
