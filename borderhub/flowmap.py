@@ -227,7 +227,8 @@ def add_flow_layer(
     # names): derive them from the map's own id and the position in the group instead, so
     # the same map saves to the same bytes
     seed = f"{fmap.get_name()}:{name}"
-    stack, count = [group], 0
+    stack: list[Any] = [group]
+    count = 0
     while stack:
         element = stack.pop(0)
         element._id = hashlib.sha256(f"{seed}:{count}".encode()).hexdigest()[:32]
