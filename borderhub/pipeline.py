@@ -286,7 +286,8 @@ class PlanConfig:
         off).
     robustness : int, optional
         Also count how often each candidate is chosen over this many plausible demand
-        draws (:func:`borderhub.robustness`; not for ``crossborder``).
+        draws (:func:`borderhub.robustness`); for ``crossborder`` the origin-partner
+        flows are drawn, those of one origin with one shock (its volume's uncertainty).
     seed : int, default 0
         Seed of the robustness draws.
     spread : float, optional
@@ -495,11 +496,6 @@ class PlanConfig:
         if self.robustness is None and extra:
             raise PlanOptionError(
                 f"{extra[0]} applies only with robustness (the number of demand draws); give it"
-            )
-        if self.robustness is not None and self.model == "crossborder":
-            raise PlanOptionError(
-                "robustness is not available for model 'crossborder' in a plan; drop it, or "
-                "use borderhub.robustness with a model builder that draws the flows"
             )
 
     def params(self) -> dict[str, Any]:
@@ -915,6 +911,7 @@ class _Solved:
     required: list[str]
     gateway: Any
     partners: Any = None  # the partner hubs of a cross-border model
+    flows: Any = None  # and its origins x partners flows
 
 
 def _model_params(config: PlanConfig, candidates: Any) -> dict[str, Any]:
@@ -1035,7 +1032,7 @@ def _solve_crossborder(
 
     solved.partners = datasets.partners()
     with steps.step("build", "international flows and gateway costs"):
-        flows = _flows(inputs, config, solved.partners)
+        flows = solved.flows = _flows(inputs, config, solved.partners)
     assumptions = dict(flows.attrs.get("assumptions", {}))
     total = float(flows.to_numpy().sum())
     steps.note(
@@ -1314,25 +1311,82 @@ def _robustness(
             message = f"robustness: {done} of {total} draws solved"
             steps.progress(PlanEvent("progress", "robustness", message, 0.0))
 
+    model: Any = config.model
+    demand: Any = inputs.demand
+    data: dict[str, Any] = {"weight": inputs.weight, "cost": cost}
+    if solved.partners is not None:
+        model, demand, data = _crossborder_draws(inputs, config, cost, solved, options)
+        options = {}
     with _executor(config) as client:
         with steps.step("robustness", f"robustness: {n} demand draws{where}"):
             with native_stdout_elsewhere():
                 return robustness(
-                    config.model,
-                    inputs.demand,
+                    model,
+                    demand,
                     inputs.candidates,
                     n=n,
                     seed=config.seed,
                     spread=config.spread,
-                    weight=inputs.weight,
-                    cost=cost,
                     executor=client,
                     progress=report,
                     solver=config.solver,
                     time_limit=config.time_limit,
                     mip_gap=config.mip_gap,
+                    **data,
                     **options,
                 )
+
+
+#: Separates origin and partner in the labels of the drawn cross-border flows.
+_PAIR = ">"
+
+
+def _crossborder_draws(
+    inputs: _Inputs, config: PlanConfig, cost: Any, solved: _Solved, options: dict[str, Any]
+) -> tuple[Any, Any, dict[str, Any]]:
+    """The robustness draws of a cross-border plan: each (origin, partner) flow is drawn.
+
+    Returns the model builder, a table of the flows' spreads (each flow has its origin's
+    uncertainty: ``<weight>_spread`` and ``<weight>_method`` of the demand unit) and the
+    nominal flows as ``weights``, labelled ``origin>partner``. The flows of one origin
+    share one shock (the uncertain figure is the origin's volume): groups by origin with
+    correlation 1.
+    """
+    from borderhub.locate import gateway_costs
+
+    flows = solved.flows
+    routes = gateway_costs(inputs.candidates, solved.partners, modes=config.modes)
+    international = (
+        routes["cost"]
+        .unstack("partner")
+        .reindex(index=inputs.candidates.index, columns=flows.columns)
+    )
+    stacked = flows.stack()
+    origins = stacked.index.get_level_values(0)
+    labels = [f"{o}{_PAIR}{k}" for o, k in stacked.index]
+    weights = pd.Series(stacked.to_numpy(dtype=float), index=labels)
+    columns = [c for c in inputs.demand.columns if str(c).startswith(f"{inputs.weight}_")]
+    meta = pd.DataFrame(inputs.demand[columns].reindex(origins).to_numpy(), columns=columns)
+    meta.index = pd.Index(labels)
+    builder = functools.partial(
+        _crossborder_model, domestic=cost.copy(), international=international, options=options
+    )
+    groups = pd.Series([str(o) for o in origins], index=meta.index)
+    data = {"weights": weights, "weight": inputs.weight, "groups": groups, "correlation": 1.0}
+    return builder, meta, data
+
+
+def _crossborder_model(
+    weights: Any, *, domestic: Any, international: Any, options: dict[str, Any]
+) -> Any:
+    """A cross-border model for drawn flows labelled ``origin>partner`` (picklable)."""
+    from borderhub.locate import CrossBorderMedian
+
+    pairs = [str(label).split(_PAIR, 1) for label in weights.index]
+    index = pd.MultiIndex.from_tuples([(o, k) for o, k in pairs], names=["origin", "partner"])
+    flows = pd.Series(weights.to_numpy(dtype=float), index=index).unstack("partner")
+    flows = flows.reindex(index=domestic.index).fillna(0.0)
+    return CrossBorderMedian.from_cost_matrices(domestic, international, flows, **options)
 
 
 @dataclass(eq=False)

@@ -2535,11 +2535,11 @@ case(
     "ship",
 )
 case(
-    "pipeline.run_plan-robustness-for-crossborder",
-    call(pipeline.run_plan, model="crossborder", robustness=10),
+    "pipeline.run_plan-spread-without-robustness",
+    call(pipeline.run_plan, model="crossborder", spread=0.2),
     pipeline.PlanOptionError,
+    "spread",
     "robustness",
-    "crossborder",
 )
 case(
     "pipeline.run_plan-split-file-missing",

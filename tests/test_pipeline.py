@@ -601,3 +601,22 @@ def test_robustness_without_dask_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     with pytest.raises(SpecificationError, match=r"borderhub\[dask\]"):
         run_plan(p=3, provinces=["广东"], robustness=2, workers=2, score=False)
+
+
+def test_robustness_of_a_crossborder_plan_draws_each_origins_flows_together():
+    options = {"model": "crossborder", "p": 2, "provinces": ["云南", "广西"], "score": False}
+    res = run_plan(**options, robustness=10, seed=2)
+    rob = res.robustness
+    assert rob.n == 10 and len(rob.draws) == 10 and (rob.draws["status"] == "optimal").all()
+    assert set(rob.selection.index) == set(res.candidates.index)
+    assert rob.selection["count"].sum() == 10 * 2
+    assert set(rob.selection.index[rob.selection["nominal"]]) == set(res.solution.open)
+    # the nominal plan is optimal for the nominal flows, never better than a draw's optimum
+    assert (rob.draws["regret"] >= -1e-6 * rob.draws["objective"].abs()).all()
+    # the flows of one origin move together: the same relative change for every partner
+    nominal = res.solution.routing["flow"]
+    drawn = rob.draw_weights(3)
+    ratio = drawn.to_numpy() / np.array([nominal[tuple(k.split(">"))] for k in drawn.index])
+    origins = [k.split(">")[0] for k in drawn.index]
+    spread_within = pd.Series(ratio).groupby(origins).agg(lambda x: x.max() - x.min())
+    assert spread_within.max() < 1e-9 and pd.Series(ratio).nunique() > 1
