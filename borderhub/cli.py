@@ -6,12 +6,11 @@
     The main job: load the bundled data (or the caller's candidates and demand: CSV with
     lon/lat columns, or any file geopandas reads), score the candidates on
     :func:`borderhub.scoring.default_criteria`, solve a location model (``--model
-    pmedian|pcenter|mclp|lscp|fixed``, ``--p``, ``--radius``, ``--required-tiers``,
-    ``--gateway-weight``, ``--solver``, ``--time-limit``), print the chosen centres with
-    their tiers and load, and write ``scores.csv``, ``solution.csv``, ``centres.csv``,
-    ``solution.geojson`` (points), ``allocations.geojson`` (lines), ``map.html`` and
-    ``manifest.json`` (versions, input hashes, parameters, solver, status, objective, gap,
-    timings); ``--plots`` adds PNG figures.
+    pmedian|pcenter|mclp|lscp|fixed|crossborder``, ``--p``, ``--radius``, ...), print the
+    chosen centres, and write ``scores.csv``, ``solution.csv``, ``centres.csv``,
+    ``solution.geojson`` (points), ``allocations.geojson`` (lines), ``map.html``,
+    ``report.html`` and ``manifest.json``; ``--plots`` adds PNG figures, ``--robustness N``
+    the selection frequencies over N demand draws.
 ``borderhub score``, ``borderhub solve``, ``borderhub map``
     The parts of ``plan`` on their own, with the same options.
 ``borderhub tiers``
@@ -90,6 +89,9 @@ class _Progress:
         elif event.kind == "start":
             if self.live:
                 print(text + " ...", end="", file=self.stream, flush=True)
+        elif event.kind == "progress":
+            if self.live:
+                print("\r\033[K" + text, end="", file=self.stream, flush=True)
         elif event.kind == "failed":
             if self.live:
                 print("\r\033[K", end="", file=self.stream, flush=True)
@@ -131,15 +133,11 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
     table = column4()
     if args.tier:
         table = table[table["tier"].isin(args.tier)]
-    out = sys.stdout
+    out, frame = sys.stdout, table.assign(tier=[t.name for t in table["tier"]])
     if args.format == "csv":
-        frame = table.copy()
-        frame["tier"] = [t.name for t in frame["tier"]]
         frame.to_csv(out, index=False, float_format="%.6f", lineterminator="\n")
         return 0
     if args.format == "json":
-        frame = table.copy()
-        frame["tier"] = [t.name for t in frame["tier"]]
         records = frame.to_dict(orient="records")
         json.dump(records, out, ensure_ascii=False, indent=1, sort_keys=True, default=str)
         out.write("\n")
@@ -155,28 +153,11 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
 
 #: PlanConfig fields that are command-line options of the same name.
 _OPTIONS = (
-    "model",
-    "p",
-    "radius",
-    "fixed_cost",
-    "required_tiers",
-    "gateway_weight",
-    "solver",
-    "time_limit",
-    "mip_gap",
-    "weight_column",
-    "id_column",
-    "lon_column",
-    "lat_column",
-    "coordinates",
-    "provinces",
-    "method",
-    "weights",
-    "nan_policy",
-    "tiles",
-    "lang",
-    "title",
-)
+    "model", "p", "radius", "fixed_cost", "required_tiers", "gateway_weight", "solver",
+    "time_limit", "mip_gap", "weight_column", "id_column", "lon_column", "lat_column",
+    "coordinates", "provinces", "method", "weights", "nan_policy", "tiles", "lang", "title",
+    "share", "split", "tilt", "modes", "robustness", "seed", "spread", "workers", "scheduler",
+)  # fmt: skip
 
 
 def _usage_text(err: Exception, argv: Sequence[str]) -> str:
@@ -195,7 +176,7 @@ def _usage_text(err: Exception, argv: Sequence[str]) -> str:
 def _config(args: argparse.Namespace, **parts: Any) -> Any:
     from borderhub.pipeline import PlanConfig
 
-    values = {name: getattr(args, name) for name in _OPTIONS if hasattr(args, name)}
+    values = {n: getattr(args, n) for n in _OPTIONS if getattr(args, n, None) is not None}
     values["required_tiers"] = tuple(values.get("required_tiers") or ())
     values["provinces"] = tuple(values.get("provinces") or ())
     values.update(parts)
@@ -212,16 +193,8 @@ def _run(args: argparse.Namespace, **parts: Any) -> Any:
 def _table_text(frame: Any, index: bool = True) -> str:
     import pandas as pd
 
-    with pd.option_context(
-        "display.unicode.east_asian_width",
-        True,
-        "display.width",
-        200,
-        "display.max_columns",
-        50,
-        "display.max_rows",
-        500,
-    ):
+    display = {"unicode.east_asian_width": True, "width": 200, "max_columns": 50, "max_rows": 500}
+    with pd.option_context(*(x for k, v in display.items() for x in ("display." + k, v))):  # type: ignore[arg-type]
         return str(frame.to_string(index=index))
 
 
@@ -264,7 +237,7 @@ def _print_solution(result: Any, scored: bool) -> None:
     show["max_km"] = show["max_km"].round(0).astype("Int64")
     drop = ["plan_name", "province"] + ([] if result.required else ["required"])
     show = show.drop(columns=[c for c in drop if c in show.columns])
-    unit = f"load ({result.weight})" if result.weight else "load"
+    unit = result.load_label
     show = show.rename(columns={"share": "share %", "n_demand": "units", "load": unit})
     show = show.reset_index().rename(columns={"facility": result.candidates.index.name or "label"})
     print()
@@ -381,6 +354,7 @@ def _float_in(low: float, high: float, low_open: bool, name: str) -> Callable[[s
 _positive_float = _float_in(0.0, math.inf, True, "a positive number")
 _nonnegative_float = _float_in(0.0, math.inf, False, "a number >= 0")
 _fraction = _float_in(0.0, 1.0, False, "a fraction between 0 and 1")
+_share = _float_in(0.0, 1.0, True, "a fraction in (0, 1]")
 
 
 def _group(parser: Any, title: str, about: str | None, *options: tuple[str, dict]) -> None:
@@ -436,8 +410,8 @@ def _add_scoring(parser: argparse.ArgumentParser) -> None:
                       "help": "multi-criteria method (default topsis)"}),
         ("--weights", {"choices": ("default", "equal", "entropy"), "default": "default",
                        "help": "criterion weights: the documented defaults, equal, or entropy"}),
-        ("--nan-policy", {"choices": ("raise", "worst"), "default": "raise", "help": "missing "
-                          "criterion values: an error (default) or the criterion's worst"}),
+        ("--nan-policy", {"choices": ("worst", "raise"), "default": "worst", "help": "missing "
+                          "criterion values: the criterion's worst (default) or an error"}),
     )  # fmt: skip
 
 
@@ -452,13 +426,15 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
                      "weighted distance with p centres (default); pcenter: minimise the longest "
                      "distance; mclp: cover the most weight within --radius with p centres; "
                      "lscp: fewest centres covering everything within --radius; fixed: "
-                     "fixed-charge location (--fixed-cost)"}),
+                     "fixed-charge location (--fixed-cost); crossborder: route each unit's "
+                     "international express to each partner through a centre and its cheapest "
+                     "gateway (air, sea, road, rail)"}),
         ("--p", {"type": _positive_int, "metavar": "N", "help": "number of centres for "
                  f"pmedian, pcenter, mclp (default {DEFAULT_P})"}),
         ("--radius", {"type": _positive_float, "metavar": "KM",
                       "help": "coverage radius for mclp and lscp"}),
-        ("--fixed-cost", {"metavar": "COST", "help": "opening cost for --model fixed: a "
-                          "number (in weight x km) or a candidates column"}),
+        ("--fixed-cost", {"metavar": "COST", "help": "opening cost for --model fixed (or "
+                          "crossborder, instead of --p): a number or a candidates column"}),
         ("--required-tiers", {"type": _tier_list, "metavar": "TIERS", "help": "open every "
                               "candidate of these 专栏4 tiers, comma-separated, e.g. CORE or "
                               "CORE,RAIL (PORT: the coastal candidates)"}),
@@ -470,6 +446,19 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
                           "help": "stop the solver after"}),
         ("--mip-gap", {"type": _fraction, "metavar": "GAP",
                        "help": "stop at this relative MIP gap"}),
+    )  # fmt: skip
+    _group(
+        parser,
+        "cross-border model (--model crossborder)",
+        None,
+        ("--share", {"type": _share, "metavar": "S", "help": "international share of express "
+                     "volume, in (0, 1] (default: the sourced national share of 2025)"}),
+        ("--split", {"metavar": "FILE", "help": "partner split: exports (default, China's "
+                     "exports by partner), equal, or a CSV with columns partner,share"}),
+        ("--tilt", {"type": _positive_float, "metavar": "T", "help": "relative international "
+                    "propensity of cross-border e-commerce pilot-zone origins (default 1)"}),
+        ("--modes", {"metavar": "PARAMS", "help": "mode costs, e.g. air.rate=0.4,rail."
+                     "handling=900,sea=off (modes truck, air, sea, road, rail; handling, rate)"}),
     )  # fmt: skip
 
 
@@ -520,9 +509,12 @@ def build_parser() -> argparse.ArgumentParser:
             "facility-location model and write into --out: scores.csv (ranked candidates), "
             "solution.csv (each demand unit's centre and distance), centres.csv (chosen "
             "centres and their load), solution.geojson, map.html (corridor map, works "
-            "offline except for basemap tiles) and manifest.json (versions, input hashes, "
-            "parameters, solver, status, objective, gap, timings). --plots adds map.png, "
-            "rank_stability.png and cost_curve.png (with cost_curve.csv)."
+            "offline), report.html (one printable page: map, tables, plots, assumptions, data "
+            "caveats) and manifest.json (versions, input hashes, parameters, solver, status, "
+            "objective, gap, timings). --plots adds map.png, rank_stability.png and "
+            "cost_curve.png (with cost_curve.csv); --model crossborder writes routing.csv, "
+            "gateway_loads.csv and partner_loads.csv in place of solution.csv and the GeoJSON; "
+            "--robustness adds robustness*.csv (and robustness.png)."
         ),
         epilog="Example: borderhub plan --out results --p 12 --required-tiers CORE --plots",
     )
@@ -535,6 +527,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p_plan)
     _add_scoring(p_plan)
     _add_model(p_plan)
+    _group(
+        p_plan,
+        "robustness",
+        "How often each candidate is chosen over plausible demand draws (each unit's weight "
+        "drawn around its value with the data's uncertainty; borderhub.robustness).",
+        ("--robustness", {"type": _positive_int, "metavar": "N", "help": "number of draws"}),
+        ("--workers", {"type": _positive_int, "metavar": "K",
+                       "help": "on a local Dask cluster of K worker processes"}),
+        ("--scheduler", {"metavar": "ADDRESS", "help": "on the Dask cluster of this scheduler"}),
+        ("--seed", {"type": int, "default": 0, "metavar": "S", "help": "seed (default 0)"}),
+        ("--spread", {"type": _nonnegative_float, "metavar": "X", "help": "relative uncertainty"
+                      " of every weight (default: the data's own)"}),
+    )  # fmt: skip
     _add_map(p_plan)
     _add_common(p_plan)
     p_plan.set_defaults(func=_cmd_plan)
@@ -606,12 +611,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="only these tiers, comma-separated (CORE, LONG_TERM, PROVINCIAL, ENCOURAGED, "
         "RAIL, PORT)",
     )
-    p_tiers.add_argument(
-        "--format",
-        choices=("text", "csv", "json"),
-        default="text",
-        help="text (default): a readable table; csv / json: one row per (place, tier)",
-    )
+    p_tiers.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                         help="text (default): a readable table; csv / json: one row per "
+                         "(place, tier)")  # fmt: skip
     _add_common(p_tiers)
     p_tiers.set_defaults(func=_cmd_tiers)
 

@@ -10,6 +10,7 @@ matplotlib axes.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import numpy as np
@@ -222,6 +223,17 @@ def add_flow_layer(
             fill_opacity=0.6,
             tooltip=f"gateway {g['gateway']} ({g['mode']}): load {g['flow']:.4g}",
         ).add_to(group)
+    # branca gives every element a random id (in the HTML as element ids and JavaScript
+    # names): derive them from the map's own id and the position in the group instead, so
+    # the same map saves to the same bytes
+    seed = f"{fmap.get_name()}:{name}"
+    stack: list[Any] = [group]
+    count = 0
+    while stack:
+        element = stack.pop(0)
+        element._id = hashlib.sha256(f"{seed}:{count}".encode()).hexdigest()[:32]
+        count += 1
+        stack.extend(element._children.values())
     group.add_to(fmap)
     # A layer control must render after every layer it lists (Leaflet fails otherwise):
     # move it behind the new group, and drop its script from a page rendered before so

@@ -42,6 +42,7 @@ __all__ = [
     "read_solution",
     "write_solution",
     "read_scores",
+    "read_partner_split",
     "write_table",
     "write_geojson",
     "solution_table",
@@ -706,3 +707,97 @@ def read_scores(path: str | Path) -> pd.DataFrame:
             )
         out[column] = values
     return out
+
+
+def read_partner_split(path: str | Path, partners: Any = None) -> pd.Series:
+    r"""Read a partner split: how a place's international express divides over partners.
+
+    The file is a CSV (UTF-8, UTF-8 with BOM or GB18030; ``,`` ``;`` or tab) with a
+    ``partner`` column (the partner hubs' labels, as in
+    :func:`borderhub.datasets.partners`, e.g. ``VNM-HAN``; or ISO3 country codes, whose
+    share the country's hubs divide equally) and a ``share`` column (any non-negative
+    numbers: they are normalised to 1 by :func:`borderhub.international_demand`).
+    Partners not listed get no flow.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    partners : pandas.DataFrame, optional
+        The partner hubs (default :func:`borderhub.datasets.partners`), to resolve ISO3
+        codes and check the labels.
+
+    Returns
+    -------
+    pandas.Series
+        Partner hub label -> share, named ``share``; the ``split=`` of
+        :func:`borderhub.international_demand` and ``run_plan(split=...)``.
+
+    Raises
+    ------
+    DataError
+        Missing or unreadable file, no ``partner`` or ``share`` column, a share that is
+        not a finite number >= 0, a partner that is neither a hub label nor an ISO3 code
+        of the partner table, or a partner listed twice.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from borderhub.io import read_partner_split
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "split.csv"
+    >>> _ = f.write_text("partner,share\nVNM-HAN,3\nJPN,1\n", encoding="utf-8")
+    >>> read_partner_split(f).to_dict()
+    {'VNM-HAN': 3.0, 'JPN-TYO': 0.5, 'JPN-OSA': 0.5}
+    """
+    from borderhub import datasets
+
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(f"partner split file not found: {path}; check the path")
+    frame = _read_csv_frame(file, "partner split", {"partner": str})
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in ("partner", "share") if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"partner split file {file.name} lacks column(s) {missing}; give a CSV with the "
+            f"columns partner (hub label such as VNM-HAN, or ISO3) and share; it has "
+            f"{list(frame.columns)}"
+        )
+    part = datasets.partners() if partners is None else partners
+    if not isinstance(part, pd.DataFrame) or "iso3" not in part.columns:
+        raise DataError("partners must be a DataFrame with an 'iso3' column")
+    keys = frame["partner"].fillna("").astype(str).str.strip()
+    shares = pd.to_numeric(frame["share"], errors="coerce")
+    bad = ~np.isfinite(shares.to_numpy(dtype=float)) | (shares.to_numpy(dtype=float) < 0)
+    if bad.any():
+        raise DataError(
+            f"partner split file {file.name}: share must be a finite number >= 0; bad for "
+            f"{keys[bad].tolist()[:10]}"
+        )
+    if keys.duplicated().any():
+        raise DataError(
+            f"partner split file {file.name} lists partners {keys[keys.duplicated()].tolist()[:10]}"
+            " more than once; give each one row"
+        )
+    labels = set(map(str, part.index))
+    iso3 = part["iso3"].astype(str).str.upper()
+    out: dict[str, float] = {}
+    unknown = []
+    for key, share in zip(keys, shares.to_numpy(dtype=float), strict=True):
+        if key in labels:
+            out[key] = out.get(key, 0.0) + share
+        elif key.upper() in set(iso3):
+            hubs = [str(h) for h in part.index[(iso3 == key.upper()).to_numpy()]]
+            for hub in hubs:
+                out[hub] = out.get(hub, 0.0) + share / len(hubs)
+        else:
+            unknown.append(key)
+    if unknown:
+        raise DataError(
+            f"partner split file {file.name} names partners {unknown[:10]} that are neither "
+            f"hub labels nor ISO3 codes of the partner table; use labels such as "
+            f"{sorted(labels)[:3]} or ISO3 codes such as {sorted(set(iso3))[:3]}"
+        )
+    result = pd.Series(out, name="share", dtype=float)
+    result.index.name = "partner"
+    return result

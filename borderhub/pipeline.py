@@ -71,6 +71,14 @@ OUTPUTS = (
     "rank_stability.png",
     "cost_curve.png",
     "cost_curve.csv",
+    "routing.csv",
+    "gateway_loads.csv",
+    "partner_loads.csv",
+    "robustness.csv",
+    "robustness_sets.csv",
+    "robustness_draws.csv",
+    "robustness.png",
+    "report.html",
 )
 
 #: Bundled tables a plan reads (their hashes go into the manifest) -> key in the manifest.
@@ -114,10 +122,11 @@ class PlanEvent(NamedTuple):
     Parameters
     ----------
     kind : str
-        ``"start"`` and ``"done"`` (or ``"failed"``) around a step, ``"note"`` for a remark.
+        ``"start"`` and ``"done"`` (or ``"failed"``) around a step, ``"note"`` for a remark,
+        ``"progress"`` for how far a long step (the robustness draws) has got.
     key : str
-        The step (``load``, ``score``, ``distances``, ``build``, ``solve``, ``write``,
-        ``map``, ``plots``); empty for notes.
+        The step (``load``, ``score``, ``distances``, ``build``, ``solve``,
+        ``robustness``, ``write``, ``map``, ``plots``, ``report``); empty for notes.
     message : str
         What is being done, or the remark.
     seconds : float
@@ -179,7 +188,7 @@ def _one_line(message: str) -> str:
 _CHOICES = {
     "method": ("topsis", "weighted_sum", "vikor"),
     "weights": ("default", "equal", "entropy"),
-    "nan_policy": ("raise", "worst"),
+    "nan_policy": ("worst", "raise"),
     "tiles": ("osm", "amap", "cartodb-positron", "none"),
     "lang": ("zh", "en"),
     "coordinates": ("wgs84", "gcj02", "bd09"),
@@ -214,14 +223,17 @@ class PlanConfig:
     ----------
     model : str, default "pmedian"
         A short name of :data:`borderhub.locate.MODELS`: ``pmedian``, ``pcenter``, ``mclp``,
-        ``lscp`` or ``fixed``.
+        ``lscp``, ``fixed`` or ``crossborder`` (international express routed per origin
+        and partner through the centres and their gateways,
+        :func:`borderhub.locate.solve_crossborder`).
     p : int, optional
-        Number of centres for ``pmedian``, ``pcenter`` and ``mclp`` (default 10).
+        Number of centres for ``pmedian``, ``pcenter``, ``mclp`` and ``crossborder``
+        (default 10).
     radius : float, optional
         Coverage radius in km for ``mclp`` and ``lscp`` (required there).
     fixed_cost : float or str, optional
-        Opening cost for ``fixed`` (required there): a number or a column of the
-        candidates.
+        Opening cost for ``fixed`` (required there) or ``crossborder`` (instead of ``p``):
+        a number or a column of the candidates.
     required_tiers : tuple of Tier
         Every candidate of these 专栏4 tiers must open (anything
         :func:`borderhub.policy.as_tiers` reads; PORT: the coastal candidates).
@@ -244,14 +256,49 @@ class PlanConfig:
         Scoring method.
     weights : {"default", "equal", "entropy"}, default "default"
         Criterion weights.
-    nan_policy : {"raise", "worst"}, default "raise"
-        Missing criterion values.
+    nan_policy : {"worst", "raise"}, default "worst"
+        Missing criterion values (e.g. a place without a published airport-cargo figure):
+        ``"worst"`` gives them the criterion's worst observed value, as
+        :func:`borderhub.score` does by default; ``"raise"`` makes them an error. The
+        places affected are reported as a progress note and in the manifest
+        (``scoring.missing``).
     tiles : {"osm", "amap", "cartodb-positron", "none"}, default "osm"
         Basemap of the corridor map.
     lang : {"zh", "en"}, default "zh"
         Language of map labels.
     title : str, optional
         Map title (default ``"borderhub: <model> plan"``).
+    share : float, optional
+        ``crossborder``: international share of express volume, in (0, 1] (default: the
+        sourced national share, :func:`borderhub.international_demand`).
+    split : str, default "exports"
+        ``crossborder``: how each origin's international express divides over the partner
+        hubs: ``"exports"`` (China's exports by partner country, sourced), ``"equal"``, or
+        a CSV file with ``partner`` and ``share`` columns
+        (:func:`borderhub.io.read_partner_split`).
+    tilt : float, default 1
+        ``crossborder``: relative international propensity of origins hosting a
+        cross-border e-commerce pilot zone (1: none).
+    modes : mapping or str, optional
+        ``crossborder``: overrides of the mode cost parameters
+        (:data:`borderhub.locate.DEFAULT_MODES`), as ``{"air": {"rate": 0.4}, "sea":
+        None}`` or the command line's ``"air.rate=0.4,sea=off"`` (``off`` switches a mode
+        off).
+    robustness : int, optional
+        Also count how often each candidate is chosen over this many plausible demand
+        draws (:func:`borderhub.robustness`); for ``crossborder`` the origin-partner
+        flows are drawn, those of one origin with one shock (its volume's uncertainty).
+    seed : int, default 0
+        Seed of the robustness draws.
+    spread : float, optional
+        Relative uncertainty of every demand weight in the robustness draws (default:
+        the data's own, ``express_volume_spread``).
+    workers : int, optional
+        Run the robustness draws on a local Dask cluster of this many worker processes
+        (needs ``dask[distributed]``).
+    scheduler : str, optional
+        Run the robustness draws on the Dask cluster of this scheduler address (e.g.
+        ``tcp://10.0.0.5:8786``); not together with ``workers``.
     score, solve : bool, default True
         Which parts to run (``borderhub score`` and ``borderhub solve`` run one of them).
     solution_file, scores_file : str, optional
@@ -287,10 +334,19 @@ class PlanConfig:
     provinces: Any = ()
     method: str = "topsis"
     weights: str = "default"
-    nan_policy: str = "raise"
+    nan_policy: str = "worst"
     tiles: str = "osm"
     lang: str = "zh"
     title: str | None = None
+    share: float | None = None
+    split: str = "exports"
+    tilt: float = 1.0
+    modes: Any = None
+    robustness: int | None = None
+    seed: int = 0
+    spread: float | None = None
+    workers: int | None = None
+    scheduler: str | None = None
     score: bool = True
     solve: bool = True
     solution_file: str | None = None
@@ -309,13 +365,16 @@ class PlanConfig:
                 raise PlanOptionError(
                     f"{name} must be one of {list(allowed)}, got {getattr(self, name)!r}"
                 )
-        uses_p = self.model in P_MODELS
+        cross = self.model == "crossborder"
+        uses_p = self.model in P_MODELS or (cross and self.fixed_cost is None)
         uses_radius = self.model in ("mclp", "lscp")
         if self.p is not None:
             if isinstance(self.p, bool) or not isinstance(self.p, int | np.integer):
                 raise PlanOptionError(f"p must be a positive whole number, got {self.p!r}")
             if self.p <= 0:
                 raise PlanOptionError(f"p must be a positive whole number, got {self.p!r}")
+            if cross and not uses_p:
+                raise PlanOptionError("model 'crossborder' takes p or fixed_cost, not both")
             if not uses_p:
                 raise PlanOptionError(f"p does not apply to model {self.model!r}; drop it")
             put("p", int(self.p))
@@ -328,7 +387,7 @@ class PlanConfig:
             put("radius", _number(self.radius, "radius", low=0.0, low_open=True))
         elif uses_radius:
             raise PlanOptionError(f"model {self.model!r} needs radius (km)")
-        if self.model == "fixed":
+        if self.model == "fixed" or (cross and self.fixed_cost is not None):
             if self.fixed_cost is None:
                 raise PlanOptionError(
                     "model 'fixed' needs fixed_cost (a number, or a column of the candidates)"
@@ -337,8 +396,8 @@ class PlanConfig:
                 put("fixed_cost", _number(self.fixed_cost, "fixed_cost", low=0.0, low_open=False))
         elif self.fixed_cost is not None:
             raise PlanOptionError(
-                f"fixed_cost applies to model 'fixed', not {self.model!r}; drop it or use "
-                "model 'fixed'"
+                f"fixed_cost applies to models 'fixed' and 'crossborder', not {self.model!r}; "
+                "drop it or use one of those models"
             )
         try:
             tiers = as_tiers(self.required_tiers, argument="required_tiers")
@@ -379,6 +438,65 @@ class PlanConfig:
                 f"provinces must be a list of province names, got {self.provinces!r}"
             ) from None
         put("provinces", provinces)
+        self._check_crossborder(put)
+        self._check_robustness(put)
+
+    def _check_crossborder(self, put: Callable[[str, Any], None]) -> None:
+        cross = self.model == "crossborder"
+        used = [
+            name
+            for name, unset in (("share", None), ("split", "exports"), ("tilt", 1.0))
+            if getattr(self, name) != unset
+        ] + (["modes"] if self.modes is not None else [])
+        if used and not cross:
+            raise PlanOptionError(
+                f"{used[0]} applies to model 'crossborder', not {self.model!r}; drop it or "
+                "use model 'crossborder'"
+            )
+        if cross and self.gateway_weight:
+            raise PlanOptionError(
+                "gateway_weight does not apply to model 'crossborder', which routes every "
+                "flow through a gateway itself; drop it"
+            )
+        if self.share is not None:
+            put("share", _number(self.share, "share", low=0.0, low_open=True, high=1.0))
+        if not isinstance(self.split, str) or not self.split.strip():
+            raise PlanOptionError(
+                f"split must be 'exports', 'equal' or a CSV file, got {self.split!r}"
+            )
+        put("tilt", _number(self.tilt, "tilt", low=0.0, low_open=True))
+        if self.modes is not None:
+            put("modes", _mode_options(self.modes))
+
+    def _check_robustness(self, put: Callable[[str, Any], None]) -> None:
+        for name in ("robustness", "workers", "seed"):
+            value = getattr(self, name)
+            low = 0 if name == "seed" else 1
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low
+            ):
+                what = "a whole number >= 0" if name == "seed" else "a positive whole number"
+                raise PlanOptionError(f"{name} must be {what}, got {value!r}")
+            if value is not None:
+                put(name, int(value))
+        if self.scheduler is not None and (
+            not isinstance(self.scheduler, str) or not self.scheduler.strip()
+        ):
+            raise PlanOptionError(
+                f"scheduler must be a Dask scheduler address, got {self.scheduler!r}"
+            )
+        if self.workers is not None and self.scheduler is not None:
+            raise PlanOptionError(
+                "workers and scheduler exclude each other: a local cluster of workers, or "
+                "the cluster of a scheduler; give one"
+            )
+        if self.spread is not None:
+            put("spread", _number(self.spread, "spread", low=0.0, low_open=False))
+        extra = [n for n in ("workers", "scheduler", "spread") if getattr(self, n) is not None]
+        if self.robustness is None and extra:
+            raise PlanOptionError(
+                f"{extra[0]} applies only with robustness (the number of demand draws); give it"
+            )
 
     def params(self) -> dict[str, Any]:
         """The model's own parameters (``p``, ``radius``, ``fixed_cost``) with defaults.
@@ -395,11 +513,11 @@ class PlanConfig:
         {'p': 10}
         """
         out: dict[str, Any] = {}
-        if self.model in P_MODELS:
+        if self.model in P_MODELS or (self.model == "crossborder" and self.fixed_cost is None):
             out["p"] = self.p if self.p is not None else DEFAULT_P
         if self.model in ("mclp", "lscp"):
             out["radius"] = self.radius
-        if self.model == "fixed":
+        if self.fixed_cost is not None:
             out["fixed_cost"] = self.fixed_cost
         return out
 
@@ -430,6 +548,55 @@ class PlanConfig:
                 value = _number_text(value)
             out[f.name] = value
         return out
+
+
+def _mode_options(modes: Any) -> dict[str, Any]:
+    """``modes`` as ``{mode: {"handling": x, "rate": y} or None}``, from a mapping or text."""
+    from borderhub.locate.crossborder import DEFAULT_MODES
+
+    if isinstance(modes, str):
+        parsed: dict[str, Any] = {}
+        for item in [t.strip() for t in modes.split(",") if t.strip()]:
+            key, sep, value = item.partition("=")
+            mode, _, param = key.strip().partition(".")
+            if not sep or (not param and value.strip().lower() != "off"):
+                raise PlanOptionError(
+                    f"modes: cannot read {item!r}; write MODE.PARAM=NUMBER or MODE=off, e.g. "
+                    "air.rate=0.4,sea=off"
+                )
+            if value.strip().lower() == "off" and not param:
+                parsed[mode] = None
+            else:
+                entry = parsed.setdefault(mode, {})
+                if entry is None:
+                    raise PlanOptionError(f"modes: {mode!r} is switched off and also set")
+                entry[param] = value.strip()
+        modes = parsed
+    if not hasattr(modes, "items"):
+        raise PlanOptionError(
+            f"modes must be a mapping mode -> {{'handling': ..., 'rate': ...}} or text like "
+            f"'air.rate=0.4,sea=off', got {modes!r}"
+        )
+    out: dict[str, Any] = {}
+    for mode, params in sorted(modes.items()):
+        if mode not in DEFAULT_MODES:
+            raise PlanOptionError(f"modes: unknown mode {mode!r}; modes are {list(DEFAULT_MODES)}")
+        if params is None:
+            if mode == "truck":
+                raise PlanOptionError("modes: the domestic 'truck' leg cannot be switched off")
+            out[mode] = None
+            continue
+        if not hasattr(params, "items"):
+            raise PlanOptionError(f"modes[{mode!r}] must be a mapping, got {params!r}")
+        entry = {}
+        for key, value in sorted(params.items()):
+            if key not in ("handling", "rate"):
+                raise PlanOptionError(
+                    f"modes: unknown parameter {mode}.{key}; use {mode}.handling and {mode}.rate"
+                )
+            entry[key] = _number(value, f"modes {mode}.{key}", low=0.0, low_open=False)
+        out[mode] = entry
+    return out
 
 
 def _is_number(text: str) -> bool:
@@ -634,6 +801,7 @@ class _Scored:
     weights: dict[str, float]
     method: str
     skipped: dict[str, str]
+    missing: dict[str, str] = field(default_factory=dict)
 
 
 def _criteria_values(inputs: _Inputs) -> tuple[Any, dict[str, str], dict[str, float], dict]:
@@ -687,6 +855,7 @@ def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
 
     with steps.step("score", "scoring candidates"):
         raw, directions, default_w, skipped = _criteria_values(inputs)
+        missing = scoring.missing_values(raw, directions)["missing"]
         weights: Any = default_w if config.weights == "default" else config.weights
         table = scoring.score(
             raw, directions, weights=weights, method=config.method, nan_policy=config.nan_policy
@@ -696,6 +865,15 @@ def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
             f"criteria skipped for lack of data: {', '.join(skipped)} (the reasons are in "
             "manifest.json)"
         )
+    if len(missing):
+        names = _describe_candidates(inputs.candidates)["name"].reindex(missing.index)
+        counts = missing.str.split(";").explode().value_counts(sort=False)
+        what = ", ".join(f"{c} ({n})" for c, n in counts.items())
+        steps.note(
+            f"{len(missing)} of {len(raw)} candidates lack a criterion value: {what}; scored "
+            f"with nan_policy {config.nan_policy!r} (the criterion's worst value): "
+            + ", ".join(str(n) for n in names)
+        )
     return _Scored(
         table=table,
         raw=raw.loc[table.index],
@@ -703,6 +881,7 @@ def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
         weights=dict(table.attrs.get("weights", {})),
         method=str(table.attrs.get("method", config.method)),
         skipped=skipped,
+        missing={str(k): str(v) for k, v in missing.items()},
     )
 
 
@@ -731,6 +910,8 @@ class _Solved:
     params: dict[str, Any]
     required: list[str]
     gateway: Any
+    partners: Any = None  # the partner hubs of a cross-border model
+    flows: Any = None  # and its origins x partners flows
 
 
 def _model_params(config: PlanConfig, candidates: Any) -> dict[str, Any]:
@@ -797,6 +978,9 @@ def _solve(inputs: _Inputs, config: PlanConfig, steps: _Steps, cost: Any) -> _So
         gateway = rcep_proximity(inputs.candidates)
     solved = _Solved(solution=None, params=params, required=required, gateway=gateway)
     title = MODEL_TITLES[config.model]
+    if config.model == "crossborder":
+        _solve_crossborder(inputs, config, steps, cost, solved)
+        return solved
     with steps.step("build", f"checking the {title} model"):
         model = _build_model(inputs, config, cost, solved)
     described = ", ".join(f"{k}={v}" for k, v in params.items() if k != "fixed_cost")
@@ -814,10 +998,142 @@ def _solve(inputs: _Inputs, config: PlanConfig, steps: _Steps, cost: Any) -> _So
     return solved
 
 
+def _flows(inputs: _Inputs, config: PlanConfig, partners: Any) -> Any:
+    """The origins x partners international express of a cross-border plan."""
+    from borderhub.flows import international_demand
+
+    split: Any = config.split
+    if split not in ("exports", "equal"):
+        from borderhub.io import read_partner_split
+
+        split = read_partner_split(config.split, partners)
+        path = Path(config.split)
+        inputs.sources["split"] = {"source": "user", "file": path.name, "sha256": _sha256(path)}
+    if inputs.weight is None:
+        raise PlanOptionError(
+            "model 'crossborder' needs the demand units' express volume (weight_column) to "
+            "derive their international express; give a weight column"
+        )
+    return international_demand(
+        inputs.demand,
+        partners,
+        share=config.share,
+        split=split,
+        tilt=config.tilt,
+        volume=inputs.weight,
+    )
+
+
+def _solve_crossborder(
+    inputs: _Inputs, config: PlanConfig, steps: _Steps, cost: Any, solved: _Solved
+) -> None:
+    from borderhub import datasets
+    from borderhub.locate import solve_crossborder
+
+    solved.partners = datasets.partners()
+    with steps.step("build", "international flows and gateway costs"):
+        flows = solved.flows = _flows(inputs, config, solved.partners)
+    assumptions = dict(flows.attrs.get("assumptions", {}))
+    total = float(flows.to_numpy().sum())
+    steps.note(
+        f"international express: {total:.6g} (share {assumptions.get('share', 0):.4g} of the "
+        f"demand weight) from {flows.shape[0]} origins to {flows.shape[1]} partner hubs; "
+        f"partner split {assumptions.get('split')}"
+    )
+    extra: dict[str, Any] = {"required": solved.required} if solved.required else {}
+    described = ", ".join(f"{k}={v}" for k, v in solved.params.items() if k != "fixed_cost")
+    with steps.step("solve", f"solving the cross-border flow median ({described or 'fixed'})"):
+        with native_stdout_elsewhere():
+            sol = solve_crossborder(
+                inputs.candidates,
+                inputs.demand,
+                solved.partners,
+                flows=flows,
+                modes=config.modes,
+                distance=cost,
+                solver=config.solver,
+                time_limit=config.time_limit,
+                mip_gap=config.mip_gap,
+                **solved.params,
+                **extra,
+            )
+    given = {k: v for k, v in sol.assumptions.items() if k != "flows"}
+    solved.solution = replace(sol, assumptions={**assumptions, **given})
+
+
+def _names(frame: Any, labels: Any, column: str = "name") -> list[str]:
+    names = frame[column] if column in frame.columns else pd.Series(dtype=object)
+    return [str(names.get(k, "")) if pd.notna(names.get(k, "")) else "" for k in labels]
+
+
+def _routing(inputs: _Inputs, solved: _Solved) -> Any:
+    """routing.csv: one row per (origin, partner) commodity, its centre, gateway and mode."""
+    from borderhub.locate import gateways
+
+    r = solved.solution.routing.reset_index()
+    gates = gateways(inputs.candidates)
+    out = pd.DataFrame({"origin": r["origin"].astype(str), "partner": r["partner"].astype(str)})
+    out["origin_name"] = _names(inputs.demand, r["origin"])
+    out["partner_name"] = _names(solved.partners, r["partner"], "city")
+    out["centre"] = r["centre"].astype(str)
+    out["centre_name"] = _names(inputs.candidates, r["centre"])
+    out["gateway"] = r["gateway"].fillna("").astype(str)
+    out["gateway_name"] = _names(gates, r["gateway"])
+    out["mode"] = r["mode"].fillna("").astype(str)
+    out["domestic_km"] = r["domestic_cost"].astype(float)
+    out["international_cost"] = r["international_cost"].astype(float)
+    out["cost"] = r["cost"].astype(float)
+    out["flow"] = r["flow"].astype(float)
+    return out.set_index(["origin", "partner"])
+
+
+def _loads(inputs: _Inputs, solved: _Solved, by: str) -> Any:
+    """gateway_loads.csv / partner_loads.csv: flow, commodities and cost per gateway/partner."""
+    from borderhub.locate import gateways
+
+    loads = solved.solution.loads(by)
+    out = pd.DataFrame(index=pd.Index([str(k) for k in loads.index], name=by))
+    if by == "gateway":
+        gates = gateways(inputs.candidates)
+        out["name"] = _names(gates, loads.index)
+        out["mode"] = _names(gates, loads.index, "mode")
+    else:
+        out["name"] = _names(solved.partners, loads.index, "city")
+        out["country"] = _names(solved.partners, loads.index, "country")
+    total = float(loads["flow"].sum())
+    out["flow"] = loads["flow"].to_numpy(dtype=float)
+    out["share"] = out["flow"] / total if total > 0 else 0.0
+    out["commodities"] = loads["commodities"].to_numpy(dtype=int)
+    out["cost"] = loads["cost"].to_numpy(dtype=float)
+    return out
+
+
+def _crossborder_stats(solved: _Solved) -> Any:
+    """Per open centre: origins served, flow, share, flow-weighted and longest domestic km."""
+    sol = solved.solution
+    r = sol.routing.reset_index()
+    index = pd.Index(sol.open, name="facility")
+    if r.empty:
+        return pd.DataFrame(
+            {"n_demand": 0, "load": 0.0, "share": 0.0, "mean_cost": np.nan, "max_cost": np.nan},
+            index=index,
+        )
+    r = r.assign(_wd=r["flow"] * r["domestic_cost"])
+    g = r.groupby("centre", sort=False).agg(
+        n_demand=("origin", "nunique"),
+        load=("flow", "sum"),
+        _wd=("_wd", "sum"),
+        max_cost=("domestic_cost", "max"),
+    )
+    g["mean_cost"] = g["_wd"] / g["load"].where(g["load"] > 0)
+    g["share"] = g["load"] / float(r["flow"].sum())
+    return g.reindex(index)
+
+
 def _centres(inputs: _Inputs, solved: _Solved) -> Any:
     """centres.csv: one row per open centre, by load (Solution.centre_stats)."""
     sol = solved.solution
-    stats = sol.centre_stats()
+    stats = _crossborder_stats(solved) if solved.partners is not None else sol.centre_stats()
     centres = _describe_candidates(inputs.candidates.loc[list(sol.open)])
     centres.index.name = "facility"
     required = set(solved.required)
@@ -916,6 +1232,9 @@ def run_plan(
         with steps.step("distances", "computing geodesic distances"):
             cost = distance_matrix(inputs.demand, inputs.candidates)
         solved = _solve(inputs, config, steps, cost)
+    extras: dict[str, Any] = {}
+    if config.robustness and solved is not None and solved.solution.has_solution:
+        extras["robustness"] = _robustness(inputs, config, steps, cost, solved)
     return PlanResult(
         config=config,
         inputs=inputs,
@@ -924,7 +1243,150 @@ def run_plan(
         cost=cost,
         steps=steps,
         started=start,
+        extras=extras,
     )
+
+
+@contextmanager
+def _executor(config: PlanConfig) -> Iterator[Any]:
+    """A Dask client for the robustness draws (closed afterwards), or None to run here."""
+    if config.workers is None and config.scheduler is None:
+        yield None
+        return
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise SpecificationError(
+            "robustness on workers or a scheduler needs Dask: pip install "
+            "'borderhub[dask]' (dask[distributed]), or drop workers/scheduler to run the "
+            "draws here"
+        ) from None
+    if config.scheduler is not None:
+        try:
+            client = Client(config.scheduler, timeout="20s")
+        except (OSError, TimeoutError) as err:
+            raise SpecificationError(
+                f"cannot reach the Dask scheduler {config.scheduler!r}: {_one_line(str(err))}; "
+                "check the address (e.g. tcp://host:8786)"
+            ) from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    cluster = LocalCluster(
+        n_workers=config.workers, processes=True, threads_per_worker=1, dashboard_address=None
+    )
+    client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _robustness(
+    inputs: _Inputs, config: PlanConfig, steps: _Steps, cost: Any, solved: _Solved
+) -> Any:
+    """How often each candidate is chosen over plausible demand (borderhub.robustness)."""
+    from borderhub.scenarios import robustness
+
+    options: dict[str, Any] = dict(solved.params)
+    if solved.required:
+        options["required"] = solved.required
+    if solved.gateway is not None:
+        options["gateway_cost"] = solved.gateway
+        options["gateway_weight"] = config.gateway_weight
+    n = int(config.robustness or 0)
+    where = (
+        f" on {config.workers} local Dask workers"
+        if config.workers
+        else f" on {config.scheduler}"
+        if config.scheduler
+        else ""
+    )
+
+    def report(done: int, total: int) -> None:
+        if steps.progress is not None:
+            message = f"robustness: {done} of {total} draws solved"
+            steps.progress(PlanEvent("progress", "robustness", message, 0.0))
+
+    model: Any = config.model
+    demand: Any = inputs.demand
+    data: dict[str, Any] = {"weight": inputs.weight, "cost": cost}
+    if solved.partners is not None:
+        model, demand, data = _crossborder_draws(inputs, config, cost, solved, options)
+        options = {}
+    with _executor(config) as client:
+        with steps.step("robustness", f"robustness: {n} demand draws{where}"):
+            with native_stdout_elsewhere():
+                return robustness(
+                    model,
+                    demand,
+                    inputs.candidates,
+                    n=n,
+                    seed=config.seed,
+                    spread=config.spread,
+                    executor=client,
+                    progress=report,
+                    solver=config.solver,
+                    time_limit=config.time_limit,
+                    mip_gap=config.mip_gap,
+                    **data,
+                    **options,
+                )
+
+
+#: Separates origin and partner in the labels of the drawn cross-border flows.
+_PAIR = ">"
+
+
+def _crossborder_draws(
+    inputs: _Inputs, config: PlanConfig, cost: Any, solved: _Solved, options: dict[str, Any]
+) -> tuple[Any, Any, dict[str, Any]]:
+    """The robustness draws of a cross-border plan: each (origin, partner) flow is drawn.
+
+    Returns the model builder, a table of the flows' spreads (each flow has its origin's
+    uncertainty: ``<weight>_spread`` and ``<weight>_method`` of the demand unit) and the
+    nominal flows as ``weights``, labelled ``origin>partner``. The flows of one origin
+    share one shock (the uncertain figure is the origin's volume): groups by origin with
+    correlation 1.
+    """
+    from borderhub.locate import gateway_costs
+
+    flows = solved.flows
+    routes = gateway_costs(inputs.candidates, solved.partners, modes=config.modes)
+    international = (
+        routes["cost"]
+        .unstack("partner")
+        .reindex(index=inputs.candidates.index, columns=flows.columns)
+    )
+    stacked = flows.stack()
+    origins = stacked.index.get_level_values(0)
+    labels = [f"{o}{_PAIR}{k}" for o, k in stacked.index]
+    weights = pd.Series(stacked.to_numpy(dtype=float), index=labels)
+    columns = [c for c in inputs.demand.columns if str(c).startswith(f"{inputs.weight}_")]
+    meta = pd.DataFrame(inputs.demand[columns].reindex(origins).to_numpy(), columns=columns)
+    meta.index = pd.Index(labels)
+    builder = functools.partial(
+        _crossborder_model, domestic=cost.copy(), international=international, options=options
+    )
+    groups = pd.Series([str(o) for o in origins], index=meta.index)
+    data = {"weights": weights, "weight": inputs.weight, "groups": groups, "correlation": 1.0}
+    return builder, meta, data
+
+
+def _crossborder_model(
+    weights: Any, *, domestic: Any, international: Any, options: dict[str, Any]
+) -> Any:
+    """A cross-border model for drawn flows labelled ``origin>partner`` (picklable)."""
+    from borderhub.locate import CrossBorderMedian
+
+    pairs = [str(label).split(_PAIR, 1) for label in weights.index]
+    index = pd.MultiIndex.from_tuples([(o, k) for o, k in pairs], names=["origin", "partner"])
+    flows = pd.Series(weights.to_numpy(dtype=float), index=index).unstack("partner")
+    flows = flows.reindex(index=domestic.index).fillna(0.0)
+    return CrossBorderMedian.from_cost_matrices(domestic, international, flows, **options)
 
 
 @dataclass(eq=False)
@@ -940,7 +1402,8 @@ class PlanResult:
     weight : str or None
         The demand weight column (None: every unit weighs 1).
     extras : dict
-        Room for further analyses of the same run (kept out of the files).
+        Further analyses of the same run: ``"robustness"`` (a
+        :class:`~borderhub.scenarios.RobustnessResult`) with the ``robustness`` option.
 
     Examples
     --------
@@ -989,6 +1452,12 @@ class PlanResult:
     def weight_note(self) -> str:
         """A line saying which demand weight was used."""
         return self.inputs.weight_note
+
+    @property
+    def load_label(self) -> str:
+        """What the centres' ``load`` counts, for printed tables: ``"load (<weight>)"``."""
+        what = "international express" if self.config.model == "crossborder" else "load"
+        return f"{what} ({self.weight})" if self.weight else what
 
     @property
     def title(self) -> str:
@@ -1053,6 +1522,9 @@ class PlanResult:
     def assignments(self) -> Any:
         """``solution.csv``: one row per demand unit and the centre serving it.
 
+        For the ``crossborder`` model, where each (origin, partner) flow has its own
+        centre, this is :attr:`routing`.
+
         Returns
         -------
         pandas.DataFrame
@@ -1060,7 +1532,66 @@ class PlanResult:
         """
         from borderhub.io import solution_table
 
+        solved = self._need_solution()
+        if solved.partners is not None:
+            return _routing(self.inputs, solved)
         return solution_table(self.solution, self.candidates, self.demand)
+
+    @property
+    def routing(self) -> Any:
+        """``routing.csv`` of a ``crossborder`` plan: each origin-partner flow's route.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``(origin, partner)``; ``origin_name``, ``partner_name``, ``centre``,
+            ``centre_name``, ``gateway``, ``gateway_name``, ``mode`` (air, sea, road,
+            rail), ``domestic_km``, ``international_cost``, ``cost`` (per piece, in
+            truck-km equivalents) and ``flow``.
+
+        Raises
+        ------
+        SpecificationError
+            The plan's model is not ``crossborder``.
+        """
+        return _routing(self.inputs, self._need_crossborder())
+
+    @property
+    def gateway_loads(self) -> Any:
+        """``gateway_loads.csv``: flow through each gateway of a ``crossborder`` plan.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``gateway``; ``name``, ``mode``, ``flow``, ``share``, ``commodities``
+            and ``cost`` (flow-weighted total), largest flow first.
+        """
+        return _loads(self.inputs, self._need_crossborder(), "gateway")
+
+    @property
+    def partner_loads(self) -> Any:
+        """``partner_loads.csv``: flow to each partner hub of a ``crossborder`` plan.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``partner``; ``name``, ``country``, ``flow``, ``share``,
+            ``commodities`` and ``cost``, largest flow first.
+        """
+        return _loads(self.inputs, self._need_crossborder(), "partner")
+
+    @property
+    def robustness(self) -> Any:
+        """The :class:`~borderhub.scenarios.RobustnessResult` of the ``robustness`` option.
+
+        Raises
+        ------
+        SpecificationError
+            The run had no ``robustness`` option.
+        """
+        if "robustness" not in self.extras:
+            raise SpecificationError("this run counted no robustness; run with robustness=N")
+        return self.extras["robustness"]
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -1084,6 +1615,14 @@ class PlanResult:
             raise SpecificationError("this run did not solve a model; run with solve=True")
         return self.solved
 
+    def _need_crossborder(self) -> _Solved:
+        solved = self._need_solution()
+        if solved.partners is None:
+            raise SpecificationError(
+                f"routing and loads belong to model 'crossborder', not {self.config.model!r}"
+            )
+        return solved
+
     # ---- maps -------------------------------------------------------------------------------
     def _corridors(self) -> Any:
         """The plan's corridors, keeping only origins present among candidates or demand."""
@@ -1103,7 +1642,8 @@ class PlanResult:
         if self.solved is None:
             return self.inputs.drawn_solution
         sol = self.solved.solution
-        return sol if len(sol.open) else None
+        # a cross-border solution is drawn as flows (borderhub.flowmap), not allocations
+        return sol if len(sol.open) and self.solved.partners is None else None
 
     def _map_scores(self) -> Any:
         return self.scored.table if self.scored is not None else self.inputs.drawn_scores
@@ -1137,7 +1677,13 @@ class PlanResult:
             "demand": self.demand,
         }
         args.update(kw)
-        return maps.corridor_map(**args)
+        fmap = maps.corridor_map(**args)
+        solved = self.solved
+        if solved is not None and solved.partners is not None and len(solved.solution.open):
+            from borderhub.flowmap import add_flow_layer
+
+            add_flow_layer(fmap, solved.solution, self.candidates, solved.partners)
+        return fmap
 
     def static_map(self, *, world: bool = False, **kw: Any) -> Any:
         """The static map of the plan (:func:`borderhub.plots.plot_static_map`) for print.
@@ -1191,10 +1737,18 @@ class PlanResult:
 
         ``scores.csv``, ``solution.csv``, ``centres.csv``, ``solution.geojson`` (centres and
         demand units as points), ``allocations.geojson`` (a line from each demand unit to
-        its centre), ``map.html`` and ``manifest.json`` (versions, input hashes, options,
-        solver, status, objective, gap, timings, output hashes); with ``plots`` also
-        ``map.png``, ``rank_stability.png``, ``cost_curve.png`` and ``cost_curve.csv``. The
-        same inputs give byte-identical files (except the timings in the manifest).
+        its centre), ``map.html``, ``report.html`` (one self-contained page with the map,
+        the tables, the plots, the assumptions and the data caveats;
+        :func:`borderhub.report.write_report`) and ``manifest.json`` (versions, input
+        hashes, options, solver, status, objective, gap, timings, output hashes); with
+        ``plots`` also ``map.png``, ``rank_stability.png``, ``cost_curve.png`` and
+        ``cost_curve.csv``. A ``crossborder`` plan writes ``routing.csv``,
+        ``gateway_loads.csv`` and ``partner_loads.csv`` in place of ``solution.csv`` and
+        the two GeoJSON files (its flows have no single centre per demand unit) and draws
+        the flows on the map; with ``robustness`` a plan adds ``robustness.csv``,
+        ``robustness_sets.csv``, ``robustness_draws.csv`` and, with ``plots``,
+        ``robustness.png``. The same inputs give byte-identical files (except the timings
+        in the manifest).
 
         Parameters
         ----------
@@ -1228,7 +1782,17 @@ class PlanResult:
                 if self.scored is not None:
                     write_table(self.scores, folder / "scores.csv")
                     written.append("scores.csv")
-                if self.solved is not None:
+                if self.solved is not None and self.solved.partners is not None:
+                    tables = {
+                        "routing.csv": self.routing,
+                        "centres.csv": self.centres,
+                        "gateway_loads.csv": self.gateway_loads,
+                        "partner_loads.csv": self.partner_loads,
+                    }
+                    for name, frame in tables.items():
+                        write_table(frame, folder / name)
+                    written += list(tables)
+                elif self.solved is not None:
                     table = write_solution(self.assignments, folder / "solution.csv")
                     centres = self.centres
                     write_table(centres, folder / "centres.csv")
@@ -1239,19 +1803,39 @@ class PlanResult:
                         "solution.geojson",
                         "allocations.geojson",
                     ]
+                if "robustness" in self.extras and command == "plan":
+                    rob = self.extras["robustness"]
+                    # wall-clock seconds per draw go to the manifest, not into the CSV
+                    draws = rob.draws.drop(columns=[c for c in ("seconds",) if c in rob.draws])
+                    write_table(rob.to_frame(), folder / "robustness.csv")
+                    write_table(rob.sets, folder / "robustness_sets.csv")
+                    write_table(draws, folder / "robustness_draws.csv")
+                    written += ["robustness.csv", "robustness_sets.csv", "robustness_draws.csv"]
+        fmap = None
         if command in ("plan", "map"):
             with steps.step("map", "drawing the corridor map"):
-                self.map().save(str(folder / "map.html"))
+                fmap = self.map()
+                fmap.save(str(folder / "map.html"))
             written.append("map.html")
         plot_info: dict[str, Any] = {}
+        figures: dict[str, Any] = {}
         if plots and command == "map":
             with steps.step("plots", "drawing the static map"):
                 ax = self.static_map(world=True, scores=self.inputs.drawn_scores)
                 _save_figure(ax.figure, folder / "map.png")
             written.append("map.png")
         elif plots and command == "plan" and self.solution.has_solution:
-            plot_info = self._plots(folder)
-            written += ["map.png", "rank_stability.png", "cost_curve.png", "cost_curve.csv"]
+            plot_info = self._plots(folder, figures)
+            drawn = plot_info.pop("files")
+            written += [name for name in OUTPUTS if name in drawn]
+        try:
+            if command == "plan":
+                with steps.step("report", "writing report.html"):
+                    self._write_report(folder / "report.html", fmap, figures)
+                written.append("report.html")
+        finally:
+            for fig in figures.values():
+                _close_figure(fig)
         steps.timings["total"] = time.perf_counter() - self.started
         manifest = self._manifest(argv, plot_info, str(out), bool(plots))
         # the files of this run (not those an earlier run left in the folder)
@@ -1305,13 +1889,16 @@ class PlanResult:
         )
         write_geojson(allocations, folder / "allocations.geojson")
 
-    def _plots(self, folder: Path) -> dict[str, Any]:
-        """map.png, rank_stability.png and cost_curve.png; returns what the manifest records."""
-        info: dict[str, Any] = {}
+    def _plots(self, folder: Path, figures: dict[str, Any]) -> dict[str, Any]:
+        """The PNG figures; returns what the manifest records (and ``files``, the names).
+
+        The figures stay open in ``figures`` (caption -> Figure) for the report.
+        """
+        info: dict[str, Any] = {"files": []}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             with native_stdout_elsewhere():
-                self._draw_plots(folder, info)
+                self._draw_plots(folder, info, figures)
         if any("font" in str(w.message) or "Glyph" in str(w.message) for w in caught):
             self.steps.note(
                 "matplotlib has no font with Chinese glyphs (install e.g. fonts-noto-cjk and "
@@ -1320,15 +1907,30 @@ class PlanResult:
             )
         return info
 
-    def _draw_plots(self, folder: Path, info: dict[str, Any]) -> None:
+    def _draw_plots(self, folder: Path, info: dict[str, Any], figures: dict[str, Any]) -> None:
         from borderhub import plots, scenarios, scoring
         from borderhub.io import write_table
 
         steps, config = self.steps, self.config
+        files: list[str] = info["files"]
+
+        def save(fig: Any, name: str, caption: str) -> None:
+            fig.savefig(folder / name, dpi=120, bbox_inches="tight", metadata={"Software": None})
+            figures[caption] = fig
+            files.append(name)
+
         with steps.step("plots", "drawing the static map"):
             # the solution at the scale of China: no partner hubs or corridor arcs (map.html
             # has them), which would stretch the view to the whole world
-            _save_figure(self.static_map().figure, folder / "map.png")
+            save(self.static_map().figure, "map.png", _STATIC_MAP)
+        if "robustness" in self.extras:
+            with steps.step("plots", "robustness: selection frequency and regret"):
+                save(
+                    self.extras["robustness"].plot(),
+                    "robustness.png",
+                    "Selection frequency of each candidate over the demand draws, and the "
+                    "nominal plan's regret",
+                )
         if self.scored is not None:
             scored = self.scored
             with steps.step("plots", "rank stability of the scores (1,000 weight draws)"):
@@ -1344,10 +1946,14 @@ class PlanResult:
                 ax = plots.plot_rank_stability(
                     stability, names=_describe_candidates(self.candidates)["name"]
                 )
-                _save_figure(ax.figure, folder / "rank_stability.png")
+                save(
+                    ax.figure,
+                    "rank_stability.png",
+                    "Rank stability of the scores over 1,000 draws of the criterion weights",
+                )
                 info["rank_stability"] = {"n": 1000, "spread": 0.2, "seed": 0}
-        if self.solved is None:
-            return
+        if self.solved is None or self.solved.partners is not None:
+            return  # no cost curve for the cross-border model (scenarios.p_sweep has none)
         solved = self.solved
         kind = config.model if config.model in P_MODELS else "pmedian"
         n_cand = len(self.candidates)
@@ -1382,14 +1988,81 @@ class PlanResult:
                 "mclp": f"weight covered within {solved.params.get('radius')} km",
             }[kind]
             ax = plots.plot_cost_curve(table, mark=p_now, ylabel=ylabel, label=MODEL_TITLES[kind])
-            _save_figure(ax.figure, folder / "cost_curve.png")
+            save(ax.figure, "cost_curve.png", f"{MODEL_TITLES[kind]}: cost against p")
             # wall-clock times vary from run to run: they go to the manifest, not into the
             # CSV, so that the same inputs give a byte-identical cost_curve.csv
             timing = [c for c in ("build_time", "solve_time") if c in table.columns]
             write_table(table.drop(columns=timing).set_index("p"), folder / "cost_curve.csv")
+            files.append("cost_curve.csv")
             info["cost_curve"] = {"model": kind, "p": p_values}
             for column in timing:
                 info["cost_curve"][column] = round(float(table[column].sum()), 6)
+
+    def _write_report(self, path: Path, fmap: Any, figures: dict[str, Any]) -> None:
+        """report.html: map, centres, ranking, plots, assumptions and data caveats."""
+        from borderhub.report import estimate_caveats, write_report
+
+        sol, config, solved = self.solution, self.config, self._need_solution()
+        params = ", ".join(f"{k}={v!s}" for k, v in solved.params.items() if np.isscalar(v))
+        summary = (
+            f"{MODEL_TITLES[config.model]} ({params or 'per-candidate costs'}) over "
+            f"{len(self.demand)} demand units and {len(self.candidates)} candidates: "
+            f"{len(sol.open)} centres chosen; status {sol.status.value}, objective "
+            f"{sol.objective:.6g}, gap {sol.gap:.3g}. {self.weight_note}."
+        )
+        scores = self.scores
+        ranking = scores[[c for c in scores.columns if not str(c).endswith("_contrib")]]
+        tables: dict[str, Any] = {}
+        if solved.partners is not None:
+            tables["Gateway loads (international express by gateway)"] = self.gateway_loads
+            tables["Partner loads"] = self.partner_loads
+        if "robustness" in self.extras:
+            rob = self.extras["robustness"]
+            tables[f"Robustness: selection frequency over {rob.n} demand draws"] = rob.to_frame()
+        assumptions: dict[str, Any] = {
+            "model": MODEL_TITLES[config.model],
+            "parameters": params or "none",
+            "required tiers": ", ".join(t.name for t in config.required_tiers) or "none",
+            "demand weight": self.weight or "none (every unit weighs 1)",
+            "scoring": f"{self.scored.method} with weights {config.weights}"
+            if self.scored is not None
+            else "not scored",
+            "missing criterion values": f"nan_policy {config.nan_policy!r}",
+            "solver": config.solver,
+        }
+        for key, value in sorted(getattr(sol, "assumptions", {}).items()):
+            assumptions[f"cross-border: {key}"] = value
+        if "robustness" in self.extras:
+            rob = self.extras["robustness"]
+            assumptions["robustness draws"] = f"{rob.n} (seed {rob.seed})"
+        caveats: list[str] = []
+        missing = self.scored.missing if self.scored is not None else {}
+        if missing:
+            names = _describe_candidates(self.candidates)["name"].reindex(list(missing))
+            caveats.append(
+                f"{len(missing)} of {len(self.candidates)} candidates lack a criterion value "
+                f"({', '.join(sorted(set(missing.values())))}) and were scored with nan_policy "
+                f"{config.nan_policy!r}: " + ", ".join(map(str, names))
+            )
+        if self.scored is not None and self.scored.skipped:
+            caveats.append("criteria skipped for lack of data: " + ", ".join(self.scored.skipped))
+        for role, frame in (("candidates", self.candidates), ("demand units", self.demand)):
+            caveats += [f"{role}: {text}" for text in estimate_caveats(frame).values()]
+        static = figures.get(_STATIC_MAP)
+        write_report(
+            path,
+            title=self.title,
+            map=fmap,
+            static_figure=static,
+            ranking=ranking,
+            centres=self.centres,
+            figures={k: v for k, v in figures.items() if k != _STATIC_MAP} or None,
+            assumptions=assumptions,
+            caveats=caveats,
+            tables=tables,
+            summary=summary,
+            figure_format="png",
+        )
 
     # ---- manifest ---------------------------------------------------------------------------
     def _parameters(self, out: str | None, plots: bool | None) -> dict[str, Any]:
@@ -1447,6 +2120,7 @@ class PlanResult:
                 "weights": scored.weights,
                 "directions": scored.directions,
                 "skipped": scored.skipped,
+                "missing": scored.missing,
             }
         if solved is not None:
             sol = solved.solution
@@ -1473,6 +2147,10 @@ class PlanResult:
                 "build_time": sol.build_time,
                 "solve_time": sol.solve_time,
             }
+            if solved.partners is not None:
+                content["crossborder"] = dict(getattr(sol, "assumptions", {}))
+        if "robustness" in self.extras:
+            content["robustness"] = self.extras["robustness"].manifest()
         if command == "plan":
             content["plots"] = plots
         content["timings"] = {k: round(v, 4) for k, v in self.steps.timings.items()}
@@ -1487,8 +2165,17 @@ def _describe_given(value: Any) -> Any:
     return f"<{type(value).__name__} of {len(value)} rows>"
 
 
+#: Caption of the static map among the figures of a plan (the report prints it in place of
+#: the interactive map).
+_STATIC_MAP = "Static map of the plan"
+
+
 def _save_figure(fig: Any, path: Path) -> None:
     fig.savefig(path, dpi=120, bbox_inches="tight", metadata={"Software": None})
+    _close_figure(fig)
+
+
+def _close_figure(fig: Any) -> None:
     try:
         import matplotlib.pyplot as plt
 

@@ -61,9 +61,27 @@ def main() -> None:
     steps = [(e.key, round(e.seconds, 2)) for e in events if e.kind == "done"]
     # [progress-end]
     show("progress", [key for key, _ in steps])
+    # [missing]
+    notes = []
+    bh.run_plan(
+        solve=False, progress=lambda e: notes.append(e.message) if e.kind == "note" else None
+    )
+    missing = result.manifest["scoring"]["missing"]
+    # [missing-end]
+    show("missing", f"{len(missing)} places: {sorted(set(missing.values()))}\n{notes[0][:160]} ...")
+    # [crossborder]
+    cross = bh.run_plan(model="crossborder", p=10, share=0.05, modes={"air": {"rate": 0.4}})
+    gateways = cross.gateway_loads[["name", "mode", "flow", "share"]].head(6)
+    # [crossborder-end]
+    show("crossborder", f"{cross!r}\n{gateways.round(3).to_string()}")
+    # [robustness]
+    robust = bh.run_plan(p=12, required_tiers="CORE", robustness=40, seed=0, score=False)
+    frequency = robust.robustness.to_frame()[["name", "frequency", "nominal"]].head(14)
+    # [robustness-end]
+    show("robustness", frequency.round(3).to_string())
     for name, text in shown.items():
         (out / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
-    assert same and covered > 0
+    assert same and covered > 0 and "report.html" in files and len(missing) > 0
 
 
 if __name__ == "__main__":

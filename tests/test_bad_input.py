@@ -2500,6 +2500,53 @@ case(
     "radius",
 )
 case("pipeline.PlanConfig-p-zero", call(pipeline.PlanConfig, p=0), pipeline.PlanOptionError, "0")
+case(
+    "pipeline.PlanConfig-robustness-zero",
+    call(pipeline.PlanConfig, robustness=0),
+    pipeline.PlanOptionError,
+    "robustness",
+    "0",
+)
+case(
+    "pipeline.PlanConfig-workers-and-scheduler",
+    call(pipeline.PlanConfig, robustness=5, workers=2, scheduler="tcp://127.0.0.1:8786"),
+    pipeline.PlanOptionError,
+    "workers",
+    "scheduler",
+)
+case(
+    "pipeline.PlanConfig-share-above-one",
+    call(pipeline.PlanConfig, model="crossborder", share=1.2),
+    pipeline.PlanOptionError,
+    "share",
+    "1.2",
+)
+case(
+    "pipeline.PlanConfig-share-for-pmedian",
+    call(pipeline.PlanConfig, share=0.1),
+    pipeline.PlanOptionError,
+    "share",
+    "crossborder",
+)
+case(
+    "pipeline.PlanConfig-unknown-mode",
+    call(pipeline.PlanConfig, model="crossborder", modes="ship.rate=1"),
+    pipeline.PlanOptionError,
+    "ship",
+)
+case(
+    "pipeline.run_plan-spread-without-robustness",
+    call(pipeline.run_plan, model="crossborder", spread=0.2),
+    pipeline.PlanOptionError,
+    "spread",
+    "robustness",
+)
+case(
+    "pipeline.run_plan-split-file-missing",
+    call(pipeline.run_plan, model="crossborder", split="no-such-split.csv", score=False),
+    DataError,
+    "no-such-split.csv",
+)
 
 
 def _io_file(name: str, text: str):
@@ -2545,6 +2592,26 @@ case(
     lambda ctx: (bio.read_scores, (_io_file("s.csv", "id,score\na,high\n")(ctx),), {}),
     DataError,
     "high",
+)
+case(
+    "io.read_partner_split-unknown-partner",
+    lambda ctx: (
+        bio.read_partner_split,
+        (_io_file("split.csv", "partner,share\nVNM-HAN,2\nATLANTIS,1\n")(ctx),),
+        {},
+    ),
+    DataError,
+    "ATLANTIS",
+)
+case(
+    "io.read_partner_split-no-share-column",
+    lambda ctx: (
+        bio.read_partner_split,
+        (_io_file("split.csv", "partner,weight\nVNM-HAN,2\n")(ctx),),
+        {},
+    ),
+    DataError,
+    "share",
 )
 case(
     "io.write_solution-not-a-solution",
@@ -2815,6 +2882,29 @@ CLI_CASES: dict[str, tuple[dict[str, str | bytes], list[str], tuple[str, ...]]] 
         {"c.csv": GOOD_CSV},
         ["--candidates", "c.csv", "--lon-column", "lon", "--lat-column", "y"],
         ("'y'",),
+    ),
+    "robustness-zero": ({}, ["--robustness", "0"], ("--robustness", "0")),
+    "workers-and-scheduler": (
+        {},
+        ["--robustness", "5", "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"],
+        ("--workers", "scheduler"),
+    ),
+    "share-above-one": ({}, ["--model", "crossborder", "--share", "1.5"], ("--share", "1.5")),
+    "share-zero": ({}, ["--model", "crossborder", "--share", "0"], ("--share", "0")),
+    "split-file-unreadable": (
+        {"split.csv": "partner;share\nATLANTIS;3\n"},
+        ["--model", "crossborder", "--split", "split.csv"],
+        ("split.csv", "ATLANTIS"),
+    ),
+    "split-file-binary": (
+        {"split.csv": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"},
+        ["--model", "crossborder", "--split", "split.csv"],
+        ("split.csv", "partner", "share"),
+    ),
+    "split-file-missing": (
+        {},
+        ["--model", "crossborder", "--split", "nowhere.csv"],
+        ("nowhere.csv",),
     ),
 }
 

@@ -153,6 +153,25 @@ def test_plan_bundled_prints_a_readable_summary(bundled):
     assert quiet.returncode == 0 and quiet.stderr == ""
 
 
+def test_plan_bundled_reports_the_places_with_missing_values(bundled):
+    # 52 of the 60 places have no sourced airport-cargo figure: the default nan_policy
+    # 'worst' scores them and the run says which they are, on stderr and in the manifest
+    out, _, proc, _ = bundled
+    cargo = datasets.candidates()["airport_cargo"]
+    lacking = cargo.index[cargo.isna()]
+    assert len(lacking) > 0
+    note = [line for line in proc.stderr.splitlines() if "lack a criterion value" in line]
+    assert len(note) == 1, proc.stderr
+    assert f"{len(lacking)} of 60 candidates" in note[0] and "airport_cargo" in note[0]
+    assert "nan_policy 'worst'" in note[0] and "昆明市" in note[0]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["nan_policy"] == "worst"
+    missing = manifest["scoring"]["missing"]
+    assert set(missing) == set(lacking) and set(missing.values()) == {"airport_cargo"}
+    strict = run("plan", "-q", "--nan-policy", "raise", "--out", out.parent / "strict")
+    assert_one_line_error(strict, 1, "airport_cargo", "nan_policy='worst'")
+
+
 def test_plan_scores_csv(bundled):
     scores = read_csv(bundled[0] / "scores.csv", dtype={"adcode": str})
     assert len(scores) == 60 and scores["adcode"].str.fullmatch(r"\d{6}").all()

@@ -9,7 +9,9 @@ Regenerate them with tools/golden_plan.py only after a deliberate change of the 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -21,6 +23,8 @@ import pandas as pd
 import pytest
 
 from borderhub import PlanConfig, PlanResult, Tier, datasets, run_plan
+from borderhub import flows as bh_flows
+from borderhub import robustness as bh_robustness
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.pipeline import PlanEvent, PlanOptionError
 
@@ -443,3 +447,176 @@ def test_read_points_geoparquet_goes_through_geopandas(tmp_path, monkeypatch):
     with pytest.raises(DataError, match="GeoParquet needs pyarrow"):
         read_points(path)
     assert calls == [path]
+
+
+# --------------------------------------------------------------------------------------
+# report.html, the cross-border model, robustness, missing values
+# --------------------------------------------------------------------------------------
+
+_NETWORK_REF = re.compile(
+    r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?https?:", re.I
+)
+
+
+def test_report_html_is_one_self_contained_page(result, tmp_path):
+    written = result.save(tmp_path)
+    assert written[-2:] == ["report.html", "manifest.json"]
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    # self-contained: the map is inside (srcdoc), nothing is fetched from the network
+    assert 'srcdoc="' in page and not _NETWORK_REF.search(page)
+    assert not _NETWORK_REF.search(html.unescape(page))
+    for name in result.centres["name"]:
+        assert name in page
+    assert "Chosen centres" in page and "Ranked candidates" in page and "Assumptions" in page
+    # the data caveats: the places scored without an airport-cargo figure, and estimates
+    lacking = datasets.candidates()["airport_cargo"].isna().sum()
+    assert f"{lacking} of 60 candidates lack a criterion value (airport_cargo)" in page
+    assert "are estimates, not published figures" in page
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["outputs"]["report.html"] == _sha(tmp_path / "report.html")
+
+
+def test_missing_values_are_named_in_the_manifest_and_as_a_note():
+    events = []
+    res = run_plan(p=5, progress=events.append, solve=False)
+    cargo = datasets.candidates()["airport_cargo"]
+    assert res.config.nan_policy == "worst"
+    assert set(res.manifest["scoring"]["missing"]) == set(cargo.index[cargo.isna()])
+    notes = [e.message for e in events if e.kind == "note" and "lack a criterion" in e.message]
+    assert len(notes) == 1 and "南宁市" in notes[0]
+    # the value stays missing in scores.csv, and every place is still scored
+    lacking = cargo.index[cargo.isna()]
+    assert res.scores.loc[lacking, "airport_cargo"].isna().all()
+    assert res.scores["score"].notna().all()
+    with pytest.raises(DataError, match="airport_cargo"):
+        run_plan(nan_policy="raise", solve=False)
+
+
+@pytest.fixture(scope="module")
+def crossborder():
+    return run_plan(model="crossborder", p=6, share=0.05, modes={"sea": None})
+
+
+def test_crossborder_plan_routes_every_flow_through_an_open_centre(crossborder):
+    res = crossborder
+    sol = res.solution
+    assert sol.status == "optimal" and len(sol.open) == 6
+    routing = res.routing
+    assert routing.index.names == ["origin", "partner"]
+    assert set(routing["centre"]) <= set(sol.open)
+    assert "sea" not in set(routing["mode"])  # switched off
+    flows = bh_flows.international_demand(datasets.prefectures(), datasets.partners(), share=0.05)
+    total = float(flows.to_numpy().sum())
+    assert routing["flow"].sum() == pytest.approx(total)
+    assert res.centres["load"].sum() == pytest.approx(total)
+    assert res.gateway_loads["flow"].sum() == pytest.approx(total)
+    assert res.partner_loads["flow"].sum() == pytest.approx(total)
+    assert res.centres["share"].sum() == pytest.approx(1.0)
+    # each commodity takes the open centre with the cheapest domestic + international cost
+    assert sol.objective == pytest.approx(float((routing["flow"] * routing["cost"]).sum()))
+    np.testing.assert_allclose(
+        routing["cost"], routing["domestic_km"] + routing["international_cost"]
+    )
+    assert res.assignments.equals(routing)
+    manifest = res.manifest
+    assert (
+        manifest["crossborder"]["share"] == 0.05 and manifest["crossborder"]["modes"]["sea"] == {}
+    )
+    assert manifest["parameters"]["model"] == "crossborder"
+    with pytest.raises(SpecificationError, match="crossborder"):
+        _ = run_plan(p=3, provinces=["广东"]).routing
+
+
+def test_crossborder_cli_writes_the_files_of_run_plan(crossborder, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "borderhub", "plan", "--quiet", "--out", str(tmp_path / "cli"),
+         "--model", "crossborder", "--p", "6", "--share", "0.05", "--modes", "sea=off"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "cross-border flow median (p=6)" in proc.stdout
+    assert "international express (express_volume)" in proc.stdout
+    written = crossborder.save(tmp_path / "lib")
+    assert written == [
+        "scores.csv", "centres.csv", "map.html", "routing.csv", "gateway_loads.csv",
+        "partner_loads.csv", "report.html", "manifest.json",
+    ]  # fmt: skip
+    assert sorted(written) == sorted(p.name for p in (tmp_path / "cli").iterdir())
+    for name in written[:-1]:
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "lib" / name).read_bytes(), (
+            name
+        )
+    page = (tmp_path / "lib" / "map.html").read_text(encoding="utf-8")
+    assert "Cross-border flows" in page
+    report = (tmp_path / "lib" / "report.html").read_text(encoding="utf-8")
+    assert "Gateway loads" in report and "cross-border: share" in report
+
+
+def test_crossborder_partner_split_file(tmp_path):
+    split = tmp_path / "split.csv"
+    split.write_text("partner,share\nVNM,3\nJPN-TYO,1\n", encoding="utf-8")
+    res = run_plan(model="crossborder", p=3, split=str(split), score=False)
+    loads = res.partner_loads
+    assert set(loads.index) == {"VNM-HAN", "VNM-SGN", "JPN-TYO"}
+    assert loads["share"].sum() == pytest.approx(1.0)
+    assert loads.loc["JPN-TYO", "share"] == pytest.approx(0.25)
+    assert res.manifest["inputs"]["split"]["sha256"] == _sha(split)
+    assert res.manifest["crossborder"]["split"] == "user"
+
+
+def test_robustness_of_a_plan_is_borderhub_robustness(tmp_path):
+    options = {"p": 3, "provinces": ["广东", "广西"], "robustness": 12, "seed": 3}
+    events = []
+    res = run_plan(**options, progress=events.append)
+    rob = res.robustness
+    direct = bh_robustness("pmedian", res.demand, res.candidates, n=12, seed=3, progress=False, p=3)
+    pd.testing.assert_frame_equal(rob.to_frame(), direct.to_frame())
+    assert rob.sets.equals(direct.sets)
+    assert [e for e in events if e.kind == "progress"][-1].message.endswith("12 of 12 draws solved")
+    written = res.save(tmp_path / "a", plots=True)
+    for name in ("robustness.csv", "robustness_sets.csv", "robustness_draws.csv", "robustness.png"):
+        assert name in written
+    frame = pd.read_csv(tmp_path / "a" / "robustness.csv", dtype={0: str}, index_col=0)
+    np.testing.assert_allclose(frame["frequency"], rob.selection["frequency"], atol=1e-6)
+    draws = pd.read_csv(tmp_path / "a" / "robustness_draws.csv")
+    assert len(draws) == 12 and "seconds" not in draws.columns
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["robustness"]["seed"] == 3 and manifest["robustness"]["n"] == 12
+    assert "Robustness: selection frequency over 12 demand draws" in (
+        tmp_path / "a" / "report.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_robustness_on_local_dask_workers_equals_serial(tmp_path):
+    options = {"p": 3, "provinces": ["广东", "广西"], "robustness": 6, "score": False}
+    serial = run_plan(**options).robustness
+    parallel = run_plan(**options, workers=2).robustness
+    pd.testing.assert_frame_equal(serial.to_frame(), parallel.to_frame())
+    pd.testing.assert_frame_equal(
+        serial.draws.drop(columns="seconds"), parallel.draws.drop(columns="seconds")
+    )
+
+
+def test_robustness_without_dask_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    with pytest.raises(SpecificationError, match=r"borderhub\[dask\]"):
+        run_plan(p=3, provinces=["广东"], robustness=2, workers=2, score=False)
+
+
+def test_robustness_of_a_crossborder_plan_draws_each_origins_flows_together():
+    options = {"model": "crossborder", "p": 2, "provinces": ["云南", "广西"], "score": False}
+    res = run_plan(**options, robustness=10, seed=2)
+    rob = res.robustness
+    assert rob.n == 10 and len(rob.draws) == 10 and (rob.draws["status"] == "optimal").all()
+    assert set(rob.selection.index) == set(res.candidates.index)
+    assert rob.selection["count"].sum() == 10 * 2
+    assert set(rob.selection.index[rob.selection["nominal"]]) == set(res.solution.open)
+    # the nominal plan is optimal for the nominal flows, never better than a draw's optimum
+    assert (rob.draws["regret"] >= -1e-6 * rob.draws["objective"].abs()).all()
+    # the flows of one origin move together: the same relative change for every partner
+    nominal = res.solution.routing["flow"]
+    drawn = rob.draw_weights(3)
+    ratio = drawn.to_numpy() / np.array([nominal[tuple(k.split(">"))] for k in drawn.index])
+    origins = [k.split(">")[0] for k in drawn.index]
+    spread_within = pd.Series(ratio).groupby(origins).agg(lambda x: x.max() - x.min())
+    assert spread_within.max() < 1e-9 and pd.Series(ratio).nunique() > 1

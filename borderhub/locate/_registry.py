@@ -16,6 +16,7 @@ MODELS: dict[str, str] = {
     "mclp": "MaxCoverage",
     "lscp": "SetCover",
     "fixed": "FacilityLocation",
+    "crossborder": "CrossBorderMedian",
 }
 
 #: Short model name -> title used in printed summaries, maps and plots.
@@ -25,6 +26,7 @@ MODEL_TITLES: dict[str, str] = {
     "mclp": "maximal covering (MCLP)",
     "lscp": "set covering (LSCP)",
     "fixed": "fixed-charge facility location",
+    "crossborder": "cross-border flow median",
 }
 
 #: Short names of the models with a number of centres ``p``.
