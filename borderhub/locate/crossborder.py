@@ -1051,7 +1051,11 @@ class _SharedLevels(_Levels):
     the bundled data 15,781 commodities have about 1,400 distinct prefixes at p = 5).
     """
 
-    def add_rows(self, b: _Builder, y: np.ndarray, w: np.ndarray, k: np.ndarray) -> None:
+    # Returns nothing, unlike the base: a shared row has no single demand row, so the
+    # per-row re-weighting the base's return value serves does not apply here.
+    def add_rows(  # type: ignore[override]
+        self, b: _Builder, y: np.ndarray, w: np.ndarray, k: np.ndarray
+    ) -> None:
         n, m = self.n, self.m
         if n == 0:
             return
