@@ -28,7 +28,7 @@ PCenter's bisection on wide cost ranges, CBC stops) or are equivalent: performan
 changes (the pigeonhole level cap, the greedy start and its slack, PCenter's heuristic and
 lower bound), the bound of a run without solution (discarded), names of PuLP rows and
 problems, and ``x >= None`` / coefficient 2 on a binary ``y >= 1``. The ``constraints``
-scope and ``--target scoring`` were not run in that session.
+scope and ``--target scoring`` were not run then.
 """
 
 from __future__ import annotations
