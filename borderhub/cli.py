@@ -467,8 +467,8 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
         parser,
         "map",
         None,
-        ("--tiles", {"choices": ("osm", "amap", "cartodb-positron", "none"), "default": "osm",
-                     "help": "basemap of map.html (amap is GCJ-02: overlays are shifted)"}),
+        ("--tiles", {"choices": ("auto", "osm", "amap", "cartodb-positron", "none"), "default":
+                     "auto", "help": "map.html basemap: auto = offline vector (amap: GCJ-02)"}),
         ("--lang", {"choices": ("zh", "en"), "default": "zh", "help": "map labels (default zh)"}),
         ("--title", {"help": "map title"}),
     )  # fmt: skip

@@ -189,7 +189,7 @@ _CHOICES = {
     "method": ("topsis", "weighted_sum", "vikor"),
     "weights": ("default", "equal", "entropy"),
     "nan_policy": ("worst", "raise"),
-    "tiles": ("osm", "amap", "cartodb-positron", "none"),
+    "tiles": ("auto", "osm", "amap", "cartodb-positron", "none"),
     "lang": ("zh", "en"),
     "coordinates": ("wgs84", "gcj02", "bd09"),
 }
@@ -262,8 +262,10 @@ class PlanConfig:
         :func:`borderhub.score` does by default; ``"raise"`` makes them an error. The
         places affected are reported as a progress note and in the manifest
         (``scoring.missing``).
-    tiles : {"osm", "amap", "cartodb-positron", "none"}, default "osm"
-        Basemap of the corridor map.
+    tiles : {"auto", "osm", "amap", "cartodb-positron", "none"}, default "auto"
+        Basemap of the corridor map: ``"auto"`` and ``"none"`` draw the offline vector
+        basemap of China's boundaries (the saved map needs no network); the tile services
+        need one when the page is opened.
     lang : {"zh", "en"}, default "zh"
         Language of map labels.
     title : str, optional
@@ -335,7 +337,7 @@ class PlanConfig:
     method: str = "topsis"
     weights: str = "default"
     nan_policy: str = "worst"
-    tiles: str = "osm"
+    tiles: str = "auto"
     lang: str = "zh"
     title: str | None = None
     share: float | None = None
