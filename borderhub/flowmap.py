@@ -250,7 +250,9 @@ def add_flow_layer(
         for m, c in MODE_COLOURS.items()
     )
     legend = (
-        '<div style="position:fixed;bottom:20px;left:20px;z-index:9999;background:white;'
+        # top left, under the zoom buttons: the bottom-left corner holds corridor_map's
+        # South China Sea inset and scale bar
+        '<div style="position:fixed;top:86px;left:10px;z-index:9999;background:white;'
         'padding:6px 8px;border:1px solid #999;font:12px sans-serif">'
         f"<b>{name}</b><br>line: centre → gateway → partner, colour = mode,<br>"
         f"width ∝ volume (widest = {seg['flow'].max() if len(seg) else 0:.4g});<br>"
