@@ -50,14 +50,6 @@ _GE, _LE, _EQ = 1, -1, 0  # pulp.LpConstraintGE / LE / EQ
 _SWAP_SECONDS = 2.0
 #: The LP phase is repeated on the smaller candidate set while fixing removes this share.
 _REFIX = 0.2
-_DEBUG = False
-
-
-def _log(*a: Any) -> None:
-    if _DEBUG:
-        import sys
-
-        print(f"[{time.perf_counter():.2f}]", *a, file=sys.stderr, flush=True)
 
 
 class _Policy:
@@ -273,19 +265,7 @@ class _Master:
 
     def run(self) -> str:
         """Solve within the remaining time; the HiGHS model status as a name."""
-        h, ctx = self.h, self.ctx
-        rem = ctx.remaining()
-        if rem is not None:
-            h.setOptionValue("time_limit", max(rem, 0.01))
-        t = time.perf_counter()
-        try:
-            h.run()
-        except Exception as err:  # pragma: no cover - HiGHS internal failure
-            raise SolverError(f"HiGHS failed on the Benders master: {err}") from err
-        finally:
-            ctx.solve_time += time.perf_counter() - t
-            ctx.calls += 1
-        return h.modelStatusToString(h.getModelStatus())
+        return _run(self.h, self.ctx, "the Benders master")
 
     def solution(self) -> tuple[np.ndarray, np.ndarray]:
         x = np.asarray(self.h.getSolution().col_value)
@@ -300,7 +280,6 @@ def solve_benders(model: Any, ctx: Any) -> Any:
     """Exact p-median by Benders decomposition; returns an ``_Outcome``."""
     from borderhub.locate.base import _Outcome
 
-    _log("start")
     with ctx.building():
         act, allowed = model._active, model._allowed_pos
         C = model._C[np.ix_(act, allowed)]
@@ -309,7 +288,6 @@ def solve_benders(model: Any, ctx: Any) -> Any:
         pol = _Policy(model, allowed)
         best = heuristic(C, w, p, pol)
     best_obj = _cost(C, w, best) if best is not None else math.inf
-    _log("heuristic", best_obj)
     lower = -math.inf
 
     def outcome(status: Status, bound: float) -> Any:
@@ -345,7 +323,6 @@ def solve_benders(model: Any, ctx: Any) -> Any:
                     core = np.zeros(C.shape[1])
                     core[best] = 1.0
         lower = max(lower, lb)
-        _log("lp phase", len(keep), "lb", lb, "rows", int(cuts_state.added.sum()))
         final_lp = (keep, cuts_state)
         if best is None:
             break
@@ -464,7 +441,6 @@ def _radius_phase(ctx: Any, C: np.ndarray, w: np.ndarray, pol: _Policy, keep: np
                 h.setOptionValue("objective_bound", best_obj + 1e-9 * max(1.0, abs(best_obj)))
         st = _run(h, ctx)
         info = h.getInfo()
-        _log("radius mip", st, m, b.ncol, info.objective_function_value, info.mip_dual_bound)
         if st == "Infeasible":
             if best is None:
                 return _Outcome(Status.INFEASIBLE)
@@ -495,7 +471,8 @@ def _radius_phase(ctx: Any, C: np.ndarray, w: np.ndarray, pol: _Policy, keep: np
     return _Outcome(status, allowed[np.sort(best)], best_obj, bound)
 
 
-def _run(h: Any, ctx: Any) -> str:
+def _run(h: Any, ctx: Any, what: str = "the model") -> str:
+    """Run HiGHS within the context's remaining time; its model status as a name."""
     rem = ctx.remaining()
     if rem is not None:
         h.setOptionValue("time_limit", max(rem, 0.01))
@@ -503,7 +480,7 @@ def _run(h: Any, ctx: Any) -> str:
     try:
         h.run()
     except Exception as err:  # pragma: no cover - HiGHS internal failure
-        raise SolverError(f"HiGHS failed: {err}") from err
+        raise SolverError(f"HiGHS failed on {what}: {err}") from err
     finally:
         ctx.solve_time += time.perf_counter() - t
         ctx.calls += 1

@@ -227,12 +227,7 @@ class MedianResolver:
         costs = w[self.rows] * self.step
         with ctx.building():
             h.changeColsCost(len(self.zcol), self.zcol, costs)
-        t = time.perf_counter()
-        try:
-            h.run()
-        finally:
-            ctx.solve_time += time.perf_counter() - t
-            ctx.calls += 1
+        _timed_run(h, ctx)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         x = np.asarray(h.getSolution().col_value, dtype=float)
@@ -253,12 +248,7 @@ class MedianResolver:
                 start.col_value = self.prev
                 start.value_valid = True
                 h.setSolution(start)
-        t = time.perf_counter()
-        try:
-            h.run()
-        finally:
-            ctx.solve_time += time.perf_counter() - t
-            ctx.calls += 1
+        _timed_run(h, ctx)
         return _read_highs(h, cast(Any, self.b))
 
     def solve(self, weights: np.ndarray) -> Resolved:
@@ -343,3 +333,13 @@ class MedianResolver:
         bound = best_bound if math.isfinite(best_bound) else math.nan
         open_ = cols[np.sort(self.allowed[best_sel])]
         return Resolved(Status.FEASIBLE, open_, best_obj, bound, ctx.calls, rebuilt, elapsed)
+
+
+def _timed_run(h: Any, ctx: _Context) -> None:
+    """Run HiGHS, adding its time and one call to the context's counters."""
+    t = time.perf_counter()
+    try:
+        h.run()
+    finally:
+        ctx.solve_time += time.perf_counter() - t
+        ctx.calls += 1
