@@ -950,16 +950,22 @@ def _required(candidates: Any, config: PlanConfig) -> list[str]:
     return list(chosen)
 
 
-def _build_model(inputs: _Inputs, config: PlanConfig, cost: Any, solved: _Solved) -> Any:
-    """The location model of the plan (the place where a new model family plugs in)."""
-    from borderhub.locate import model_class
-
+def _policy_terms(config: PlanConfig, solved: _Solved) -> dict[str, Any]:
+    """The plan's required centres and gateway term, as model keyword arguments."""
     extra: dict[str, Any] = {}
     if solved.required:
         extra["required"] = solved.required
     if solved.gateway is not None:
         extra["gateway_cost"] = solved.gateway
         extra["gateway_weight"] = config.gateway_weight
+    return extra
+
+
+def _build_model(inputs: _Inputs, config: PlanConfig, cost: Any, solved: _Solved) -> Any:
+    """The location model of the plan (the place where a new model family plugs in)."""
+    from borderhub.locate import model_class
+
+    extra = _policy_terms(config, solved)
     return model_class(config.model).from_geodataframe(
         inputs.demand,
         inputs.candidates,
@@ -1964,12 +1970,7 @@ class PlanResult:
         low = max(1, len(solved.required))
         p_values = list(range(low, top + 1))
         with steps.step("plots", f"cost against p = {p_values[0]}..{p_values[-1]}"):
-            extra: dict[str, Any] = {}
-            if solved.required:
-                extra["required"] = solved.required
-            if solved.gateway is not None:
-                extra["gateway_cost"] = solved.gateway
-                extra["gateway_weight"] = config.gateway_weight
+            extra = _policy_terms(config, solved)
             if kind == "mclp":
                 extra["radius"] = solved.params["radius"]
             weights = self.demand[self.weight] if self.weight else None
