@@ -413,6 +413,7 @@ class Sources:
         self.ports = read("border_ports.csv", dtype=s)
         self.batches = own("cbec_batches.csv").set_index("batch")
         self.own_city = own("express_volume_city.csv", dtype=s)
+        self.own_airport = own("airport_cargo_city.csv", dtype=s)
         fixes = own("point_fixes.csv", dtype=s)
         self.fixes = fixes[fixes["new_point_of"] == "boundary interior point"].set_index("adcode")
 
@@ -901,6 +902,7 @@ def build_candidates(
     first["airport_cargo_airport"] = cair
     first["airport_cargo_quality"] = cq
     first["airport_cargo_source"] = csrc2
+    first = apply_city_airport_totals(first, src)
     cols = [
         "adcode", "name", "plan_name", "province", "prefecture_adcode", "level", "tiers",
         "population", "population_year", "population_source",
@@ -915,6 +917,46 @@ def build_candidates(
         "lon", "lat", "lon_gcj02", "lat_gcj02", "coord_source",
     ]  # fmt: skip
     return first[cols]
+
+
+# cities served by two airports: the main airport of the 2024 airport list, and the
+# second airport of the city when no figure covering both was found
+SECOND_AIRPORT = {"110000": "北京大兴 (PKX)"}
+
+
+def apply_city_airport_totals(first: pd.DataFrame, src: Sources) -> pd.DataFrame:
+    """Airport cargo of every civil airport of the city, where a sourced total exists.
+
+    A city served by two airports counts both (上海 浦东+虹桥, 成都 双流+天府): the sum
+    as published for the year (``tools/sources/airport_cargo_city.csv``) replaces the
+    main airport's figure. Where no total was found the main airport's figure stays and
+    the row says which airport is left out (北京大兴). Places without a sourced figure
+    stay NaN (not 0): no source seen states that they have no civil airport.
+    """
+    out = first.copy()
+    own = src.own_airport
+    for _, r in own.iterrows():
+        hit = out.index[out["adcode"] == r["adcode"]]
+        if len(hit) != 1:
+            sys.exit(f"airport_cargo_city.csv: {r['adcode']} is not one candidate")
+        i = hit[0]
+        main = float(out.at[i, "airport_cargo"])
+        if not float(r["value"]) > main:
+            sys.exit(f"airport_cargo_city.csv: {r['city']} total is not above its main airport")
+        out.at[i, "airport_cargo"] = float(r["value"])
+        out.at[i, "airport_cargo_year"] = int(r["year"])
+        out.at[i, "airport_cargo_airport"] = f"{r['airports']} (all airports of the city)"
+        out.at[i, "airport_cargo_quality"] = r["quality"]
+        out.at[i, "airport_cargo_source"] = f"{r['source']}; {r['source_title']}; {r['note']}"
+    for code, airport in SECOND_AIRPORT.items():
+        i = out.index[out["adcode"] == code][0]
+        if code in set(own["adcode"]):
+            continue
+        out.at[i, "airport_cargo_airport"] += f" (main airport only; {airport} not included)"
+        out.at[i, "airport_cargo_quality"] += (
+            f"; PARTIAL: {airport} left out (only a 30-50万吨 band was seen for it)"
+        )
+    return out
 
 
 def build_partners() -> pd.DataFrame:
