@@ -410,8 +410,8 @@ def _add_scoring(parser: argparse.ArgumentParser) -> None:
                       "help": "multi-criteria method (default topsis)"}),
         ("--weights", {"choices": ("default", "equal", "entropy"), "default": "default",
                        "help": "criterion weights: the documented defaults, equal, or entropy"}),
-        ("--nan-policy", {"choices": ("worst", "raise"), "default": "worst", "help": "missing "
-                          "criterion values: the criterion's worst (default) or an error"}),
+        ("--nan-policy", {"choices": ("auto", "worst", "raise"), "default": "auto", "help": "gaps: "
+                          "see borderhub.score (auto: sparse criteria left out, then worst)"}),
     )  # fmt: skip
 
 

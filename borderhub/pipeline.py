@@ -188,7 +188,7 @@ def _one_line(message: str) -> str:
 _CHOICES = {
     "method": ("topsis", "weighted_sum", "vikor"),
     "weights": ("default", "equal", "entropy"),
-    "nan_policy": ("worst", "raise"),
+    "nan_policy": ("auto", "worst", "raise"),
     "tiles": ("auto", "osm", "amap", "cartodb-positron", "none"),
     "lang": ("zh", "en"),
     "coordinates": ("wgs84", "gcj02", "bd09"),
@@ -256,12 +256,14 @@ class PlanConfig:
         Scoring method.
     weights : {"default", "equal", "entropy"}, default "default"
         Criterion weights.
-    nan_policy : {"worst", "raise"}, default "worst"
-        Missing criterion values (e.g. a place without a published airport-cargo figure):
-        ``"worst"`` gives them the criterion's worst observed value, as
-        :func:`borderhub.score` does by default; ``"raise"`` makes them an error. The
-        places affected are reported as a progress note and in the manifest
-        (``scoring.missing``).
+    nan_policy : {"auto", "worst", "raise"}, default "auto"
+        Missing criterion values (e.g. a place without a published airport-cargo figure),
+        as in :func:`borderhub.score`: ``"auto"`` leaves out a criterion sourced for fewer
+        than half of the candidates (reported with the skipped criteria, and in the
+        manifest's ``scoring.skipped``) and gives the remaining missing values the
+        criterion's worst observed value; ``"worst"`` fills every criterion that way;
+        ``"raise"`` makes them an error. The places affected are reported as a progress
+        note and in the manifest (``scoring.missing``).
     tiles : {"auto", "osm", "amap", "cartodb-positron", "none"}, default "auto"
         Basemap of the corridor map: ``"auto"`` and ``"none"`` draw the offline vector
         basemap of China's boundaries (the saved map needs no network); the tile services
@@ -336,7 +338,7 @@ class PlanConfig:
     provinces: Any = ()
     method: str = "topsis"
     weights: str = "default"
-    nan_policy: str = "worst"
+    nan_policy: str = "auto"
     tiles: str = "auto"
     lang: str = "zh"
     title: str | None = None
@@ -852,11 +854,43 @@ def _criteria_values(inputs: _Inputs) -> tuple[Any, dict[str, str], dict[str, fl
     return frame, directions, weights, skipped
 
 
+def _leave_out_sparse(
+    raw: pd.DataFrame,
+    directions: dict[str, str],
+    weights: dict[str, float],
+    skipped: dict[str, str],
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, float]]:
+    """Move the criteria ``nan_policy="auto"`` leaves out into ``skipped`` (with reasons).
+
+    When every criterion is sparse nothing is moved, and :func:`borderhub.score` raises.
+    """
+    from borderhub import scoring
+
+    sparse = scoring.sparse_criteria(raw, directions)
+    if sparse.empty or len(sparse) == len(directions):
+        return raw, directions, weights
+    n = len(raw)
+    for name, share in sparse.items():
+        skipped[str(name)] = (
+            f"a value for {round(share * n)} of {n} candidates, fewer than half: left out by "
+            "nan_policy 'auto' (nan_policy 'worst' keeps it, the missing ones taking its "
+            "worst value)"
+        )
+    keep = [c for c in directions if c not in sparse.index]
+    return (
+        raw[keep],
+        {c: directions[c] for c in keep},
+        {c: weights[c] for c in keep},
+    )
+
+
 def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
     from borderhub import scoring
 
     with steps.step("score", "scoring candidates"):
         raw, directions, default_w, skipped = _criteria_values(inputs)
+        if config.nan_policy == "auto":
+            raw, directions, default_w = _leave_out_sparse(raw, directions, default_w, skipped)
         missing = scoring.missing_values(raw, directions)["missing"]
         weights: Any = default_w if config.weights == "default" else config.weights
         table = scoring.score(

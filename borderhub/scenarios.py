@@ -659,8 +659,11 @@ def weight_sweep(
 
     The criteria are evaluated once; every scenario scales the weight of one criterion by
     one factor, renormalises the weights to sum 1, scores the candidates again
-    (:func:`borderhub.score`) and compares the ranking with the unperturbed one. For
-    random joint perturbations of all weights use :func:`borderhub.rank_stability`.
+    (:func:`borderhub.score`) and compares the ranking with the unperturbed one. A
+    criterion that :func:`borderhub.score` leaves out for missing values (sourced for fewer
+    than half of the candidates, its default ``nan_policy="auto"``) is left out of the
+    sweep too. For random joint perturbations of all weights use
+    :func:`borderhub.rank_stability`.
 
     Parameters
     ----------
@@ -724,6 +727,9 @@ def weight_sweep(
         weights = {c.name: float(c.weight) for c in crits}  # type: ignore[arg-type]
     base = score(raw, directions, weights=weights, method=method)
     base_weights = dict(base.attrs["weights"])
+    if base.attrs.get("omitted"):  # sparse criteria left out by score's default: sweep the rest
+        raw = raw[list(base_weights)]
+        directions = {k: directions[k] for k in base_weights}
     given = list(factors)
     bad = []
     factors = []

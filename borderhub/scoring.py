@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -61,6 +62,7 @@ __all__ = [
     "ahp_weights",
     "rank_stability",
     "missing_values",
+    "sparse_criteria",
     "default_criteria",
     "default_weights",
     "rcep_proximity",
@@ -78,7 +80,11 @@ __all__ = [
 ]
 
 _DIRECTIONS = ("benefit", "cost")
-_NAN_POLICIES = ("raise", "drop", "worst")
+_NAN_POLICIES = ("auto", "raise", "drop", "worst")
+
+#: Share of the scored candidates below which ``nan_policy="auto"`` leaves a criterion
+#: out: a criterion with a finite value for fewer than half of them is not scored.
+SPARSE_COVERAGE = 0.5
 
 #: Saaty's random consistency index RI(n): n = 1..10 as in Saaty (1980) and Saaty (1990);
 #: n = 11..15 is the extension usually quoted with that table. Other simulations give
@@ -351,15 +357,10 @@ def _check_candidates(candidates: Any) -> None:
         )
 
 
-def _decision_matrix(
-    candidates: pd.DataFrame, crits: list[Criterion], nan_policy: str
+def _apply_nan_policy(
+    matrix: pd.DataFrame, crits: list[Criterion], nan_policy: str
 ) -> pd.DataFrame:
-    """Evaluate every criterion and apply the missing-value policy."""
-    if nan_policy not in _NAN_POLICIES:
-        raise SpecificationError(
-            f"nan_policy must be one of {list(_NAN_POLICIES)}, got {nan_policy!r}."
-        )
-    matrix = pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
+    """Apply ``"raise"``, ``"drop"`` or ``"worst"`` (``"auto"`` fills like ``"worst"``)."""
     finite = np.isfinite(matrix.to_numpy())
     if finite.all():
         return matrix
@@ -434,6 +435,106 @@ def missing_values(
     out = bad.loc[bad.any(axis=1)].copy()
     out["missing"] = [";".join(c for c in bad.columns if row[c]) for _, row in out.iterrows()]
     return out
+
+
+def _coverage(matrix: pd.DataFrame) -> pd.Series:
+    """Share of rows with a finite value, per column."""
+    finite = np.isfinite(matrix.to_numpy(dtype=float))
+    return pd.Series(finite.mean(axis=0), index=matrix.columns, dtype=float)
+
+
+def sparse_criteria(
+    candidates: pd.DataFrame,
+    criteria: Mapping[str, str] | Sequence[Criterion] | Criterion,
+) -> pd.Series:
+    """The criteria that ``nan_policy="auto"`` leaves out: sourced for under half the rows.
+
+    A criterion whose value is finite for fewer than ``SPARSE_COVERAGE`` (one half)
+    of the candidates is mostly unknown. Filling it (``"worst"``) would let the filled
+    value decide most places' standing on it, and the few places with a figure would be
+    measured against a fill rather than against each other; so the default of
+    :func:`score` scores without it and says so (a warning and
+    ``attrs["omitted"]``). Use this before :func:`score` to see what will be left out.
+
+    Parameters
+    ----------
+    candidates : DataFrame
+        As passed to :func:`score`.
+    criteria : mapping or sequence of Criterion
+        As passed to :func:`score`.
+
+    Returns
+    -------
+    pandas.Series
+        Share of candidates with a finite value (0..1) of each sparse criterion, indexed
+        by criterion name, in the criteria's order. Empty when none is sparse.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cities = pd.DataFrame({"volume": [50.0, 20.0, 5.0], "cargo": [80.0, None, None]},
+    ...                       index=["A", "B", "C"])
+    >>> sparse_criteria(cities, {"volume": "benefit", "cargo": "benefit"}).round(3).to_dict()
+    {'cargo': 0.333}
+    """
+    _check_candidates(candidates)
+    crits = _resolve_criteria(criteria)
+    matrix = pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
+    share = _coverage(matrix)
+    return share[share < SPARSE_COVERAGE]
+
+
+def _scoring_inputs(
+    candidates: pd.DataFrame, crits: list[Criterion], weights: Any, nan_policy: str
+) -> tuple[pd.DataFrame, list[Criterion], np.ndarray, dict[str, float]]:
+    """Decision matrix, criteria kept, their weights and the criteria left out.
+
+    Under ``nan_policy="auto"`` the sparse criteria (:func:`sparse_criteria`) are left
+    out with a warning and the weights of the others are renormalised (explicit weights
+    are resolved over all criteria first, so a mapping naming every criterion still
+    works); the remaining missing values take the criterion's worst value.
+    """
+    if nan_policy not in _NAN_POLICIES:
+        raise SpecificationError(
+            f"nan_policy must be one of {list(_NAN_POLICIES)}, got {nan_policy!r}."
+        )
+    raw = pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
+    omitted: dict[str, float] = {}
+    if nan_policy == "auto":
+        share = _coverage(raw)
+        omitted = {str(n): float(s) for n, s in share.items() if s < SPARSE_COVERAGE}
+    if not omitted:
+        matrix = _apply_nan_policy(raw, crits, nan_policy)
+        return matrix, crits, _resolve_weights(weights, crits, matrix), {}
+    kept = [c for c in crits if c.name not in omitted]
+    n = len(raw)
+    what = ", ".join(f"{k!r} (a value for {round(v * n)} of {n})" for k, v in omitted.items())
+    if not kept:
+        raise DataError(
+            f"every criterion has a value for fewer than half of the candidates: {what}. "
+            "Fill them, or pass nan_policy='worst' (the criterion's worst observed value) "
+            "or nan_policy='drop'."
+        )
+    matrix = _apply_nan_policy(raw[[c.name for c in kept]], kept, "worst")
+    if isinstance(weights, str):
+        w = _resolve_weights(weights, kept, matrix)
+    else:
+        full = _resolve_weights(weights, crits, matrix)
+        w = np.array([x for c, x in zip(crits, full, strict=True) if c.name not in omitted])
+        if not w.sum() > 0:
+            raise SpecificationError(
+                f"all the weight is on criteria left out for lack of data ({what}); pass "
+                "nan_policy='worst' to score them, or weigh the other criteria."
+            )
+        w = w / w.sum()
+    warnings.warn(
+        f"criteria left out of the scoring, sourced for fewer than half of the candidates "
+        f"(nan_policy='auto'): {what}; the other weights are renormalised. Pass "
+        "nan_policy='worst' to keep them with the worst observed value filled in.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return matrix, kept, w, omitted
 
 
 # ----------------------------------------------------------------------------------------
@@ -892,7 +993,7 @@ def score(
     weights: Any = None,
     method: str | Method = "topsis",
     *,
-    nan_policy: str = "worst",
+    nan_policy: str = "auto",
     v: float = 0.5,
 ) -> pd.DataFrame:
     """Rank candidates on several criteria with TOPSIS, weighted sum or VIKOR.
@@ -943,15 +1044,22 @@ def score(
         1); the result of :func:`ahp_weights` (labels = criterion names); or one number per
         criterion in order.
     method : {"topsis", "weighted_sum", "vikor"} or Method, default "topsis"
-    nan_policy : {"worst", "raise", "drop"}, default "worst"
-        What to do with missing (NaN) or infinite criterion values. ``"worst"`` (the
-        default): give them the criterion's worst finite value (the minimum of a benefit,
-        the maximum of a cost), so a place is never rewarded for a figure nobody
-        published. ``"raise"``: a :class:`~borderhub.exceptions.DataError` naming the rows
-        and criteria. ``"drop"``: leave those rows out of the scoring (they are absent
-        from the result). :func:`missing_values` lists the affected rows beforehand; on
-        the bundled candidates ``airport_cargo`` is missing for most places (no sourced
-        figure), so the default decides their value on that criterion.
+    nan_policy : {"auto", "worst", "raise", "drop"}, default "auto"
+        What to do with missing (NaN) or infinite criterion values. ``"worst"``: give
+        them the criterion's worst finite value (the minimum of a benefit, the maximum of
+        a cost), so a place is never rewarded for a figure nobody published.
+        ``"auto"`` (the default): first leave out every criterion with a finite value for
+        fewer than half of the candidates (:func:`sparse_criteria`; a ``UserWarning``
+        names them, ``attrs["omitted"]`` lists them with their coverage, and the other
+        weights are renormalised), then treat the remaining missing values as
+        ``"worst"``. A mostly unknown criterion filled with its worst value would measure
+        the few places with a figure against the fill, and penalise a place whose figure
+        is the smallest one published as much as the places with none.
+        ``"raise"``: a :class:`~borderhub.exceptions.DataError` naming the rows and
+        criteria. ``"drop"``: leave those rows out of the scoring (they are absent from
+        the result). :func:`missing_values` lists the affected rows beforehand; on the
+        bundled candidates ``airport_cargo`` is sourced for 8 of the 60 places, so the
+        default scores them without it.
     v : float, default 0.5
         VIKOR weight of the group utility ``S`` against the individual regret ``R``,
         in [0, 1]; ignored by the other methods.
@@ -962,7 +1070,9 @@ def score(
         Indexed like ``candidates`` (minus dropped rows): ``<name>_norm`` and
         ``<name>_contrib`` per criterion, method-specific columns, ``score`` (float,
         higher is better) and ``rank`` (int, 1 = best). ``attrs["weights"]`` holds the
-        weights used and ``attrs["method"]`` the method.
+        weights used, ``attrs["method"]`` the method and ``attrs["omitted"]`` the
+        criteria left out by ``nan_policy="auto"`` (name: share of candidates with a
+        value; empty if none).
 
     Raises
     ------
@@ -997,8 +1107,7 @@ def score(
     if not 0.0 <= v <= 1.0:
         raise SpecificationError(f"VIKOR v must be in [0, 1], got {v}.")
     crits = _resolve_criteria(criteria)
-    matrix = _decision_matrix(candidates, crits, nan_policy)
-    w = _resolve_weights(weights, crits, matrix)
+    matrix, crits, w, omitted = _scoring_inputs(candidates, crits, weights, nan_policy)
     benefit = np.array([c.direction == "benefit" for c in crits])
     prep = _prepare(matrix.to_numpy(dtype=float), benefit, meth, v)
     res = _scores(prep, w[None, :])
@@ -1017,6 +1126,7 @@ def score(
     out = pd.DataFrame(cols, index=matrix.index.copy())
     out.attrs["weights"] = dict(zip(names, w.tolist(), strict=True))
     out.attrs["method"] = meth.value
+    out.attrs["omitted"] = omitted
     return out
 
 
@@ -1031,7 +1141,7 @@ def rank_stability(
     top_k: int = 10,
     *,
     interval: tuple[float, float] = (5.0, 95.0),
-    nan_policy: str = "worst",
+    nan_policy: str = "auto",
     v: float = 0.5,
 ) -> pd.DataFrame:
     """Monte-Carlo stability of the ranking under perturbed weights.
@@ -1067,7 +1177,8 @@ def rank_stability(
         ``mean_rank``, ``rank_lo``, ``rank_hi`` (percentiles, 'lower' and 'higher'
         interpolation so they are attained ranks), ``best_rank``, ``worst_rank`` and
         ``p_top_k`` (share of draws in which the candidate ranks ``<= top_k``).
-        ``attrs`` records ``n``, ``spread``, ``seed``, ``top_k`` and ``method``.
+        ``attrs`` records ``n``, ``spread``, ``seed``, ``top_k``, ``method``,
+        ``weights`` and ``omitted`` (as in :func:`score`).
 
     Examples
     --------
@@ -1108,8 +1219,7 @@ def rank_stability(
             f"interval must be percentiles 0 <= lo <= hi <= 100, got {interval}."
         )
     crits = _resolve_criteria(criteria)
-    matrix = _decision_matrix(candidates, crits, nan_policy)
-    w = _resolve_weights(weights, crits, matrix)
+    matrix, crits, w, omitted = _scoring_inputs(candidates, crits, weights, nan_policy)
     benefit = np.array([c.direction == "benefit" for c in crits])
     prep = _prepare(matrix.to_numpy(dtype=float), benefit, meth, v)
 
@@ -1145,6 +1255,7 @@ def rank_stability(
             "top_k": int(top_k),
             "method": meth.value,
             "weights": dict(zip([c.name for c in crits], w.tolist(), strict=True)),
+            "omitted": omitted,
         }
     )
     return out
@@ -1369,8 +1480,10 @@ def airport_cargo(candidates: pd.DataFrame) -> pd.Series:
 
     A benefit (air is the main mode of international express). The bundled table has a
     sourced figure only for the larger cargo airports; a place without one is NaN, and the
-    ``nan_policy`` of :func:`score` decides what it counts as (default ``"worst"``: the
-    smallest sourced figure). :func:`missing_values` lists the affected places.
+    ``nan_policy`` of :func:`score` decides what it counts as: the default ``"auto"``
+    leaves the criterion out while fewer than half of the candidates have a figure
+    (:func:`sparse_criteria`), ``"worst"`` gives the missing ones the smallest sourced
+    figure. :func:`missing_values` lists the affected places.
 
     Parameters
     ----------

@@ -62,13 +62,15 @@ def main() -> None:
     # [progress-end]
     show("progress", [key for key, _ in steps])
     # [missing]
+    skipped = result.manifest["scoring"]["skipped"]  # default "auto": sparse criteria left out
     notes = []
     bh.run_plan(
-        solve=False, progress=lambda e: notes.append(e.message) if e.kind == "note" else None
+        solve=False,
+        nan_policy="worst",  # keep them: the places without a figure get the worst value
+        progress=lambda e: notes.append(e.message) if e.kind == "note" else None,
     )
-    missing = result.manifest["scoring"]["missing"]
     # [missing-end]
-    show("missing", f"{len(missing)} places: {sorted(set(missing.values()))}\n{notes[0][:160]} ...")
+    show("missing", f"{skipped}\nwith nan_policy='worst': {notes[0][:150]} ...")
     # [crossborder]
     cross = bh.run_plan(model="crossborder", p=10, share=0.05, modes={"air": {"rate": 0.4}})
     gateways = cross.gateway_loads[["name", "mode", "flow", "share"]].head(6)
@@ -81,7 +83,8 @@ def main() -> None:
     show("robustness", frequency.round(3).to_string())
     for name, text in shown.items():
         (out / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
-    assert same and covered > 0 and "report.html" in files and len(missing) > 0
+    assert same and covered > 0 and "report.html" in files and "airport_cargo" in skipped
+    assert "lack a criterion value" in notes[0]
 
 
 if __name__ == "__main__":

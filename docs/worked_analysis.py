@@ -101,6 +101,16 @@ def run(out: Path, extra: Path) -> dict[str, str]:
     full.insert(0, "adcode", full.index)
     (extra / "scores.csv").write_text(full.to_csv(index=False), encoding="utf-8")
     facts["weights"] = ", ".join(f"{c.name} {c.weight:.2f}" for c in criteria)
+    omitted = scores.attrs["omitted"]  # nan_policy "auto": sparse criteria left out
+    n_cand = len(cands)
+    facts["omitted"] = (
+        "; ".join(
+            f"``{k}`` has a sourced value for only {round(v * n_cand)} of the {n_cand} places "
+            "and is left out (``nan_policy='auto'``), the other weights renormalised"
+            for k, v in omitted.items()
+        )
+        or "no criterion is left out for missing values"
+    )
     facts["top1"] = str(ranked.iloc[0]["plan_name"])
     facts["bottom1"] = str(ranked.iloc[-1]["plan_name"])
 

@@ -645,11 +645,44 @@ case(
     "km",
 )
 case(
-    "scoring.score-all-nan-criterion",  # the default nan_policy ("worst") has nothing to use
-    lazy(lambda: (sc, (_cities_with("km", [np.nan, np.nan, np.nan]), CRIT), {})),
+    "scoring.score-all-nan-criterion",  # nan_policy "worst" has nothing to use
+    lazy(
+        lambda: (
+            sc,
+            (_cities_with("km", [np.nan, np.nan, np.nan]), CRIT),
+            {"nan_policy": "worst"},
+        )
+    ),
     DataError,
     "km",
     "no finite value",
+)
+case(
+    "scoring.score-every-criterion-sparse",  # the default ("auto") would leave out all
+    lazy(
+        lambda: (
+            sc,
+            (_cities_with("km", [np.nan, np.nan, 5.0]).assign(volume=[np.nan, 1.0, np.nan]), CRIT),
+            {},
+        )
+    ),
+    DataError,
+    "'km' (a value for 1 of 3)",
+    "'volume' (a value for 1 of 3)",
+    "nan_policy='worst'",
+)
+case(
+    "scoring.score-all-weight-on-a-sparse-criterion",
+    lazy(
+        lambda: (
+            sc,
+            (_cities_with("km", [np.nan, np.nan, 5.0]), CRIT),
+            {"weights": {"volume": 0.0, "km": 1.0}},
+        )
+    ),
+    SpecificationError,
+    "'km' (a value for 1 of 3)",
+    "nan_policy='worst'",
 )
 case(
     "scoring.missing_values-unknown-column",

@@ -155,19 +155,26 @@ def test_plan_bundled_prints_a_readable_summary(bundled):
 
 def test_plan_bundled_reports_the_places_with_missing_values(bundled):
     # 52 of the 60 places have no sourced airport-cargo figure: the default nan_policy
-    # 'worst' scores them and the run says which they are, on stderr and in the manifest
+    # 'auto' leaves the criterion out (sourced for fewer than half) and says so, on stderr
+    # and in the manifest; 'worst' keeps it and names the places it fills
     out, _, proc, _ = bundled
     cargo = datasets.candidates()["airport_cargo"]
     lacking = cargo.index[cargo.isna()]
-    assert len(lacking) > 0
-    note = [line for line in proc.stderr.splitlines() if "lack a criterion value" in line]
-    assert len(note) == 1, proc.stderr
-    assert f"{len(lacking)} of 60 candidates" in note[0] and "airport_cargo" in note[0]
-    assert "nan_policy 'worst'" in note[0] and "昆明市" in note[0]
+    assert 30 < len(lacking) < 60
+    skipped = [line for line in proc.stderr.splitlines() if "criteria skipped" in line]
+    assert len(skipped) == 1 and "airport_cargo" in skipped[0], proc.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["parameters"]["nan_policy"] == "worst"
-    missing = manifest["scoring"]["missing"]
+    assert manifest["parameters"]["nan_policy"] == "auto"
+    reason = manifest["scoring"]["skipped"]["airport_cargo"]
+    assert f"a value for {60 - len(lacking)} of 60 candidates" in reason and "'auto'" in reason
+    assert "airport_cargo" not in manifest["scoring"]["directions"]
+    assert manifest["scoring"]["missing"] == {}
+    worst = run("plan", "-q", "--p", "5", "--nan-policy", "worst", "--out", out.parent / "w")
+    assert worst.returncode == 0, worst.stderr
+    wman = json.loads((out.parent / "w" / "manifest.json").read_text(encoding="utf-8"))
+    missing = wman["scoring"]["missing"]
     assert set(missing) == set(lacking) and set(missing.values()) == {"airport_cargo"}
+    assert "airport_cargo" not in wman["scoring"]["skipped"]
     strict = run("plan", "-q", "--nan-policy", "raise", "--out", out.parent / "strict")
     assert_one_line_error(strict, 1, "airport_cargo", "nan_policy='worst'")
 
@@ -182,7 +189,7 @@ def test_plan_scores_csv(bundled):
     assert scores["score"].between(0, 1).all()
     assert scores["score"].is_monotonic_decreasing
     contrib = scores.filter(like="_contrib")
-    assert len(contrib.columns) == 8
+    assert len(contrib.columns) == 7  # 8 default criteria, airport_cargo left out (sparse)
     # TOPSIS contributions decompose the score exactly: score = 0.5 + sum of contributions
     np.testing.assert_allclose(contrib.sum(axis=1) + 0.5, scores["score"], atol=1e-5)
 
@@ -428,7 +435,8 @@ def test_user_geojson_in_another_crs_and_polygons(tmp_path, capsys):
 def test_score_subcommand(tmp_path, capsys):
     assert main(["score", "--top", "5", "--method", "weighted_sum", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "weighted_sum scores of 60 candidates on 8 criteria" in out
+    # 8 default criteria; airport_cargo, sourced for under half of them, is left out
+    assert "weighted_sum scores of 60 candidates on 7 criteria" in out
     scores = read_csv(tmp_path / "scores.csv", dtype={"adcode": str})
     assert len(scores) == 60
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))

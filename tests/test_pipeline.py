@@ -468,24 +468,33 @@ def test_report_html_is_one_self_contained_page(result, tmp_path):
     for name in result.centres["name"]:
         assert name in page
     assert "Chosen centres" in page and "Ranked candidates" in page and "Assumptions" in page
-    # the data caveats: the places scored without an airport-cargo figure, and estimates
-    lacking = datasets.candidates()["airport_cargo"].isna().sum()
-    assert f"{lacking} of 60 candidates lack a criterion value (airport_cargo)" in page
+    # the data caveats: the criterion left out for lack of figures, and estimates
+    assert "criteria skipped for lack of data: airport_cargo" in page
     assert "are estimates, not published figures" in page
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["outputs"]["report.html"] == _sha(tmp_path / "report.html")
 
 
 def test_missing_values_are_named_in_the_manifest_and_as_a_note():
+    cargo = datasets.candidates()["airport_cargo"]
+    lacking = cargo.index[cargo.isna()]
+    # default "auto": airport cargo (sourced for fewer than half) is left out, with a note
     events = []
     res = run_plan(p=5, progress=events.append, solve=False)
-    cargo = datasets.candidates()["airport_cargo"]
-    assert res.config.nan_policy == "worst"
-    assert set(res.manifest["scoring"]["missing"]) == set(cargo.index[cargo.isna()])
+    assert res.config.nan_policy == "auto"
+    assert "airport_cargo" in res.manifest["scoring"]["skipped"]
+    assert "airport_cargo" not in res.manifest["scoring"]["weights"]
+    assert sum(res.manifest["scoring"]["weights"].values()) == pytest.approx(1.0)
+    notes = [e.message for e in events if e.kind == "note" and "criteria skipped" in e.message]
+    assert len(notes) == 1 and "airport_cargo" in notes[0]
+    assert "airport_cargo" not in res.scores and res.scores["score"].notna().all()
+    # "worst": kept, the places without a figure named and given the smallest one
+    events = []
+    res = run_plan(p=5, progress=events.append, solve=False, nan_policy="worst")
+    assert set(res.manifest["scoring"]["missing"]) == set(lacking)
     notes = [e.message for e in events if e.kind == "note" and "lack a criterion" in e.message]
-    assert len(notes) == 1 and "南宁市" in notes[0]
+    assert len(notes) == 1 and "南宁市" in notes[0] and "nan_policy 'worst'" in notes[0]
     # the value stays missing in scores.csv, and every place is still scored
-    lacking = cargo.index[cargo.isna()]
     assert res.scores.loc[lacking, "airport_cargo"].isna().all()
     assert res.scores["score"].notna().all()
     with pytest.raises(DataError, match="airport_cargo"):

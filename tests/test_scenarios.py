@@ -211,16 +211,19 @@ def test_elbow():
 
 
 def test_weight_sweep_on_the_plan_places():
-    table = weight_sweep(factors=[0.5, 1.0, 2.0], progress=False)
-    assert len(table) == 8 * 3
+    # 8 default criteria; airport_cargo (sourced for 8 of the 60 places) is left out by
+    # score's default nan_policy, and so out of the sweep
+    with pytest.warns(UserWarning, match="airport_cargo"):
+        table = weight_sweep(factors=[0.5, 1.0, 2.0], progress=False)
+    assert len(table) == 7 * 3 and "airport_cargo" not in set(table["criterion"])
     assert list(table.columns[:2]) == ["criterion", "factor"]
     unchanged = table[table["factor"] == 1.0]
-    assert unchanged["spearman"].tolist() == pytest.approx([1.0] * 8)
+    assert unchanged["spearman"].tolist() == pytest.approx([1.0] * 7)
     assert (unchanged["top_overlap"] == 1.0).all()
     assert (unchanged["max_rank_shift"] == 0).all()
     assert table["spearman"].between(-1, 1).all()
     doubled = table[(table["criterion"] == "express_volume") & (table["factor"] == 2.0)]
-    assert doubled["weight"].iloc[0] == pytest.approx(0.4 / 1.2)
+    assert doubled["weight"].iloc[0] == pytest.approx(0.4 / 1.05)  # 0.85 of weight is left
     with pytest.raises(SpecificationError, match="positive"):
         weight_sweep(factors=[0.0], progress=False)
 

@@ -493,15 +493,18 @@ def test_rank_stability_bad_parameters(kwargs, match):
         rank_stability(frame, {"v": "benefit"}, **kwargs)
 
 
-def test_default_nan_policy_is_worst_and_missing_values_lists_the_rows():
+def test_default_nan_policy_fills_a_criterion_known_for_half_and_lists_the_rows():
     crit = {"v": "benefit", "d": "cost"}
     miss = bh_scoring.missing_values(BAD_FRAME, crit)
     assert list(miss.index) == list(BAD_FRAME.index[~np.isfinite(BAD_FRAME["v"])])
     assert miss["v"].all() and not miss["d"].any()
     assert set(miss["missing"]) == {"v"}
+    # "v" is finite for 2 of 4 rows: half is not sparse, so "auto" fills it like "worst"
+    assert bh_scoring.sparse_criteria(BAD_FRAME, crit).empty
     default = score(BAD_FRAME, crit)
     worst = score(BAD_FRAME, crit, nan_policy="worst")
     pd.testing.assert_frame_equal(default, worst)
+    assert default.attrs["omitted"] == {}
     assert bh_scoring.missing_values(BAD_FRAME[np.isfinite(BAD_FRAME["v"])], crit).empty
 
 
@@ -514,7 +517,71 @@ def test_bundled_airport_cargo_missing_is_nan_not_zero():
     miss = bh_scoring.missing_values(cand, bh_scoring.default_criteria())
     assert set(miss.index) == set(cand.index[cand["airport_cargo"].isna()])
     assert "530100" in miss.index and "450100" in miss.index
-    ranked = score(cand, bh_scoring.default_criteria())  # default nan_policy decides
+    # sourced for fewer than half of the places: the default leaves it out, with a warning
+    sparse = bh_scoring.sparse_criteria(cand, bh_scoring.default_criteria())
+    assert list(sparse.index) == ["airport_cargo"]
+    assert sparse["airport_cargo"] == cand["airport_cargo"].notna().mean() < 0.5
+    with pytest.warns(UserWarning, match="airport_cargo"):
+        ranked = score(cand, bh_scoring.default_criteria())
     assert ranked.index.equals(cand.index) and ranked["rank"].is_unique
+    assert set(ranked.attrs["omitted"]) == {"airport_cargo"}
+    assert "airport_cargo_contrib" not in ranked
+    assert sum(ranked.attrs["weights"].values()) == pytest.approx(1.0)
+    # the weights of the others keep their ratios (default 0.2 : 0.2 for RCEP and volume)
+    w = ranked.attrs["weights"]
+    assert w["rcep_proximity"] / w["express_volume"] == pytest.approx(1.0)
+    assert w["rcep_proximity"] == pytest.approx(0.2 / 0.85)
+    worst = score(cand, bh_scoring.default_criteria(), nan_policy="worst")
+    assert "airport_cargo_contrib" in worst and worst.attrs["omitted"] == {}
     with pytest.raises(DataError, match="530100"):
         score(cand, bh_scoring.default_criteria(), nan_policy="raise")
+
+
+SPARSE = pd.DataFrame(
+    {
+        "v": [5.0, 3.0, 4.0, 1.0, 2.0],
+        "d": [10.0, 40.0, 20.0, 30.0, 50.0],
+        "air": [80.0, np.nan, np.nan, 20.0, np.nan],  # 2 of 5: sparse
+    },
+    index=list("abcde"),
+)
+SPARSE_CRIT = {"v": "benefit", "d": "cost", "air": "benefit"}
+
+
+@pytest.mark.parametrize("method", ["topsis", "weighted_sum", "vikor"])
+@pytest.mark.parametrize(
+    "weights", [None, "equal", "entropy", {"v": 3.0, "d": 1.0, "air": 6.0}, [3.0, 1.0, 6.0]]
+)
+def test_auto_scores_as_if_the_sparse_criterion_were_not_given(method, weights):
+    """Leaving a sparse criterion out = scoring the others with renormalised weights."""
+    with pytest.warns(UserWarning, match=r"'air' \(a value for 2 of 5\)"):
+        auto = score(SPARSE, SPARSE_CRIT, weights, method=method)
+    rest = {"v": "benefit", "d": "cost"}
+    if isinstance(weights, dict):
+        sub: object = {"v": 3.0, "d": 1.0}
+    elif isinstance(weights, list):
+        sub = [3.0, 1.0]
+    else:
+        sub = weights
+    ref = score(SPARSE[["v", "d"]], rest, sub, method=method)
+    pd.testing.assert_series_equal(auto["score"], ref["score"], rtol=1e-12, atol=1e-12)
+    assert auto["rank"].tolist() == ref["rank"].tolist()
+    assert auto.attrs["weights"] == pytest.approx(ref.attrs["weights"])
+    assert auto.attrs["omitted"] == {"air": pytest.approx(0.4)}
+    # rank_stability leaves it out the same way and says so
+    with pytest.warns(UserWarning, match="air"):
+        st = rank_stability(SPARSE, SPARSE_CRIT, weights, method=method, n=30)
+    assert st["rank"].tolist() == ref["rank"].tolist()
+    assert st.attrs["omitted"] == auto.attrs["omitted"]
+
+
+def test_worst_keeps_the_sparse_criterion_and_auto_leaves_inputs_alone():
+    before = SPARSE.copy()
+    worst = score(SPARSE, SPARSE_CRIT, nan_policy="worst")
+    assert "air_contrib" in worst and worst.attrs["omitted"] == {}
+    # "worst": b, c and e take 20.0, the smallest figure, so d counts no more than they do
+    assert worst["air_norm"]["b"] == worst["air_norm"]["d"]
+    with pytest.warns(UserWarning):
+        score(SPARSE, SPARSE_CRIT)
+    pd.testing.assert_frame_equal(SPARSE, before)
+    assert bh_scoring.sparse_criteria(SPARSE, SPARSE_CRIT).to_dict() == {"air": 0.4}

@@ -178,11 +178,18 @@ def test_criteria_objects_score_synthetic_candidates(cands, partners, demand):
         Criterion("tier", tier_score, "benefit", 1),
     ]
     before = cands.copy()
-    out = score(cands, crits)
+    # "air" has a figure for 2 of the 5 places: the default (auto) scores without it
+    with pytest.warns(UserWarning, match=r"'air' \(a value for 2 of 5\)"):
+        out = score(cands, crits)
     pd.testing.assert_frame_equal(cands, before)
     assert out.index.equals(cands.index)
     assert out.loc["310000", "rank"] == 1
-    assert out.attrs["weights"]["rcep"] == pytest.approx(2 / 7)
+    assert out.attrs["omitted"] == {"air": pytest.approx(0.4)}
+    assert "air_contrib" not in out and out.attrs["weights"]["rcep"] == pytest.approx(2 / 6)
+    # "worst" keeps it, the missing places taking the smallest figure
+    kept = score(cands, crits, nan_policy="worst")
+    assert kept.attrs["omitted"] == {} and kept.attrs["weights"]["rcep"] == pytest.approx(2 / 7)
+    assert kept.loc["310000", "rank"] == 1
     # criteria with missing raw values: the NaN policy names the row
     with pytest.raises(DataError, match="450100"):
         score(cands, {"airport_cargo": "benefit"}, nan_policy="raise")
