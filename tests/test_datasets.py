@@ -260,6 +260,22 @@ def test_candidate_attributes(cand):
     assert cand.loc[cand["airport_cargo"].notna(), "airport_cargo_year"].eq(2024).all()
 
 
+def test_airport_cargo_counts_both_airports_of_a_two_airport_city(cand):
+    # 上海 and 成都: the airport groups' 2024 totals of both airports, above the main one's
+    sh, cd = cand.loc["310000"], cand.loc["510100"]
+    assert sh["airport_cargo"] == pytest.approx(420.6) and "虹桥" in sh["airport_cargo_airport"]
+    assert cd["airport_cargo"] == pytest.approx(102.8) and "天府" in cd["airport_cargo_airport"]
+    for row in (sh, cd):
+        assert "all airports of the city" in row["airport_cargo_airport"]
+        assert row["airport_cargo_source"].startswith("http")
+    # 北京: the main airport only, and said so
+    bj = cand.loc["110000"]
+    assert bj["airport_cargo"] == pytest.approx(144.34)
+    assert "大兴" in bj["airport_cargo_airport"] and "PARTIAL" in bj["airport_cargo_quality"]
+    # nothing is 0: a place without a sourced figure is NaN
+    assert not (cand["airport_cargo"] == 0).any()
+
+
 def test_partners(cand):
     hubs = datasets.partners()
     assert set(hubs.loc[hubs["rcep"], "iso3"]) == RCEP_OTHERS
