@@ -357,8 +357,9 @@ def candidates() -> gpd.GeoDataFrame:
           pilot zone of the unit, ``<NA>`` if none), ``cbec_status``, ``cbec_source``;
         - ``rail_hub`` (bool, China-Europe Railway Express assembly centre), ``coastal``
           (bool; where the plan's PORT tier can apply);
-        - ``airport_cargo`` (float, 万吨, cargo and mail of the main airport named in
-          ``airport_cargo_airport``; NaN without a sourced figure), ``airport_cargo_year``
+        - ``airport_cargo`` (float, 万吨, cargo and mail of the airports named in
+          ``airport_cargo_airport``: all airports of 上海 and 成都, the main airport
+          elsewhere; NaN without a sourced figure), ``airport_cargo_year``
           (Int64), ``airport_cargo_quality``, ``airport_cargo_source``;
         - ``lon``, ``lat`` (WGS84), ``lon_gcj02``, ``lat_gcj02`` (source point),
           ``coord_source``, ``geometry``.
