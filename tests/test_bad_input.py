@@ -691,6 +691,18 @@ case(
     "nope",
 )
 case(
+    "scoring.sparse_criteria-unknown-column",
+    lazy(lambda: (scoring.sparse_criteria, (cities(), {"nope": "benefit"}), {})),
+    DataError,
+    "nope",
+)
+case(
+    "scoring.sparse_criteria-not-a-frame",
+    lazy(lambda: (scoring.sparse_criteria, ([1, 2, 3], CRIT), {})),
+    DataError,
+    "DataFrame",
+)
+case(
     "scoring.missing_values-not-a-frame",
     lazy(lambda: (scoring.missing_values, ([1, 2, 3], CRIT), {})),
     DataError,
@@ -2072,16 +2084,17 @@ case(
     "0",
 )
 case(
-    "scenarios.weight_sweep-nan-criterion",
+    "scenarios.weight_sweep-nan-criterion",  # one all-NaN criterion alone is left out
     lazy(
         lambda: (
             scenarios.weight_sweep,
-            (_cities_with("km", [np.nan, np.nan, np.nan]), CRIT),
+            (_cities_with("km", [np.nan, np.nan, np.nan]).assign(volume=np.nan), CRIT),
             {"progress": False},
         )
     ),
     DataError,
     "km",
+    "volume",
 )
 case(
     "scenarios.growth_sweep-rate-below-minus-one",
