@@ -288,7 +288,7 @@ def gateway_costs(
     >>> part = datasets.partners().loc[["MMR-MDL", "LAO-VTE"]]
     >>> r = gateway_costs(cand, part)
     >>> r.loc[("533100", "MMR-MDL"), ["mode", "gateway"]].tolist()
-    ['road', 'road:ruili']
+    ['road', 'road:wanding']
     >>> r.loc[("310000", "LAO-VTE"), "mode"] in ("air", "rail", "road")
     True
     """
