@@ -178,7 +178,7 @@ _SCHEMAS: dict[str, _Schema] = {
     "border_ports": _Schema(
         "border_ports.csv",
         "port_id",
-        {"adcode": "str", **_POINT},
+        {"adcode": "str", "point_sourced": "bool", **_POINT},
         ("port", "prefecture", "province", "adcode", "neighbour_country", "neighbour_iso3",
          "corridor", "lon", "lat", "source"),
         True,
@@ -481,19 +481,27 @@ def corridors() -> pd.DataFrame:
 
 
 def border_ports() -> gpd.GeoDataFrame:
-    """Land border ports (secondary sources) with the point of their admin unit.
+    """Land border ports (secondary sources), each at its own sourced point where one is known.
 
     Returns
     -------
     geopandas.GeoDataFrame
         EPSG:4326, index ``port_id`` (lower-case pinyin). Columns ``port``, ``county``,
-        ``prefecture``, ``province``, ``adcode`` (the unit whose admin centre stands for the
-        port), ``point_of``, ``neighbour_country``, ``neighbour_iso3`` (ISO 3166-1 alpha-3,
-        ``";"``-joined where a port faces two countries), ``mode`` and ``seasonal`` (empty:
-        not given by the sources), ``facing_town``, ``corridor``, ``lon``, ``lat``
-        (WGS84), ``lon_gcj02``, ``lat_gcj02``, ``source``, ``source_title``, ``quality``,
-        ``note``, ``geometry``. The point is the admin centre of the county (or
-        prefecture), not the crossing itself, and the 21 rows are not the national list.
+        ``prefecture``, ``province``, ``adcode`` (the county-level unit the port lies in, or
+        the prefecture where the source names no county), ``point_of`` and
+        ``point_sourced``: True where ``lon``/``lat`` is the port's own point (or the town it
+        stands in) as printed by a cited source (``coord_source``), False where no source
+        gave one and the admin centre of ``adcode`` stands in for it (so distances to such
+        a port carry the county's extent as error; ``scoring.border_port_distance(...,
+        sourced_only=True)`` leaves them out). Then ``neighbour_country``,
+        ``neighbour_iso3`` (ISO 3166-1 alpha-3, ``";"``-joined where a port faces two
+        countries), ``mode`` (``"road"``, ``"rail"`` or ``"road;rail"``; ``""`` where no
+        source was seen), ``seasonal`` (``"True"`` where a source says the port closes in
+        winter, else ``""``: unknown), ``attribute_source`` (where ``mode`` and ``seasonal``
+        come from), ``facing_town``, ``corridor``, ``lon``, ``lat`` (WGS84), ``lon_gcj02``,
+        ``lat_gcj02``, ``coord_source``, ``source``, ``source_title``, ``quality``,
+        ``note``, ``geometry``. 44 ports of the national list of about 95: a partial list
+        (see data/cities/README.md).
 
     Raises
     ------
@@ -506,6 +514,10 @@ def border_ports() -> gpd.GeoDataFrame:
     >>> ports = border_ports()
     >>> ports.loc["ruili", ["port", "neighbour_country", "neighbour_iso3"]].tolist()
     ['瑞丽', 'Myanmar', 'MMR']
+    >>> ports.loc["khunjerab", ["mode", "seasonal"]].tolist()
+    ['road', 'True']
+    >>> int(ports["point_sourced"].sum()) <= len(ports)
+    True
     """
     return _geo(_load("border_ports"))
 

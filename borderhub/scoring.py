@@ -1373,7 +1373,9 @@ def rcep_proximity(
     return pd.Series(vals, index=candidates.index.copy(), name="rcep_proximity")
 
 
-def border_port_distance(candidates: pd.DataFrame, ports: pd.DataFrame | None = None) -> pd.Series:
+def border_port_distance(
+    candidates: pd.DataFrame, ports: pd.DataFrame | None = None, sourced_only: bool = False
+) -> pd.Series:
     """Geodesic distance (km) from each candidate to the nearest land border port.
 
     A cost: road express to neighbouring countries crosses at these ports.
@@ -1383,31 +1385,56 @@ def border_port_distance(candidates: pd.DataFrame, ports: pd.DataFrame | None = 
     candidates : GeoDataFrame or DataFrame with ``lon``/``lat``
         The candidate places.
     ports : GeoDataFrame or DataFrame, optional
-        Border ports; default :func:`borderhub.datasets.border_ports`.
+        Border ports; default :func:`borderhub.datasets.border_ports`. Ports whose
+        ``lon``/``lat`` is missing are left out.
+    sourced_only : bool, default False
+        Use only ports whose point is their own sourced point (``point_sourced`` True in
+        :func:`borderhub.datasets.border_ports`), leaving out those for which the admin
+        centre of their county stands in. Requires a ``point_sourced`` column.
 
     Returns
     -------
     pandas.Series
         km, indexed like ``candidates``, named ``"border_port_distance"``.
 
+    Raises
+    ------
+    DataError
+        No port is left (empty frame, no point, or none sourced), or ``sourced_only`` is
+        asked of a frame without ``point_sourced``.
+
     Examples
     --------
     >>> import pandas as pd
     >>> cands = pd.DataFrame({"lon": [131.15, 116.4], "lat": [44.4, 39.9]},
     ...                      index=["绥芬河", "北京"])
-    >>> ports = pd.DataFrame({"lon": [131.16, 117.4], "lat": [44.41, 49.6]},
+    >>> ports = pd.DataFrame({"lon": [131.16, 117.4], "lat": [44.41, 49.6],
+    ...                       "point_sourced": [False, True]},
     ...                      index=["绥芬河口岸", "满洲里口岸"])
     >>> border_port_distance(cands, ports).round(0).tolist()
     [1.0, 1081.0]
+    >>> border_port_distance(cands, ports, sourced_only=True).round(0).tolist()
+    [1192.0, 1081.0]
     """
     if ports is None:
         from borderhub import datasets
 
         ports = datasets.border_ports()
+    if sourced_only:
+        if "point_sourced" not in ports.columns:
+            raise DataError(
+                "border_port_distance: sourced_only=True needs a boolean 'point_sourced' "
+                "column in ports (as in borderhub.datasets.border_ports()); pass "
+                "sourced_only=False to use every port"
+            )
+        ports = ports[ports["point_sourced"].fillna(False).astype(bool).to_numpy()]
+    if {"lon", "lat"} <= set(ports.columns):
+        ports = ports[ports[["lon", "lat"]].notna().all(axis=1).to_numpy()]
     if len(ports) == 0:
         raise DataError(
-            "border_port_distance: the ports frame is empty; pass at least one port, or None "
-            "for the bundled land border ports."
+            "border_port_distance: the ports frame is empty or has no port with a point left; "
+            "pass at least one port with lon/lat, or None for the bundled land border ports"
+            + (" (sourced_only=True keeps only ports with a sourced point)" if sourced_only else "")
         )
     dist = distance_matrix(candidates, ports)
     return pd.Series(

@@ -126,3 +126,28 @@ def test_datum_is_wgs84_after_conversion():
     # the offset between the two point sets is the GCJ-02 one (hundreds of metres)
     shift = np.hypot(demand["lon_gcj02"] - demand["lon"], demand["lat_gcj02"] - demand["lat"])
     assert 0.001 < shift.median() < 0.01
+
+
+def test_border_ports_near_the_border_inside_their_province():
+    """Sourced port points lie on China's land border; every point lies in its province."""
+    ports = datasets.border_ports()
+    china = datasets.boundaries("country").geometry.iloc[0]
+    prov = datasets.boundaries("province")
+    metric = ports.to_crs(3857)
+    scale = np.cos(np.radians(ports["lat"].to_numpy()))  # Web Mercator -> ground km
+    outline = gpd.GeoSeries([china.boundary], crs=4326).to_crs(3857).iloc[0]
+    shape = gpd.GeoSeries([china], crs=4326).to_crs(3857).iloc[0]
+    to_border = metric.distance(outline).to_numpy() / 1000 * scale
+    outside = metric.distance(shape).to_numpy() / 1000 * scale
+    own = ports["point_sourced"].to_numpy()
+    far = ports.index[own & (to_border > 7)].tolist()
+    assert not far, f"sourced port points more than 7 km from the border: {far}"
+    assert (outside[own] < 1.5).all()  # bridge and pass points may sit on the line itself
+    assert (outside[~own] == 0).all() and (to_border[~own] < 160).all()
+    names = prov["name"]
+    for pid, row in ports.iterrows():
+        code = names.index[names.str.startswith(row["province"])]
+        assert len(code) == 1, pid
+        poly = gpd.GeoSeries([prov.geometry.loc[code[0]]], crs=4326).to_crs(3857).iloc[0]
+        km = metric.geometry.loc[pid].distance(poly) / 1000 * scale[ports.index.get_loc(pid)]
+        assert km < 1.5, f"{pid} lies {km:.1f} km outside {row['province']}"

@@ -251,7 +251,9 @@ def test_gateways_table():
     assert g.index.is_unique
     assert set(g["mode"]) == {"air", "sea", "road", "rail"}
     ports = datasets.border_ports()
-    assert {f"road:{p}" for p in ports.index} <= set(g.index)
+    mode = ports["mode"].map(lambda m: "rail" if m == "rail" else "road")
+    assert {f"{mode[p]}:{p}" for p in ports.index} <= set(g.index)
+    assert "rail:pingxiang" in g.index  # the 凭祥 railway port (mode "rail")
     # ports at their own coordinates
     assert g.loc["road:mohan", ["lon", "lat"]].tolist() == pytest.approx(
         ports.loc["mohan", ["lon", "lat"]].astype(float).tolist()
@@ -274,7 +276,8 @@ def test_gateway_costs_formula_and_unreachable():
     r = gateway_costs(cand, part)
     assert len(r) == 6 and r.index.names == ["centre", "partner"]
     row = r.loc[("533100", "MMR-MDL")]
-    assert row["mode"] == "road" and row["gateway"] == "road:ruili"
+    # 畹町 (a sourced point at the border town) is nearer to 德宏's seat than the 瑞丽 stand-in
+    assert row["mode"] == "road" and row["gateway"] == "road:wanding"
     # cost = truck leg + handling + rate * route
     assert row["cost"] == pytest.approx(row["leg_km"] + 300.0 + 1.0 * row["route_km"])
     # with only sea allowed, landlocked Laos is unreachable: NaN, no mode

@@ -31,7 +31,7 @@ ROWS = {
     "prefectures": 367,
     "partners": 43,
     "corridors": 14,
-    "border_ports": 21,
+    "border_ports": 50,
     "cbec_pilot_zones": 165,
 }
 INDEX = {
@@ -520,14 +520,45 @@ def test_volume_spread_by_method(pref, cand):
     assert pref.loc[["110000", "120000", "500000"], "express_volume_spread"].eq(0.01).all()
 
 
-def test_border_ports_carry_iso3_and_flag_unknown_attributes():
+def test_border_ports_counts_attributes_and_sources():
     ports = datasets.border_ports()
-    assert len(ports) == 21
+    assert len(ports) == 50
+    assert ports.groupby("province").size().to_dict() == {
+        "云南": 9, "内蒙古": 11, "吉林": 5, "广西": 6, "新疆": 13, "西藏": 3, "辽宁": 1,
+        "黑龙江": 2,
+    }  # fmt: skip
+    assert ports.groupby("mode").size().to_dict() == {"": 26, "rail": 1, "road": 16, "road;rail": 7}
+    assert ports.groupby("seasonal").size().to_dict() == {"": 46, "False": 1, "True": 3}
     codes = set(";".join(ports["neighbour_iso3"]).split(";"))
-    assert codes == {"MMR", "LAO", "VNM", "RUS", "PRK", "MNG", "KAZ"}
+    assert codes == {"MMR", "LAO", "VNM", "RUS", "PRK", "MNG", "KAZ", "KGZ", "TJK", "PAK", "NPL"}
     assert ports.loc["hunchun", "neighbour_iso3"] == "RUS;PRK"
-    # the sources give neither mode nor seasonal opening: empty, not guessed
-    assert ports["mode"].eq("").all() and ports["seasonal"].eq("").all()
+    # the ports named in the issue are in, each with its own source
+    for pid in ("houqiao", "longbang", "shuikou", "daluo", "wanding", "khunjerab", "gyirong",
+                "zhangmu"):  # fmt: skip
+        assert pid in ports.index and ports.loc[pid, "source"] != ""
+    # a mode or a seasonal flag is never given without saying where it comes from
+    attributed = (ports["mode"] != "") | (ports["seasonal"] != "")
+    assert (ports.loc[attributed, "attribute_source"] != "").all()
+    assert (ports.loc[~attributed, "attribute_source"] == "").all()
+
+
+def test_border_ports_points_sourced_or_admin_stand_ins():
+    ports = datasets.border_ports()
+    own = ports["point_sourced"]
+    assert int(own.sum()) == 12
+    assert set(ports.index[own]) == {
+        "alashankou", "dandong", "heihe", "hekou", "irkeshtam", "khorgas", "khunjerab", "kulma",
+        "manzhouli", "tongzhong", "wanding", "zhangmu",
+    }  # fmt: skip
+    # a sourced point cites its page; a stand-in is the admin centre of the port's unit
+    assert ports.loc[own, "coord_source"].str.startswith("http").all()
+    stand_in = ports.loc[~own]
+    assert stand_in["point_of"].str.match(r"(county|prefecture) admin centre \(stand-in").all()
+    assert stand_in["coord_source"].str.startswith("cpca 0.5.5").all()
+    for pid, row in stand_in.iterrows():
+        centre = datasets.prefectures() if row["adcode"].endswith("00") else None
+        if centre is not None and row["adcode"] in centre.index:
+            assert row["lon"] == pytest.approx(centre.loc[row["adcode"], "lon"], abs=1e-6), pid
 
 
 def test_pilot_zones_by_batch_and_the_official_165():

@@ -119,7 +119,7 @@ def test_wheel_installs_and_loads_every_table(tmp_path):
         "prefectures": 367,
         "partners": 43,
         "corridors": 14,
-        "border_ports": 21,
+        "border_ports": 50,
         "cbec_pilot_zones": 165,
     }
     assert result["population"] == 1_409_778_724

@@ -9,8 +9,10 @@ Usage::
 population, State Post Bureau volumes, airport cargo, pilot zones, border ports, rail hubs).
 ``--sources`` (default: ``tools/sources`` next to this script) holds the raw source files
 kept in the repository: ``cbec_batches.csv`` (one row per pilot-zone batch: State Council
-document, official size, source) and ``point_fixes.csv`` (boundary-checked points written by
-``tools/check_points.py``).
+document, official size, source), ``point_fixes.csv`` (boundary-checked points written by
+``tools/check_points.py``) and ``border_ports.csv`` (land ports added to or completing the raw
+list: the page naming each port, its county, and -- each with its own source -- mode,
+seasonal opening and the port's own coordinates).
 ``--plan`` optionally points at the text of the 14th Five-Year Express Development Plan; when
 given, every 专栏4 sentence embedded below is checked to occur verbatim in it.
 
@@ -31,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from borderhub.geo import gcj02_to_wgs84
+from borderhub.geo import gcj02_to_wgs84, wgs84_to_gcj02
 
 # ---------------------------------------------------------------------------------------
 # 专栏4 as printed in the plan (State Post Bureau, 《"十四五"快递业发展规划》, 2021).
@@ -128,7 +130,8 @@ MAX_SHARE_AGE = 5
 #: where a port faces two countries).
 ISO3 = {
     "Myanmar": "MMR", "Laos": "LAO", "Vietnam": "VNM", "Russia": "RUS", "DPRK": "PRK",
-    "Mongolia": "MNG", "Kazakhstan": "KAZ", "Russia / DPRK": "RUS;PRK",
+    "Mongolia": "MNG", "Kazakhstan": "KAZ", "Russia / DPRK": "RUS;PRK", "Pakistan": "PAK",
+    "Tajikistan": "TJK", "Kyrgyzstan": "KGZ", "Nepal": "NPL",
 }  # fmt: skip
 
 #: 2024 city volumes (express_volume_city.csv) -> prefecture adcode.
@@ -414,6 +417,7 @@ class Sources:
         self.batches = own("cbec_batches.csv").set_index("batch")
         self.own_city = own("express_volume_city.csv", dtype=s)
         self.own_airport = own("airport_cargo_city.csv", dtype=s)
+        self.own_ports = own("border_ports.csv", dtype=str)
         fixes = own("point_fixes.csv", dtype=s)
         self.fixes = fixes[fixes["new_point_of"] == "boundary interior point"].set_index("adcode")
 
@@ -712,41 +716,105 @@ def build_cbec(src: Sources) -> pd.DataFrame:
     return cb[cols]
 
 
+# ---------------------------------------------------------------------------------------
+# Land border ports
+# ---------------------------------------------------------------------------------------
+#: Corridor label of a new port by its neighbour (the raw file's labels for its own rows).
+PORT_CORRIDOR = {
+    "MMR": "RCEP/SE Asia", "LAO": "RCEP/SE Asia", "VNM": "RCEP/SE Asia",
+    "RUS": "NE Asia", "PRK": "NE Asia", "MNG": "NE Asia",
+    "KAZ": "Central Asia", "KGZ": "Central Asia", "TJK": "Central Asia",
+    "PAK": "South Asia", "NPL": "South Asia",
+}  # fmt: skip
+
+
+def _port_text(value: object) -> str:
+    return "" if pd.isna(value) else str(value)
+
+
 def build_border_ports(src: Sources) -> pd.DataFrame:
-    """Land border ports with the WGS84 admin centre of their county (or prefecture)."""
-    rows = []
+    """Land border ports: the raw file's rows, completed and extended by the port sources.
+
+    ``tools/sources/border_ports.csv`` adds ports (each with the source that names it, its
+    county, neighbour and, where a source gives them, mode, seasonal opening and the port's
+    own coordinates) and completes the raw rows (matched by ``port``). The point of a port
+    is its own sourced point (WGS84 as printed; ``point_sourced`` True) where a source gives
+    one, else the admin centre of its county (or prefecture) from cpca, converted from
+    GCJ-02 (``point_sourced`` False, a stand-in).
+    """
+    own = src.own_ports.set_index("port")
+    unknown = set(own.index) - set(src.ports["port"]) - set(own.index[own["county_adcode"].notna()])
+    if unknown:
+        sys.exit(f"border-port sources: rows without a county and not in the raw file: {unknown}")
+    base = []
     for _, r in src.ports.iterrows():
         pid, code, note = BORDER_PORTS[r["port"]]
-        lon, lat, _ = src.point(code)
+        base.append({
+            "port": r["port"], "port_id": pid, "adcode": code,
+            "prefecture": re.sub(r"\s*\(.*\)$", "", r["prefecture"]), "province": r["province"],
+            "neighbour_country": r["neighbour_country"],
+            "facing_town": _port_text(r["facing_town"]),
+            "corridor": r["corridor"], "source": r["source"], "source_title": r["source_title"],
+            "quality": r["quality"],
+            "note": "; ".join(x for x in (note, _port_text(r["note"])) if x),
+        })  # fmt: skip
+    for port, o in own[~own.index.isin(src.ports["port"])].iterrows():
+        iso = ISO3[o["neighbour_country"]]
+        base.append({
+            "port": port, "port_id": o["port_id"], "adcode": o["county_adcode"],
+            "prefecture": o["prefecture"], "province": o["province"],
+            "neighbour_country": o["neighbour_country"], "facing_town": "",
+            "corridor": PORT_CORRIDOR[iso], "source": o["source"],
+            "source_title": o["source_title"], "quality": o["quality"], "note": "",
+        })  # fmt: skip
+    rows = []
+    for b in base:
+        o = own.loc[b["port"]] if b["port"] in own.index else None
+        code = b["adcode"]
         level = src.admin.loc[code, "level"]
-        rows.append(
-            {
-                "port_id": pid,
-                "port": r["port"],
-                "county": src.admin.loc[code, "name"] if level == "county" else "",
-                "prefecture": re.sub(r"\s*\(.*\)$", "", r["prefecture"]),
-                "province": r["province"],
-                "adcode": code,
-                "point_of": f"{level} admin centre",
-                "neighbour_country": r["neighbour_country"],
-                "neighbour_iso3": ISO3[r["neighbour_country"]],
-                "mode": "",
-                "seasonal": "",
-                "facing_town": r["facing_town"] if pd.notna(r["facing_town"]) else "",
-                "corridor": r["corridor"],
-                "lon_gcj02": lon,
-                "lat_gcj02": lat,
-                "source": r["source"],
-                "source_title": r["source_title"],
-                "quality": r["quality"],
-                "note": "; ".join(x for x in (note, r["note"] if pd.notna(r["note"]) else "") if x),
-            }
-        )
-    df = wgs(pd.DataFrame(rows))
+        extra = [] if o is None else [_port_text(o["county_from"]), _port_text(o["note"])]
+        if o is not None and b["port"] in set(src.ports["port"]) and pd.notna(o["source"]):
+            extra.append(f"also {o['source']}: {o['source_title']} ({o['period']})")
+        if o is not None and pd.notna(o["facing_port"]):
+            b["facing_town"] = b["facing_town"] or o["facing_port"]
+        own_point = o is not None and pd.notna(o["lon"])
+        if own_point:
+            lon, lat = float(o["lon"]), float(o["lat"])
+            glon, glat = wgs84_to_gcj02(lon, lat)
+            point_of, coord_src = o["point_of"], f"{o['coord_source']}; {o['coord_source_title']}"
+        else:
+            glon, glat, _ = src.point(code)
+            lon = lat = np.nan
+            point_of = f"{level} admin centre (stand-in: no sourced point of the port)"
+            coord_src = f"{SRC_ADMIN}, row {code}"
+        mode = "" if o is None or pd.isna(o["mode"]) else o["mode"]
+        seasonal = "" if o is None or pd.isna(o["seasonal"]) else o["seasonal"]
+        attr = []
+        if mode:
+            attr.append(f"mode: {o['mode_from']}")
+        if seasonal:
+            attr.append(f"seasonal: {o['seasonal_from']}")
+        rows.append({
+            **b,
+            "county": src.admin.loc[code, "name"] if level == "county" else "",
+            "point_of": point_of, "point_sourced": own_point,
+            "neighbour_iso3": ISO3[b["neighbour_country"]], "mode": mode, "seasonal": seasonal,
+            "attribute_source": "; ".join(attr), "lon": lon, "lat": lat,
+            "lon_gcj02": round(float(glon), WGS_DECIMALS),
+            "lat_gcj02": round(float(glat), WGS_DECIMALS),
+            "coord_source": coord_src,
+            "note": "; ".join(x for x in (b["note"], *extra) if x),
+        })  # fmt: skip
+    df = pd.DataFrame(rows)
+    stand_in = ~df["point_sourced"].to_numpy()
+    conv = wgs(df.loc[stand_in, ["lon_gcj02", "lat_gcj02"]])
+    df.loc[stand_in, "lon"], df.loc[stand_in, "lat"] = conv["lon"], conv["lat"]
+    if df["port_id"].duplicated().any():
+        sys.exit(f"duplicate port ids: {df.loc[df['port_id'].duplicated(), 'port_id'].tolist()}")
     cols = ["port_id", "port", "county", "prefecture", "province", "adcode", "point_of",
-            "neighbour_country", "neighbour_iso3", "mode", "seasonal", "facing_town",
-            "corridor", "lon", "lat", "lon_gcj02", "lat_gcj02", "source", "source_title",
-            "quality", "note"]  # fmt: skip
+            "point_sourced", "neighbour_country", "neighbour_iso3", "mode", "seasonal",
+            "attribute_source", "facing_town", "corridor", "lon", "lat", "lon_gcj02",
+            "lat_gcj02", "coord_source", "source", "source_title", "quality", "note"]  # fmt: skip
     return df[cols]
 
 

@@ -102,9 +102,11 @@ def gateways(candidates: Any = None, border_ports: Any = None) -> pd.DataFrame:
       (``airport_cargo > 0``); reaches every partner;
     * ``sea`` -- every coastal candidate (``coastal``); reaches every partner except the
       landlocked ones (``LANDLOCKED``);
-    * ``road`` -- every land border port (at its own coordinates; a port whose ``mode``
-      column says ``rail`` becomes a rail gateway); reaches the neighbouring country
-      (``neighbour_iso3`` column if present, else ``neighbour_country`` mapped to ISO3);
+    * ``road`` -- every land border port with a point (its ``lon``/``lat``: the port's own
+      sourced point, or its county's admin centre where ``point_sourced`` is False; a port
+      whose ``mode`` column says ``rail`` becomes a rail gateway); reaches the neighbouring
+      country (``neighbour_iso3`` column if present, else ``neighbour_country`` mapped to
+      ISO3);
     * ``rail`` -- the China–Laos railway (昆明, via 磨憨, to Laos) and the China–Europe
       Railway Express from each rail-hub candidate (``rail_hub``) through each border
       crossing (阿拉山口, 霍尔果斯, 二连浩特, 满洲里, 绥芬河) to the European partners
@@ -286,7 +288,7 @@ def gateway_costs(
     >>> part = datasets.partners().loc[["MMR-MDL", "LAO-VTE"]]
     >>> r = gateway_costs(cand, part)
     >>> r.loc[("533100", "MMR-MDL"), ["mode", "gateway"]].tolist()
-    ['road', 'road:ruili']
+    ['road', 'road:wanding']
     >>> r.loc[("310000", "LAO-VTE"), "mode"] in ("air", "rail", "road")
     True
     """
