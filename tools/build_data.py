@@ -314,8 +314,8 @@ CORRIDORS = [
      "推动发展对日韩等海运线路；支持沿海城市统筹建设港口进出境快件处理中心",
      "develop sea routes to Japan and Korea; origins are the coastal candidates on the "
      "Bohai, Yellow and East China seas (Tianjin to Zhejiang)"),
-    ("ROAD-MMR", "Myanmar road corridor via 瑞丽, 畹町, 猴桥, 打洛", "road", "port:Myanmar", "ASEAN",
-     "MMR-MDL;MMR-RGN", "task 13; 专栏5",
+    ("ROAD-MMR", "Myanmar road corridor via 瑞丽, 畹町, 猴桥, 打洛", "road", "port:Myanmar",
+     "ASEAN", "MMR-MDL;MMR-RGN", "task 13; 专栏5",
      "边境口岸所在城市等加快建设综合性进出境快件处理中心；因地制宜提升航空、铁路、海运、公路等国际运输能力",
      "land border road corridor through the border ports of the candidate units"),
     ("ROAD-LAO", "Laos road corridor via 磨憨", "road", "port:Laos", "ASEAN",
