@@ -148,7 +148,8 @@ def single_source(C: np.ndarray, w: np.ndarray, Q: np.ndarray, S: np.ndarray) ->
             return None
         if k > 1:
             second = np.partition(cst, 1, axis=1)[:, 1]
-            regret = np.where(np.isfinite(second), second - first, np.inf)
+            with np.errstate(invalid="ignore"):  # rows with no room at all: inf - inf
+                regret = np.where(np.isfinite(second), second - first, np.inf)
         else:
             regret = -first
         regret[~left] = -np.inf
@@ -370,8 +371,6 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
     ``strengthen=False`` skips steps 2 and 3 (the plain model with the heuristic start;
     used to measure what the Lagrangian fixing contributes).
     """
-    from borderhub.locate.median import _is_highs
-
     t0 = time.perf_counter()
     act, allowed = model._active, model._allowed_pos
     C = model._C[np.ix_(act, allowed)]
@@ -403,6 +402,8 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
     info["lagrangian_bound"] = lower
     info["before_mip_s"] = time.perf_counter() - t0
     ctx.solve_time += time.perf_counter() - t0
+    if not model.single_source:  # each allocation was one LP solved by HiGHS
+        ctx.calls += search.evaluations
     ub = search.best
 
     def result(status: Status, bound: float) -> Result:
@@ -421,7 +422,7 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
         return result(Status.FEASIBLE, lower)
     keep = np.flatnonzero(~lag.zero)
     run, xk, yk = _reduced_mip(ctx, C, w, Q, fixed, pol, keep, lag.one, search,
-                               model.single_source, _is_highs(ctx.solver_spec))  # fmt: skip
+                               model.single_source, _highs_by_name(ctx.solver_spec))  # fmt: skip
     info["mip_status"] = run.status.value
     if run.status == Status.INFEASIBLE or run.status == Status.UNBOUNDED:
         if search.sel is None:  # no fixing was done without an incumbent: truly infeasible
@@ -450,6 +451,14 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
     status = Status.OPTIMAL if _proven(ub, lower) else Status.FEASIBLE
     return Result(status, sel, x, ub, min(lower, ub) if math.isfinite(lower) else math.nan,
                   info)  # fmt: skip
+
+
+def _highs_by_name(spec: Any) -> bool:
+    """Is HiGHS named as the solver? Then the reduced MIP goes to highspy directly.
+
+    A PuLP solver object keeps its own options, so it gets the model through PuLP.
+    """
+    return isinstance(spec, str) and spec.strip().lower() == "highs"
 
 
 def _proven(obj: float, bound: float) -> bool:
@@ -481,7 +490,7 @@ def _subgradient(ctx: Any, lag: Lagrangian, search: _Search, score: np.ndarray,
             stall += 1
             if stall >= _PATIENCE:
                 lam, stall = lam / 2, 0
-        if it % _HEUR_EVERY == 0 or stall == 0:
+        if it % _HEUR_EVERY == 0:
             _, y, _ = _knap_y(lag, g)
             sel = search.repair(y, g / np.maximum(lag.Q, 1e-12))
             if sel is not None:
