@@ -161,12 +161,13 @@ def test_transport_and_single_source_allocations():
     C = np.array([[1.0, 4.0], [2.0, 3.0], [5.0, 1.0]])
     w = np.array([2.0, 2.0, 1.0])
     Q = np.array([3.0, 3.0])
-    value, X = transport(C, w, Q, np.array([0, 1]))
+    value, X, prices = transport(C, w, Q, np.array([0, 1]))
+    assert prices.shape == (3,)
     assert np.allclose(X.sum(axis=1), 1.0) and ((w[:, None] * X).sum(axis=0) <= Q + 1e-9).all()
     # point 0 fully to 0 (2 units at 1), point 1 splits 1 unit at 2 and 1 at 3, point 2 to 1
     assert value == pytest.approx(2 * 1 + 1 * 2 + 1 * 3 + 1 * 1)
     assert transport(C, w, Q, np.array([0])) is None  # 3 < 5 units
-    value, X = single_source(C, w, Q, np.array([0, 1]))
+    value, X, _ = single_source(C, w, Q, np.array([0, 1]))
     assert set(X.sum(axis=1)) == {1.0} and set(np.unique(X)) <= {0.0, 1.0}
     assert ((w[:, None] * X).sum(axis=0) <= Q + 1e-9).all()
     assert value == pytest.approx(float((w[:, None] * C * X).sum()))

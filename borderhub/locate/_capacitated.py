@@ -64,6 +64,8 @@ _LAG_SHARE = 0.25
 _LAMBDA0, _PATIENCE, _LAMBDA_MIN = 2.0, 20, 1e-4
 #: Run the Lagrangian heuristic (and the fixing test) every this many iterations.
 _HEUR_EVERY = 10
+#: Wall-clock cap of one local search (each move is a transportation LP).
+_LS_SECONDS = 30.0
 #: Relative margin of every fixing comparison.
 _FIX_TOL = 1e-7
 
@@ -86,10 +88,11 @@ class Result:
 
 
 def transport(C: np.ndarray, w: np.ndarray, Q: np.ndarray, S: np.ndarray) -> Any:
-    """Cheapest split allocation to the open set ``S``: ``(value, X (n x |S|))`` or None.
+    """Cheapest split allocation to the open set ``S``: ``(value, X, prices)`` or None.
 
     The transportation problem ``min sum w_i c_ij x_ij`` with ``sum_j x_ij = 1`` and
-    ``sum_i w_i x_ij <= Q_j``, solved by HiGHS (dual simplex).
+    ``sum_i w_i x_ij <= Q_j``, solved by HiGHS (dual simplex); ``prices`` are the duals of
+    the demand rows (used to rank centres worth opening).
     """
     import highspy
 
@@ -97,7 +100,7 @@ def transport(C: np.ndarray, w: np.ndarray, Q: np.ndarray, S: np.ndarray) -> Any
     if k == 0 or float(Q[S].sum()) < float(w.sum()) * (1 - 1e-12):
         return None
     if n == 0:
-        return 0.0, np.zeros((0, k))
+        return 0.0, np.zeros((0, k)), np.zeros(0)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     lp = highspy.HighsLp()
@@ -122,9 +125,11 @@ def transport(C: np.ndarray, w: np.ndarray, Q: np.ndarray, S: np.ndarray) -> Any
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    X = np.clip(np.asarray(h.getSolution().col_value).reshape(n, k), 0.0, 1.0)
+    sol = h.getSolution()
+    X = np.clip(np.asarray(sol.col_value).reshape(n, k), 0.0, 1.0)
     X /= X.sum(axis=1, keepdims=True)  # exact unit rows (the LP holds them to 1e-9)
-    return float((w[:, None] * C[:, S] * X).sum()), X
+    prices = np.asarray(sol.row_dual)[:n]  # what serving each demand point costs at the margin
+    return float((w[:, None] * C[:, S] * X).sum()), X, prices
 
 
 def single_source(C: np.ndarray, w: np.ndarray, Q: np.ndarray, S: np.ndarray) -> Any:
@@ -160,7 +165,7 @@ def single_source(C: np.ndarray, w: np.ndarray, Q: np.ndarray, S: np.ndarray) ->
         left[i] = False
     X = np.zeros((n, k))
     X[np.arange(n), choice] = 1.0
-    return float((cost * X).sum()), X
+    return float((cost * X).sum()), X, None
 
 
 # ----------------------------------------------------------------------------------------
@@ -207,6 +212,23 @@ def knapsack_values(g: np.ndarray, Q: np.ndarray, need: float, one: np.ndarray,
     return value + float(g[order[:k]].sum()) + frac * float(g[order[k]]), y
 
 
+def centre_values(C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray,
+                  u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """``g_j(u) = f_j + min sum_i (c_ij - u_i / w_i) a_i`` over the continuous knapsack.
+
+    Returns ``g``, the order of the demand points by reduced cost in each column and the
+    amounts taken (in that order).
+    """
+    R = C - (u / w)[:, None]  # reduced cost per unit of demand
+    order = np.argsort(R, axis=0, kind="stable")
+    Rs = np.take_along_axis(R, order, axis=0)
+    ws = w[order]
+    before = np.cumsum(ws, axis=0) - ws
+    amount = np.clip(np.minimum(ws, Q[None, :] - before), 0.0, None)
+    amount[Rs >= 0] = 0.0
+    return f + (Rs * amount).sum(axis=0), order, amount
+
+
 class Lagrangian:
     """``L(u)`` of the demand-row relaxation, its subgradient and the fixing tests."""
 
@@ -221,14 +243,8 @@ class Lagrangian:
         """``(L(u), g, subgradient)``; ``g_j`` is centre j's knapsack value plus ``f_j``."""
         C, w, Q = self.C, self.w, self.Q
         n, m = C.shape
-        R = C - (u / w)[:, None]  # reduced cost per unit of demand
-        order = np.argsort(R, axis=0, kind="stable")
-        Rs = np.take_along_axis(R, order, axis=0)
+        g, order, amount = centre_values(C, w, Q, self.f, u)
         ws = w[order]
-        before = np.cumsum(ws, axis=0) - ws
-        amount = np.clip(np.minimum(ws, Q[None, :] - before), 0.0, None)
-        amount[Rs >= 0] = 0.0
-        g = self.f + (Rs * amount).sum(axis=0)
         value, y = knapsack_values(g, Q, self.need, self.one, self.zero)
         share = np.zeros((n, m))
         np.put_along_axis(share, order, amount / ws, axis=0)
@@ -270,6 +286,7 @@ class _Search:
         self.X: np.ndarray | None = None
         self.seen: set[bytes] = set()
         self.evaluations = 0
+        self.prices: np.ndarray | None = None  # transport duals of the incumbent
 
     def repair(self, y: np.ndarray, score: np.ndarray) -> np.ndarray | None:
         """An opening set from ``y`` made feasible: required, group limits, capacity.
@@ -325,30 +342,46 @@ class _Search:
         value = float(self.f[sel].sum()) + alloc[0]
         if value < self.best - 1e-9 * max(1.0, abs(value)):
             self.best, self.sel, self.X = value, np.sort(sel), alloc[1][:, np.argsort(sel)]
+            self.prices = alloc[2]
             return True
         return False
 
-    def drop_moves(self, deadline: float) -> None:
-        """Close one open centre at a time while that lowers the cost (first improvement)."""
+    def local_search(self, deadline: float, tries: int = 4) -> None:
+        """Add, drop and swap moves while they lower the cost (first improvement).
+
+        Closed centres are ranked by their value ``g_j`` at the incumbent's transport
+        prices (negative: opening it pays at those prices, the ADD rule of the classic
+        heuristics); open ones by fixed cost per unit served. Each move is evaluated
+        exactly (a transportation LP, or the greedy with single sourcing).
+        """
+        pol, w, Q = self.pol, self.w, self.Q
+        need = float(w.sum())
         improved = True
         while improved and self.sel is not None and time.perf_counter() < deadline:
             improved = False
             sel = self.sel
-            load = (self.w[:, None] * self.X).sum(axis=0) if self.X is not None else 0.0
-            saving = self.f[sel] / np.maximum(load, 1e-12)  # dear and lightly used first
-            for t in np.argsort(-saving, kind="stable"):
+            closed = np.setdiff1d(np.arange(len(self.f)), sel)
+            if self.prices is not None and closed.size:
+                gv = centre_values(self.C[:, closed], w, Q[closed], self.f[closed],
+                                   self.prices)[0]  # fmt: skip
+                adds = closed[np.argsort(gv, kind="stable")][:tries]
+            else:
+                adds = closed[np.argsort(self.f[closed] / np.maximum(Q[closed], 1e-12))][:tries]
+            load = (w[:, None] * self.X).sum(axis=0) if self.X is not None else np.ones(len(sel))
+            drops = sel[np.argsort(-self.f[sel] / np.maximum(load, 1e-12), kind="stable")]
+            drops = drops[~pol.required[drops]]
+            moves: list[np.ndarray] = [np.append(sel, j) for j in adds]
+            moves += [sel[sel != k] for k in drops]
+            moves += [np.append(sel[sel != k], j) for j in adds[:2] for k in drops]
+            for new in moves:
                 if time.perf_counter() >= deadline:
                     return
-                j = sel[t]
-                if self.pol.required[j]:
+                if new.size == 0 or float(Q[new].sum()) < need * (1 - 1e-12):
                     continue
-                rest = np.delete(sel, t)
-                if rest.size == 0 or float(self.Q[rest].sum()) < float(self.w.sum()):
+                cnt = pol.counts(new)
+                if np.any(cnt < pol.lo) or np.any(cnt > pol.hi):
                     continue
-                cnt = self.pol.counts(rest)
-                if np.any(cnt < self.pol.lo):
-                    continue
-                if self.evaluate(rest):
+                if self.evaluate(new):
                     improved = True
                     break
 
@@ -387,14 +420,18 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
     sel0 = search.repair(np.zeros(m), score)
     if sel0 is not None:
         search.evaluate(sel0)
+        search.local_search(_deadline(ctx))
+    info["start_value"] = search.best
     lower = -math.inf
     lag = Lagrangian(C, w, Q, fixed, pol.required)
     if strengthen and n:
-        lower = _subgradient(ctx, lag, search, score, info)
-    if search.sel is not None:
-        rem = ctx.remaining()
-        budget = 0.05 * (rem if rem is not None else 60.0)
-        search.drop_moves(time.perf_counter() + min(budget, 10.0))
+        lower, u = _subgradient(ctx, lag, search, info)
+        before = search.best
+        search.local_search(_deadline(ctx))
+        if search.best < before:  # a better incumbent: fix again against it
+            value, g, _ = lag.evaluate(u)
+            lag.fix(float(u.sum()), g, search.best)
+            lower = max(lower, lag.evaluate(u)[0])
     info["heuristic_value"] = search.best
     info["evaluations"] = search.evaluations
     info["fixed_closed"] = int(lag.zero.sum())
@@ -461,6 +498,12 @@ def _highs_by_name(spec: Any) -> bool:
     return isinstance(spec, str) and spec.strip().lower() == "highs"
 
 
+def _deadline(ctx: Any) -> float:
+    """End of one local search: a tenth of the remaining time, at most ``_LS_SECONDS``."""
+    rem = ctx.remaining()
+    return time.perf_counter() + min(_LS_SECONDS, 0.1 * rem if rem is not None else math.inf)
+
+
 def _proven(obj: float, bound: float) -> bool:
     return (
         math.isfinite(obj)
@@ -469,8 +512,8 @@ def _proven(obj: float, bound: float) -> bool:
     )
 
 
-def _subgradient(ctx: Any, lag: Lagrangian, search: _Search, score: np.ndarray,
-                 info: dict[str, Any]) -> float:  # fmt: skip
+def _subgradient(ctx: Any, lag: Lagrangian, search: _Search,
+                 info: dict[str, Any]) -> tuple[float, np.ndarray]:  # fmt: skip
     """Subgradient optimisation of ``L(u)`` with the Lagrangian heuristic and fixing."""
     C, w = lag.C, lag.w
     rem = ctx.remaining()
@@ -514,7 +557,7 @@ def _subgradient(ctx: Any, lag: Lagrangian, search: _Search, score: np.ndarray,
         value, g, _ = lag.evaluate(best_u)
         best_lb = max(best_lb, value)
     info["subgradient_iterations"] = it + 1
-    return best_lb
+    return best_lb, best_u
 
 
 def _knap_y(lag: Lagrangian, g: np.ndarray) -> tuple[float, np.ndarray, None]:
