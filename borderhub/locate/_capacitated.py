@@ -53,7 +53,8 @@ from typing import Any, cast
 
 import numpy as np
 
-from borderhub.locate._benders import _EQ, _GE, _LE, _ArrayBuilder, _Policy, _run, _set_solution
+from borderhub.exceptions import SolverError
+from borderhub.locate._benders import _EQ, _GE, _LE, _ArrayBuilder, _Policy, _set_solution
 from borderhub.locate._milp import _Builder, _read_highs, _Run, rel_gap, values
 from borderhub.locate.solution import OPTIMAL_GAP, Status
 
@@ -64,6 +65,8 @@ _LAG_SHARE = 0.25
 _LAMBDA0, _PATIENCE, _LAMBDA_MIN = 2.0, 20, 1e-4
 #: Run the Lagrangian heuristic (and the fixing test) every this many iterations.
 _HEUR_EVERY = 10
+#: Kernel heuristic: cap in seconds, share of the remaining time and MIP gap.
+_KERNEL_SECONDS, _KERNEL_SHARE, _KERNEL_GAP = 60.0, 0.2, 1e-5
 #: Wall-clock cap of one local search (each move is a transportation LP).
 _LS_SECONDS = 30.0
 #: Relative margin of every fixing comparison.
@@ -284,7 +287,7 @@ class _Search:
         self.best = math.inf
         self.sel: np.ndarray | None = None
         self.X: np.ndarray | None = None
-        self.seen: set[bytes] = set()
+        self.cache: dict[bytes, Any] = {}
         self.evaluations = 0
         self.prices: np.ndarray | None = None  # transport duals of the incumbent
 
@@ -331,22 +334,49 @@ class _Search:
 
     def evaluate(self, sel: np.ndarray) -> bool:
         """Allocate the demand to ``sel``; True when that improves the incumbent."""
-        key = np.sort(sel).tobytes()
-        if key in self.seen:
+        sel = np.sort(sel)
+        key = sel.tobytes()
+        if key not in self.cache:  # allocations are cached: a set is solved once
+            self.evaluations += 1
+            alloc = (single_source if self.single else transport)(self.C, self.w, self.Q, sel)
+            self.cache[key] = None if alloc is None else (
+                float(self.f[sel].sum()) + alloc[0], alloc[1], alloc[2])  # fmt: skip
+        hit = self.cache[key]
+        if hit is None:
             return False
-        self.seen.add(key)
-        self.evaluations += 1
-        alloc = (single_source if self.single else transport)(self.C, self.w, self.Q, sel)
-        if alloc is None:
-            return False
-        value = float(self.f[sel].sum()) + alloc[0]
+        value = hit[0]
         if value < self.best - 1e-9 * max(1.0, abs(value)):
-            self.best, self.sel, self.X = value, np.sort(sel), alloc[1][:, np.argsort(sel)]
-            self.prices = alloc[2]
+            self.best, self.sel, self.X, self.prices = value, sel, hit[1], hit[2]
             return True
         return False
 
-    def local_search(self, deadline: float, tries: int = 4) -> None:
+    def kicks(self, deadline: float, tries: int = 6) -> None:
+        """Iterated local search: kicks from the incumbent, then local search.
+
+        A kick opens one of the best-priced closed centres (even if that costs more);
+        the search then continues from there. Repeated while it pays.
+        """
+        while self.sel is not None and self.prices is not None:
+            base, before = self.sel, self.best
+            closed = np.setdiff1d(np.arange(len(self.f)), base)
+            if closed.size == 0:
+                return
+            gv = centre_values(self.C[:, closed], self.w, self.Q[closed], self.f[closed],
+                               self.prices)[0]  # fmt: skip
+            for j in closed[np.argsort(gv, kind="stable")][:tries]:
+                if time.perf_counter() >= deadline:
+                    return
+                sub = _Search(self.C, self.w, self.Q, self.f, self.pol, self.single)
+                sub.cache = self.cache
+                sub.evaluate(np.append(base, j))
+                sub.local_search(deadline, tries)
+                self.evaluations += sub.evaluations
+                if sub.sel is not None and sub.best < self.best:
+                    self.best, self.sel, self.X, self.prices = sub.best, sub.sel, sub.X, sub.prices
+            if self.best >= before:
+                return
+
+    def local_search(self, deadline: float, tries: int = 6) -> None:
         """Add, drop and swap moves while they lower the cost (first improvement).
 
         Closed centres are ranked by their value ``g_j`` at the incumbent's transport
@@ -372,7 +402,7 @@ class _Search:
             drops = drops[~pol.required[drops]]
             moves: list[np.ndarray] = [np.append(sel, j) for j in adds]
             moves += [sel[sel != k] for k in drops]
-            moves += [np.append(sel[sel != k], j) for j in adds[:2] for k in drops]
+            moves += [np.append(sel[sel != k], j) for j in adds for k in drops]
             for new in moves:
                 if time.perf_counter() >= deadline:
                     return
@@ -405,6 +435,7 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
     used to measure what the Lagrangian fixing contributes).
     """
     t0 = time.perf_counter()
+    highs = _highs_by_name(ctx.solver_spec)
     act, allowed = model._active, model._allowed_pos
     C = model._C[np.ix_(act, allowed)]
     w = model._w[act]
@@ -420,14 +451,20 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
     sel0 = search.repair(np.zeros(m), score)
     if sel0 is not None:
         search.evaluate(sel0)
-        search.local_search(_deadline(ctx))
+        end = _deadline(ctx)
+        search.local_search(end)
+        search.kicks(end)
     info["start_value"] = search.best
     lower = -math.inf
     lag = Lagrangian(C, w, Q, fixed, pol.required)
     if strengthen and n:
         lower, u = _subgradient(ctx, lag, search, info)
         before = search.best
-        search.local_search(_deadline(ctx))
+        end = _deadline(ctx)
+        search.local_search(end)
+        search.kicks(end)
+        if highs and search.sel is not None:
+            _kernel(ctx, C, w, Q, fixed, pol, lag, u, search, model.single_source, info)
         if search.best < before:  # a better incumbent: fix again against it
             value, g, _ = lag.evaluate(u)
             lag.fix(float(u.sum()), g, search.best)
@@ -459,7 +496,7 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
         return result(Status.FEASIBLE, lower)
     keep = np.flatnonzero(~lag.zero)
     run, xk, yk = _reduced_mip(ctx, C, w, Q, fixed, pol, keep, lag.one, search,
-                               model.single_source, _highs_by_name(ctx.solver_spec))  # fmt: skip
+                               model.single_source, highs)  # fmt: skip
     info["mip_status"] = run.status.value
     if run.status == Status.INFEASIBLE or run.status == Status.UNBOUNDED:
         if search.sel is None:  # no fixing was done without an incumbent: truly infeasible
@@ -565,9 +602,60 @@ def _knap_y(lag: Lagrangian, g: np.ndarray) -> tuple[float, np.ndarray, None]:
     return value, y, None
 
 
+def _run(h: Any, ctx: Any, limit: float | None) -> None:
+    """Run HiGHS within the remaining time (and ``limit`` seconds, if given)."""
+    rem = ctx.remaining()
+    if limit is not None:
+        rem = limit if rem is None else min(rem, limit)
+    if rem is not None:
+        h.setOptionValue("time_limit", max(rem, 0.01))
+    t = time.perf_counter()
+    try:
+        h.run()
+    except Exception as err:  # pragma: no cover - HiGHS internal failure
+        raise SolverError(f"HiGHS failed on the capacitated model: {err}") from err
+    finally:
+        ctx.solve_time += time.perf_counter() - t
+        ctx.calls += 1
+
+
+def _kernel(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray,
+            pol: _Policy, lag: Lagrangian, u: np.ndarray, search: _Search, single: bool,
+            info: dict[str, Any]) -> None:  # fmt: skip
+    """Kernel heuristic: the MIP over the most promising centres only, briefly.
+
+    The kernel is the incumbent's centres, those fixed open, and the free centres of least
+    Lagrangian value ``g_j(u)`` (Guastaroba & Speranza's kernel search in one step). Its
+    solutions are feasible for the whole model, so the best one is a new incumbent.
+    """
+    if search.sel is None:
+        return
+    free = np.flatnonzero(~lag.zero)
+    size = max(2 * len(search.sel), len(search.sel) + 15)
+    if free.size <= size:
+        return
+    g = lag.evaluate(u)[1]
+    chosen = np.zeros(len(f), dtype=bool)
+    chosen[search.sel] = True
+    chosen[lag.one] = True
+    rest = free[~chosen[free]]
+    chosen[rest[np.argsort(g[rest], kind="stable")[: max(size - int(chosen.sum()), 0)]]] = True
+    kernel = np.flatnonzero(chosen)
+    rem = ctx.remaining()
+    limit = min(_KERNEL_SECONDS, _KERNEL_SHARE * rem if rem is not None else math.inf)
+    t = time.perf_counter()
+    run, _, yk = _reduced_mip(ctx, C, w, Q, f, pol, kernel, lag.one, search, single, True,
+                              limit=limit, gap=_KERNEL_GAP)  # fmt: skip
+    info["kernel_size"] = int(kernel.size)
+    info["kernel_s"] = time.perf_counter() - t
+    if run.has_solution and yk is not None:
+        search.evaluate(kernel[yk > 0.5])  # the exact allocation of its opening set
+
+
 def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray,
                  pol: _Policy, keep: np.ndarray, one: np.ndarray, search: _Search,
-                 single: bool, highs: bool) -> tuple[_Run, Any, Any]:  # fmt: skip
+                 single: bool, highs: bool, limit: float | None = None,
+                 gap: float | None = None) -> tuple[_Run, Any, Any]:  # fmt: skip
     """The model on the candidates ``keep`` (``one`` forced open), with the incumbent."""
     n, mk = len(w), len(keep)
     with ctx.building():
@@ -606,7 +694,8 @@ def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.nd
                    n * mk)  # fmt: skip
         if highs:
             h = b.highs(ctx, np.concatenate([y, x]) if single else y)
-            gap = OPTIMAL_GAP / 10 if ctx.mip_gap is None else ctx.mip_gap
+            if gap is None:
+                gap = OPTIMAL_GAP / 10 if ctx.mip_gap is None else ctx.mip_gap
             h.setOptionValue("mip_rel_gap", gap)
             if search.sel is not None and np.isin(search.sel, keep).all():
                 start = np.zeros(b.ncol)
@@ -617,7 +706,7 @@ def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.nd
                 start[x] = xs.ravel()
                 _set_solution(h, start)
     if highs:
-        _run(h, ctx)
+        _run(h, ctx, limit)
         run = _read_highs(h, cast(Any, types.SimpleNamespace(maximise=False, constant=b.constant)))
         if not run.has_solution:
             return run, None, None
