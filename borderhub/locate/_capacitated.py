@@ -457,14 +457,17 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
     info["start_value"] = search.best
     lower = -math.inf
     lag = Lagrangian(C, w, Q, fixed, pol.required)
+    links = None
     if strengthen and n:
         lower, u = _subgradient(ctx, lag, search, info)
+        links = _links(C, w, u, search)
+        info["links"] = int(links.sum())
         before = search.best
         end = _deadline(ctx)
         search.local_search(end)
         search.kicks(end)
         if highs and search.sel is not None:
-            _kernel(ctx, C, w, Q, fixed, pol, lag, u, search, model.single_source, info)
+            _kernel(ctx, C, w, Q, fixed, pol, lag, u, search, model.single_source, info, links)
         if search.best < before:  # a better incumbent: fix again against it
             value, g, _ = lag.evaluate(u)
             lag.fix(float(u.sum()), g, search.best)
@@ -496,7 +499,7 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
         return result(Status.FEASIBLE, lower)
     keep = np.flatnonzero(~lag.zero)
     run, xk, yk = _reduced_mip(ctx, C, w, Q, fixed, pol, keep, lag.one, search,
-                               model.single_source, highs)  # fmt: skip
+                               model.single_source, highs, links=links)  # fmt: skip
     info["mip_status"] = run.status.value
     if run.status == Status.INFEASIBLE or run.status == Status.UNBOUNDED:
         if search.sel is None:  # no fixing was done without an incumbent: truly infeasible
@@ -619,9 +622,22 @@ def _run(h: Any, ctx: Any, limit: float | None) -> None:
         ctx.calls += 1
 
 
+def _links(C: np.ndarray, w: np.ndarray, u: np.ndarray, search: _Search) -> np.ndarray:
+    """The linking rows worth building: pairs priced below zero at the multipliers ``u``.
+
+    ``c_ij - u_i / w_i <= 0`` are the pairs the Lagrangian subproblem may use, which are
+    those the LP relaxation tends to spread over fractional centres; the incumbent's pairs
+    are added. (Which rows are built never changes the optimum, see ``_reduced_mip``.)
+    """
+    links = C - (u / w)[:, None] <= 0.0
+    if search.sel is not None and search.X is not None:
+        links[:, search.sel] |= search.X > 0
+    return links
+
+
 def _kernel(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray,
             pol: _Policy, lag: Lagrangian, u: np.ndarray, search: _Search, single: bool,
-            info: dict[str, Any]) -> None:  # fmt: skip
+            info: dict[str, Any], links: np.ndarray | None) -> None:  # fmt: skip
     """Kernel heuristic: the MIP over the most promising centres only, briefly.
 
     The kernel is the incumbent's centres, those fixed open, and the free centres of least
@@ -645,7 +661,7 @@ def _kernel(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray
     limit = min(_KERNEL_SECONDS, _KERNEL_SHARE * rem if rem is not None else math.inf)
     t = time.perf_counter()
     run, _, yk = _reduced_mip(ctx, C, w, Q, f, pol, kernel, lag.one, search, single, True,
-                              limit=limit, gap=_KERNEL_GAP)  # fmt: skip
+                              limit=limit, gap=_KERNEL_GAP, links=links)  # fmt: skip
     info["kernel_size"] = int(kernel.size)
     info["kernel_s"] = time.perf_counter() - t
     if run.has_solution and yk is not None:
@@ -655,8 +671,15 @@ def _kernel(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray
 def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray,
                  pol: _Policy, keep: np.ndarray, one: np.ndarray, search: _Search,
                  single: bool, highs: bool, limit: float | None = None,
-                 gap: float | None = None) -> tuple[_Run, Any, Any]:  # fmt: skip
-    """The model on the candidates ``keep`` (``one`` forced open), with the incumbent."""
+                 gap: float | None = None,
+                 links: np.ndarray | None = None) -> tuple[_Run, Any, Any]:  # fmt: skip
+    """The model on the candidates ``keep`` (``one`` forced open), with the incumbent.
+
+    ``links`` (n x m, over all allowed candidates) selects the linking rows
+    ``x_ij <= y_j`` to build (default: all). Any selection is exact: with ``y_j = 0`` the
+    capacity row already forces ``x_ij = 0``, and with ``y_j = 1`` the row says
+    ``x_ij <= 1``; the rows only strengthen the LP relaxation.
+    """
     n, mk = len(w), len(keep)
     with ctx.building():
         b: Any = _ArrayBuilder() if highs else _Builder("FacilityLocation")
@@ -688,10 +711,11 @@ def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.nd
             # aggregate capacity: implied by the rows above, but as a knapsack row over y
             # alone it gives the MIP solver cover cuts and a least number of open centres
             b.rows("total_cap", zero_row, y, Q[keep], _GE, float(w.sum()), 1)
-            k = np.arange(n * mk)
-            b.rows("link", np.concatenate([k, k]), np.concatenate([x, y[jj]]),
-                   np.concatenate([np.ones(n * mk), -np.ones(n * mk)]), _LE, 0.0,
-                   n * mk)  # fmt: skip
+            k = np.arange(n * mk) if links is None else np.flatnonzero(links[:, keep].ravel())
+            b.rows("link", np.concatenate([np.arange(k.size)] * 2),
+                   np.concatenate([x[k], y[jj[k]]]),
+                   np.concatenate([np.ones(k.size), -np.ones(k.size)]), _LE, 0.0,
+                   k.size)  # fmt: skip
         if highs:
             h = b.highs(ctx, np.concatenate([y, x]) if single else y)
             if gap is None:
