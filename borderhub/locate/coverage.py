@@ -36,7 +36,7 @@ def outcome_of(run: _Run, open_pos: np.ndarray | None, objective: float) -> _Out
     return _Outcome(status, open_pos, objective, run.bound)
 
 
-def greedy_cover(
+def _greedy_cover(
     ii: np.ndarray, jj: np.ndarray, nr: int, f: np.ndarray, pol: Any
 ) -> np.ndarray | None:
     """Greedy weighted set cover (Chvatal 1979) under the policy constraints, or None.
@@ -447,7 +447,7 @@ class SetCover(_Coverage):
         from borderhub.locate._benders import _Policy
 
         with ctx.building():
-            sel = greedy_cover(ii, jj, nr, f, _Policy(self, self._allowed_pos))
+            sel = _greedy_cover(ii, jj, nr, f, _Policy(self, self._allowed_pos))
             cheapest = np.full(nr, np.inf)
             np.minimum.at(cheapest, ii, f[jj])
             req = np.asarray(self.cost.columns[self._allowed_pos].isin(self.required))
