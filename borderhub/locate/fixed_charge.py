@@ -75,8 +75,13 @@ class FacilityLocation(LocationModel):
     plus the policy constraints. The aggregate capacity row is implied by the others, but as
     a knapsack row over ``y`` alone it lets the MIP solver derive cover cuts and a minimum
     number of open centres, which closes the gap on OR-Library's ``cap`` instances far
-    faster. This model is dense (n x m assignment variables); use it
-    for regional instances (hundreds of demand points), not the whole county table.
+    faster. Before the MIP, a heuristic start (transportation LP allocations, local search,
+    a short kernel MIP) and the Lagrangian relaxation of the demand rows fix opening
+    variables that cannot be in a solution better than the start (an exact reduction;
+    see the formulations page of the documentation). A run stopped before the solver has
+    a solution returns the start as ``feasible``. This model is dense (n x m assignment
+    variables); use it for regional instances (up to about a thousand demand points), not
+    the whole county table.
 
     Parameters
     ----------
