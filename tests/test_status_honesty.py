@@ -66,6 +66,8 @@ def build(name: str, **policy):
         return MaxCoverage.from_cost_matrix(C, w, p=4, radius=20, **policy)
     if name == "SetCover":
         return SetCover.from_cost_matrix(C, w, radius=40, **policy)
+    if name == "SetCover-weighted":
+        return SetCover.from_cost_matrix(C, w, radius=40, fixed_cost=_set_cost(), **policy)
     if name == "FacilityLocation":
         return FacilityLocation.from_cost_matrix(C, w, fixed_cost=150.0, **policy)
     if name == "FacilityLocation-capacitated":
@@ -76,11 +78,17 @@ def build(name: str, **policy):
     raise AssertionError(name)
 
 
+def _set_cost() -> np.ndarray:
+    """Opening costs of the weighted set cover (one per candidate of ``_cost``)."""
+    return np.random.default_rng(5).integers(1, 10, 40).astype(float)
+
+
 NAMES = [
     "PMedian",
     "PCenter",
     "MaxCoverage",
     "SetCover",
+    "SetCover-weighted",
     "FacilityLocation",
     "FacilityLocation-capacitated",
     "HubMedian",
@@ -107,9 +115,10 @@ def _assert_valid_open_set(name: str, sol) -> None:
     elif name == "MaxCoverage":
         assert len(pos) == 4
         assert sol.objective == pytest.approx(float(w[C[:, pos].min(axis=1) <= 20].sum()))
-    elif name == "SetCover":
+    elif name in ("SetCover", "SetCover-weighted"):
         assert (C[:, pos].min(axis=1) <= 40).all()
-        assert sol.objective == len(pos)
+        cost = _set_cost()[pos].sum() if name == "SetCover-weighted" else len(pos)
+        assert sol.objective == pytest.approx(float(cost))
     elif name == "FacilityLocation":
         assert sol.objective == pytest.approx(150.0 * len(pos) + float(w @ C[:, pos].min(axis=1)))
     elif name == "FacilityLocation-capacitated":
@@ -179,7 +188,17 @@ def test_pcenter_exact_search_ignores_mip_gap():
 
 
 #: Models that keep their own heuristic start when the solver stops before any solution.
-HEURISTIC_START = {"PMedian", "MaxCoverage", "FacilityLocation"}
+HEURISTIC_START = {
+    "PMedian",
+    "MaxCoverage",
+    "FacilityLocation",
+    "FacilityLocation-capacitated",
+    "SetCover",
+    "SetCover-weighted",
+}
+#: Models with a bound of their own (the capacitated model's Lagrangian bound), reported
+#: even when the solver gives none.
+OWN_BOUND = {"FacilityLocation-capacitated"}
 
 
 def _assert_heuristic_fallback(name: str, sol) -> None:
@@ -218,7 +237,12 @@ def test_stop_without_incumbent_is_not_solved(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_infeasibility_found_by_the_solver(name):
     """Policy constraints that pass every pre-check but admit no choice: the solver says so."""
-    if name in ("SetCover", "FacilityLocation", "FacilityLocation-capacitated"):
+    if name in (
+        "SetCover",
+        "SetCover-weighted",
+        "FacilityLocation",
+        "FacilityLocation-capacitated",
+    ):
         # no p: every candidate in one group that may open none
         n_cand = _cost_for(name)[0].shape[1]
         policy = {
@@ -461,8 +485,11 @@ def test_cbc_solution_limited_run_is_feasible(name):
         warnings.simplefilter("ignore", DeprecationWarning)
         sol = build(name).solve(solver=_cbc(["maxSolutions 1"]))
     assert sol.status == "feasible", sol
-    assert math.isnan(sol.bound) and math.isnan(sol.gap)
     opt = _optimum(name)
+    if name in OWN_BOUND:
+        assert sol.bound - 1e-6 <= opt and sol.gap > OPTIMAL_GAP
+    else:
+        assert math.isnan(sol.bound) and math.isnan(sol.gap)
     assert sol.objective <= opt + 1e-9 if _maximise(name) else sol.objective >= opt - 1e-9
     _assert_valid_open_set(name, sol)
 

@@ -36,6 +36,60 @@ def outcome_of(run: _Run, open_pos: np.ndarray | None, objective: float) -> _Out
     return _Outcome(status, open_pos, objective, run.bound)
 
 
+def _greedy_cover(
+    ii: np.ndarray, jj: np.ndarray, nr: int, f: np.ndarray, pol: Any
+) -> np.ndarray | None:
+    """Greedy weighted set cover (Chvatal 1979) under the policy constraints, or None.
+
+    ``(ii, jj)`` are the covering pairs (row, candidate). Required centres open first;
+    then the candidate with the least cost per newly covered row (skipping groups at their
+    maximum), then the cheapest candidates of groups below their minimum; finally open
+    centres whose rows are all covered twice are closed, dearest first, where the group
+    minimums allow.
+    """
+    m = len(f)
+    cover = np.zeros((nr, m), dtype=bool)
+    cover[ii, jj] = True
+    is_open = pol.required.copy()
+    g = pol.gcode
+
+    def full(j: int) -> bool:
+        return bool(g[j] >= 0 and int(is_open[g == g[j]].sum()) >= int(pol.hi[g[j]]))
+
+    covered = cover[:, is_open].any(axis=1)
+    while not covered.all():
+        gain = cover[~covered].sum(axis=0).astype(float)
+        ok = (gain > 0) & ~is_open & np.array([not full(j) for j in range(m)], dtype=bool)
+        if not ok.any():
+            return None
+        ratio = np.where(ok, f / np.where(ok, gain, 1.0), np.inf)
+        j = int(np.argmin(ratio))
+        is_open[j] = True
+        covered |= cover[:, j]
+    for q in range(len(pol.lo)):
+        short = int(pol.lo[q]) - int(is_open[g == q].sum())
+        members = [j for j in np.argsort(f, kind="stable") if g[j] == q and not is_open[j]]
+        if short > len(members):
+            return None
+        is_open[members[: max(short, 0)]] = True
+    for j in np.argsort(-f, kind="stable"):  # drop redundant centres, dearest first
+        if not is_open[j] or pol.required[j]:
+            continue
+        if g[j] >= 0 and int(is_open[g == g[j]].sum()) <= int(pol.lo[g[j]]):
+            continue
+        is_open[j] = False
+        if not cover[:, is_open].any(axis=1).all() or not is_open.any():
+            is_open[j] = True
+    sel = np.flatnonzero(is_open)
+    if sel.size == 0:
+        if m == 0:
+            return None
+        sel = np.array([int(np.argmin(f))])  # no demand to cover: the cheapest centre
+        if g[sel[0]] >= 0 and pol.hi[g[sel[0]]] < 1:
+            return None
+    return sel
+
+
 class _Coverage(LocationModel):
     """Shared parts of the coverage models (not public)."""
 
@@ -376,9 +430,33 @@ class SetCover(_Coverage):
             b.objective(y, f)
         run = ctx.run(b)
         if not run.has_solution:
+            if run.status == Status.NOT_SOLVED:
+                return self._fallback(ctx, ii, jj, len(weight), f, run.bound)
             return outcome_of(run, None, math.nan)
         sel = np.flatnonzero(values(y) > 0.5)
         return outcome_of(run, self._allowed_pos[sel], float(f[sel].sum()))
+
+    def _fallback(
+        self, ctx: _Context, ii: np.ndarray, jj: np.ndarray, nr: int, f: np.ndarray, bound: float
+    ) -> _Outcome:
+        """Stopped before any solution: a greedy cover as ``feasible``.
+
+        The bound is the solver's, or else the trivial one: the required centres' cost, and
+        for every demand point the cheapest candidate covering it.
+        """
+        from borderhub.locate._benders import _Policy
+
+        with ctx.building():
+            sel = _greedy_cover(ii, jj, nr, f, _Policy(self, self._allowed_pos))
+            cheapest = np.full(nr, np.inf)
+            np.minimum.at(cheapest, ii, f[jj])
+            req = np.asarray(self.cost.columns[self._allowed_pos].isin(self.required))
+            trivial = max(float(f[req].sum()), float(cheapest.max()) if nr else 0.0)
+        if sel is None:
+            return _Outcome(Status.NOT_SOLVED, bound=bound)
+        bound = max(bound, trivial) if math.isfinite(bound) else trivial
+        value = float(f[sel].sum())
+        return _Outcome(Status.FEASIBLE, self._allowed_pos[sel], value, min(bound, value))
 
     def _fixed(self) -> np.ndarray:
         """Objective coefficient of each allowed candidate (1 without ``fixed_cost``)."""

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
-from borderhub.locate._milp import EQ, GE, LE, _Builder, _Context, values
+from borderhub.locate._capacitated import solve_capacitated
+from borderhub.locate._milp import _Context
 from borderhub.locate._radius import solve_nearest_open
 from borderhub.locate.base import LocationModel, _Outcome, _preview, as_float
-from borderhub.locate.coverage import outcome_of
 
 __all__ = ["FacilityLocation"]
 
@@ -76,8 +75,13 @@ class FacilityLocation(LocationModel):
     plus the policy constraints. The aggregate capacity row is implied by the others, but as
     a knapsack row over ``y`` alone it lets the MIP solver derive cover cuts and a minimum
     number of open centres, which closes the gap on OR-Library's ``cap`` instances far
-    faster. This model is dense (n x m assignment variables); use it
-    for regional instances (hundreds of demand points), not the whole county table.
+    faster. Before the MIP, a heuristic start (transportation LP allocations, local search,
+    a short kernel MIP) and the Lagrangian relaxation of the demand rows fix opening
+    variables that cannot be in a solution better than the start (an exact reduction;
+    see the formulations page of the documentation). A run stopped before the solver has
+    a solution returns the start as ``feasible``. This model is dense (n x m assignment
+    variables); use it for regional instances (up to about a thousand demand points), not
+    the whole county table.
 
     Parameters
     ----------
@@ -113,6 +117,10 @@ class FacilityLocation(LocationModel):
     >>> list(cap.open), cap.objective
     ([0, 1], 34.0)
     """
+
+    #: Capacitated path: Lagrangian bound and fixing before the MIP (off only to measure
+    #: what they contribute, in benchmarks/bench_capacitated.py).
+    _strengthen = True
 
     def __init__(
         self,
@@ -164,56 +172,12 @@ class FacilityLocation(LocationModel):
         fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos]
         if self.capacity is None:
             return solve_nearest_open(self, ctx, fixed)
-        with ctx.building():
-            act, allowed = self._active, self._allowed_pos
-            C = self._C[np.ix_(act, allowed)]
-            w = self._w[act]
-            # A capacity above the total demand never binds; capping it there is exact and
-            # keeps coefficients in a range the solver accepts (HiGHS rejects |a| >= 1e20).
-            Q = np.minimum(self.capacity.to_numpy(dtype=float)[allowed], float(w.sum()))
-            n, m = C.shape
-            b = _Builder("FacilityLocation")
-            y = self._open_block(b)
-            b.objective(y, fixed)
-            x = b.variables("x", n * m, 0.0, 1.0, binary=self.single_source)
-            ii = np.repeat(np.arange(n), m)
-            jj = np.tile(np.arange(m), n)
-            b.objective(x, w[ii] * C.ravel())
-            b.rows("assign", ii, x, 1.0, EQ, 1.0, n)
-            b.rows(
-                "cap",
-                np.concatenate([jj, np.arange(m)]),
-                np.concatenate([x, y]),
-                np.concatenate([w[ii], -Q]),
-                LE,
-                0.0,
-                m,
-            )
-            # aggregate capacity: the open centres hold the total demand. The sum of the rows
-            # above implies it, but as a knapsack row over y alone it lets the MIP solver
-            # derive cover cuts and lower bounds on the number of open centres
-            b.rows("total_cap", np.zeros(m, dtype=np.int64), y, Q, GE, float(w.sum()), 1)
-            k = np.arange(n * m)
-            b.rows(
-                "link",
-                np.concatenate([k, k]),
-                np.concatenate([x, y[jj]]),
-                np.concatenate([np.ones(n * m), -np.ones(n * m)]),
-                LE,
-                0.0,
-                n * m,
-            )
-        run = ctx.run(b)
-        if not run.has_solution:
-            return outcome_of(run, None, math.nan)
-        xv = np.clip(values(x).reshape(n, m), 0.0, 1.0)
-        sel = np.flatnonzero(values(y) > 0.5)
-        if self.single_source:
-            xv = (xv == xv.max(axis=1, keepdims=True)).astype(float)
-            xv /= xv.sum(axis=1, keepdims=True)
-        objective = float(fixed[sel].sum() + (w[:, None] * C * xv).sum())
-        out = outcome_of(run, allowed[sel], objective)
-        out.assignment = self._capacitated_assignment(xv, sel)
+        res = solve_capacitated(self, ctx, fixed, strengthen=self._strengthen)
+        self._capacitated_info = res.info
+        if res.sel is None or res.x is None:
+            return _Outcome(res.status, bound=res.bound)
+        out = _Outcome(res.status, self._allowed_pos[res.sel], res.objective, res.bound)
+        out.assignment = self._capacitated_assignment(res.x, res.sel)
         return out
 
     def _capacitated_assignment(self, xv: np.ndarray, sel: np.ndarray) -> pd.DataFrame:
