@@ -179,7 +179,7 @@ def test_pcenter_exact_search_ignores_mip_gap():
 
 
 #: Models that keep their own heuristic start when the solver stops before any solution.
-HEURISTIC_START = {"PMedian", "MaxCoverage", "FacilityLocation"}
+HEURISTIC_START = {"PMedian", "MaxCoverage", "FacilityLocation", "HubMedian"}
 
 
 def _assert_heuristic_fallback(name: str, sol) -> None:

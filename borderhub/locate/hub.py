@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pulp
 
 from borderhub.exceptions import DataError, SpecificationError
+from borderhub.locate._hub import Enumeration, HubData, allocation_milp, local_search, n_sets
 from borderhub.locate._milp import EQ, LE, _Builder, _Context, values
 from borderhub.locate.base import (
     LocationModel,
@@ -21,8 +24,16 @@ from borderhub.locate.base import (
     check_positive,
 )
 from borderhub.locate.coverage import outcome_of
+from borderhub.locate.solution import Status
 
 __all__ = ["HubMedian"]
+
+_METHODS = ("auto", "enumerate", "flow")
+#: ``method='auto'`` enumerates hub sets up to this many (before bounding) ...
+_AUTO_MAX_SETS = 10_000_000
+#: Share of the time limit (and at most this many seconds) for the heuristic start.
+_HEURISTIC_SHARE = 0.25
+_HEURISTIC_SECONDS = 20.0
 
 
 class HubMedian(LocationModel):
@@ -103,6 +114,7 @@ class HubMedian(LocationModel):
         alpha: float = 0.75,
         collection: float = 1.0,
         distribution: float = 1.0,
+        method: str = "auto",
         **policy: Any,
     ) -> None:
         if weights is not None:
@@ -135,6 +147,12 @@ class HubMedian(LocationModel):
             raise SpecificationError(f"alpha must be in [0, 1], got {alpha!r}; pass e.g. 0.75")
         self.collection = check_positive(collection, "collection", allow_zero=True)
         self.distribution = check_positive(distribution, "distribution", allow_zero=True)
+        if method not in _METHODS:
+            raise SpecificationError(
+                f"method must be one of {list(_METHODS)}, got {method!r}; use 'auto' to let "
+                "borderhub choose"
+            )
+        self.method = method
         self._check()
 
     @classmethod
@@ -202,6 +220,116 @@ class HubMedian(LocationModel):
         return self.p
 
     def _solve(self, ctx: _Context) -> _Outcome:
+        with ctx.building():
+            data = HubData(
+                self.cost.to_numpy(dtype=float),
+                self.flows.to_numpy(dtype=float),
+                self.alpha,
+                self.collection,
+                self.distribution,
+                self._gw,
+            )
+            start = self._start(data, ctx)
+        if start is not None and self._method(ctx) == "enumerate":
+            return self._enumerate(data, start, ctx)
+        out = self._solve_flow(ctx)
+        if start is None:
+            return out
+        hubs, alloc, value = start
+        if out.status == Status.NOT_SOLVED or (
+            out.status == Status.FEASIBLE and value < out.objective
+        ):
+            # stopped before a solution, or with a worse one: the heuristic start
+            out = _Outcome(Status.FEASIBLE, hubs, value, out.bound)
+            out.assignment = self._assignment_frame(alloc)
+        return out
+
+    def _method(self, ctx: _Context) -> str:
+        """'enumerate' needs HiGHS; 'auto' takes it when the hub sets are few enough."""
+        spec = ctx.solver_spec
+        highs = isinstance(spec, pulp.HiGHS) or (
+            isinstance(spec, str) and spec.strip().lower() == "highs"
+        )
+        if self.method == "enumerate":
+            if not highs:
+                raise SpecificationError(
+                    "method='enumerate' talks to HiGHS directly; use solver='highs' (or a "
+                    "pulp.HiGHS object, of which only the solver is used: pass time_limit, "
+                    "mip_gap and msg to solve), or method='flow' for other solvers"
+                )
+            return "enumerate"
+        # a solver object may carry options of its own: 'auto' honours them with PuLP
+        if self.method == "flow" or not isinstance(spec, str) or not highs:
+            return "flow"
+        free = len(self._allowed_pos) - len(self.required)
+        return (
+            "enumerate" if n_sets(free, self.p - len(self.required)) <= _AUTO_MAX_SETS else "flow"
+        )
+
+    def _policy(self) -> tuple[np.ndarray, np.ndarray, Any, Any]:
+        """(required positions, free positions, set check, block check) of the policy."""
+        H = self._allowed_pos
+        labels = self.cost.columns[H]
+        req_mask = np.asarray(labels.isin(self.required))
+        required, free = H[req_mask], H[~req_mask]
+        if self.groups is None:
+            return required, free, lambda hubs: True, None
+        n = self.cost.shape[0]
+        grp = self.groups.reindex(labels)
+        names = pd.Index(grp.dropna().unique())
+        code = np.full(n, -1, dtype=np.int64)
+        code[H] = names.get_indexer(grp)
+        big = n + 1
+        lo = np.array([self.min_per_group.get(g, 0) for g in names], dtype=np.int64)
+        hi = np.array([self.max_per_group.get(g, big) for g in names], dtype=np.int64)
+
+        def block_ok(sets: np.ndarray) -> np.ndarray:
+            c = code[sets]
+            counts = np.stack([(c == g).sum(axis=1) for g in range(len(names))], axis=1)
+            if not len(names):
+                return np.ones(len(sets), dtype=bool)
+            return np.all((counts >= lo) & (counts <= hi), axis=1)
+
+        return required, free, lambda hubs: bool(block_ok(np.asarray(hubs)[None, :])[0]), block_ok
+
+    def _start(self, data: HubData, ctx: _Context) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """A greedy hub set improved by hub interchange with re-allocation (or None)."""
+        from borderhub.locate._benders import _Policy, heuristic
+
+        H = self._allowed_pos
+        w = self.collection * data.O + self.distribution * data.D + 1e-12
+        sel = heuristic(self._C[:, H], w, self.p, _Policy(self, H))
+        if sel is None:
+            return None
+        _, _, feasible, _ = self._policy()
+        rem = ctx.remaining()
+        budget = (
+            _HEURISTIC_SECONDS if rem is None else min(_HEURISTIC_SECONDS, _HEURISTIC_SHARE * rem)
+        )
+        hubs, alloc, value = local_search(
+            data, self.p, H[sel], feasible, H, time.perf_counter() + budget
+        )
+        return hubs, alloc, value
+
+    def _enumerate(
+        self, data: HubData, start: tuple[np.ndarray, np.ndarray, float], ctx: _Context
+    ) -> _Outcome:
+        """Bounded enumeration of the hub sets (exact for small p)."""
+        required, free, _, block_ok = self._policy()
+        hubs, alloc, value = start
+        with ctx.building():
+            en = Enumeration(data, self.p, required, free, block_ok)
+        hubs, alloc, value, bound, proven = en.run(
+            value, (hubs, alloc), ctx, lambda S, a0, ub: allocation_milp(data, S, a0, ub, ctx)
+        )
+        self._enumeration_stats = en.stats
+        status = Status.OPTIMAL if proven else Status.FEASIBLE
+        out = _Outcome(status, np.sort(hubs), value, value if proven else bound)
+        out.assignment = self._assignment_frame(alloc)
+        return out
+
+    def _solve_flow(self, ctx: _Context) -> _Outcome:
+        """The Ernst & Krishnamoorthy (1996) flow model, solved through PuLP."""
         with ctx.building():
             n = self.cost.shape[0]
             H = self._allowed_pos
