@@ -68,6 +68,13 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, nargs="*", default=[10, 20, 25, 40, 50])
     ap.add_argument("--p", type=int, nargs="*", default=[2, 3, 4, 5])
     ap.add_argument("--limit", type=float, default=300.0)
+    ap.add_argument("--method", default="auto", choices=["auto", "enumerate", "flow"])
+    ap.add_argument(
+        "--peer-limit",
+        type=float,
+        default=0.0,
+        help="also run method='flow' (the peer) with this limit in seconds; 0: skip",
+    )
     ap.add_argument("--json", default="bench_hub.json")
     args = ap.parse_args(argv)
     folder = Path(args.folder)
@@ -80,24 +87,29 @@ def main(argv=None) -> int:
             continue
         d, W, chi, alpha, delta = read_ap(files[0])
         for p in args.p:
-            gc.collect()
-            load0 = load()
-            t0 = time.perf_counter()
-            sol = HubMedian.from_cost_matrix(
-                d, flows=W, p=p, alpha=alpha, collection=chi, distribution=delta
-            ).solve(time_limit=args.limit)
-            total = time.perf_counter() - t0
-            opt = optima.get((n, p), math.nan)
-            obj = sol.objective / 1000.0
-            row = {
-                "instance": f"AP{n}", "p": p, "status": sol.status.value, "objective": obj,
-                "optimum": opt, "match": abs(obj - opt) <= 0.01, "gap": sol.gap,
-                "build_s": sol.build_time, "solve_s": sol.solve_time, "total_s": total,
-                "load": load0,
-            }  # fmt: skip
-            rows.append(row)
-            print(f"AP{n} p={p}: {row['status']} {obj:.2f} (opt {opt}) {total:.2f} s, "
-                  f"load {load0:.2f}", flush=True)  # fmt: skip
+            runs = [(args.method, args.limit)]
+            if args.peer_limit > 0:
+                runs.append(("flow", args.peer_limit))
+            for method, limit in runs:
+                gc.collect()
+                load0 = load()
+                t0 = time.perf_counter()
+                sol = HubMedian.from_cost_matrix(
+                    d, flows=W, p=p, alpha=alpha, collection=chi, distribution=delta,
+                    method=method,
+                ).solve(time_limit=limit)  # fmt: skip
+                total = time.perf_counter() - t0
+                opt = optima.get((n, p), math.nan)
+                obj = sol.objective / 1000.0
+                row = {
+                    "instance": f"AP{n}", "p": p, "method": method, "status": sol.status.value,
+                    "objective": obj, "optimum": opt, "match": abs(obj - opt) <= 0.01,
+                    "gap": sol.gap, "build_s": sol.build_time, "solve_s": sol.solve_time,
+                    "total_s": total, "load": load0,
+                }  # fmt: skip
+                rows.append(row)
+                print(f"AP{n} p={p} {method}: {row['status']} {obj:.2f} (opt {opt}) "
+                      f"{total:.2f} s, load {load0:.2f}", flush=True)  # fmt: skip
     Path(args.json).write_text(json.dumps(rows, indent=2, default=str))
     with pd.option_context("display.width", 200):
         print(pd.DataFrame(rows).to_string(index=False))

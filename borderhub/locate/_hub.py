@@ -53,6 +53,7 @@ class HubData:
         self.Ws = W + W.T
         self.selfw = 2.0 * np.diag(W)
         self.rows = np.arange(n)
+        self._metric: bool | None = None
 
     def total(self, alloc: np.ndarray) -> float:
         """Cost of an allocation (each node's hub position)."""
@@ -94,6 +95,11 @@ class HubData:
 
     def metric(self) -> bool:
         """Whether the cost satisfies the triangle inequality (to round-off)."""
+        if self._metric is None:
+            self._metric = self._check_metric()
+        return self._metric
+
+    def _check_metric(self) -> bool:
         c = self.c
         scale = max(float(c.max()), 1.0) * 1e-9
         for k in range(self.n):
@@ -334,7 +340,7 @@ class Enumeration:
 
 
 def allocation_milp(
-    data: HubData, hubs: np.ndarray, start: np.ndarray, ub: float, ctx: Any
+    data: HubData, hubs: np.ndarray, start: np.ndarray, ub: float, ctx: Any, metric: bool = True
 ) -> tuple[np.ndarray | None, float, bool, float]:
     """Single allocation to fixed ``hubs``: the Ernst & Krishnamoorthy flow model, in HiGHS.
 
@@ -380,12 +386,22 @@ def allocation_milp(
     zk = np.tile(np.arange(p), no * n)
     coef = d.W[origins[zi], zj] - np.where(zj == origins[zi], d.O[origins[zi]], 0.0)
     keep = coef != 0
-    rows = np.concatenate([r_alloc, r_out, r_in, base + (zi * p + zk)[keep]])
-    cols = np.concatenate([c_alloc, ycol, ycol, zcol[zj[keep], zk[keep]]])
-    vals = np.concatenate([v_alloc, np.ones(ny), -np.ones(ny), coef[keep]])
+    rows = [r_alloc, r_out, r_in, base + (zi * p + zk)[keep]]
+    cols = [c_alloc, ycol, ycol, zcol[zj[keep], zk[keep]]]
+    vals = [v_alloc, np.ones(ny), -np.ones(ny), coef[keep]]
     nrow = base + no * p
     rlo = np.concatenate([np.ones(n), np.zeros(no * p)])
-    A = sp.csc_matrix((vals, (rows, cols)), shape=(nrow, ncol))
+    rup = rlo.copy()
+    if not metric:
+        # only the origin's own hub sends its flow (sum_l Y_kl <= O_i z_ik): no detours
+        rows += [nrow + io * p + kk[pi], nrow + np.arange(no * p)]
+        cols += [ycol, zcol[np.repeat(origins, p), np.tile(np.arange(p), no)]]
+        vals += [np.ones(ny), -np.repeat(d.O[origins], p)]
+        rlo = np.concatenate([rlo, np.full(no * p, -np.inf)])
+        rup = np.concatenate([rup, np.zeros(no * p)])
+        nrow += no * p
+    r_all, c_all, v_all = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    A = sp.csc_matrix((v_all, (r_all, c_all)), shape=(nrow, ncol))
     h = highspy.Highs()
     h.setOptionValue("output_flag", bool(ctx.msg))
     h.setOptionValue("random_seed", 0)
@@ -395,7 +411,7 @@ def allocation_milp(
     lp.col_cost_ = cost
     inf = highspy.kHighsInf
     lp.col_lower_, lp.col_upper_ = lo, np.minimum(up, inf)
-    lp.row_lower_, lp.row_upper_ = rlo, rlo.copy()
+    lp.row_lower_, lp.row_upper_ = np.maximum(rlo, -inf), rup
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr.astype(np.int32)
     lp.a_matrix_.index_ = A.indices.astype(np.int32)

@@ -229,6 +229,7 @@ class HubMedian(LocationModel):
                 self.distribution,
                 self._gw,
             )
+            self._metric = data.metric()
             start = self._start(data, ctx)
         if start is not None and self._method(ctx) == "enumerate":
             return self._enumerate(data, start, ctx)
@@ -272,8 +273,12 @@ class HubMedian(LocationModel):
         labels = self.cost.columns[H]
         req_mask = np.asarray(labels.isin(self.required))
         required, free = H[req_mask], H[~req_mask]
+
+        def has_required(hubs: np.ndarray) -> bool:
+            return bool(np.isin(required, hubs).all())
+
         if self.groups is None:
-            return required, free, lambda hubs: True, None
+            return required, free, has_required, None
         n = self.cost.shape[0]
         grp = self.groups.reindex(labels)
         names = pd.Index(grp.dropna().unique())
@@ -290,7 +295,10 @@ class HubMedian(LocationModel):
                 return np.ones(len(sets), dtype=bool)
             return np.all((counts >= lo) & (counts <= hi), axis=1)
 
-        return required, free, lambda hubs: bool(block_ok(np.asarray(hubs)[None, :])[0]), block_ok
+        def feasible(hubs: np.ndarray) -> bool:
+            return has_required(hubs) and bool(block_ok(np.asarray(hubs)[None, :])[0])
+
+        return required, free, feasible, block_ok
 
     def _start(self, data: HubData, ctx: _Context) -> tuple[np.ndarray, np.ndarray, float] | None:
         """A greedy hub set improved by hub interchange with re-allocation (or None)."""
@@ -320,7 +328,10 @@ class HubMedian(LocationModel):
         with ctx.building():
             en = Enumeration(data, self.p, required, free, block_ok)
         hubs, alloc, value, bound, proven = en.run(
-            value, (hubs, alloc), ctx, lambda S, a0, ub: allocation_milp(data, S, a0, ub, ctx)
+            value,
+            (hubs, alloc),
+            ctx,
+            lambda S, a0, ub: allocation_milp(data, S, a0, ub, ctx, self._metric),
         )
         self._enumeration_stats = en.stats
         status = Status.OPTIMAL if proven else Status.FEASIBLE
@@ -386,6 +397,19 @@ class HubMedian(LocationModel):
                 0.0,
                 no * h,
             )
+            if not self._metric:
+                # costs without the triangle inequality: flow of origin i leaves only its
+                # own hub (sum_l Y^i_kl <= O_i z_ik), so no transfer takes a cheaper detour
+                # through a third hub and the model prices the direct route it reports
+                b.rows(
+                    "direct",
+                    np.concatenate([io * h + np.tile(kk, no), np.arange(no * h)]),
+                    np.concatenate([Y, zmat[np.repeat(origins, h), np.tile(np.arange(h), no)]]),
+                    np.concatenate([np.ones(len(Y)), -np.repeat(out_flow[origins], h)]),
+                    LE,
+                    0.0,
+                    no * h,
+                )
         run = ctx.run(b)
         if not run.has_solution:
             return outcome_of(run, None, math.nan)
