@@ -141,6 +141,16 @@ def local_search(
     return hubs, alloc, value
 
 
+def _top_sum(g: np.ndarray, later: np.ndarray, need: int) -> np.ndarray:
+    """Per row q of ``later``: the sum of the ``need`` largest ``g[j]`` with ``later[q, j]``."""
+    if need == 0:
+        return np.zeros(len(later))
+    if np.isinf(g).any():
+        return np.full(len(later), np.inf)
+    m = np.where(later, g[None, :], -np.inf)
+    return -np.partition(-m, need - 1, axis=1)[:, :need].sum(axis=1)
+
+
 def n_sets(free: int, k: int) -> int:
     """Number of hub sets the enumeration visits."""
     return math.comb(free, k) if 0 <= k <= free else 0
@@ -205,12 +215,15 @@ class Enumeration:
                 return np.zeros((0, p), dtype=np.int64), np.zeros(0), math.inf, True
             return sets, np.array([lb]), math.inf, True
         # stack of (chosen positions in `free`, next position, running minima)
-        stack: list[tuple[tuple[int, ...], int, tuple[np.ndarray, np.ndarray]]] = [((), 0, mu0)]
+        Node = tuple[tuple[int, ...], int, tuple[np.ndarray, np.ndarray], float]
+        stack: list[Node] = [((), 0, mu0, -math.inf)]
         while stack:
-            chosen, start, (mu1, mu2) = stack.pop()
+            if visited % 64 == 0 and ctx.timed_out():
+                # what is left: the open nodes, the sets kept so far, the pruned ones
+                rest = [lb for *_, lb in stack] + [float(x.min()) for x in out_lb] + [low]
+                return np.zeros((0, p), dtype=np.int64), np.zeros(0), min(rest), False
+            chosen, start, (mu1, mu2), _ = stack.pop()
             visited += 1
-            if visited % 256 == 0 and ctx.timed_out():
-                return np.zeros((0, p), dtype=np.int64), np.zeros(0), low, False
             left = k_total - len(chosen)
             R = np.arange(start, len(free))
             if len(R) < left:
@@ -240,15 +253,17 @@ class Enumeration:
             else:  # nothing chosen yet: no decrease is bounded
                 g1 = g2 = np.full(len(R), np.inf)
             need = left - 1
-            for q in range(len(R) - left, -1, -1):  # pushed in reverse: popped in order
-                r1, r2 = g1[q + 1 :], g2[q + 1 :]
-                t1 = np.partition(r1, len(r1) - need)[len(r1) - need :].sum()
-                t2 = np.partition(r2, len(r2) - need)[len(r2) - need :].sum()
-                lb_q = max(f1[q] - t1, f2[q] - t2)
-                if not lb_q < thr:
-                    low = min(low, float(lb_q))
-                    continue
-                stack.append((chosen + (int(R[q]),), int(R[q]) + 1, (MU1[:, q], MU2[:, q])))
+            nq = len(R) - left + 1  # children with enough hubs after them
+            later = np.triu(np.ones((nq, len(R)), dtype=bool), 1)  # later[q, j]: j > q
+            lb_q = np.maximum(f1[:nq] - _top_sum(g1, later, need),
+                              f2[:nq] - _top_sum(g2, later, need))  # fmt: skip
+            ok = lb_q < thr
+            if (~ok).any():
+                low = min(low, float(lb_q[~ok].min()))
+            for q in np.flatnonzero(ok)[::-1]:  # pushed in reverse: popped in order
+                stack.append(
+                    (chosen + (int(R[q]),), int(R[q]) + 1, (MU1[:, q], MU2[:, q]), float(lb_q[q]))
+                )
         self.stats["nodes"] = visited
         if not out_sets:
             return np.zeros((0, p), dtype=np.int64), np.zeros(0), low, True
@@ -298,11 +313,19 @@ class Enumeration:
         hubs, alloc = incumbent
         thr = ub * (1 - _TOL)
         sets, lbs, low_pruned, finished = self.candidates(thr, ctx)
-        if not finished:
-            return hubs, alloc, ub, math.nan, False
+        if not finished:  # the least bound of what was left, when it is informative
+            bound = min(low_pruned, ub)
+            return hubs, alloc, ub, bound if math.isfinite(bound) else math.nan, False
         n1 = len(sets)
         if n1:
-            lbs = np.maximum(lbs, self.ma_bound(sets))
+            ma = np.empty(n1)
+            for s in range(0, n1, 8 * _MA_BLOCK):
+                if ctx.timed_out():  # the separable bounds of the sets not reached count
+                    bound = min(low_pruned, float(lbs[s:].min()), ub)
+                    self.stats.update(after_separable=n1)
+                    return hubs, alloc, ub, bound, False
+                ma[s : s + 8 * _MA_BLOCK] = self.ma_bound(sets[s : s + 8 * _MA_BLOCK])
+            lbs = np.maximum(lbs, ma)
             ok = lbs < thr
             if (~ok).any():
                 low_pruned = min(low_pruned, float(lbs[~ok].min()))
