@@ -133,13 +133,14 @@ def test_enumeration_bounds_are_lower_bounds_of_every_hub_set():
     assert np.mean(ma[:10] / np.array(exact_all)) > 0.95
 
 
-def test_search_keeps_every_set_below_the_threshold():
+@pytest.mark.parametrize("p", [1, 2, 3, 4, 5])
+def test_search_keeps_every_set_below_the_threshold(p):
     """The depth-first search with supermodular pruning loses no set below the threshold."""
     c, W = ap_like(9, seed=3)
     data = _hub.HubData(c, W, 0.75, 3.0, 2.0, np.zeros(9))
-    en = _hub.Enumeration(data, 3, np.zeros(0, dtype=np.int64), np.arange(9), None)
+    en = _hub.Enumeration(data, p, np.zeros(0, dtype=np.int64), np.arange(9), None)
     m1, m2 = en.M
-    every = np.array(list(itertools.combinations(range(9), 3)))
+    every = np.array(list(itertools.combinations(range(9), p)))
     sep = np.maximum(m1[:, every].min(axis=2).sum(axis=0), m2[:, every].min(axis=2).sum(axis=0))
     thr = float(np.quantile(sep, 0.3))
     sets, lbs, low, done = en.candidates(thr, _Context("highs", None, None, False))
