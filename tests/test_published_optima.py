@@ -177,7 +177,7 @@ def test_ap20_with_collection_and_distribution_factors(p):
         dist, flows=w, p=p, alpha=tau, collection=chi, distribution=delta, method="enumerate"
     ).solve()
     optimum, hubs = AP20[p]
-    assert sol.status == "optimal" and sol.gap == 0
+    assert sol.status == "optimal" and sol.gap <= 1e-6 and sol.bound <= sol.objective
     assert sol.objective / 1000 == pytest.approx(optimum, abs=0.006)  # published to 0.01
     assert {int(h) + 1 for h in sol.open} == hubs
     hub_of = sol.assignment["facility"].to_numpy().astype(int)

@@ -147,6 +147,9 @@ def _top_sum(g: np.ndarray, later: np.ndarray, need: int) -> np.ndarray:
         return np.zeros(len(later))
     if np.isinf(g).any():
         return np.full(len(later), np.inf)
+    if need == 1:  # the largest later value: a suffix maximum
+        suffix = np.maximum.accumulate(g[::-1])[::-1]
+        return np.append(suffix[1:], -np.inf)[: len(later)]
     m = np.where(later, g[None, :], -np.inf)
     return -np.partition(-m, need - 1, axis=1)[:, :need].sum(axis=1)
 
@@ -215,6 +218,7 @@ class Enumeration:
                 return np.zeros((0, p), dtype=np.int64), np.zeros(0), math.inf, True
             return sets, np.array([lb]), math.inf, True
         # stack of (chosen positions in `free`, next position, running minima)
+        tri = np.triu(np.ones((len(free), len(free)), dtype=bool), 1)
         Node = tuple[tuple[int, ...], int, tuple[np.ndarray, np.ndarray], float]
         stack: list[Node] = [((), 0, mu0, -math.inf)]
         while stack:
@@ -254,7 +258,7 @@ class Enumeration:
                 g1 = g2 = np.full(len(R), np.inf)
             need = left - 1
             nq = len(R) - left + 1  # children with enough hubs after them
-            later = np.triu(np.ones((nq, len(R)), dtype=bool), 1)  # later[q, j]: j > q
+            later = tri[:nq, : len(R)]  # later[q, j]: j > q
             lb_q = np.maximum(f1[:nq] - _top_sum(g1, later, need),
                               f2[:nq] - _top_sum(g2, later, need))  # fmt: skip
             ok = lb_q < thr
@@ -373,7 +377,9 @@ class Enumeration:
             solved += 1
             if a1 is not None and v1 < ub * (1 - _TOL):
                 hubs, alloc, ub = H, a1, v1
-            if not proven:
+            if proven:  # settled to the allocation MILP's gap (at most 1e-7)
+                bound = min(bound, max(float(lbs[t]), b1))
+            else:
                 bound = min(bound, max(float(lbs[t]), b1))
                 self.stats["allocations_solved"] = solved
                 # the remaining sets are not examined: their bounds count
@@ -382,7 +388,7 @@ class Enumeration:
                     bound = min(bound, float(rest.min()))
                 return hubs, alloc, ub, min(bound, ub), False
         self.stats["allocations_solved"] = solved
-        return hubs, alloc, ub, ub, True
+        return hubs, alloc, ub, min(bound, ub), True
 
 
 def allocation_milp(
@@ -461,7 +467,7 @@ def allocation_milp(
     lp.col_cost_ = cost
     inf = highspy.kHighsInf
     lp.col_lower_, lp.col_upper_ = lo, np.minimum(up, inf)
-    lp.row_lower_, lp.row_upper_ = np.maximum(rlo, -inf), rup
+    lp.row_lower_, lp.row_upper_ = np.maximum(rlo, -inf), np.minimum(rup, inf)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr.astype(np.int32)
     lp.a_matrix_.index_ = A.indices.astype(np.int32)

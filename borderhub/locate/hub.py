@@ -12,7 +12,7 @@ import pulp
 
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.locate._hub import Enumeration, HubData, allocation_milp, local_search, n_sets
-from borderhub.locate._milp import EQ, LE, _Builder, _Context, values
+from borderhub.locate._milp import EQ, LE, _Builder, _Context, rel_gap, values
 from borderhub.locate.base import (
     LocationModel,
     _cost_frame,
@@ -24,13 +24,13 @@ from borderhub.locate.base import (
     check_positive,
 )
 from borderhub.locate.coverage import outcome_of
-from borderhub.locate.solution import Status
+from borderhub.locate.solution import OPTIMAL_GAP, Status
 
 __all__ = ["HubMedian"]
 
 _METHODS = ("auto", "enumerate", "flow")
 #: ``method='auto'`` enumerates hub sets up to this many (before bounding) ...
-_AUTO_MAX_SETS = 10_000_000
+_AUTO_MAX_SETS = 10_000_000_000
 #: Share of the time limit (and at most this many seconds) for the heuristic start.
 _HEURISTIC_SHARE = 0.25
 _HEURISTIC_SECONDS = 20.0
@@ -65,7 +65,7 @@ class HubMedian(LocationModel):
              sum_l Y^i_kl - sum_l Y^i_lk = O_i z_ik - sum_j W_ij z_jk   for each i, k
              z_ik in {0, 1},  Y^i_kl >= 0
 
-    ``"auto"`` (default) enumerates with HiGHS when the hub sets number at most 10^7 before
+    ``"auto"`` (default) enumerates with HiGHS when the hub sets number at most 10^10 before
     bounding, and uses the flow model otherwise. With ``O_i = sum_j W_ij``,
     ``D_i = sum_j W_ji`` and ``z_kk`` the open variable of hub ``k`` (policy constraints act
     on it). The gateway term adds ``gateway_weight * gateway_cost[k] * (O_i + D_i)`` to
@@ -350,8 +350,10 @@ class HubMedian(LocationModel):
             lambda S, a0, ub: allocation_milp(data, S, a0, ub, ctx, self._metric),
         )
         self._enumeration_stats = en.stats
+        if proven and not rel_gap(value, bound) <= OPTIMAL_GAP:  # pragma: no cover - guard
+            proven = False
         status = Status.OPTIMAL if proven else Status.FEASIBLE
-        out = _Outcome(status, np.sort(hubs), value, value if proven else bound)
+        out = _Outcome(status, np.sort(hubs), value, bound)
         out.assignment = self._assignment_frame(alloc)
         return out
 
