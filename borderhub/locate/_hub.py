@@ -259,8 +259,13 @@ class Enumeration:
             need = left - 1
             nq = len(R) - left + 1  # children with enough hubs after them
             later = tri[:nq, : len(R)]  # later[q, j]: j > q
-            lb_q = np.maximum(f1[:nq] - _top_sum(g1, later, need),
-                              f2[:nq] - _top_sum(g2, later, need))  # fmt: skip
+            # ... and never by more than adding all of them: f(S + R[q:]) bounds too
+            all1 = np.minimum.accumulate(MU1[:, ::-1], axis=1)[:, ::-1][:, :nq].sum(axis=0)
+            all2 = np.minimum.accumulate(MU2[:, ::-1], axis=1)[:, ::-1][:, :nq].sum(axis=0)
+            lb_q = np.maximum(
+                np.maximum(f1[:nq] - _top_sum(g1, later, need), all1),
+                np.maximum(f2[:nq] - _top_sum(g2, later, need), all2),
+            )
             ok = lb_q < thr
             if (~ok).any():
                 low = min(low, float(lb_q[~ok].min()))
