@@ -9,15 +9,25 @@ folder and compared.
 Usage::
 
     python benchmarks/bench_hub.py PATH/orlib-phub [--n 10 20 25 40 50] [--p 2 3 4 5] \\
-        [--limit 300] [--json out.json]
+        [--limit 300] [--method auto|enumerate|flow] [--peer-limit 150] \\
+        [--plan 3 4 5 6 7 8] [--json out.json]
 
 The files hold one p each; the other p use the same data (as in the published table).
+``--peer-limit`` also runs ``method="flow"`` (the Ernst & Krishnamoorthy model, the former
+default) on every row, in the same run. ``--plan`` solves the 60 places of 专栏4 as a hub
+network (:func:`plan_instance`: geodesic km, gravity flows from the bundled express
+volumes -- an illustration, not an observed OD table) with AP's factors (collection 3,
+alpha 0.75, distribution 2).
 
-Measured (2026-11-29, 2-core machine shared with other jobs, load 9.7-12): every published
-optimum reproduced and proven for AP10 (p = 2-5, 0.9-2.0 s), AP20 (7.9, 14.2, 18.6, 58.2 s)
-and AP25 p = 2 (9.1 s). AP50 with a 150 s limit (load 4.5-5.6): p = 2 stopped at the
-limit with the optimum in hand (gap 3.1e-3), p = 3 at 158,616.05 (optimum 158,569.93, gap
-3.0e-3) after 193 s -- the Ernst-Krishnamoorthy formulation is the bottleneck there.
+Measured (2026-11-29, 2-core machine shared with other jobs; load in brackets):
+
+- ``method="auto"`` (bounded enumeration): every published optimum of AP10, AP20, AP25,
+  AP40 and AP50 at p = 2-5 proven, each in 0.04-3.2 s; AP50 p = 2 / 3 / 4 / 5 in 0.29 /
+  0.20 / 0.71 / 3.18 s (7.4).
+- The former flow model on AP50 stops at its time limit (150 s: p = 2 with gap 3.1e-3,
+  p = 3 with gap 3.0e-3); its root LP alone takes about 100 s there.
+- 60-place 专栏4 network, p = 3 / 4 / 5 / 6 / 7 / 8: optimal in 2.0 / 2.1 / 8.4 / 21.7 /
+  57.8 / 186.5 s (5.1-7.3); the hubs are printed per row.
 """
 
 from __future__ import annotations
