@@ -11,13 +11,14 @@ The single-allocation p-hub median cost of an allocation ``h`` (node -> hub) is:
   nodes by best-improvement single-node moves (the neighbourhoods of the simulated
   annealing and tabu heuristics of Ernst & Krishnamoorthy 1996 and Skorin-Kapov &
   Skorin-Kapov 1994, run as plain descent); it gives the upper bound and the start;
-* :class:`Enumeration` -- an exact method for small ``p``: every admissible hub set is
-  bounded from below, first by a separable bound (triangle inequality: a p-median cost plus
-  a constant), then by its *multiple-allocation* cost, in which every origin-destination
-  pair takes its cheapest hub pair (a relaxation of single allocation: Campbell 1994;
-  Ernst & Krishnamoorthy 1998 use it for their bounds); the few hub sets whose bound is
-  below the incumbent get their single allocation solved exactly by a small MILP (the
-  Ernst & Krishnamoorthy 1996 flow model with the hubs fixed).
+* :class:`Enumeration` -- an exact method for small ``p``: a depth-first search over hub
+  sets pruned by two separable lower bounds (one side single-allocated, the other side's
+  inter-hub leg bounded through the triangle inequality), which are facility-location
+  costs and hence supermodular (Cornuejols, Fisher & Nemhauser 1977); each surviving set is
+  then bounded by its cost with one side single-allocated and the other multiple-allocated
+  (at least the multiple-allocation relaxation of Campbell 1994); the few sets whose bound
+  is below the incumbent get their single allocation solved exactly by a small MILP (the
+  Ernst & Krishnamoorthy 1996 flow model with the hubs fixed), in order of their bound.
 """
 
 from __future__ import annotations
@@ -31,8 +32,7 @@ import numpy as np
 from borderhub.exceptions import SolverError
 from borderhub.locate.solution import OPTIMAL_GAP
 
-#: Hub sets bounded per vectorised block (separable bound / multiple-allocation bound).
-_BLOCK = 20_000
+#: Hub sets per vectorised block of the half-single-allocation bound.
 _MA_BLOCK = 1024
 #: Relative tolerance below which a bound does not beat the incumbent.
 _TOL = 1e-9
