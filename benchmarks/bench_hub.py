@@ -24,8 +24,10 @@ Measured (2026-11-29, 2-core machine shared with other jobs; load in brackets):
 - ``method="auto"`` (bounded enumeration): every published optimum of AP10, AP20, AP25,
   AP40 and AP50 at p = 2-5 proven, each in 0.04-3.2 s; AP50 p = 2 / 3 / 4 / 5 in 0.29 /
   0.20 / 0.71 / 3.18 s (7.4).
-- The former flow model on AP50 stops at its time limit (150 s: p = 2 with gap 3.1e-3,
-  p = 3 with gap 3.0e-3); its root LP alone takes about 100 s there.
+- Peer in the same run (``--peer-limit 150``, load 4.7-6.4): the flow model takes 4.05 /
+  5.44 s on AP20 p = 2 / 3 (enumeration 0.25 / 0.07 s) and stops at its 150 s limit on
+  AP50 p = 2 / 3 (``feasible``, gaps 3.1e-3 / 2.7e-3; enumeration 0.28 / 0.16 s); its
+  root LP alone takes about 100 s on AP50.
 - 60-place 专栏4 network, p = 3 / 4 / 5 / 6 / 7 / 8: optimal in 2.0 / 2.1 / 8.4 / 21.7 /
   57.8 / 186.5 s (5.1-7.3); the hubs are printed per row.
 """
