@@ -217,6 +217,19 @@ def test_auto_picks_enumeration_with_highs_and_flow_otherwise():
     assert big._method(_Context("highs", None, None, False)) == "flow"  # C(80, 10) sets
 
 
+def test_groups_that_name_no_candidate_are_harmless():
+    c, W = ap_like(7, seed=11)
+    kw = dict(flows=W, p=2, alpha=0.75, collection=3.0, distribution=2.0)
+    plain = HubMedian.from_cost_matrix(c, **kw).solve()
+    far = int(np.argmax(c.sum(axis=1)))  # the least central node: never a hub here
+    assert far not in {int(h) for h in plain.open}
+    groups = pd.Series(["A"], index=[far])  # the only grouped candidate is forbidden
+    sol = HubMedian.from_cost_matrix(
+        c, groups=groups, max_per_group={"A": 1}, forbidden=[far], **kw
+    ).solve()
+    assert sol.status == "optimal" and sol.objective == pytest.approx(plain.objective)
+
+
 def test_method_errors():
     c, W = ap_like(5)
     with pytest.raises(SpecificationError, match="method must be one of"):

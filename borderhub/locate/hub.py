@@ -236,6 +236,7 @@ class HubMedian(LocationModel):
         return self.p
 
     def _solve(self, ctx: _Context) -> _Outcome:
+        method = self._method(ctx)
         with ctx.building():
             data = HubData(
                 self.cost.to_numpy(dtype=float),
@@ -247,7 +248,7 @@ class HubMedian(LocationModel):
             )
             self._metric = data.metric()
             start = self._start(data, ctx)
-        if start is not None and self._method(ctx) == "enumerate":
+        if start is not None and method == "enumerate":
             return self._enumerate(data, start, ctx)
         out = self._solve_flow(ctx)
         if start is None:
@@ -305,10 +306,10 @@ class HubMedian(LocationModel):
         hi = np.array([self.max_per_group.get(g, big) for g in names], dtype=np.int64)
 
         def block_ok(sets: np.ndarray) -> np.ndarray:
-            c = code[sets]
-            counts = np.stack([(c == g).sum(axis=1) for g in range(len(names))], axis=1)
             if not len(names):
                 return np.ones(len(sets), dtype=bool)
+            c = code[sets]
+            counts = np.stack([(c == g).sum(axis=1) for g in range(len(names))], axis=1)
             return np.all((counts >= lo) & (counts <= hi), axis=1)
 
         def feasible(hubs: np.ndarray) -> bool:
