@@ -28,6 +28,8 @@ Measured (2026-11-29, 2-core machine shared with other jobs; load in brackets):
   5.44 s on AP20 p = 2 / 3 (enumeration 0.25 / 0.07 s) and stops at its 150 s limit on
   AP50 p = 2 / 3 (``feasible``, gaps 3.1e-3 / 2.7e-3; enumeration 0.28 / 0.16 s); its
   root LP alone takes about 100 s on AP50.
+- AP100 (no published optimum in the folder): p = 2 / 3 / 4 proven in 1.1 / 3.2 / 33.9 s
+  (4.0); p = 5 ``feasible`` at a 120 s limit, gap 1.8e-3 (4.4).
 - 60-place 专栏4 network, p = 3 / 4 / 5 / 6 / 7 / 8: optimal in 2.0 / 2.1 / 8.4 / 21.7 /
   57.8 / 186.5 s (5.1-7.3); the hubs are printed per row.
 """
