@@ -157,3 +157,41 @@ def test_ap_single_allocation_hub_median(p):
     assert {int(h) + 1 for h in sol.open} == hubs
     hub_of = sol.assignment["facility"].to_numpy().astype(int)
     assert ap_cost(dist, w, chi, tau, delta, hub_of) / 1000 == pytest.approx(optimum, abs=0.006)
+
+
+#: p -> (optimum / 1000, hubs, 1-based), from Solutions-USApHMP for n = 20.
+AP20 = {
+    2: (172816.69, {6, 14}),
+    3: (151533.08, {6, 12, 14}),
+    4: (135624.88, {2, 6, 12, 14}),
+    5: (123130.09, {2, 6, 12, 13, 14}),
+}
+
+
+@pytest.mark.parametrize("p", sorted(AP20), ids=lambda p: f"AP20.{p}")
+def test_ap20_with_collection_and_distribution_factors(p):
+    """AP's own factors (collection 3, transfer 0.75, distribution 2), hub sets enumerated."""
+    dist, w, chi, tau, delta = read_ap(DATA / "ap-20.3.txt")
+    assert (chi, tau, delta) == (3.0, 0.75, 2.0)
+    sol = HubMedian.from_cost_matrix(
+        dist, flows=w, p=p, alpha=tau, collection=chi, distribution=delta, method="enumerate"
+    ).solve()
+    optimum, hubs = AP20[p]
+    assert sol.status == "optimal" and sol.gap <= 1e-6 and sol.bound <= sol.objective
+    assert sol.objective / 1000 == pytest.approx(optimum, abs=0.006)  # published to 0.01
+    assert {int(h) + 1 for h in sol.open} == hubs
+    hub_of = sol.assignment["facility"].to_numpy().astype(int)
+    assert ap_cost(dist, w, chi, tau, delta, hub_of) / 1000 == pytest.approx(optimum, abs=0.006)
+
+
+@pytest.mark.parametrize("method", ["enumerate", "flow"])
+@pytest.mark.parametrize("p", [2, 4], ids=lambda p: f"AP10.{p}")
+def test_ap10_factors_both_methods(p, method):
+    dist, w, chi, tau, delta = read_ap(DATA / "ap-10.2.txt")
+    sol = HubMedian.from_cost_matrix(
+        dist, flows=w, p=p, alpha=tau, collection=chi, distribution=delta, method=method
+    ).solve()
+    optimum, hubs = AP10[p]
+    assert sol.status == "optimal"
+    assert sol.objective / 1000 == pytest.approx(optimum, abs=0.006)
+    assert {int(h) + 1 for h in sol.open} == hubs

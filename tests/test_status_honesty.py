@@ -195,6 +195,7 @@ HEURISTIC_START = {
     "FacilityLocation-capacitated",
     "SetCover",
     "SetCover-weighted",
+    "HubMedian",
 }
 #: Models with a bound of their own (the capacitated model's Lagrangian bound), reported
 #: even when the solver gives none.
