@@ -166,24 +166,30 @@ def test_benders_with_policy_on_a_seeded_instance():
 
 def test_every_phase_runs_and_reduced_cost_fixing_keeps_the_optimum(monkeypatch):
     """An instance whose LP bound is below the optimum: fixing and the integer phase run."""
-    calls = {"lp": 0, "radius": 0, "kept": []}
-    lp_phase, radius_phase = benders._lp_phase, benders._radius_phase
+    calls = {"lp": 0, "bnc": 0, "kept": []}
+    lp_phase, cuts_cls = benders._lp_phase, benders._Cuts
+    bnc = benders._branch_and_cut
 
     def count_lp(*args, **kwargs):
         calls["lp"] += 1
         return lp_phase(*args, **kwargs)
 
-    def count_radius(ctx, C, w, pol, keep, *args, **kwargs):
-        calls["radius"] += 1
-        calls["kept"].append(len(keep))
-        return radius_phase(ctx, C, w, pol, keep, *args, **kwargs)
+    def count_bnc(*args, **kwargs):
+        calls["bnc"] += 1
+        return bnc(*args, **kwargs)
+
+    class Cuts(cuts_cls):  # records the candidates of every master built
+        def __init__(self, C):
+            calls["kept"].append(C.shape[1])
+            super().__init__(C)
 
     monkeypatch.setattr(benders, "_lp_phase", count_lp)
-    monkeypatch.setattr(benders, "_radius_phase", count_radius)
+    monkeypatch.setattr(benders, "_branch_and_cut", count_bnc)
+    monkeypatch.setattr(benders, "_Cuts", Cuts)
     cost, w = euclidean(200, 150, 4)
     sol = PMedian.from_cost_matrix(cost, w, p=7, method="benders").solve()
-    assert calls["lp"] >= 1 and calls["radius"] == 1
-    assert calls["kept"][0] < 150  # candidates were removed by reduced costs
+    assert calls["lp"] == 1 and calls["bnc"] == 1
+    assert calls["kept"][0] == 150 and calls["kept"][1] < 150  # reduced-cost fixing
     assert sol.status == "optimal"
     ref = PMedian.from_cost_matrix(cost, w, p=7, method="radius").solve()
     assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
@@ -288,13 +294,13 @@ def test_max_coverage_stopped_without_solver_solution_returns_a_greedy_start(mon
 def test_integer_phase_keeps_group_constraints(monkeypatch, p, seed):
     """Instances whose LP is fractional, with groups: the integer phase must obey them."""
     ran = []
-    radius_phase = benders._radius_phase
+    bnc = benders._branch_and_cut
 
-    def spy(ctx, C, w, pol, keep, *args, **kwargs):
-        ran.append(len(keep))
-        return radius_phase(ctx, C, w, pol, keep, *args, **kwargs)
+    def spy(*args, **kwargs):
+        ran.append(1)
+        return bnc(*args, **kwargs)
 
-    monkeypatch.setattr(benders, "_radius_phase", spy)
+    monkeypatch.setattr(benders, "_branch_and_cut", spy)
     cost, w = euclidean(200, 150, seed)
     cols = pd.RangeIndex(150)
     groups = pd.Series(np.where(cols < 50, "west", np.where(cols < 100, "mid", "east")), cols)
