@@ -11,12 +11,16 @@ Instances
 * OR-Library pmed1-pmed15 (Beasley 1985) with their proven optima.
 * TSPLIB rl1304 as a p-median instance (floor Euclidean distances), for a few p, with the
   optima of Duran-Mateluna, Ales & Elloumi (2023).
+* OR-Library capa/capb/capc (Beasley 1988) as uncapacitated facility location (capacities
+  ignored; the allocation costs are those of serving a customer's whole demand) with the
+  UFL optima of the files' ``.opt`` companions; ``FacilityLocation`` with each
+  ``--ufl-method``.
 
 Usage::
 
     python benchmarks/bench_locate.py --shared-data PATH/data \
         --orlib PATH/benchmarks/orlib-pmed --tsplib PATH/benchmarks/tsplib/rl1304.tsp \
-        --json bench_locate.json
+        --orlib-cap PATH/benchmarks/orlib-cap --json bench_locate.json
 
 Parts run only when their data path is given; ``--skip-spopt`` / ``--skip-full`` leave out
 spopt / the full county instance, ``--repeat N`` repeats the 1,000 x 200 comparison
@@ -414,6 +418,38 @@ def bench_rl1304(args, out: dict) -> None:
     print()
 
 
+UFL_OPT = {"capa": 17156454.478, "capb": 12979071.581, "capc": 11505594.329}
+
+
+def bench_ufl(args, out: dict) -> None:
+    """Uncapacitated facility location on OR-Library capa/capb/capc (capacities ignored)."""
+    from bench_capacitated import read_cap
+
+    from borderhub.locate import FacilityLocation
+
+    rows = []
+    for name, opt in UFL_OPT.items():
+        path = Path(args.orlib_cap) / f"{name}.txt"
+        if not path.exists():
+            continue
+        fixed, _, alloc = read_cap(path)  # the cost of serving all of a customer's demand
+        for method in args.ufl_method:
+            load0 = load()
+            b = run_borderhub(FacilityLocation, alloc, None, time_limit=args.ufl_limit,
+                              fixed_cost=fixed, method=method)  # fmt: skip
+            rows.append({
+                "instance": f"{name} (UFL)", "method": method, "load": load0, "optimum": opt,
+                "objective": b["objective"], "bound": b["bound"], "status": b["status"],
+                "match": abs(b["objective"] - opt) < 1e-3, "open": len(b["open"]),
+                "total_s": b["total_s"], "solver_calls": b["solver_calls"],
+            })  # fmt: skip
+            print(f"  {name} UFL {method}: {b['status']} {b['objective']:.3f} (opt {opt}) "
+                  f"{b['total_s']:.2f} s, load {load0:.2f}", flush=True)  # fmt: skip
+    out["ufl"] = rows
+    print(table(rows, list(rows[0]) if rows else []))
+    print()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared-data", help="folder with admin_centres_gcj02.csv etc.")
@@ -448,6 +484,15 @@ def main(argv=None) -> int:
         help="PMedian method(s) for the county instances (each run in turn, same process)",
     )
     ap.add_argument("--rl-limit", type=float, default=300.0)
+    ap.add_argument("--orlib-cap", help="folder with capa.txt, capb.txt, capc.txt (UFL runs)")
+    ap.add_argument(
+        "--ufl-method",
+        nargs="*",
+        default=["auto", "radius"],
+        choices=["auto", "benders", "radius"],
+        help="FacilityLocation method(s) for the uncapacitated cap instances",
+    )
+    ap.add_argument("--ufl-limit", type=float, default=300.0)
     ap.add_argument("--skip-counties", action="store_true",
                     help="skip the county x prefecture comparisons")  # fmt: skip
     ap.add_argument("--cc-p", type=int, nargs="*", default=[],
@@ -475,6 +520,8 @@ def main(argv=None) -> int:
         bench_orlib(args, out)
     if args.tsplib:
         bench_rl1304(args, out)
+    if args.orlib_cap:
+        bench_ufl(args, out)
     Path(args.json).write_text(json.dumps(out, indent=2, default=str))
     print(f"results written to {args.json}")
     return 0

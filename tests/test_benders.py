@@ -339,3 +339,106 @@ def test_auto_keeps_a_solver_object_on_the_radius_model():
     explicit = PMedian.from_cost_matrix(big, p=5, method="benders")
     explicit._prepare()
     assert explicit._method(obj) == "benders"
+
+
+# ----------------------------------------------------------------------------------------
+# the uncapacitated fixed-charge model
+# ----------------------------------------------------------------------------------------
+
+
+def brute_force_ufl(cost, weights, fixed, policy) -> float:
+    """Cheapest feasible non-empty set of centres by enumeration (inf if none)."""
+    cols = [c for c in cost.columns if c not in policy.get("forbidden", [])]
+    groups = policy.get("groups")
+    best = math.inf
+    for k in range(1, len(cols) + 1):
+        for combo in itertools.combinations(cols, k):
+            if not set(policy.get("required", [])) <= set(combo):
+                continue
+            if groups is not None:
+                counts = groups.reindex(list(combo)).value_counts()
+                if any(counts.get(g, 0) < v for g, v in policy["min_per_group"].items()):
+                    continue
+                if any(counts.get(g, 0) > v for g, v in policy["max_per_group"].items()):
+                    continue
+            val = float(weights.to_numpy() @ cost[list(combo)].to_numpy().min(axis=1))
+            best = min(best, val + float(fixed[list(combo)].sum()))
+    return best
+
+
+@SOME
+@given(policy_instances(), st.lists(st.integers(0, 12), min_size=7, max_size=7))
+def test_fixed_charge_benders_equals_brute_force_and_radius(inst, fixed_draw):
+    cost, weights, _, policy = inst
+    fixed = pd.Series(np.array(fixed_draw[: cost.shape[1]], dtype=float), index=cost.columns)
+    if weights.sum() == 0:  # nothing to serve: both methods take the same radius path
+        weights = weights + 1.0
+    try:
+        models = {
+            meth: FacilityLocation.from_cost_matrix(
+                cost, weights, fixed_cost=fixed, method=meth, **policy
+            )
+            for meth in ("benders", "radius")
+        }
+    except SpecificationError:
+        assert brute_force_ufl(cost, weights, fixed, policy) == math.inf
+        return
+    expected = brute_force_ufl(cost, weights, fixed, policy)
+    for meth, model in models.items():
+        sol = model.solve()
+        if expected == math.inf:
+            assert sol.status == "infeasible", meth
+            continue
+        assert sol.status == "optimal", (meth, sol.summary())
+        assert sol.objective == pytest.approx(expected, abs=1e-9), meth
+        assert sol.bound <= sol.objective + 1e-9
+        opened = list(sol.open)
+        assert set(policy.get("required", [])) <= set(opened)
+        assert not set(policy.get("forbidden", [])) & set(opened)
+        true = float(weights.to_numpy() @ cost[opened].to_numpy().min(axis=1))
+        assert sol.objective == pytest.approx(true + float(fixed[opened].sum()), abs=1e-9)
+
+
+@pytest.mark.parametrize(("n", "m", "f", "seed"), [(200, 120, 300.0, 0), (250, 150, 80.0, 3)])
+def test_fixed_charge_benders_equals_radius_on_seeded_instances(n, m, f, seed):
+    cost, w = euclidean(n, m, seed)
+    rng = np.random.default_rng(seed)
+    fixed = f * rng.uniform(0.5, 1.5, m).round(2)
+    cols = pd.RangeIndex(m)
+    groups = pd.Series(np.where(cols < m // 2, "west", "east"), cols)
+    for policy in ({}, {"required": [3], "groups": groups, "max_per_group": {"west": 2}}):
+        sols = [
+            FacilityLocation.from_cost_matrix(cost, w, fixed_cost=fixed, method=k, **policy).solve()
+            for k in ("benders", "radius")
+        ]
+        assert [s.status for s in sols] == ["optimal", "optimal"]
+        assert sols[0].objective == pytest.approx(sols[1].objective, rel=1e-9)
+        assert sols[0].bound == pytest.approx(sols[0].objective, rel=1e-6)
+
+
+def test_fixed_charge_method_is_checked_and_auto_takes_benders_on_large_instances():
+    cost, w = euclidean(10, 6, 7)
+    with pytest.raises(SpecificationError, match="method"):
+        FacilityLocation.from_cost_matrix(cost, w, fixed_cost=5.0, method="lagrange")
+    with pytest.raises(SpecificationError, match="uncapacitated"):
+        FacilityLocation.from_cost_matrix(cost, w, fixed_cost=5.0, capacity=50.0, method="radius")
+    with pytest.raises(SpecificationError, match="highs"):
+        FacilityLocation.from_cost_matrix(cost, w, fixed_cost=5.0, method="benders").solve(
+            solver="cbc"
+        )
+    ctx = _Context("highs", None, None, False)
+    big, _ = euclidean(300, 100, 8)
+    for c, expected in ((big, "benders"), (cost, "radius")):
+        model = FacilityLocation.from_cost_matrix(c, fixed_cost=5.0)
+        model._prepare()
+        assert model._method(ctx) == expected
+
+
+def test_time_limited_fixed_charge_benders_returns_its_start_as_feasible():
+    cost, w = euclidean(200, 150, 2)
+    model = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=200.0, method="benders")
+    sol = model.solve(time_limit=1e-9)
+    assert sol.status == "feasible" and len(sol.open) >= 1
+    true = float(w @ cost[:, np.asarray(sol.open)].min(axis=1)) + 200.0 * len(sol.open)
+    assert sol.objective == pytest.approx(true)
+    assert math.isnan(sol.bound) or sol.bound <= sol.objective

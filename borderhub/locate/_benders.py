@@ -1,4 +1,5 @@
-"""Benders decomposition of the p-median (Duran-Mateluna, Ales & Elloumi 2023).
+"""Benders decomposition of the p-median (Duran-Mateluna, Ales & Elloumi 2023) and of the
+uncapacitated fixed-charge model (Fischetti, Ljubic & Sinnl 2017).
 
 The radius formulation (see :mod:`borderhub.locate._radius`) is projected onto the opening
 variables ``y`` and one variable ``theta_i`` per demand point (its cost). With the distinct
@@ -9,20 +10,25 @@ cuts
 
 so a cut is fixed by the pair ``(i, k)``: no subproblem needs to be solved. For a point
 ``y*`` the most violated cut of ``i`` is the one at the first level whose cumulative
-``sum_{c_ij <= D_i^k} y*_j`` reaches 1 (a closed form from the sorted costs).
+``sum_{c_ij <= D_i^k} y*_j`` reaches 1 (a closed form from the sorted costs). The
+fixed-charge model has the same cuts; its master charges ``sum_j f_j y_j`` and asks for at
+least one open centre instead of exactly ``p``.
 
 The method:
 
-1. a heuristic start (greedy, then best-improvement swaps), which respects the policy
-   constraints and gives the upper bound;
+1. a heuristic start (greedy, then local search), which respects the policy constraints
+   and gives the upper bound;
 2. the LP relaxation of the master solved by a cut loop with in-out stabilisation
    (Ben-Ameur & Neto 2007; Fischetti, Ljubic & Sinnl 2017) -- its bound equals the LP bound
    of the radius and the classic formulations;
-3. reduced-cost fixing: a candidate whose reduced cost lifts the LP bound above the
-   incumbent cannot be open in a better solution and is removed; the LP phase is repeated
-   on the smaller candidate set (cuts get shorter and tighter) while that pays;
-4. the integer master with the binding cuts, re-solved after adding the cuts of its
-   solution until its optimum is attained by a feasible solution (then optimal).
+3. reduced-cost fixing with the LP reduced costs and with those of the Lagrangian bound
+   whose multipliers the LP duals of the cuts give;
+4. branch and cut on ``y`` around the LP master, rebuilt on the remaining candidates with
+   the cuts binding at the LP optimum: every node re-solves it from the previous basis and
+   adds the cuts violated at its solution (valid everywhere, so they stay). HiGHS has no
+   callback through which a MIP solve could take cuts at its nodes, so the tree is kept
+   here; a master MIP holding only the root's cuts was tried and took minutes, since its
+   nodes lack the cuts their LP solutions violate.
 
 It talks to HiGHS through highspy directly rather than through PuLP: the cut loop adds rows
 to a model that stays loaded and re-solves it from the previous basis (dual simplex), which
