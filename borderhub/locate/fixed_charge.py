@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
-from borderhub.locate._milp import EQ, GE, LE, _Builder, _Context, values
 from borderhub.locate._benders import solve_benders
+from borderhub.locate._milp import EQ, GE, LE, _Builder, _Context, values
 from borderhub.locate._radius import solve_nearest_open
 from borderhub.locate.base import LocationModel, _Outcome, _preview, as_float
 from borderhub.locate.coverage import outcome_of
