@@ -1,5 +1,6 @@
-"""Benders decomposition of the p-median (Duran-Mateluna, Ales & Elloumi 2023) and of the
-uncapacitated fixed-charge model (Fischetti, Ljubic & Sinnl 2017).
+"""Benders decomposition of the p-median and the uncapacitated fixed-charge model.
+
+After Duran-Mateluna, Ales & Elloumi (2023) and Fischetti, Ljubic & Sinnl (2017).
 
 The radius formulation (see :mod:`borderhub.locate._radius`) is projected onto the opening
 variables ``y`` and one variable ``theta_i`` per demand point (its cost). With the distinct
@@ -52,11 +53,13 @@ from borderhub.locate.solution import OPTIMAL_GAP, Status
 _INOUT = 0.5
 #: Relative tolerance of cut violation.
 _VIOL = 1e-7
-_GE, _LE, _EQ = 1, -1, 0  # pulp.LpConstraintGE / LE / EQ
 #: Wall-clock cap of one local search (it only improves the start; the LP phase does the rest).
 _SWAP_SECONDS = 2.0
 #: The integer phase runs the rounding-and-swap heuristic at every this many nodes.
 _NODE_HEURISTIC = 20
+#: Slack cuts are dropped from the integer phase's master when its cut rows exceed this
+#: multiple of their number after the previous purge (fewer rows, faster node LPs).
+_PURGE = 1.1
 
 
 class _Policy:
@@ -390,9 +393,7 @@ def solve_benders(model: Any, ctx: Any, fixed: np.ndarray | None = None) -> Any:
         core[best] = 1.0
     else:
         core[:] = (1 if p is None else p) / m
-    _dbg("heuristic", best_obj)
     lp = _lp_phase(ctx, C, w, f, pol, p, core)
-    _dbg("lp", None if lp is None else lp.bound)
     if lp is None:  # time out
         return outcome(Status.FEASIBLE, -math.inf)
     if lp.status == "infeasible":
@@ -406,29 +407,7 @@ def solve_benders(model: Any, ctx: Any, fixed: np.ndarray | None = None) -> Any:
                 best, best_obj = top, obj
     if rel_ok(best_obj, lp.bound):
         return outcome(Status.OPTIMAL, lp.bound)
-    supp = np.flatnonzero(lp.y > 1e-6)
-    if best is not None:
-        supp = np.union1d(supp, best)
-    _dbg("support", supp.size)
-    sel = None
-    if sel is not None and pol.feasible(sel, p):
-        obj = _cost(C, w, sel, fixed)
-        _dbg("restricted mip", obj)
-        if obj < best_obj:
-            best, best_obj = sel, obj
-    if rel_ok(best_obj, lp.bound):
-        return outcome(Status.OPTIMAL, lp.bound)
     return _branch_and_cut(ctx, C, w, fixed, pol, p, lp, best, best_obj, allowed)
-
-
-import os as _os  # DEBUG
-
-_T0 = [time.perf_counter()]
-
-
-def _dbg(*a: Any) -> None:  # DEBUG
-    if _os.environ.get("BH_DEBUG"):
-        print(f"[{time.perf_counter() - _T0[0]:7.2f}]", *a, flush=True)
 
 
 def _round(y: np.ndarray, p: int | None, required: np.ndarray) -> np.ndarray:
@@ -438,50 +417,6 @@ def _round(y: np.ndarray, p: int | None, required: np.ndarray) -> np.ndarray:
         return np.sort(np.argsort(-score, kind="stable")[:p])
     sel = np.flatnonzero(score >= 0.5)
     return sel if sel.size else np.array([int(np.argmax(score))])
-
-
-def _restricted_mip(ctx: Any, C: np.ndarray, w: np.ndarray, f: np.ndarray | None,
-                    pol: _Policy, p: int | None, cand: np.ndarray, seconds: float) -> Any:  # fmt: skip
-    """Heuristic: the exact model on the candidates ``cand`` only (radius rows, HiGHS).
-
-    Returns the positions opened in its best solution, or None.
-    """
-    from borderhub.locate._radius import _Levels
-
-    Cs = C[:, cand]
-    n, m = Cs.shape
-    with ctx.building():
-        lv = _Levels(Cs, m if p is None else m - p + 1)
-        b = _ArrayBuilder()
-        y = b.variables("y", m, 0.0, 1.0)
-        b.lo[0][pol.required[cand]] = 1.0
-        if f is not None:
-            b.objective(y, f[cand])
-        lo_p, sense = (float(p), _EQ) if p is not None else (1.0, _GE)
-        b.rows("card", np.zeros(m, dtype=np.int64), y, 1.0, sense, lo_p, 1)
-        g = pol.gcode[cand]
-        for q in range(len(pol.lo)):
-            sel = np.flatnonzero(g == q)
-            if sel.size:
-                b.rows("g", np.zeros(sel.size, dtype=np.int64), y[sel], 1.0, _GE,
-                       float(pol.lo[q]), 1)  # fmt: skip
-                b.rows("g", np.zeros(sel.size, dtype=np.int64), y[sel], 1.0, _LE,
-                       float(pol.hi[q]), 1)  # fmt: skip
-        lv.add_rows(b, y, w, lv.full)
-        h = b.highs(ctx, y)
-        h.setOptionValue("mip_rel_gap", 1e-4)
-    rem = ctx.remaining()
-    h.setOptionValue("time_limit", max(0.01, seconds if rem is None else min(seconds, rem)))
-    t = time.perf_counter()
-    try:
-        h.run()
-    finally:
-        ctx.solve_time += time.perf_counter() - t
-        ctx.calls += 1
-    if int(h.getInfo().primal_solution_status) != 2:
-        return None
-    yv = np.asarray(h.getSolution().col_value)[:m]
-    return cand[np.flatnonzero(yv > 0.5)]
 
 
 def rel_ok(obj: float, bound: float) -> bool:
@@ -614,9 +549,11 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
     Candidates whose LP or Lagrangian reduced cost lifts the bound above the incumbent are
     removed; the master is rebuilt on the others with the cuts binding at the LP optimum
     (so its LP bound is unchanged), and every node re-solves it from the previous basis
-    with the cuts violated at its solution added (they are valid everywhere). Nodes are
-    taken best bound first, diving into one child; reduced-cost fixing applies in every
-    subtree.
+    with the cuts violated at its solution added (they are valid everywhere; cuts slack
+    at the last node are dropped when their number has grown by a tenth). Nodes are taken
+    best bound first and branch on the most fractional ``y_j``; reduced-cost fixing applies
+    in every subtree. (Diving into one child and pseudo-cost branching were tried on rl1304
+    and gave larger trees.)
     """
     import heapq
 
@@ -651,46 +588,55 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
         bp, bD = lp.row_pt[bind], lp.row_D[bind]
         bt = (Ck[bp] < bD[:, None]).sum(axis=1)
         master.add(*cuts.rows(bp, bt, bD, ycol, n, mark=False), rhs=bD)
+        inc_pts = None
         if best is not None and np.isin(best, keep).all():
             inc = np.zeros(m)
             inc[np.searchsorted(keep, best)] = 1.0
             t, D, _ = cuts.separate(inc)
             new = ~cuts.added[np.arange(n), t]
-            pts = np.flatnonzero(new)
+            pts = inc_pts = np.flatnonzero(new)
             master.add(*cuts.rows(pts, t[pts], D[pts], ycol, n), rhs=D[pts])
     h = master.h
-    _dbg(
-        "bnc start keep",
-        m,
-        "rows",
-        h.getNumRow(),
-        "nnz",
-        len(h.getLp().a_matrix_.value_),
-        "L",
-        L,
-        "lp",
-        lp.bound,
-        "ub",
-        best_obj,
-    )
+    # the cut rows of the master: their point and (for rows separation knows) sorted position
+    r_pt = [bp] + ([pts] if inc_pts is not None else [])
+    r_t = [np.full(len(bp), -1)] + ([t[pts]] if inc_pts is not None else [])
+    r_D = [bD] + ([D[pts]] if inc_pts is not None else [])
+    purge_at = [int(_PURGE * (h.getNumRow() - master.rows0))]
 
-    stats = [0.0, 0]
+    def purge() -> None:
+        """Drop the cuts slack at the last node solved (separation finds them again)."""
+        k = h.getNumRow() - master.rows0
+        if k <= purge_at[0]:
+            return
+        rpt, rt, rD = np.concatenate(r_pt), np.concatenate(r_t), np.concatenate(r_D)
+        sol = h.getSolution()
+        act = np.asarray(sol.row_value)[master.rows0 :]
+        lo_r = np.asarray(h.getLp().row_lower_)[master.rows0 :]
+        slack = act - lo_r > 1e-6 * np.maximum(1.0, np.abs(lo_r))
+        drop = np.flatnonzero(slack)
+        if drop.size == 0:
+            purge_at[0] = int(_PURGE * k)
+            return
+        h.deleteRows(drop.size, (drop + master.rows0).astype(np.int32))
+        marked = drop[rt[drop] >= 0]
+        cuts.added[rpt[marked], rt[marked]] = False
+        left = ~slack
+        r_pt[:] = [rpt[left]]
+        r_t[:] = [rt[left]]
+        r_D[:] = [rD[left]]
+        purge_at[0] = int(_PURGE * int(left.sum()))
 
     def node_lp(lo: np.ndarray, up: np.ndarray) -> Any:
         """Cut loop at a node: (bound, y, reduced costs), None if pruned, "time"."""
+        purge()
         h.changeColsBounds(m, ycol, lo, up)
         while True:
             if ctx.timed_out():
                 return "time"
-            t0 = time.perf_counter()
             st = master.run()
             if st not in ("Optimal", "Infeasible") and not ctx.timed_out():
-                _dbg("LP status", st, "- solving from scratch")
                 h.clearSolver()  # numerical trouble from a warm start: solve from scratch
                 st = master.run()
-            stats[0] += time.perf_counter() - t0
-            stats[1] += 1
-            stats.append(h.getInfo().simplex_iteration_count)
             if st == "Infeasible":
                 return None
             if st != "Optimal":
@@ -707,6 +653,9 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
                 if pts.size == 0:
                     return val, y, np.asarray(h.getSolution().col_dual)[:m]
                 master.add(*cuts.rows(pts, t[pts], D[pts], ycol, n), rhs=D[pts])
+                r_pt.append(pts)
+                r_t.append(t[pts])
+                r_D.append(D[pts])
 
     lo0 = forced[keep].astype(float)
     heap: list[Any] = [(bound0, 0, lo0, np.ones(m))]
@@ -735,7 +684,6 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
             obj = _cost(C, w, sel, fixed)
             if obj < best_obj:
                 best, best_obj = sel, obj
-                _dbg("node", nodes, "integral", obj)
             continue
         if nodes % _NODE_HEURISTIC == 1:
             with ctx.building():
@@ -749,13 +697,7 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
         lo, up = lo.copy(), up.copy()
         up[(rcv > 0) & (val + rcv > best_obj + tol) & (lo < 0.5)] = 0.0
         lo[(rcv < 0) & (val - rcv > best_obj + tol) & (up > 0.5)] = 1.0
-        br = _os.environ.get("BH_BR", "frac")
-        if br == "frac":
-            j = frac[np.argmin(np.abs(y[frac] - 0.5))]
-        elif br == "max":
-            j = frac[np.argmax(y[frac])]
-        else:
-            j = frac[np.argmin(y[frac])]
+        j = frac[np.argmin(np.abs(y[frac] - 0.5))]  # the most fractional
         children = []
         for v in (1.0, 0.0):
             clo, cup = lo.copy(), up.copy()
@@ -764,19 +706,6 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
             count += 1
         for ch in children:
             heapq.heappush(heap, ch)
-    _dbg(
-        "bnc end nodes",
-        nodes,
-        "nnz",
-        len(h.getLp().a_matrix_.value_),
-        stats[:2],
-        stats[2:42],
-        np.mean(stats[2:]),
-        "rows",
-        h.getNumRow(),
-        "ub",
-        best_obj,
-    )
     open_lb = [x[0] for x in heap] + ([node[0]] if node is not None else [])
     lower = min(min(open_lb), best_obj) if open_lb else best_obj
     lower = max(lower, lp.bound)
@@ -803,84 +732,3 @@ def _run(h: Any, ctx: Any, what: str = "the model") -> str:
         ctx.solve_time += time.perf_counter() - t
         ctx.calls += 1
     return str(h.modelStatusToString(h.getModelStatus()))
-
-
-class _ArrayBuilder:
-    """The :class:`~borderhub.locate._milp._Builder` interface over column indices.
-
-    :class:`~borderhub.locate._radius._Levels` writes its rows through it; the model is then
-    passed to HiGHS in one call (no per-row Python objects).
-    """
-
-    def __init__(self) -> None:
-        self.ncol = 0
-        self.lo: list[np.ndarray] = []
-        self.up: list[np.ndarray] = []
-        self.cost: list[tuple[np.ndarray, np.ndarray]] = []
-        self.coo: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.rlo: list[np.ndarray] = []
-        self.rup: list[np.ndarray] = []
-        self.nrow = 0
-        self.constant = 0.0
-
-    def variables(self, name: str, n: int, low: float = 0.0, up: float | None = None,
-                  binary: bool = False) -> np.ndarray:  # fmt: skip
-        idx = np.arange(self.ncol, self.ncol + n)
-        self.ncol += n
-        self.lo.append(np.full(n, float(low)))
-        self.up.append(np.full(n, math.inf if up is None else float(up)))
-        return idx
-
-    def rows(self, prefix: str, row: np.ndarray, var: np.ndarray, coef: Any, sense: int,
-             rhs: Any, n_rows: int | None = None) -> None:  # fmt: skip
-        row = np.asarray(row, dtype=np.int64)
-        n_rows = int(row.max()) + 1 if n_rows is None else n_rows
-        coef = np.broadcast_to(np.asarray(coef, dtype=float), row.shape)
-        rhs = np.broadcast_to(np.asarray(rhs, dtype=float), (n_rows,))
-        self.coo.append((row + self.nrow, np.asarray(var, dtype=np.int64), coef))
-        inf = np.full(n_rows, math.inf)
-        lo, up = {_GE: (rhs, inf), _LE: (-inf, rhs)}.get(sense, (rhs, rhs))
-        self.rlo.append(lo)
-        self.rup.append(up)
-        self.nrow += n_rows
-
-    def objective(self, var: np.ndarray, coef: Any) -> None:
-        var = np.asarray(var, dtype=np.int64)
-        self.cost.append((var, np.broadcast_to(np.asarray(coef, dtype=float), var.shape)))
-
-    def highs(self, ctx: Any, integer: np.ndarray) -> Any:
-        """A loaded ``highspy.Highs`` with this model (columns ``integer`` integral)."""
-        import highspy
-        import scipy.sparse as sp
-
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", bool(ctx.msg))
-        h.setOptionValue("random_seed", 0)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = self.ncol, self.nrow
-        cost = np.zeros(self.ncol)
-        for v, c in self.cost:
-            np.add.at(cost, v, c)
-        lp.col_cost_ = cost
-        big = highspy.kHighsInf
-
-        def clip(a: list[np.ndarray]) -> np.ndarray:
-            x = np.concatenate(a) if a else np.zeros(0)
-            return np.clip(x, -big, big)
-
-        lp.col_lower_, lp.col_upper_ = clip(self.lo), clip(self.up)
-        lp.row_lower_, lp.row_upper_ = clip(self.rlo), clip(self.rup)
-        r = np.concatenate([c[0] for c in self.coo])
-        v = np.concatenate([c[1] for c in self.coo])
-        x = np.concatenate([c[2] for c in self.coo])
-        A = sp.csc_matrix((x, (r, v)), shape=(self.nrow, self.ncol))
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = A.indices.astype(np.int32)
-        lp.a_matrix_.value_ = A.data
-        lp.offset_ = float(self.constant)
-        integrality = np.zeros(self.ncol, dtype=np.int32)
-        integrality[integer] = 1
-        lp.integrality_ = [highspy.HighsVarType(int(k)) for k in integrality]
-        h.passModel(lp)
-        return h
