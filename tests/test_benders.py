@@ -399,7 +399,9 @@ def test_fixed_charge_benders_equals_brute_force_and_radius(inst, fixed_draw):
         assert sol.objective == pytest.approx(true + float(fixed[opened].sum()), abs=1e-9)
 
 
-@pytest.mark.parametrize(("n", "m", "f", "seed"), [(200, 120, 300.0, 0), (250, 150, 80.0, 3)])
+@pytest.mark.parametrize(
+    ("n", "m", "f", "seed"), [(200, 120, 300.0, 0), (250, 150, 80.0, 3), (200, 150, 20.0, 5)]
+)
 def test_fixed_charge_benders_equals_radius_on_seeded_instances(n, m, f, seed):
     cost, w = euclidean(n, m, seed)
     rng = np.random.default_rng(seed)
@@ -442,3 +444,49 @@ def test_time_limited_fixed_charge_benders_returns_its_start_as_feasible():
     true = float(w @ cost[:, np.asarray(sol.open)].min(axis=1)) + 200.0 * len(sol.open)
     assert sol.objective == pytest.approx(true)
     assert math.isnan(sol.bound) or sol.bound <= sol.objective
+
+
+def test_branch_and_cut_dropping_slack_cuts_at_every_node_keeps_the_optimum(monkeypatch):
+    """Slack cuts dropped before every node (and found again): the same optimum."""
+    monkeypatch.setattr(benders, "_PURGE", 0.0)
+    for p, seed in ((7, 3), (10, 5)):
+        cost, w = euclidean(200, 150, seed)
+        sol = PMedian.from_cost_matrix(cost, w, p=p, method="benders").solve()
+        ref = PMedian.from_cost_matrix(cost, w, p=p, method="radius").solve()
+        assert sol.status == ref.status == "optimal"
+        assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("kind", ["pmedian", "fixed_charge"])
+def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monkeypatch, kind):
+    """Time runs out after a few nodes: best solution known, `feasible`, bound below it."""
+    seen = {"nodes": 0}
+    node_limit = 1
+    real = _Context.timed_out
+
+    def timed_out(self):
+        import inspect
+
+        if inspect.stack()[1].function == "node_lp":
+            seen["nodes"] += 1
+            return seen["nodes"] > node_limit
+        return real(self)
+
+    monkeypatch.setattr(_Context, "timed_out", timed_out)
+    cost, w = euclidean(200, 150, 5)
+    if kind == "pmedian":
+        model = PMedian.from_cost_matrix(cost, w, p=10, method="benders")
+        fixed = 0.0
+    else:
+        model = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=20.0, method="benders")
+        fixed = 20.0
+    sol = model.solve(time_limit=600)
+    assert seen["nodes"] > node_limit, "the integer phase did not run"
+    assert sol.status == "feasible"
+    true = float(w @ cost[:, np.asarray(sol.open)].min(axis=1)) + fixed * len(sol.open)
+    assert sol.objective == pytest.approx(true)
+    assert sol.bound < sol.objective
+    monkeypatch.setattr(_Context, "timed_out", real)
+    ref = model.solve()
+    assert ref.status == "optimal"
+    assert sol.bound <= ref.objective + 1e-9 <= sol.objective + 1e-9
