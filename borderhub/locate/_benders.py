@@ -120,6 +120,7 @@ def heuristic(C: np.ndarray, w: np.ndarray, p: int | None, pol: _Policy,
     g = pol.gcode
     grouped = g >= 0
     total = _cost(C, w, np.array(opened, dtype=np.int64), f) if opened else math.inf
+    buf = np.empty_like(C)
     while p is None or len(opened) < p:
         need = np.maximum(pol.lo - cnt, 0)
         ok = ~is_open
@@ -134,7 +135,10 @@ def heuristic(C: np.ndarray, w: np.ndarray, p: int | None, pol: _Policy,
                 break
             return None
         if n and np.isfinite(cur).all():
-            tot = w @ np.minimum(cur[:, None], C[:, cand])
+            if cand.size > m // 2:  # the whole matrix: no copy of the columns
+                tot = (w @ np.minimum(cur[:, None], C, out=buf))[cand]
+            else:
+                tot = w @ np.minimum(cur[:, None], C[:, cand])
         elif n:
             tot = w @ C[:, cand]
         else:
@@ -327,6 +331,12 @@ class _Master:
         h.setOptionValue("output_flag", bool(ctx.msg))
         h.setOptionValue("random_seed", 0)
         m, n = len(keep), len(w)
+        # Opening costs far above the weights (or huge weights) leave the LP badly scaled
+        # for HiGHS's tolerances, and the simplex may stall: scale the objective by a power
+        # of two (HiGHS reports unscaled values).
+        big = max(float(np.max(f, initial=0.0)), float(np.max(w, initial=0.0)))
+        if big > 2.0**20:
+            h.setOptionValue("user_objective_scale", -(math.ceil(math.log2(big)) - 20))
         self.m, self.n = m, n
         inf = highspy.kHighsInf
         lo = np.where(fix_one, 1.0, 0.0)
