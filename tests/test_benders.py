@@ -493,13 +493,13 @@ def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monke
 
 
 def test_fixed_charge_benders_on_a_badly_scaled_instance_equals_the_scaled_optimum():
-    """Weights and opening costs times 2e4 (the master's objective is then rescaled)."""
+    """Weights and opening costs times 1e6 (the master's objective is then rescaled)."""
     cost, w = euclidean(200, 150, 5)
     fixed = 20.0 * np.random.default_rng(5).uniform(0.5, 1.5, 150).round(2)
     base = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=fixed, method="benders").solve()
     big = FacilityLocation.from_cost_matrix(
-        cost, w * 2e4, fixed_cost=fixed * 2e4, method="benders"
+        cost, w * 1e6, fixed_cost=fixed * 1e6, method="benders"
     ).solve()
     assert base.status == big.status == "optimal"
-    assert big.objective == pytest.approx(2e4 * base.objective, rel=1e-9)
+    assert big.objective == pytest.approx(1e6 * base.objective, rel=1e-9)
     assert big.bound == pytest.approx(big.objective, rel=1e-6)
