@@ -75,6 +75,22 @@ quoted per run; "radius" and "benders" are ``PMedian(method=...)``):
   500 19.5 s; benders (load 12.3-16.6): p = 100 62.1 s, 200 16.1 s, 300 25.7 s,
   400 18.7 s, 500 24.5 s; all optimal. ``method="auto"`` takes Benders from 4 p candidates
   (rl1304: p <= 326).
+
+Benders with the branch-and-cut integer phase (2026-11-29, same machine, 1-minute load in
+brackets; ``method="auto"``):
+
+* rl1304, every p optimal: p = 5 5.3 s (3.3), 10 18.6 s (3.3; 14 s of CPU), 20 3.1 s,
+  50 4.5 s, 100 6.4 s, 200 4.9 s, 300 7.6 s (3.6-3.8), and with the radius model (auto)
+  400 3.1 s, 500 5.3 s (3.7). The radius phase it replaces stopped p = 10 at 300 s.
+* pmed1-pmed15: all optima, 0.05-0.31 s each.
+* County instances, alternating the previous and this version in one shell (load 4.4-4.6,
+  medians): 1,000 x 200, p = 20: 0.19 s against 0.19 s; 2,728 x 339, p = 30: 2.35 s
+  against 2.27 s (LP integral there: no branching).
+* Uncapacitated facility location, OR-Library capa/capb/capc without capacities (published
+  UFL optima reproduced, load 3.5-3.7): Benders 0.11 / 0.39 / 0.31 s, radius model
+  6.9 / 4.6 / 17.1 s. County x prefecture (``--ufl-fixed``), equal optima: opening cost
+  2e9: Benders 4.4 s, radius 18.0 s; 1e10: 3.4 s against 37.8 s; 5e10: Benders 3.7 s,
+  radius stopped at 300 s with a far worse solution (load 4.5-5.1).
 """
 
 from __future__ import annotations
@@ -450,6 +466,31 @@ def bench_ufl(args, out: dict) -> None:
     print()
 
 
+def bench_ufl_county(args, out: dict) -> None:
+    """Uncapacitated facility location, county x prefecture, a uniform opening cost each."""
+    from borderhub.locate import FacilityLocation
+
+    cost, w = county_instance(Path(args.shared_data))
+    rows = []
+    for f in args.ufl_fixed:
+        for method in args.ufl_method:
+            load0 = load()
+            b = run_borderhub(FacilityLocation, cost, w, time_limit=args.ufl_limit,
+                              fixed_cost=f, method=method)  # fmt: skip
+            rows.append({
+                "instance": f"county x prefecture {cost.shape[0]}x{cost.shape[1]}",
+                "fixed_cost": f, "method": method, "load": load0, "status": b["status"],
+                "objective": b["objective"], "bound": b["bound"], "open": len(b["open"]),
+                "total_s": b["total_s"], "solver_calls": b["solver_calls"],
+            })  # fmt: skip
+            print(f"  county UFL f={f:g} {method}: {b['status']} {b['objective']:.6e} "
+                  f"({len(b['open'])} open) {b['total_s']:.2f} s, load {load0:.2f}",
+                  flush=True)  # fmt: skip
+    out["ufl_county"] = rows
+    print(table(rows, list(rows[0]) if rows else []))
+    print()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared-data", help="folder with admin_centres_gcj02.csv etc.")
@@ -493,6 +534,8 @@ def main(argv=None) -> int:
         help="FacilityLocation method(s) for the uncapacitated cap instances",
     )
     ap.add_argument("--ufl-limit", type=float, default=300.0)
+    ap.add_argument("--ufl-fixed", type=float, nargs="*", default=[],
+                    help="opening costs of county x prefecture UFL runs (2e9 1e10)")  # fmt: skip
     ap.add_argument("--skip-counties", action="store_true",
                     help="skip the county x prefecture comparisons")  # fmt: skip
     ap.add_argument("--cc-p", type=int, nargs="*", default=[],
@@ -516,6 +559,8 @@ def main(argv=None) -> int:
         bench_counties(args, out)
     if args.shared_data and args.cc_p:
         bench_county_county(args, out)
+    if args.shared_data and args.ufl_fixed:
+        bench_ufl_county(args, out)
     if args.orlib:
         bench_orlib(args, out)
     if args.tsplib:
