@@ -79,18 +79,21 @@ quoted per run; "radius" and "benders" are ``PMedian(method=...)``):
 Benders with the branch-and-cut integer phase (2026-11-29, same machine, 1-minute load in
 brackets; ``method="auto"``):
 
-* rl1304, every p optimal: p = 5 5.3 s (3.3), 10 18.6 s (3.3; 14 s of CPU), 20 3.1 s,
-  50 4.5 s, 100 6.4 s, 200 4.9 s, 300 7.6 s (3.6-3.8), and with the radius model (auto)
-  400 3.1 s, 500 5.3 s (3.7). The radius phase it replaces stopped p = 10 at 300 s.
-* pmed1-pmed15: all optima, 0.05-0.31 s each.
-* County instances, alternating the previous and this version in one shell (load 4.4-4.6,
-  medians): 1,000 x 200, p = 20: 0.19 s against 0.19 s; 2,728 x 339, p = 30: 2.35 s
-  against 2.27 s (LP integral there: no branching).
+* rl1304, every p optimal, on a quiet machine (load 0.7-1.0): p = 5 2.2 s, 10 12.0 s,
+  20 1.9 s, 50 1.7 s, 100 3.3 s, 200 2.8 s, 300 3.1 s, and with the radius model (auto)
+  400 2.0 s, 500 3.4 s. Under load 3.3-3.8: p = 5 5.3 s, 10 18.6 s, 20 3.1 s. The radius
+  phase it replaces stopped p = 10 at 300 s.
+* pmed1-pmed15: all optima, 0.05-0.31 s each (load 3.3).
+* County instances, alternating the previous and this version in one shell (load 1.0,
+  medians of 4-6 runs): 1,000 x 200, p = 20: 0.13 s against 0.13 s; 2,728 x 339, p = 30:
+  1.07 s against 1.09 s (LP integral there: no branching). County x county 2,728 x 2,728
+  (``--cc-p 30 100``, load 4.7): p = 30 optimal in 11.3 s, p = 100 in 9.0 s (88.8 s and
+  53.8 s before), peak RSS 0.87 GiB.
 * Uncapacitated facility location, OR-Library capa/capb/capc without capacities (published
-  UFL optima reproduced, load 3.5-3.7): Benders 0.11 / 0.39 / 0.31 s, radius model
-  6.9 / 4.6 / 17.1 s. County x prefecture (``--ufl-fixed``), equal optima: opening cost
-  2e9: Benders 4.4 s, radius 18.0 s; 1e10: 3.4 s against 37.8 s; 5e10: Benders 3.7 s,
-  radius stopped at 300 s with a far worse solution (load 4.5-5.1).
+  UFL optima reproduced, load 1.0): Benders 0.09 / 0.18 / 0.20 s, radius model
+  3.9 / 2.4 / 9.8 s. County x prefecture (``--ufl-fixed``, load 4.5-5.1), equal optima:
+  opening cost 2e9: Benders 4.4 s, radius 18.0 s; 1e10: 3.4 s against 37.8 s; 5e10:
+  Benders 3.7 s, radius stopped at 300 s with a far worse solution.
 """
 
 from __future__ import annotations
