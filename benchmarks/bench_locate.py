@@ -11,12 +11,16 @@ Instances
 * OR-Library pmed1-pmed15 (Beasley 1985) with their proven optima.
 * TSPLIB rl1304 as a p-median instance (floor Euclidean distances), for a few p, with the
   optima of Duran-Mateluna, Ales & Elloumi (2023).
+* OR-Library capa/capb/capc (Beasley 1988) as uncapacitated facility location (capacities
+  ignored; the allocation costs are those of serving a customer's whole demand) with the
+  UFL optima of the files' ``.opt`` companions; ``FacilityLocation`` with each
+  ``--ufl-method``.
 
 Usage::
 
     python benchmarks/bench_locate.py --shared-data PATH/data \
         --orlib PATH/benchmarks/orlib-pmed --tsplib PATH/benchmarks/tsplib/rl1304.tsp \
-        --json bench_locate.json
+        --orlib-cap PATH/benchmarks/orlib-cap --json bench_locate.json
 
 Parts run only when their data path is given; ``--skip-spopt`` / ``--skip-full`` leave out
 spopt / the full county instance, ``--repeat N`` repeats the 1,000 x 200 comparison
@@ -71,6 +75,25 @@ quoted per run; "radius" and "benders" are ``PMedian(method=...)``):
   500 19.5 s; benders (load 12.3-16.6): p = 100 62.1 s, 200 16.1 s, 300 25.7 s,
   400 18.7 s, 500 24.5 s; all optimal. ``method="auto"`` takes Benders from 4 p candidates
   (rl1304: p <= 326).
+
+Benders with the branch-and-cut integer phase (2026-11-29, same machine, 1-minute load in
+brackets; ``method="auto"``):
+
+* rl1304, every p optimal, on a quiet machine (load 0.7-1.0): p = 5 2.2 s, 10 12.0 s,
+  20 1.9 s, 50 1.7 s, 100 3.3 s, 200 2.8 s, 300 3.1 s, and with the radius model (auto)
+  400 2.0 s, 500 3.4 s. Under load 3.3-3.8: p = 5 5.3 s, 10 18.6 s, 20 3.1 s. The radius
+  phase it replaces stopped p = 10 at 300 s.
+* pmed1-pmed15: all optima, 0.05-0.31 s each (load 3.3).
+* County instances, alternating the previous and this version in one shell (load 1.0,
+  medians of 4-6 runs): 1,000 x 200, p = 20: 0.13 s against 0.13 s; 2,728 x 339, p = 30:
+  1.07 s against 1.09 s (LP integral there: no branching). County x county 2,728 x 2,728
+  (``--cc-p 30 100``, load 4.7): p = 30 optimal in 11.3 s, p = 100 in 9.0 s (88.8 s and
+  53.8 s before), peak RSS 0.87 GiB.
+* Uncapacitated facility location, OR-Library capa/capb/capc without capacities (published
+  UFL optima reproduced, load 1.0): Benders 0.09 / 0.18 / 0.20 s, radius model
+  3.9 / 2.4 / 9.8 s. County x prefecture (``--ufl-fixed``, load 4.5-5.1), equal optima:
+  opening cost 2e9: Benders 4.4 s, radius 18.0 s; 1e10: 3.4 s against 37.8 s; 5e10:
+  Benders 3.7 s, radius stopped at 300 s with a far worse solution.
 """
 
 from __future__ import annotations
@@ -414,6 +437,63 @@ def bench_rl1304(args, out: dict) -> None:
     print()
 
 
+UFL_OPT = {"capa": 17156454.478, "capb": 12979071.581, "capc": 11505594.329}
+
+
+def bench_ufl(args, out: dict) -> None:
+    """Uncapacitated facility location on OR-Library capa/capb/capc (capacities ignored)."""
+    from bench_capacitated import read_cap
+
+    from borderhub.locate import FacilityLocation
+
+    rows = []
+    for name, opt in UFL_OPT.items():
+        path = Path(args.orlib_cap) / f"{name}.txt"
+        if not path.exists():
+            continue
+        fixed, _, alloc = read_cap(path)  # the cost of serving all of a customer's demand
+        for method in args.ufl_method:
+            load0 = load()
+            b = run_borderhub(FacilityLocation, alloc, None, time_limit=args.ufl_limit,
+                              fixed_cost=fixed, method=method)  # fmt: skip
+            rows.append({
+                "instance": f"{name} (UFL)", "method": method, "load": load0, "optimum": opt,
+                "objective": b["objective"], "bound": b["bound"], "status": b["status"],
+                "match": abs(b["objective"] - opt) < 1e-3, "open": len(b["open"]),
+                "total_s": b["total_s"], "solver_calls": b["solver_calls"],
+            })  # fmt: skip
+            print(f"  {name} UFL {method}: {b['status']} {b['objective']:.3f} (opt {opt}) "
+                  f"{b['total_s']:.2f} s, load {load0:.2f}", flush=True)  # fmt: skip
+    out["ufl"] = rows
+    print(table(rows, list(rows[0]) if rows else []))
+    print()
+
+
+def bench_ufl_county(args, out: dict) -> None:
+    """Uncapacitated facility location, county x prefecture, a uniform opening cost each."""
+    from borderhub.locate import FacilityLocation
+
+    cost, w = county_instance(Path(args.shared_data))
+    rows = []
+    for f in args.ufl_fixed:
+        for method in args.ufl_method:
+            load0 = load()
+            b = run_borderhub(FacilityLocation, cost, w, time_limit=args.ufl_limit,
+                              fixed_cost=f, method=method)  # fmt: skip
+            rows.append({
+                "instance": f"county x prefecture {cost.shape[0]}x{cost.shape[1]}",
+                "fixed_cost": f, "method": method, "load": load0, "status": b["status"],
+                "objective": b["objective"], "bound": b["bound"], "open": len(b["open"]),
+                "total_s": b["total_s"], "solver_calls": b["solver_calls"],
+            })  # fmt: skip
+            print(f"  county UFL f={f:g} {method}: {b['status']} {b['objective']:.6e} "
+                  f"({len(b['open'])} open) {b['total_s']:.2f} s, load {load0:.2f}",
+                  flush=True)  # fmt: skip
+    out["ufl_county"] = rows
+    print(table(rows, list(rows[0]) if rows else []))
+    print()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared-data", help="folder with admin_centres_gcj02.csv etc.")
@@ -448,6 +528,17 @@ def main(argv=None) -> int:
         help="PMedian method(s) for the county instances (each run in turn, same process)",
     )
     ap.add_argument("--rl-limit", type=float, default=300.0)
+    ap.add_argument("--orlib-cap", help="folder with capa.txt, capb.txt, capc.txt (UFL runs)")
+    ap.add_argument(
+        "--ufl-method",
+        nargs="*",
+        default=["auto", "radius"],
+        choices=["auto", "benders", "radius"],
+        help="FacilityLocation method(s) for the uncapacitated cap instances",
+    )
+    ap.add_argument("--ufl-limit", type=float, default=300.0)
+    ap.add_argument("--ufl-fixed", type=float, nargs="*", default=[],
+                    help="opening costs of county x prefecture UFL runs (2e9 1e10)")  # fmt: skip
     ap.add_argument("--skip-counties", action="store_true",
                     help="skip the county x prefecture comparisons")  # fmt: skip
     ap.add_argument("--cc-p", type=int, nargs="*", default=[],
@@ -471,10 +562,14 @@ def main(argv=None) -> int:
         bench_counties(args, out)
     if args.shared_data and args.cc_p:
         bench_county_county(args, out)
+    if args.shared_data and args.ufl_fixed:
+        bench_ufl_county(args, out)
     if args.orlib:
         bench_orlib(args, out)
     if args.tsplib:
         bench_rl1304(args, out)
+    if args.orlib_cap:
+        bench_ufl(args, out)
     Path(args.json).write_text(json.dumps(out, indent=2, default=str))
     print(f"results written to {args.json}")
     return 0

@@ -166,24 +166,30 @@ def test_benders_with_policy_on_a_seeded_instance():
 
 def test_every_phase_runs_and_reduced_cost_fixing_keeps_the_optimum(monkeypatch):
     """An instance whose LP bound is below the optimum: fixing and the integer phase run."""
-    calls = {"lp": 0, "radius": 0, "kept": []}
-    lp_phase, radius_phase = benders._lp_phase, benders._radius_phase
+    calls = {"lp": 0, "bnc": 0, "kept": []}
+    lp_phase, cuts_cls = benders._lp_phase, benders._Cuts
+    bnc = benders._branch_and_cut
 
     def count_lp(*args, **kwargs):
         calls["lp"] += 1
         return lp_phase(*args, **kwargs)
 
-    def count_radius(ctx, C, w, pol, keep, *args, **kwargs):
-        calls["radius"] += 1
-        calls["kept"].append(len(keep))
-        return radius_phase(ctx, C, w, pol, keep, *args, **kwargs)
+    def count_bnc(*args, **kwargs):
+        calls["bnc"] += 1
+        return bnc(*args, **kwargs)
+
+    class Cuts(cuts_cls):  # records the candidates of every master built
+        def __init__(self, C):
+            calls["kept"].append(C.shape[1])
+            super().__init__(C)
 
     monkeypatch.setattr(benders, "_lp_phase", count_lp)
-    monkeypatch.setattr(benders, "_radius_phase", count_radius)
+    monkeypatch.setattr(benders, "_branch_and_cut", count_bnc)
+    monkeypatch.setattr(benders, "_Cuts", Cuts)
     cost, w = euclidean(200, 150, 4)
     sol = PMedian.from_cost_matrix(cost, w, p=7, method="benders").solve()
-    assert calls["lp"] >= 1 and calls["radius"] == 1
-    assert calls["kept"][0] < 150  # candidates were removed by reduced costs
+    assert calls["lp"] == 1 and calls["bnc"] == 1
+    assert calls["kept"][0] == 150 and calls["kept"][1] < 150  # reduced-cost fixing
     assert sol.status == "optimal"
     ref = PMedian.from_cost_matrix(cost, w, p=7, method="radius").solve()
     assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
@@ -288,13 +294,13 @@ def test_max_coverage_stopped_without_solver_solution_returns_a_greedy_start(mon
 def test_integer_phase_keeps_group_constraints(monkeypatch, p, seed):
     """Instances whose LP is fractional, with groups: the integer phase must obey them."""
     ran = []
-    radius_phase = benders._radius_phase
+    bnc = benders._branch_and_cut
 
-    def spy(ctx, C, w, pol, keep, *args, **kwargs):
-        ran.append(len(keep))
-        return radius_phase(ctx, C, w, pol, keep, *args, **kwargs)
+    def spy(*args, **kwargs):
+        ran.append(1)
+        return bnc(*args, **kwargs)
 
-    monkeypatch.setattr(benders, "_radius_phase", spy)
+    monkeypatch.setattr(benders, "_branch_and_cut", spy)
     cost, w = euclidean(200, 150, seed)
     cols = pd.RangeIndex(150)
     groups = pd.Series(np.where(cols < 50, "west", np.where(cols < 100, "mid", "east")), cols)
@@ -333,3 +339,167 @@ def test_auto_keeps_a_solver_object_on_the_radius_model():
     explicit = PMedian.from_cost_matrix(big, p=5, method="benders")
     explicit._prepare()
     assert explicit._method(obj) == "benders"
+
+
+# ----------------------------------------------------------------------------------------
+# the uncapacitated fixed-charge model
+# ----------------------------------------------------------------------------------------
+
+
+def brute_force_ufl(cost, weights, fixed, policy) -> float:
+    """Cheapest feasible non-empty set of centres by enumeration (inf if none)."""
+    cols = [c for c in cost.columns if c not in policy.get("forbidden", [])]
+    groups = policy.get("groups")
+    best = math.inf
+    for k in range(1, len(cols) + 1):
+        for combo in itertools.combinations(cols, k):
+            if not set(policy.get("required", [])) <= set(combo):
+                continue
+            if groups is not None:
+                counts = groups.reindex(list(combo)).value_counts()
+                if any(counts.get(g, 0) < v for g, v in policy["min_per_group"].items()):
+                    continue
+                if any(counts.get(g, 0) > v for g, v in policy["max_per_group"].items()):
+                    continue
+            val = float(weights.to_numpy() @ cost[list(combo)].to_numpy().min(axis=1))
+            best = min(best, val + float(fixed[list(combo)].sum()))
+    return best
+
+
+@SOME
+@given(policy_instances(), st.lists(st.integers(0, 12), min_size=7, max_size=7))
+def test_fixed_charge_benders_equals_brute_force_and_radius(inst, fixed_draw):
+    cost, weights, _, policy = inst
+    fixed = pd.Series(np.array(fixed_draw[: cost.shape[1]], dtype=float), index=cost.columns)
+    if weights.sum() == 0:  # nothing to serve: both methods take the same radius path
+        weights = weights + 1.0
+    try:
+        models = {
+            meth: FacilityLocation.from_cost_matrix(
+                cost, weights, fixed_cost=fixed, method=meth, **policy
+            )
+            for meth in ("benders", "radius")
+        }
+    except SpecificationError:
+        assert brute_force_ufl(cost, weights, fixed, policy) == math.inf
+        return
+    expected = brute_force_ufl(cost, weights, fixed, policy)
+    for meth, model in models.items():
+        sol = model.solve()
+        if expected == math.inf:
+            assert sol.status == "infeasible", meth
+            continue
+        assert sol.status == "optimal", (meth, sol.summary())
+        assert sol.objective == pytest.approx(expected, abs=1e-9), meth
+        assert sol.bound <= sol.objective + 1e-9
+        opened = list(sol.open)
+        assert set(policy.get("required", [])) <= set(opened)
+        assert not set(policy.get("forbidden", [])) & set(opened)
+        true = float(weights.to_numpy() @ cost[opened].to_numpy().min(axis=1))
+        assert sol.objective == pytest.approx(true + float(fixed[opened].sum()), abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "f", "seed"), [(200, 120, 300.0, 0), (250, 150, 80.0, 3), (200, 150, 20.0, 5)]
+)
+def test_fixed_charge_benders_equals_radius_on_seeded_instances(n, m, f, seed):
+    cost, w = euclidean(n, m, seed)
+    rng = np.random.default_rng(seed)
+    fixed = f * rng.uniform(0.5, 1.5, m).round(2)
+    cols = pd.RangeIndex(m)
+    groups = pd.Series(np.where(cols < m // 2, "west", "east"), cols)
+    for policy in ({}, {"required": [3], "groups": groups, "max_per_group": {"west": 2}}):
+        sols = [
+            FacilityLocation.from_cost_matrix(cost, w, fixed_cost=fixed, method=k, **policy).solve()
+            for k in ("benders", "radius")
+        ]
+        assert [s.status for s in sols] == ["optimal", "optimal"]
+        assert sols[0].objective == pytest.approx(sols[1].objective, rel=1e-9)
+        assert sols[0].bound == pytest.approx(sols[0].objective, rel=1e-6)
+
+
+def test_fixed_charge_method_is_checked_and_auto_takes_benders_on_large_instances():
+    cost, w = euclidean(10, 6, 7)
+    with pytest.raises(SpecificationError, match="method"):
+        FacilityLocation.from_cost_matrix(cost, w, fixed_cost=5.0, method="lagrange")
+    with pytest.raises(SpecificationError, match="uncapacitated"):
+        FacilityLocation.from_cost_matrix(cost, w, fixed_cost=5.0, capacity=50.0, method="radius")
+    with pytest.raises(SpecificationError, match="highs"):
+        FacilityLocation.from_cost_matrix(cost, w, fixed_cost=5.0, method="benders").solve(
+            solver="cbc"
+        )
+    ctx = _Context("highs", None, None, False)
+    big, _ = euclidean(300, 100, 8)
+    for c, expected in ((big, "benders"), (cost, "radius")):
+        model = FacilityLocation.from_cost_matrix(c, fixed_cost=5.0)
+        model._prepare()
+        assert model._method(ctx) == expected
+
+
+def test_time_limited_fixed_charge_benders_returns_its_start_as_feasible():
+    cost, w = euclidean(200, 150, 2)
+    model = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=200.0, method="benders")
+    sol = model.solve(time_limit=1e-9)
+    assert sol.status == "feasible" and len(sol.open) >= 1
+    true = float(w @ cost[:, np.asarray(sol.open)].min(axis=1)) + 200.0 * len(sol.open)
+    assert sol.objective == pytest.approx(true)
+    assert math.isnan(sol.bound) or sol.bound <= sol.objective
+
+
+def test_branch_and_cut_dropping_slack_cuts_at_every_node_keeps_the_optimum(monkeypatch):
+    """Slack cuts dropped before every node (and found again): the same optimum."""
+    monkeypatch.setattr(benders, "_PURGE", 0.0)
+    for p, seed in ((7, 3), (10, 5)):
+        cost, w = euclidean(200, 150, seed)
+        sol = PMedian.from_cost_matrix(cost, w, p=p, method="benders").solve()
+        ref = PMedian.from_cost_matrix(cost, w, p=p, method="radius").solve()
+        assert sol.status == ref.status == "optimal"
+        assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("kind", ["pmedian", "fixed_charge"])
+def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monkeypatch, kind):
+    """Time runs out after a few nodes: best solution known, `feasible`, bound below it."""
+    seen = {"nodes": 0}
+    node_limit = 1
+    real = _Context.timed_out
+
+    def timed_out(self):
+        import inspect
+
+        if inspect.stack()[1].function == "node_lp":
+            seen["nodes"] += 1
+            return seen["nodes"] > node_limit
+        return real(self)
+
+    monkeypatch.setattr(_Context, "timed_out", timed_out)
+    cost, w = euclidean(200, 150, 5)
+    if kind == "pmedian":
+        model = PMedian.from_cost_matrix(cost, w, p=10, method="benders")
+        fixed = 0.0
+    else:
+        model = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=20.0, method="benders")
+        fixed = 20.0
+    sol = model.solve(time_limit=600)
+    assert seen["nodes"] > node_limit, "the integer phase did not run"
+    assert sol.status == "feasible"
+    true = float(w @ cost[:, np.asarray(sol.open)].min(axis=1)) + fixed * len(sol.open)
+    assert sol.objective == pytest.approx(true)
+    assert sol.bound < sol.objective
+    monkeypatch.setattr(_Context, "timed_out", real)
+    ref = model.solve()
+    assert ref.status == "optimal"
+    assert sol.bound <= ref.objective + 1e-9 <= sol.objective + 1e-9
+
+
+def test_fixed_charge_benders_on_a_badly_scaled_instance_equals_the_scaled_optimum():
+    """Weights and opening costs times 1e6 (the master's objective is then rescaled)."""
+    cost, w = euclidean(200, 150, 5)
+    fixed = 20.0 * np.random.default_rng(5).uniform(0.5, 1.5, 150).round(2)
+    base = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=fixed, method="benders").solve()
+    big = FacilityLocation.from_cost_matrix(
+        cost, w * 1e6, fixed_cost=fixed * 1e6, method="benders"
+    ).solve()
+    assert base.status == big.status == "optimal"
+    assert big.objective == pytest.approx(1e6 * base.objective, rel=1e-9)
+    assert big.bound == pytest.approx(big.objective, rel=1e-6)

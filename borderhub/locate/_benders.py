@@ -1,4 +1,6 @@
-"""Benders decomposition of the p-median (Duran-Mateluna, Ales & Elloumi 2023).
+"""Benders decomposition of the p-median and the uncapacitated fixed-charge model.
+
+After Duran-Mateluna, Ales & Elloumi (2023) and Fischetti, Ljubic & Sinnl (2017).
 
 The radius formulation (see :mod:`borderhub.locate._radius`) is projected onto the opening
 variables ``y`` and one variable ``theta_i`` per demand point (its cost). With the distinct
@@ -9,20 +11,25 @@ cuts
 
 so a cut is fixed by the pair ``(i, k)``: no subproblem needs to be solved. For a point
 ``y*`` the most violated cut of ``i`` is the one at the first level whose cumulative
-``sum_{c_ij <= D_i^k} y*_j`` reaches 1 (a closed form from the sorted costs).
+``sum_{c_ij <= D_i^k} y*_j`` reaches 1 (a closed form from the sorted costs). The
+fixed-charge model has the same cuts; its master charges ``sum_j f_j y_j`` and asks for at
+least one open centre instead of exactly ``p``.
 
 The method:
 
-1. a heuristic start (greedy, then best-improvement swaps), which respects the policy
-   constraints and gives the upper bound;
+1. a heuristic start (greedy, then local search), which respects the policy constraints
+   and gives the upper bound;
 2. the LP relaxation of the master solved by a cut loop with in-out stabilisation
    (Ben-Ameur & Neto 2007; Fischetti, Ljubic & Sinnl 2017) -- its bound equals the LP bound
    of the radius and the classic formulations;
-3. reduced-cost fixing: a candidate whose reduced cost lifts the LP bound above the
-   incumbent cannot be open in a better solution and is removed; the LP phase is repeated
-   on the smaller candidate set (cuts get shorter and tighter) while that pays;
-4. the integer master with the binding cuts, re-solved after adding the cuts of its
-   solution until its optimum is attained by a feasible solution (then optimal).
+3. reduced-cost fixing with the LP reduced costs and with those of the Lagrangian bound
+   whose multipliers the LP duals of the cuts give;
+4. branch and cut on ``y`` around the LP master, rebuilt on the remaining candidates with
+   the cuts binding at the LP optimum: every node re-solves it from the previous basis and
+   adds the cuts violated at its solution (valid everywhere, so they stay). HiGHS has no
+   callback through which a MIP solve could take cuts at its nodes, so the tree is kept
+   here; a master MIP holding only the root's cuts was tried and took minutes, since its
+   nodes lack the cuts their LP solutions violate.
 
 It talks to HiGHS through highspy directly rather than through PuLP: the cut loop adds rows
 to a model that stays loaded and re-solves it from the previous basis (dual simplex), which
@@ -31,6 +38,7 @@ PuLP cannot do -- it would rebuild and re-pass the whole model row by row at eve
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from typing import Any
@@ -45,11 +53,13 @@ from borderhub.locate.solution import OPTIMAL_GAP, Status
 _INOUT = 0.5
 #: Relative tolerance of cut violation.
 _VIOL = 1e-7
-_GE, _LE, _EQ = 1, -1, 0  # pulp.LpConstraintGE / LE / EQ
 #: Wall-clock cap of one local search (it only improves the start; the LP phase does the rest).
 _SWAP_SECONDS = 2.0
-#: The LP phase is repeated on the smaller candidate set while fixing removes this share.
-_REFIX = 0.2
+#: The integer phase runs the rounding-and-swap heuristic at every this many nodes.
+_NODE_HEURISTIC = 20
+#: Slack cuts are dropped from the integer phase's master when its cut rows exceed this
+#: multiple of their number after the previous purge (fewer rows, faster node LPs).
+_PURGE = 1.1
 
 
 class _Policy:
@@ -70,13 +80,22 @@ class _Policy:
             self.lo = np.array([model.min_per_group.get(g, 0) for g in names], dtype=np.int64)
             self.hi = np.array([model.max_per_group.get(g, big) for g in names], dtype=np.int64)
 
+    def subset(self, keep: np.ndarray) -> _Policy:
+        """The same constraints on the candidates ``keep`` (positions renumbered)."""
+        sub = copy.copy(self)
+        sub.required, sub.gcode = self.required[keep], self.gcode[keep]
+        return sub
+
     def counts(self, opened: np.ndarray) -> np.ndarray:
         g = self.gcode[opened]
         return np.bincount(g[g >= 0], minlength=len(self.lo))
 
-    def feasible(self, opened: np.ndarray, p: int) -> bool:
+    def feasible(self, opened: np.ndarray, p: int | None) -> bool:
+        """``opened`` meets the policy (and has exactly ``p`` centres unless ``p`` is None)."""
         opened = np.asarray(opened, dtype=np.int64)
-        if len(opened) != p or len(np.unique(opened)) != p:
+        if len(np.unique(opened)) != len(opened) or (p is not None and len(opened) != p):
+            return False
+        if p is None and len(opened) == 0:
             return False
         if not np.isin(np.flatnonzero(self.required), opened).all():
             return False
@@ -84,35 +103,57 @@ class _Policy:
         return bool(np.all(cnt >= self.lo) and np.all(cnt <= self.hi))
 
 
-def heuristic(C: np.ndarray, w: np.ndarray, p: int, pol: _Policy) -> np.ndarray | None:
-    """Greedy add, then best-improvement swaps; ``None`` if no feasible start was found."""
+def heuristic(C: np.ndarray, w: np.ndarray, p: int | None, pol: _Policy,
+              fixed: np.ndarray | None = None) -> np.ndarray | None:  # fmt: skip
+    """Greedy add, then local search; ``None`` if no feasible start was found.
+
+    With ``p`` None (fixed-charge model, opening costs ``fixed``) candidates are added while
+    that lowers the total cost, then as many as the group minima need.
+    """
     n, m = C.shape
+    f = np.zeros(m) if fixed is None else fixed
     opened: list[int] = [int(j) for j in np.flatnonzero(pol.required)]
     cur = C[:, opened].min(axis=1) if opened else np.full(n, np.inf)
     cnt = pol.counts(np.array(opened, dtype=np.int64))
     is_open = np.zeros(m, dtype=bool)
     is_open[opened] = True
-    while len(opened) < p:
-        left = p - len(opened)
+    g = pol.gcode
+    grouped = g >= 0
+    total = _cost(C, w, np.array(opened, dtype=np.int64), f) if opened else math.inf
+    buf = np.empty_like(C)
+    while p is None or len(opened) < p:
         need = np.maximum(pol.lo - cnt, 0)
         ok = ~is_open
-        g = pol.gcode
-        grouped = g >= 0
         ok[grouped] &= cnt[g[grouped]] < pol.hi[g[grouped]]
-        if need.sum() >= left:  # every remaining slot must go to a group below its minimum
+        if p is not None and need.sum() >= p - len(opened):
+            # every remaining slot must go to a group below its minimum
             ok &= grouped
             ok[grouped] &= need[g[grouped]] > 0
         cand = np.flatnonzero(ok)
         if cand.size == 0:
+            if p is None:
+                break
             return None
-        if n:
-            tot = w @ np.minimum(cur[:, None], C[:, cand]) if np.isfinite(cur).all() else None
-            if tot is None:
-                tot = w @ C[:, cand]
+        if n and np.isfinite(cur).all():
+            if cand.size > m // 2:  # the whole matrix: no copy of the columns
+                tot = (w @ np.minimum(cur[:, None], C, out=buf))[cand]
+            else:
+                tot = w @ np.minimum(cur[:, None], C[:, cand])
+        elif n:
+            tot = w @ C[:, cand]
         else:
             tot = np.zeros(cand.size)
-        j = int(cand[int(np.argmin(tot))])
+        tot = tot + f[cand] + (f[opened].sum() if opened else 0.0)
+        k = int(np.argmin(tot))
+        if p is None and opened and not tot[k] < total:
+            if need.sum() == 0:
+                break
+            # the group minima still need centres: the cheapest of the groups short of one
+            short = grouped[cand] & (need[np.maximum(g[cand], 0)] > 0)
+            k = int(np.flatnonzero(short)[np.argmin(tot[short])])
+        j = int(cand[k])
         opened.append(j)
+        total = float(tot[k])
         is_open[j] = True
         if g[j] >= 0:
             cnt[g[j]] += 1
@@ -120,21 +161,28 @@ def heuristic(C: np.ndarray, w: np.ndarray, p: int, pol: _Policy) -> np.ndarray 
     out = np.array(opened, dtype=np.int64)
     if not pol.feasible(out, p):
         return None
-    if n == 0 or p == m:
+    if n == 0 or (p is not None and p == m):
         return out
-    return _swap(C, w, out, pol)
+    return _swap(C, w, out, pol, fixed)
 
 
-def _swap(C: np.ndarray, w: np.ndarray, opened: np.ndarray, pol: _Policy) -> np.ndarray:
-    """Best-improvement interchange (Teitz & Bart 1968) in O(n m) per move."""
+def _swap(C: np.ndarray, w: np.ndarray, opened: np.ndarray, pol: _Policy,
+          fixed: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Best-improvement interchange (Teitz & Bart 1968) in O(n m) per move.
+
+    With opening costs ``fixed`` (fixed-charge model) adding and dropping a centre are
+    moves too, and every move is charged the change in opening cost.
+    """
     n, m = C.shape
     opened = opened.copy()
-    p = len(opened)
+    free_count = fixed is not None
+    f = np.zeros(m) if fixed is None else fixed
     rows = np.arange(n)
     stop = time.perf_counter() + _SWAP_SECONDS
-    for _ in range(50 * p):
+    for _ in range(50 * max(len(opened), 1) + (m if free_count else 0)):
         if time.perf_counter() > stop:
             break
+        p = len(opened)
         sub = C[:, opened]
         if p > 1:
             part = np.argpartition(sub, 1, axis=1)
@@ -145,7 +193,7 @@ def _swap(C: np.ndarray, w: np.ndarray, opened: np.ndarray, pol: _Policy) -> np.
             near = np.zeros(n, dtype=np.int64)
             d1 = sub[:, 0]
             d2 = np.full(n, np.inf)
-        obj = float(w @ d1)
+        obj = float(w @ d1) + float(f[opened].sum())
         m1 = np.minimum(C, d1[:, None])
         gain = w @ (m1 - d1[:, None])  # <= 0: adding j
         loss_rows = w[:, None] * (np.minimum(C, d2[:, None]) - m1)  # >= 0
@@ -153,19 +201,20 @@ def _swap(C: np.ndarray, w: np.ndarray, opened: np.ndarray, pol: _Policy) -> np.
         starts = np.searchsorted(near[order], np.arange(p))
         loss = np.zeros((p, m))
         nonempty = starts < n
+        present = np.bincount(near, minlength=p) > 0
         if nonempty.any():
             red = np.add.reduceat(loss_rows[order], starts[nonempty], axis=0)
             # reduceat gives the next group's rows for empty groups: keep only real ones
-            present = np.bincount(near, minlength=p) > 0
             loss[nonempty] = red
             loss[~present] = 0.0
-        delta = gain[None, :] + loss
+        delta = gain[None, :] + loss + f[None, :] - f[opened][:, None]
         is_open = np.zeros(m, dtype=bool)
         is_open[opened] = True
         delta[:, is_open] = np.inf
-        delta[pol.required[opened], :] = np.inf
+        fixed_out = pol.required[opened]
+        delta[fixed_out, :] = np.inf
+        cnt = pol.counts(opened)
         if len(pol.lo):
-            cnt = pol.counts(opened)
             gin = pol.gcode[None, :]
             gout = pol.gcode[opened][:, None]
             same = gin == gout
@@ -173,10 +222,41 @@ def _swap(C: np.ndarray, w: np.ndarray, opened: np.ndarray, pol: _Policy) -> np.
             bad_out = (gout >= 0) & (cnt[np.maximum(gout, 0)] - 1 < pol.lo[np.maximum(gout, 0)])
             delta[~same & (bad_in | bad_out)] = np.inf
         r, j = np.unravel_index(int(np.argmin(delta)), delta.shape)
-        if not delta[r, j] < -1e-9 * max(1.0, abs(obj)):
+        move, val = "swap", float(delta[r, j])
+        if free_count:
+            add = gain + f
+            add[is_open] = np.inf
+            drop_rows = w * (d2 - d1)
+            drop = np.bincount(near, weights=drop_rows, minlength=p) - f[opened]
+            if p <= 1:
+                drop[:] = np.inf
+            drop[fixed_out] = np.inf
+            if len(pol.lo):
+                ga, go = np.maximum(pol.gcode, 0), np.maximum(pol.gcode[opened], 0)
+                add[(pol.gcode >= 0) & (cnt[ga] + 1 > pol.hi[ga])] = np.inf
+                drop[(pol.gcode[opened] >= 0) & (cnt[go] - 1 < pol.lo[go])] = np.inf
+            ja, rd = int(np.argmin(add)), int(np.argmin(drop))
+            if add[ja] < val:
+                move, val = "add", float(add[ja])
+            if drop[rd] < val:
+                move, val = "drop", float(drop[rd])
+        if not val < -1e-9 * max(1.0, abs(obj)):
             break
-        opened[r] = j
+        if move == "swap":
+            opened[r] = j
+        elif move == "add":
+            opened = np.append(opened, ja)
+        else:
+            opened = np.delete(opened, rd)
     return opened
+
+
+def _cost(
+    C: np.ndarray, w: np.ndarray, opened: np.ndarray, fixed: np.ndarray | None = None
+) -> float:
+    """Weighted cost of serving every point from its cheapest centre in ``opened``."""
+    serve = float(w @ C[:, opened].min(axis=1)) if len(w) else 0.0
+    return serve + (float(fixed[opened].sum()) if fixed is not None else 0.0)
 
 
 class _Cuts:
@@ -208,9 +288,19 @@ class _Cuts:
         return t, D, val
 
     def rows(
-        self, pts: np.ndarray, t: np.ndarray, D: np.ndarray, ycol: np.ndarray, n: int
+        self,
+        pts: np.ndarray,
+        t: np.ndarray,
+        D: np.ndarray,
+        ycol: np.ndarray,
+        n: int,
+        mark: bool = True,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """CSR arrays of the cuts of points ``pts`` at level starts ``t``."""
+        """CSR arrays of the cuts of points ``pts`` over their ``t`` cheapest candidates.
+
+        ``D`` is the cut's cost; with ``mark`` (``D`` then being the cost at sorted position
+        ``t``) the cut is recorded as a row, so separation does not add it again.
+        """
         lens = t + 1  # theta_i plus the t cheaper candidates
         starts = np.concatenate([[0], np.cumsum(lens)])
         nnz = int(starts[-1])
@@ -224,15 +314,16 @@ class _Cuts:
             tgt = np.repeat(starts[:-1] + 1, t) + off
             idx[tgt] = ycol[self.order[pts[r], off]]
             val[tgt] = D[r] - self.S[pts[r], off]
-        self.added[pts, t] = True
+        if mark:
+            self.added[pts, t] = True
         return starts[:-1].astype(np.int32), idx, val
 
 
 class _Master:
     """The Benders master in HiGHS: y (candidates), theta (points), cuts."""
 
-    def __init__(self, ctx: Any, w: np.ndarray, S0: np.ndarray, pol: _Policy, keep: np.ndarray,
-                 p: int, fix_one: np.ndarray) -> None:  # fmt: skip
+    def __init__(self, ctx: Any, w: np.ndarray, f: np.ndarray, S0: np.ndarray, pol: _Policy,
+                 keep: np.ndarray, p: int | None, fix_one: np.ndarray) -> None:  # fmt: skip
         import highspy
 
         self.ctx = ctx
@@ -240,15 +331,23 @@ class _Master:
         h.setOptionValue("output_flag", bool(ctx.msg))
         h.setOptionValue("random_seed", 0)
         m, n = len(keep), len(w)
+        # Opening costs far above the weights (or huge weights) leave the LP badly scaled
+        # for HiGHS's tolerances, and the simplex may stall: scale the objective by a power
+        # of two (HiGHS reports unscaled values).
+        big = max(float(np.max(f, initial=0.0)), float(np.max(w, initial=0.0)))
+        if big > 2.0**20:
+            h.setOptionValue("user_objective_scale", -(math.ceil(math.log2(big)) - 20))
         self.m, self.n = m, n
         inf = highspy.kHighsInf
         lo = np.where(fix_one, 1.0, 0.0)
         h.addVars(m, lo, np.ones(m))
         h.addVars(n, S0.astype(float), np.full(n, inf))
-        h.changeColsCost(m + n, np.arange(m + n, dtype=np.int32), np.concatenate([np.zeros(m), w]))
+        h.changeColsCost(m + n, np.arange(m + n, dtype=np.int32), np.concatenate([f, w]))
         allm = np.arange(m, dtype=np.int32)
-        h.addRows(1, np.array([float(p)]), np.array([float(p)]), m, np.array([0], np.int32),
-                  allm, np.ones(m))  # fmt: skip
+        # exactly p open; at least one for the fixed-charge model
+        lo_p, up_p = (float(p), float(p)) if p is not None else (1.0, inf)
+        h.addRows(1, np.array([lo_p]), np.array([up_p]), m, np.array([0], np.int32), allm,
+                  np.ones(m))  # fmt: skip
         g = pol.gcode[keep]
         for k in range(len(pol.lo)):
             sel = np.flatnonzero(g == k).astype(np.int32)
@@ -272,23 +371,22 @@ class _Master:
         return x[: self.m], x[self.m :]
 
 
-def _cost(C: np.ndarray, w: np.ndarray, opened: np.ndarray) -> float:
-    return float(w @ C[:, opened].min(axis=1)) if len(w) else 0.0
+def solve_benders(model: Any, ctx: Any, fixed: np.ndarray | None = None) -> Any:
+    """Exact p-median (or, given opening costs ``fixed``, fixed-charge location) by Benders.
 
-
-def solve_benders(model: Any, ctx: Any) -> Any:
-    """Exact p-median by Benders decomposition; returns an ``_Outcome``."""
+    Returns an ``_Outcome``.
+    """
     from borderhub.locate.base import _Outcome
 
     with ctx.building():
         act, allowed = model._active, model._allowed_pos
         C = model._C[np.ix_(act, allowed)]
         w = model._w[act]
-        p = int(model.p)
+        card = model._cardinality()
+        p = None if card is None else int(card)
         pol = _Policy(model, allowed)
-        best = heuristic(C, w, p, pol)
-    best_obj = _cost(C, w, best) if best is not None else math.inf
-    lower = -math.inf
+        best = heuristic(C, w, p, pol, fixed)
+    best_obj = _cost(C, w, best, fixed) if best is not None else math.inf
 
     def outcome(status: Status, bound: float) -> Any:
         bound = bound if math.isfinite(bound) else math.nan
@@ -296,80 +394,123 @@ def solve_benders(model: Any, ctx: Any) -> Any:
             return _Outcome(Status.NOT_SOLVED, bound=bound)
         return _Outcome(status, allowed[np.sort(best)], best_obj, min(bound, best_obj))
 
-    if len(w) == 0 and best is not None:
+    if len(w) == 0 and best is not None and fixed is None:
         return outcome(Status.OPTIMAL, 0.0)
-    keep = np.arange(C.shape[1])  # candidates still in the model
-    fix_one = pol.required.copy()
-    core = np.zeros(C.shape[1])
+    m = C.shape[1]
+    f = np.zeros(m) if fixed is None else fixed
+    core = np.zeros(m)
     if best is not None:
         core[best] = 1.0
     else:
-        core[:] = p / C.shape[1]
-    final_lp = None
-    for _round in range(6):
-        res = _lp_phase(ctx, C[:, keep], w, pol, keep, p, fix_one[keep], core[keep])
-        if res is None:  # time out
-            return outcome(Status.FEASIBLE, lower)
-        status, lb, rc, cuts_state, y_lp = res
-        if status == "infeasible":
-            return _Outcome(Status.INFEASIBLE)
-        with ctx.building():  # LP rounding: the p largest y_j, improved by swaps
-            top = keep[np.argsort(-y_lp, kind="stable")[:p]]
-            if pol.feasible(top, p):
-                top = _swap(C, w, top, pol)
-                obj = _cost(C, w, top)
-                if obj < best_obj:
-                    best, best_obj = top, obj
-                    core = np.zeros(C.shape[1])
-                    core[best] = 1.0
-        lower = max(lower, lb)
-        final_lp = (keep, cuts_state)
-        if best is None:
-            break
-        if rel_ok(best_obj, lower):
-            return outcome(Status.OPTIMAL, lower)
-        tol = 1e-7 * max(1.0, abs(best_obj))
-        drop = (rc > 0) & (lb + rc > best_obj + tol) & ~fix_one[keep]
-        lift = (rc < 0) & (lb - rc > best_obj + tol)
-        fix_one[keep[lift]] = True
-        if drop.sum() < _REFIX * len(keep) or (len(keep) - drop.sum()) < p:
-            break
-        keep = keep[~drop]
-    assert final_lp is not None  # the loop runs at least once
-    keep, cuts = final_lp
-    ub_fix = best_obj if len(keep) < C.shape[1] else math.inf
-    return _radius_phase(ctx, C, w, pol, keep, p, fix_one, ub_fix, best, best_obj, lower,
-                         allowed)  # fmt: skip
+        core[:] = (1 if p is None else p) / m
+    lp = _lp_phase(ctx, C, w, f, pol, p, core)
+    if lp is None:  # time out
+        return outcome(Status.FEASIBLE, -math.inf)
+    if lp.status == "infeasible":
+        return _Outcome(Status.INFEASIBLE)
+    with ctx.building():  # LP rounding, improved by local search
+        top = _round(lp.y, p, pol.required)
+        if pol.feasible(top, p):
+            top = _swap(C, w, top, pol, fixed)
+            obj = _cost(C, w, top, fixed)
+            if obj < best_obj:
+                best, best_obj = top, obj
+    if rel_ok(best_obj, lp.bound):
+        return outcome(Status.OPTIMAL, lp.bound)
+    return _branch_and_cut(ctx, C, w, fixed, pol, p, lp, best, best_obj, allowed)
+
+
+def _round(y: np.ndarray, p: int | None, required: np.ndarray) -> np.ndarray:
+    """An integer point near ``y``: its ``p`` largest entries (or those of at least 1/2)."""
+    score = y + required  # required candidates first
+    if p is not None:
+        return np.sort(np.argsort(-score, kind="stable")[:p])
+    sel = np.flatnonzero(score >= 0.5)
+    return sel if sel.size else np.array([int(np.argmax(score))])
 
 
 def rel_ok(obj: float, bound: float) -> bool:
     return math.isfinite(obj) and bound >= obj - OPTIMAL_GAP * max(abs(obj), 1e-12)
 
 
-def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, pol: _Policy, keep: np.ndarray, p: int,
-              fix_one: np.ndarray, core: np.ndarray) -> Any:  # fmt: skip
-    """Cut loop on the LP relaxation; (status, bound, reduced costs of y, cuts) or None."""
+def _lagrange(C: np.ndarray, w: np.ndarray, f: np.ndarray, u: np.ndarray, p: int | None,
+              forced: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:  # fmt: skip
+    """Lagrangian bound at multipliers ``u`` and, per candidate, the cost of flipping it.
+
+    Relaxing the assignment rows ``sum_j x_ij = 1`` of the classic model with multipliers
+    ``u`` leaves ``sum_i u_i + min sum_j G_j y_j``, ``G_j = f_j + sum_i min(0, w_i c_ij -
+    u_i)``, over ``p`` candidates (at least one for the fixed-charge model) including
+    ``forced``; the group constraints are dropped, so it stays a lower bound. Returns the
+    bound, how much opening each closed candidate raises it, and how much closing each open
+    one does.
+    """
+    G = f + np.minimum(w[:, None] * C - u[:, None], 0.0).sum(axis=0)
+    free = np.flatnonzero(~forced)
+    order = free[np.argsort(G[free], kind="stable")]
+    if p is None:
+        k = int((G[order] < 0).sum())
+        if k == 0 and not forced.any():
+            k = 1
+    else:
+        k = p - int(forced.sum())
+    chosen, rest = order[:k], order[k:]
+    L = float(u.sum() + G[forced].sum() + G[chosen].sum())
+    up = np.zeros(len(G))  # raise of the bound when opening a closed candidate
+    down = np.zeros(len(G))  # ... when closing an open one
+    if p is None:
+        alone = k == 1 and not forced.any() and G[chosen[0]] >= 0  # opened only as the one
+        up[rest] = G[rest] - (G[chosen[0]] if alone else 0.0)
+        down[chosen] = np.inf if alone else -G[chosen]
+        if alone and rest.size:
+            down[chosen] = G[rest[0]] - G[chosen]
+        elif k == 1 and not forced.any():
+            down[chosen] = -G[chosen] + max(0.0, G[rest[0]]) if rest.size else np.inf
+    elif k > 0:
+        up[rest] = G[rest] - G[chosen[-1]]
+        down[chosen] = (G[rest[0]] - G[chosen]) if rest.size else np.inf
+    else:
+        up[rest] = np.inf
+    down[forced] = np.inf
+    return L, up, down
+
+
+class _LP:
+    """The solved LP relaxation of the master and what the integer phase reuses."""
+
+    def __init__(self, status: str, master: Any = None, cuts: Any = None) -> None:
+        self.status, self.master, self.cuts = status, master, cuts
+        self.bound = math.nan
+        self.y = np.zeros(0)
+        self.rc = np.zeros(0)
+        self.u = np.zeros(0)
+        self.row_pt = np.zeros(0, dtype=np.int64)
+        self.row_D = np.zeros(0)
+        self.dual = np.zeros(0)
+
+
+def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, f: np.ndarray, pol: _Policy,
+              p: int | None, core: np.ndarray) -> _LP | None:  # fmt: skip
+    """Stabilised cut loop on the LP relaxation of the master; None on time out."""
     with ctx.building():
         cuts = _Cuts(C)
         n, m = C.shape
         ycol = np.arange(m, dtype=np.int32)
-        master = _Master(ctx, w, cuts.S[:, 0], pol, keep, p, fix_one)
+        master = _Master(ctx, w, f, cuts.S[:, 0], pol, np.arange(m), p, pol.required)
         # start with the cuts at the core point (the incumbent when there is one)
         t, D, _ = cuts.separate(core)
         pts = np.arange(n)
         master.add(*cuts.rows(pts, t, D, ycol, n), rhs=D)
+        row_pt, row_D = [pts], [D]
     lam = _INOUT
     stall = 0
-    lb = -math.inf
     while True:
         if ctx.timed_out():
             return None
         st = master.run()
         if st == "Infeasible":
-            return "infeasible", math.nan, None, None, None
+            return _LP("infeasible")
         if st != "Optimal":
             return None
-        lb = float(master.h.getInfo().objective_function_value)
         y, theta = master.solution()
         with ctx.building():
             added = 0
@@ -384,6 +525,8 @@ def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, pol: _Policy, keep: np.nda
                 pts = np.flatnonzero(viol)
                 if pts.size:
                     master.add(*cuts.rows(pts, t[pts], D[pts], ycol, n), rhs=D[pts])
+                    row_pt.append(pts)
+                    row_D.append(D[pts])
                     added += pts.size
                     break
             core = 0.5 * (core + y)
@@ -392,90 +535,204 @@ def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, pol: _Policy, keep: np.nda
         stall = stall + 1 if added < 0.01 * n else 0
         if stall >= 5:
             lam = 0.0
-    rc = np.asarray(master.h.getSolution().col_dual)[:m]
-    return "optimal", lb, rc, cuts, y
+    out = _LP("optimal", master, cuts)
+    sol = master.h.getSolution()
+    out.bound = float(master.h.getInfo().objective_function_value)
+    out.y = y
+    out.rc = np.asarray(sol.col_dual)[:m]
+    out.row_pt, out.row_D = np.concatenate(row_pt), np.concatenate(row_D)
+    # Lagrangian multipliers of the classic model's assignment rows: every cut is a
+    # subproblem dual (u_i = w_i D), weighed by its LP dual; theta_i's lower bound is the
+    # cut at its cheapest cost
+    dual = np.asarray(sol.row_dual)[master.rows0 :]
+    out.u = np.bincount(out.row_pt, dual * out.row_D, minlength=n).astype(float)
+    out.u += np.asarray(sol.col_dual)[m:] * cuts.S[:, 0]
+    out.dual = dual
+    return out
 
 
-def _radius_phase(ctx: Any, C: np.ndarray, w: np.ndarray, pol: _Policy, keep: np.ndarray,
-                  p: int, fix_one: np.ndarray, ub_fix: float, best: Any, best_obj: float,
-                  lower: float, allowed: np.ndarray) -> Any:  # fmt: skip
-    """Integer phase: the chained radius formulation on the kept candidates, in HiGHS.
+def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | None,
+                    pol: _Policy, p: int | None, lp: _LP, best: Any, best_obj: float,
+                    allowed: np.ndarray) -> Any:  # fmt: skip
+    """Integer phase: branch and bound on ``y`` over the LP master, cuts at every node.
 
-    Candidates outside ``keep`` were removed because every solution opening one costs more
-    than ``ub_fix``, so ``min(bound over keep, ub_fix)`` is a valid lower bound. After
-    reduced-cost fixing the candidate set is small, and the radius rows give every
-    branch-and-bound node the full LP bound (which a master holding only the root's cuts
-    lacks).
+    Candidates whose LP or Lagrangian reduced cost lifts the bound above the incumbent are
+    removed; the master is rebuilt on the others with the cuts binding at the LP optimum
+    (so its LP bound is unchanged), and every node re-solves it from the previous basis
+    with the cuts violated at its solution added (they are valid everywhere; cuts slack
+    at the last node are dropped when their number has grown by a tenth). Nodes are taken
+    best bound first and branch on the most fractional ``y_j``; reduced-cost fixing applies
+    in every subtree. (Diving into one child and pseudo-cost branching were tried on rl1304
+    and gave larger trees.)
     """
-    from borderhub.locate._radius import _SLACK_MIN, _SLACK_PER, _Levels
+    import heapq
+
     from borderhub.locate.base import _Outcome
 
-    Ck = C[:, keep]
-    n, m = Ck.shape
+    n, m_all = C.shape
+    f_all = np.zeros(m_all) if fixed is None else fixed
+    gap_rel = OPTIMAL_GAP / 10 if ctx.mip_gap is None else ctx.mip_gap
+
+    def tolerance() -> float:
+        return gap_rel * max(1.0, abs(best_obj)) if math.isfinite(best_obj) else 0.0
+
     with ctx.building():
-        lv = _Levels(Ck, m - p + 1)
+        forced = pol.required.copy()
+        tol = tolerance()
+        L, up_l, down_l = _lagrange(C, w, f_all, lp.u, p, forced)
+        bound0 = max(lp.bound, L)
+        lp_rc = lp.rc
+        slack = best_obj - L + tol  # the Lagrangian increases are relative to L
+        out = ((up_l > slack) | ((lp_rc > 0) & (lp.bound + lp_rc > best_obj + tol))) & ~forced
+        forced |= (down_l > slack) | ((lp_rc < 0) & (lp.bound - lp_rc > best_obj + tol))
+        keep = np.flatnonzero(~out | forced)
+        Ck = C[:, keep]
+        m = len(keep)
+        f = f_all[keep]
+        pol_k = pol.subset(keep)
+        cuts = _Cuts(Ck)
+        master = _Master(ctx, w, f, cuts.S[:, 0], pol, keep, p, forced[keep])
+        ycol = np.arange(m, dtype=np.int32)
+        # the cuts binding at the LP optimum, on the kept candidates (the others are 0 there)
+        bind = np.flatnonzero(lp.dual > 1e-9)
+        bp, bD = lp.row_pt[bind], lp.row_D[bind]
+        bt = (Ck[bp] < bD[:, None]).sum(axis=1)
+        master.add(*cuts.rows(bp, bt, bD, ycol, n, mark=False), rhs=bD)
+        inc_pts = None
         if best is not None and np.isin(best, keep).all():
-            start = np.searchsorted(keep, best)
-        else:
-            start = np.zeros(0, dtype=np.int64)
-        k = lv.initial(Ck, start, max(_SLACK_MIN, _SLACK_PER * math.ceil(m / p)))
-    gap = OPTIMAL_GAP / 10 if ctx.mip_gap is None else ctx.mip_gap
-    while not ctx.timed_out():
-        with ctx.building():
-            b = _ArrayBuilder()
-            y = b.variables("y", m, 0.0, 1.0)
-            b.lo[0][fix_one[keep]] = 1.0
-            b.rows("card", np.zeros(m, dtype=np.int64), y, 1.0, _EQ, float(p), 1)
-            g = pol.gcode[keep]
-            for q in range(len(pol.lo)):
-                sel = np.flatnonzero(g == q)
-                if sel.size:
-                    b.rows("g", np.zeros(sel.size, dtype=np.int64), y[sel], 1.0, _GE,
-                           float(pol.lo[q]), 1)  # fmt: skip
-                    b.rows("g", np.zeros(sel.size, dtype=np.int64), y[sel], 1.0, _LE,
-                           float(pol.hi[q]), 1)  # fmt: skip
-            lv.add_rows(b, y, w, k)
-            h = b.highs(ctx, y)
-            h.setOptionValue("mip_rel_gap", gap)
-            if math.isfinite(best_obj):
-                h.setOptionValue("objective_bound", best_obj + 1e-9 * max(1.0, abs(best_obj)))
-        st = _run(h, ctx)
-        info = h.getInfo()
-        if st == "Infeasible":
-            if best is None:
-                return _Outcome(Status.INFEASIBLE)
-            lower = max(lower, min(best_obj, ub_fix))  # nothing better than the incumbent
+            inc = np.zeros(m)
+            inc[np.searchsorted(keep, best)] = 1.0
+            t, D, _ = cuts.separate(inc)
+            new = ~cuts.added[np.arange(n), t]
+            pts = inc_pts = np.flatnonzero(new)
+            master.add(*cuts.rows(pts, t[pts], D[pts], ycol, n), rhs=D[pts])
+    h = master.h
+    # the cut rows of the master: their point and (for rows separation knows) sorted position
+    r_pt = [bp] + ([pts] if inc_pts is not None else [])
+    r_t = [np.full(len(bp), -1)] + ([t[pts]] if inc_pts is not None else [])
+    r_D = [bD] + ([D[pts]] if inc_pts is not None else [])
+    purge_at = [int(_PURGE * (h.getNumRow() - master.rows0))]
+
+    def purge() -> None:
+        """Drop the cuts slack at the last node solved (separation finds them again)."""
+        k = h.getNumRow() - master.rows0
+        if k <= purge_at[0]:
+            return
+        rpt, rt, rD = np.concatenate(r_pt), np.concatenate(r_t), np.concatenate(r_D)
+        sol = h.getSolution()
+        act = np.asarray(sol.row_value)[master.rows0 :]
+        lo_r = np.asarray(h.getLp().row_lower_)[master.rows0 :]
+        slack = act - lo_r > 1e-6 * np.maximum(1.0, np.abs(lo_r))
+        drop = np.flatnonzero(slack)
+        if drop.size == 0:
+            purge_at[0] = int(_PURGE * k)
+            return
+        h.deleteRows(drop.size, (drop + master.rows0).astype(np.int32))
+        marked = drop[rt[drop] >= 0]
+        cuts.added[rpt[marked], rt[marked]] = False
+        left = ~slack
+        r_pt[:] = [rpt[left]]
+        r_t[:] = [rt[left]]
+        r_D[:] = [rD[left]]
+        purge_at[0] = int(_PURGE * int(left.sum()))
+
+    def node_lp(lo: np.ndarray, up: np.ndarray) -> Any:
+        """Cut loop at a node: (bound, y, reduced costs), None if pruned, "time"."""
+        purge()
+        h.changeColsBounds(m, ycol, lo, up)
+        while True:
+            if ctx.timed_out():
+                return "time"
+            st = master.run()
+            if st not in ("Optimal", "Infeasible") and not ctx.timed_out():
+                h.clearSolver()  # numerical trouble from a warm start: solve from scratch
+                st = master.run()
+            if st == "Infeasible":
+                return None
+            if st != "Optimal":
+                return "time"
+            val = float(h.getInfo().objective_function_value)
+            if val > best_obj - tolerance():
+                return None
+            y, theta = master.solution()
+            with ctx.building():
+                t, D, cv = cuts.separate(y)
+                viol = cv > theta + _VIOL * np.maximum(1.0, np.abs(cv))
+                viol &= ~cuts.added[np.arange(n), t]
+                pts = np.flatnonzero(viol)
+                if pts.size == 0:
+                    return val, y, np.asarray(h.getSolution().col_dual)[:m]
+                master.add(*cuts.rows(pts, t[pts], D[pts], ycol, n), rhs=D[pts])
+                r_pt.append(pts)
+                r_t.append(t[pts])
+                r_D.append(D[pts])
+
+    lo0 = forced[keep].astype(float)
+    heap: list[Any] = [(bound0, 0, lo0, np.ones(m))]
+    count, nodes = 1, 0
+    node: Any = None
+    stopped = False
+    while heap or node is not None:
+        if node is None:
+            node = heapq.heappop(heap)
+        nlb, _, lo, up = node
+        node = None
+        if nlb > best_obj - tolerance():
+            continue
+        res = node_lp(lo, up)
+        if isinstance(res, str):  # time out: the node stays open
+            heapq.heappush(heap, (nlb, count, lo, up))
+            stopped = True
             break
-        mb = float(info.mip_dual_bound)
-        if math.isfinite(mb):
-            lower = max(lower, min(mb, ub_fix))
-        if int(info.primal_solution_status) != 2:
-            break
-        yv = np.asarray(h.getSolution().col_value)[:m]
-        sel = np.flatnonzero(yv > 0.5)
-        t = Ck[:, sel].min(axis=1)
-        true = float(w @ t)
-        if true < best_obj:
-            best_obj, best = true, keep[sel]
-        under = lv.undercharged(k, t)
-        if st != "Optimal":
-            break
-        if not under.any():
-            lower = max(lower, min(float(info.mip_dual_bound), ub_fix))
-            break
-        k = lv.expand(k, t, np.flatnonzero(under))
+        nodes += 1
+        if res is None:
+            continue
+        val, y, rcv = res
+        frac = np.flatnonzero((y > 1e-6) & (y < 1 - 1e-6))
+        if frac.size == 0:  # integral, and its cuts are exact: this node is solved
+            sel = keep[np.flatnonzero(y > 0.5)]
+            obj = _cost(C, w, sel, fixed)
+            if obj < best_obj:
+                best, best_obj = sel, obj
+            continue
+        if nodes % _NODE_HEURISTIC == 1:
+            with ctx.building():
+                top = _round(y, p, lo > 0.5)
+                if pol.feasible(keep[top], p):
+                    cand = _swap(Ck, w, top, pol_k, f if fixed is not None else None)
+                    obj = _cost(Ck, w, cand, f if fixed is not None else None)
+                    if obj < best_obj:
+                        best, best_obj = keep[cand], obj
+        tol = tolerance()
+        lo, up = lo.copy(), up.copy()
+        up[(rcv > 0) & (val + rcv > best_obj + tol) & (lo < 0.5)] = 0.0
+        lo[(rcv < 0) & (val - rcv > best_obj + tol) & (up > 0.5)] = 1.0
+        j = frac[np.argmin(np.abs(y[frac] - 0.5))]  # the most fractional
+        children = []
+        for v in (1.0, 0.0):
+            clo, cup = lo.copy(), up.copy()
+            clo[j] = cup[j] = v
+            children.append((val, count, clo, cup))
+            count += 1
+        for ch in children:
+            heapq.heappush(heap, ch)
+    open_lb = [x[0] for x in heap] + ([node[0]] if node is not None else [])
+    lower = min(min(open_lb), best_obj) if open_lb else best_obj
+    lower = max(lower, lp.bound)
     if best is None:
+        if not stopped:  # the whole tree was searched: nothing is feasible
+            return _Outcome(Status.INFEASIBLE)
         return _Outcome(Status.NOT_SOLVED, bound=lower if math.isfinite(lower) else math.nan)
     status = Status.OPTIMAL if rel_ok(best_obj, lower) else Status.FEASIBLE
-    bound = min(lower, best_obj) if math.isfinite(lower) else math.nan
-    return _Outcome(status, allowed[np.sort(best)], best_obj, bound)
+    return _Outcome(status, allowed[np.sort(best)], best_obj, min(lower, best_obj))
 
 
 def _run(h: Any, ctx: Any, what: str = "the model") -> str:
     """Run HiGHS within the context's remaining time; its model status as a name."""
     rem = ctx.remaining()
     if rem is not None:
-        h.setOptionValue("time_limit", max(rem, 0.01))
+        # HiGHS counts time_limit against the object's run time summed over all its runs
+        h.setOptionValue("time_limit", h.getRunTime() + max(rem, 0.01))
     t = time.perf_counter()
     try:
         h.run()
@@ -485,93 +742,3 @@ def _run(h: Any, ctx: Any, what: str = "the model") -> str:
         ctx.solve_time += time.perf_counter() - t
         ctx.calls += 1
     return str(h.modelStatusToString(h.getModelStatus()))
-
-
-class _ArrayBuilder:
-    """The :class:`~borderhub.locate._milp._Builder` interface over column indices.
-
-    :class:`~borderhub.locate._radius._Levels` writes its rows through it; the model is then
-    passed to HiGHS in one call (no per-row Python objects).
-    """
-
-    def __init__(self) -> None:
-        self.ncol = 0
-        self.lo: list[np.ndarray] = []
-        self.up: list[np.ndarray] = []
-        self.cost: list[tuple[np.ndarray, np.ndarray]] = []
-        self.coo: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.rlo: list[np.ndarray] = []
-        self.rup: list[np.ndarray] = []
-        self.nrow = 0
-        self.constant = 0.0
-
-    def variables(self, name: str, n: int, low: float = 0.0, up: float | None = None,
-                  binary: bool = False) -> np.ndarray:  # fmt: skip
-        idx = np.arange(self.ncol, self.ncol + n)
-        self.ncol += n
-        self.lo.append(np.full(n, float(low)))
-        self.up.append(np.full(n, math.inf if up is None else float(up)))
-        return idx
-
-    def rows(self, prefix: str, row: np.ndarray, var: np.ndarray, coef: Any, sense: int,
-             rhs: Any, n_rows: int | None = None) -> None:  # fmt: skip
-        row = np.asarray(row, dtype=np.int64)
-        n_rows = int(row.max()) + 1 if n_rows is None else n_rows
-        coef = np.broadcast_to(np.asarray(coef, dtype=float), row.shape)
-        rhs = np.broadcast_to(np.asarray(rhs, dtype=float), (n_rows,))
-        self.coo.append((row + self.nrow, np.asarray(var, dtype=np.int64), coef))
-        inf = np.full(n_rows, math.inf)
-        lo, up = {_GE: (rhs, inf), _LE: (-inf, rhs)}.get(sense, (rhs, rhs))
-        self.rlo.append(lo)
-        self.rup.append(up)
-        self.nrow += n_rows
-
-    def objective(self, var: np.ndarray, coef: Any) -> None:
-        var = np.asarray(var, dtype=np.int64)
-        self.cost.append((var, np.broadcast_to(np.asarray(coef, dtype=float), var.shape)))
-
-    def highs(self, ctx: Any, integer: np.ndarray) -> Any:
-        """A loaded ``highspy.Highs`` with this model (columns ``integer`` integral)."""
-        import highspy
-        import scipy.sparse as sp
-
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", bool(ctx.msg))
-        h.setOptionValue("random_seed", 0)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = self.ncol, self.nrow
-        cost = np.zeros(self.ncol)
-        for v, c in self.cost:
-            np.add.at(cost, v, c)
-        lp.col_cost_ = cost
-        big = highspy.kHighsInf
-
-        def clip(a: list[np.ndarray]) -> np.ndarray:
-            x = np.concatenate(a) if a else np.zeros(0)
-            return np.clip(x, -big, big)
-
-        lp.col_lower_, lp.col_upper_ = clip(self.lo), clip(self.up)
-        lp.row_lower_, lp.row_upper_ = clip(self.rlo), clip(self.rup)
-        r = np.concatenate([c[0] for c in self.coo])
-        v = np.concatenate([c[1] for c in self.coo])
-        x = np.concatenate([c[2] for c in self.coo])
-        A = sp.csc_matrix((x, (r, v)), shape=(self.nrow, self.ncol))
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = A.indices.astype(np.int32)
-        lp.a_matrix_.value_ = A.data
-        lp.offset_ = float(self.constant)
-        integrality = np.zeros(self.ncol, dtype=np.int32)
-        integrality[integer] = 1
-        lp.integrality_ = [highspy.HighsVarType(int(k)) for k in integrality]
-        h.passModel(lp)
-        return h
-
-
-def _set_solution(h: Any, x: np.ndarray) -> None:
-    import highspy
-
-    sol = highspy.HighsSolution()
-    sol.col_value = list(map(float, x))
-    sol.value_valid = True
-    h.setSolution(sol)

@@ -8,12 +8,19 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
+from borderhub.locate._benders import solve_benders
 from borderhub.locate._capacitated import solve_capacitated
 from borderhub.locate._milp import _Context
 from borderhub.locate._radius import solve_nearest_open
 from borderhub.locate.base import LocationModel, _Outcome, _preview, as_float
+from borderhub.locate.median import _is_highs
 
 __all__ = ["FacilityLocation"]
+
+_METHODS = ("auto", "benders", "radius")
+#: ``method='auto'`` takes the Benders decomposition from this many (demand point,
+#: candidate) pairs (uncapacitated model, HiGHS).
+_AUTO_MIN_PAIRS = 20_000
 
 
 def _per_candidate(value: Any, cand: pd.Index, name: str, positive: bool) -> pd.Series:
@@ -58,10 +65,11 @@ class FacilityLocation(LocationModel):
     r"""Open any number of centres, trading opening costs against weighted service cost.
 
     Uncapacitated (``capacity=None``): minimise ``sum_j f_j y_j + sum_i w_i c_{i,a(i)}``
-    with ``a(i)`` the cheapest open centre. It is solved with the same radius (level)
-    formulation and iterative expansion as :class:`~borderhub.locate.PMedian` (without the
-    cardinality row; continuous level variables), which is exact and much smaller than the
-    textbook ``x_ij <= y_j`` model.
+    with ``a(i)`` the cheapest open centre. It is solved exactly by either method of
+    :class:`~borderhub.locate.PMedian`: the radius (level) formulation with iterative
+    expansion (without the cardinality row; much smaller than the textbook ``x_ij <= y_j``
+    model), or the Benders decomposition with closed-form cuts (Fischetti, Ljubic & Sinnl
+    2017), whose master charges the opening costs and asks for at least one open centre.
 
     Capacitated (``capacity`` given, in units of weight)::
 
@@ -96,6 +104,12 @@ class FacilityLocation(LocationModel):
         With capacities, serve each demand point from one centre. With
         ``single_source=False`` demand may be split, and :attr:`Solution.assignment` has one
         row per (demand point, centre) share, so its index can repeat.
+    method : {"auto", "benders", "radius"}, default "auto"
+        Uncapacitated model only. ``"radius"``: the radius formulation through PuLP (any
+        solver). ``"benders"``: the Benders decomposition (HiGHS only, through highspy).
+        ``"auto"``: Benders when the solver is ``"highs"`` (the name) and the instance has
+        at least 20,000 (demand point, candidate) pairs, the radius model otherwise. Both
+        are exact. With capacities only ``"auto"`` is accepted (the dense model).
     **policy
         See :class:`~borderhub.locate.LocationModel`.
 
@@ -103,7 +117,9 @@ class FacilityLocation(LocationModel):
     ------
     SpecificationError
         Total capacity of the allowed candidates below total demand, or (single source) a
-        demand point heavier than every allowed capacity.
+        demand point heavier than every allowed capacity; an unknown ``method``, a method
+        other than ``"auto"`` with capacities, or ``method="benders"`` with a solver other
+        than HiGHS (raised by ``solve``).
 
     Examples
     --------
@@ -116,6 +132,9 @@ class FacilityLocation(LocationModel):
     >>> cap = FacilityLocation.from_cost_matrix(cost, fixed_cost=15, capacity=2).solve()
     >>> list(cap.open), cap.objective
     ([0, 1], 34.0)
+    >>> model = FacilityLocation.from_cost_matrix(cost, fixed_cost=15, method="benders")
+    >>> model.solve().objective
+    29.0
     """
 
     #: Capacitated path: Lagrangian bound and fixing before the MIP (off only to measure
@@ -130,9 +149,21 @@ class FacilityLocation(LocationModel):
         fixed_cost: Any,
         capacity: Any = None,
         single_source: bool = True,
+        method: str = "auto",
         **policy: Any,
     ) -> None:
         super().__init__(cost, weights, **policy)
+        if method not in _METHODS:
+            raise SpecificationError(
+                f"method must be one of {list(_METHODS)}, got {method!r}; use 'auto' to let "
+                "borderhub choose"
+            )
+        if capacity is not None and method != "auto":
+            raise SpecificationError(
+                f"method={method!r} applies to the uncapacitated model only; leave method='auto' "
+                "with capacities"
+            )
+        self.method = method
         cand = self.cost.columns
         self.fixed_cost = _per_candidate(fixed_cost, cand, "fixed_cost", positive=False)
         self.capacity = (
@@ -171,6 +202,8 @@ class FacilityLocation(LocationModel):
     def _solve(self, ctx: _Context) -> _Outcome:
         fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos]
         if self.capacity is None:
+            if self._method(ctx) == "benders":
+                return solve_benders(self, ctx, fixed)
             return solve_nearest_open(self, ctx, fixed)
         res = solve_capacitated(self, ctx, fixed, strengthen=self._strengthen)
         self._capacitated_info = res.info
@@ -179,6 +212,21 @@ class FacilityLocation(LocationModel):
         out = _Outcome(res.status, self._allowed_pos[res.sel], res.objective, res.bound)
         out.assignment = self._capacitated_assignment(res.x, res.sel)
         return out
+
+    def _method(self, ctx: _Context) -> str:
+        """The uncapacitated method: 'benders' needs HiGHS; 'auto' takes it where it wins."""
+        highs = _is_highs(ctx.solver_spec)
+        if self.method == "benders":
+            if not highs:
+                raise SpecificationError(
+                    "method='benders' talks to HiGHS directly; use solver='highs', or "
+                    "method='radius' for other solvers"
+                )
+            return "benders" if len(self._active) else "radius"
+        if self.method == "radius" or not isinstance(ctx.solver_spec, str) or not highs:
+            return "radius"
+        n, m = len(self._active), len(self._allowed_pos)
+        return "benders" if n * m >= _AUTO_MIN_PAIRS else "radius"
 
     def _capacitated_assignment(self, xv: np.ndarray, sel: np.ndarray) -> pd.DataFrame:
         act, allowed = self._active, self._allowed_pos

@@ -67,8 +67,9 @@ class PMedian(LocationModel):
 
     A heuristic start (greedy, then swaps) gives the upper bound; the LP relaxation of the
     master is solved by a stabilised cut loop (its bound equals the radius model's);
-    candidates whose reduced cost lifts that bound above the incumbent are removed; the
-    integer phase then solves the radius model on the remaining candidates. It is fastest
+    candidates whose LP or Lagrangian reduced cost lifts that bound above the incumbent are
+    removed; a branch and bound on the remaining candidates then re-solves the master at
+    every node with the cuts its solution violates. It is fastest
     when ``p`` is small relative to the number of candidates -- exactly where the radius
     model needs many levels per point -- and talks to HiGHS through highspy directly (the
     cut loop re-solves one loaded model after adding rows, which a PuLP model rebuilt at
