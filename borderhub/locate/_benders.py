@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from borderhub.exceptions import SolverError
+from borderhub.locate._highs import run
 from borderhub.locate.solution import OPTIMAL_GAP, Status
 
 #: Weight of the core point in the in-out separation point.
@@ -364,7 +364,7 @@ class _Master:
 
     def run(self) -> str:
         """Solve within the remaining time; the HiGHS model status as a name."""
-        return _run(self.h, self.ctx, "the Benders master")
+        return run(self.h, self.ctx, "the Benders master")
 
     def solution(self) -> tuple[np.ndarray, np.ndarray]:
         x = np.asarray(self.h.getSolution().col_value)
@@ -725,20 +725,3 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
         return _Outcome(Status.NOT_SOLVED, bound=lower if math.isfinite(lower) else math.nan)
     status = Status.OPTIMAL if rel_ok(best_obj, lower) else Status.FEASIBLE
     return _Outcome(status, allowed[np.sort(best)], best_obj, min(lower, best_obj))
-
-
-def _run(h: Any, ctx: Any, what: str = "the model") -> str:
-    """Run HiGHS within the context's remaining time; its model status as a name."""
-    rem = ctx.remaining()
-    if rem is not None:
-        # HiGHS counts time_limit against the object's run time summed over all its runs
-        h.setOptionValue("time_limit", h.getRunTime() + max(rem, 0.01))
-    t = time.perf_counter()
-    try:
-        h.run()
-    except Exception as err:  # pragma: no cover - HiGHS internal failure
-        raise SolverError(f"HiGHS failed on {what}: {err}") from err
-    finally:
-        ctx.solve_time += time.perf_counter() - t
-        ctx.calls += 1
-    return str(h.modelStatusToString(h.getModelStatus()))

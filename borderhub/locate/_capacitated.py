@@ -53,8 +53,9 @@ from typing import Any, cast
 
 import numpy as np
 
-from borderhub.exceptions import SolverError
-from borderhub.locate._benders import _EQ, _GE, _LE, _ArrayBuilder, _Policy, _set_solution
+from borderhub.locate._benders import _Policy
+from borderhub.locate._highs import EQ, GE, LE, ArrayBuilder, set_solution
+from borderhub.locate._highs import run as run_highs
 from borderhub.locate._milp import _Builder, _read_highs, _Run, rel_gap, values
 from borderhub.locate.solution import OPTIMAL_GAP, Status
 
@@ -605,23 +606,6 @@ def _knap_y(lag: Lagrangian, g: np.ndarray) -> tuple[float, np.ndarray, None]:
     return value, y, None
 
 
-def _run(h: Any, ctx: Any, limit: float | None) -> None:
-    """Run HiGHS within the remaining time (and ``limit`` seconds, if given)."""
-    rem = ctx.remaining()
-    if limit is not None:
-        rem = limit if rem is None else min(rem, limit)
-    if rem is not None:
-        h.setOptionValue("time_limit", max(rem, 0.01))
-    t = time.perf_counter()
-    try:
-        h.run()
-    except Exception as err:  # pragma: no cover - HiGHS internal failure
-        raise SolverError(f"HiGHS failed on the capacitated model: {err}") from err
-    finally:
-        ctx.solve_time += time.perf_counter() - t
-        ctx.calls += 1
-
-
 def _links(C: np.ndarray, w: np.ndarray, u: np.ndarray, search: _Search) -> np.ndarray:
     """The linking rows worth building: pairs priced below zero at the multipliers ``u``.
 
@@ -682,7 +666,7 @@ def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.nd
     """
     n, mk = len(w), len(keep)
     with ctx.building():
-        b: Any = _ArrayBuilder() if highs else _Builder("FacilityLocation")
+        b: Any = ArrayBuilder() if highs else _Builder("FacilityLocation")
         y = b.variables("y", mk, 0.0, 1.0, binary=True)
         b.objective(y, f[keep])
         x = b.variables("x", n * mk, 0.0, 1.0, binary=single)
@@ -690,10 +674,10 @@ def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.nd
         jj = np.tile(np.arange(mk), n)
         b.objective(x, w[ii] * C[:, keep].ravel())
         zero_row = np.zeros(mk, dtype=np.int64)
-        b.rows("card", zero_row, y, 1.0, _GE, 1.0, 1)  # a free number of centres is >= 1
+        b.rows("card", zero_row, y, 1.0, GE, 1.0, 1)  # a free number of centres is >= 1
         forced = np.flatnonzero(one[keep])
         if forced.size:
-            b.rows("open", np.arange(forced.size), y[forced], 1.0, _GE, 1.0, forced.size)
+            b.rows("open", np.arange(forced.size), y[forced], 1.0, GE, 1.0, forced.size)
         g = pol.gcode[keep]
         for q in range(len(pol.lo)):
             sel = np.flatnonzero(g == q)
@@ -701,20 +685,20 @@ def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.nd
                 continue
             zs = np.zeros(sel.size, dtype=np.int64)
             if pol.lo[q] > 0:
-                b.rows(f"gmin{q}", zs, y[sel], 1.0, _GE, float(pol.lo[q]), 1)
+                b.rows(f"gmin{q}", zs, y[sel], 1.0, GE, float(pol.lo[q]), 1)
             if pol.hi[q] < len(g) + 1:
-                b.rows(f"gmax{q}", zs, y[sel], 1.0, _LE, float(pol.hi[q]), 1)
+                b.rows(f"gmax{q}", zs, y[sel], 1.0, LE, float(pol.hi[q]), 1)
         if n:
-            b.rows("assign", ii, x, 1.0, _EQ, 1.0, n)
+            b.rows("assign", ii, x, 1.0, EQ, 1.0, n)
             b.rows("cap", np.concatenate([jj, np.arange(mk)]), np.concatenate([x, y]),
-                   np.concatenate([w[ii], -Q[keep]]), _LE, 0.0, mk)  # fmt: skip
+                   np.concatenate([w[ii], -Q[keep]]), LE, 0.0, mk)  # fmt: skip
             # aggregate capacity: implied by the rows above, but as a knapsack row over y
             # alone it gives the MIP solver cover cuts and a least number of open centres
-            b.rows("total_cap", zero_row, y, Q[keep], _GE, float(w.sum()), 1)
+            b.rows("total_cap", zero_row, y, Q[keep], GE, float(w.sum()), 1)
             k = np.arange(n * mk) if links is None else np.flatnonzero(links[:, keep].ravel())
             b.rows("link", np.concatenate([np.arange(k.size)] * 2),
                    np.concatenate([x[k], y[jj[k]]]),
-                   np.concatenate([np.ones(k.size), -np.ones(k.size)]), _LE, 0.0,
+                   np.concatenate([np.ones(k.size), -np.ones(k.size)]), LE, 0.0,
                    k.size)  # fmt: skip
         if highs:
             h = b.highs(ctx, np.concatenate([y, x]) if single else y)
@@ -728,9 +712,9 @@ def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.nd
                 xs = np.zeros((n, mk))
                 xs[:, pos] = search.X
                 start[x] = xs.ravel()
-                _set_solution(h, start)
+                set_solution(h, start)
     if highs:
-        _run(h, ctx, limit)
+        run_highs(h, ctx, "the capacitated model", limit)
         run = _read_highs(h, cast(Any, types.SimpleNamespace(maximise=False, constant=b.constant)))
         if not run.has_solution:
             return run, None, None

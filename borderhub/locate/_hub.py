@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from borderhub.exceptions import SolverError
+from borderhub.locate._highs import run
 from borderhub.locate.solution import OPTIMAL_GAP
 
 #: Hub sets per vectorised block of the half-single-allocation bound.
@@ -515,17 +515,7 @@ def _run_allocation(
 ) -> tuple[np.ndarray | None, float, bool, float]:
     import highspy
 
-    rem = ctx.remaining()
-    if rem is not None:
-        h.setOptionValue("time_limit", max(rem, 0.01))
-    t0 = time.perf_counter()
-    try:
-        h.run()
-    except Exception as err:  # pragma: no cover - HiGHS internal failure
-        raise SolverError(f"HiGHS failed on a hub allocation: {err}") from err
-    finally:
-        ctx.solve_time += time.perf_counter() - t0
-        ctx.calls += 1
+    run(h, ctx, "a hub allocation")
     info = h.getInfo()
     status = h.getModelStatus()
     has = int(info.primal_solution_status) == 2

@@ -37,6 +37,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from borderhub.locate._highs import run
 from borderhub.locate._milp import EQ, GE, LE, _Context, _read_highs, rel_gap
 from borderhub.locate._radius import _SLACK_MIN, _SLACK_PER, _Levels, greedy
 from borderhub.locate.solution import OPTIMAL_GAP, Status
@@ -227,7 +228,7 @@ class MedianResolver:
         costs = w[self.rows] * self.step
         with ctx.building():
             h.changeColsCost(len(self.zcol), self.zcol, costs)
-        _timed_run(h, ctx)
+        run(h, ctx, "the LP relaxation")
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         x = np.asarray(h.getSolution().col_value, dtype=float)
@@ -241,14 +242,12 @@ class MedianResolver:
         with ctx.building():
             h.changeColsCost(len(self.zcol), self.zcol, w[self.rows] * self.step)
             self.b.constant = float(w @ self.lv.S[:, 0])
-            remaining = ctx.remaining()
-            h.setOptionValue("time_limit", math.inf if remaining is None else max(remaining, 0.01))
             if self.prev is not None:
                 start = highspy.HighsSolution()
                 start.col_value = self.prev
                 start.value_valid = True
                 h.setSolution(start)
-        _timed_run(h, ctx)
+        run(h, ctx, "the re-solved model")
         return _read_highs(h, cast(Any, self.b))
 
     def solve(self, weights: np.ndarray) -> Resolved:
@@ -333,13 +332,3 @@ class MedianResolver:
         bound = best_bound if math.isfinite(best_bound) else math.nan
         open_ = cols[np.sort(self.allowed[best_sel])]
         return Resolved(Status.FEASIBLE, open_, best_obj, bound, ctx.calls, rebuilt, elapsed)
-
-
-def _timed_run(h: Any, ctx: _Context) -> None:
-    """Run HiGHS, adding its time and one call to the context's counters."""
-    t = time.perf_counter()
-    try:
-        h.run()
-    finally:
-        ctx.solve_time += time.perf_counter() - t
-        ctx.calls += 1
