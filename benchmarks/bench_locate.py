@@ -119,7 +119,7 @@ from borderhub.locate import MaxCoverage, PCenter, PMedian, SetCover
 
 
 def county_instance(data: Path, candidates: str = "prefecture") -> tuple[pd.DataFrame, pd.Series]:
-    """County x prefecture (or county x county) cost matrix (km) and population weights."""
+    """County x prefecture (or county x every county seat) cost matrix (km), population weights."""
     import geopandas as gpd
 
     pts = pd.read_csv(data / "admin_centres_gcj02.csv", dtype={"adcode": str})
@@ -139,7 +139,10 @@ def county_instance(data: Path, candidates: str = "prefecture") -> tuple[pd.Data
             df[[]], geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326"
         )
 
-    cand = county if candidates == "county" else pref
+    # every county seat is a candidate, also the 117 whose code has no 2020 census row (codes
+    # changed since the census): they cannot carry demand but can host a centre
+    seats = pts[pts["level"] == "county"].set_index("adcode").sort_index()
+    cand = seats if candidates == "county" else pref
     cost = bh.geo.distance_matrix(frame(county), frame(cand))
     weights = county["population"].astype(float)
     return cost, weights

@@ -806,10 +806,19 @@ class _Scored:
     method: str
     skipped: dict[str, str]
     missing: dict[str, str] = field(default_factory=dict)
+    #: criterion -> candidates whose value rests on an estimate (e.g. a stand-in port point)
+    estimated: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _criteria_values(inputs: _Inputs) -> tuple[Any, dict[str, str], dict[str, float], dict]:
-    """Evaluate the default criteria on the candidates; skip those the data cannot feed."""
+def _criteria_values(
+    inputs: _Inputs,
+) -> tuple[Any, dict[str, str], dict[str, float], dict, dict[str, list[str]]]:
+    """Evaluate the default criteria on the candidates; skip those the data cannot feed.
+
+    Also returns, per criterion, the candidates whose value rests on an estimate (a
+    criterion's ``attrs["stand_in"]``, as :func:`~borderhub.scoring.border_port_distance`
+    sets it).
+    """
     from borderhub import scoring
 
     criteria = scoring.default_criteria()
@@ -836,12 +845,15 @@ def _criteria_values(inputs: _Inputs) -> tuple[Any, dict[str, str], dict[str, fl
     directions: dict[str, str] = {}
     weights: dict[str, float] = {}
     skipped: dict[str, str] = {}
+    estimated: dict[str, list[str]] = {}
     for criterion in criteria:
         try:
             raw[criterion.name] = criterion.evaluate(inputs.candidates)
         except DataError as err:
             skipped[criterion.name] = _one_line(str(err))
             continue
+        if raw[criterion.name].attrs.get("stand_in"):
+            estimated[criterion.name] = [str(c) for c in raw[criterion.name].attrs["stand_in"]]
         directions[criterion.name] = criterion.direction
         weights[criterion.name] = float(criterion.weight or 0.0)
     if not raw:
@@ -851,7 +863,7 @@ def _criteria_values(inputs: _Inputs) -> tuple[Any, dict[str, str], dict[str, fl
             + "; ".join(f"{k}: {v}" for k, v in skipped.items())
         )
     frame = pd.DataFrame(raw, index=inputs.candidates.index)
-    return frame, directions, weights, skipped
+    return frame, directions, weights, skipped, estimated
 
 
 def _leave_out_sparse(
@@ -888,7 +900,7 @@ def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
     from borderhub import scoring
 
     with steps.step("score", "scoring candidates"):
-        raw, directions, default_w, skipped = _criteria_values(inputs)
+        raw, directions, default_w, skipped, estimated = _criteria_values(inputs)
         if config.nan_policy == "auto":
             raw, directions, default_w = _leave_out_sparse(raw, directions, default_w, skipped)
         missing = scoring.missing_values(raw, directions)["missing"]
@@ -918,6 +930,7 @@ def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
         method=str(table.attrs.get("method", config.method)),
         skipped=skipped,
         missing={str(k): str(v) for k, v in missing.items()},
+        estimated={k: v for k, v in estimated.items() if k in directions},
     )
 
 
@@ -2083,6 +2096,13 @@ class PlanResult:
             )
         if self.scored is not None and self.scored.skipped:
             caveats.append("criteria skipped for lack of data: " + ", ".join(self.scored.skipped))
+        for criterion, labels in (self.scored.estimated if self.scored is not None else {}).items():
+            names = _describe_candidates(self.candidates)["name"].reindex(labels)
+            caveats.append(
+                f"{criterion}: for {len(labels)} of {len(self.candidates)} candidates the nearest "
+                "port has no sourced point of its own (its county's admin centre stands in), so "
+                "the value is an estimate: " + ", ".join(map(str, names))
+            )
         for role, frame in (("candidates", self.candidates), ("demand units", self.demand)):
             caveats += [f"{role}: {text}" for text in estimate_caveats(frame).values()]
         static = figures.get(_STATIC_MAP)
@@ -2158,6 +2178,7 @@ class PlanResult:
                 "directions": scored.directions,
                 "skipped": scored.skipped,
                 "missing": scored.missing,
+                "estimated": scored.estimated,
             }
         if solved is not None:
             sol = solved.solution

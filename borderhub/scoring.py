@@ -309,6 +309,8 @@ def _as_float_series(raw: Any, index: pd.Index, name: str) -> pd.Series:
             )
         values = converted
     out = pd.Series(values.to_numpy(dtype=float, na_value=np.nan), index=index, name=name)
+    if isinstance(raw, pd.Series):
+        out.attrs = dict(raw.attrs)  # e.g. border_port_distance's "stand_in"
     return out
 
 
@@ -1395,7 +1397,10 @@ def border_port_distance(
     Returns
     -------
     pandas.Series
-        km, indexed like ``candidates``, named ``"border_port_distance"``.
+        km, indexed like ``candidates``, named ``"border_port_distance"``. When the ports
+        carry ``point_sourced``, ``attrs["stand_in"]`` lists the candidates whose nearest
+        port has no sourced point of its own (its county's admin centre stands in): their
+        distance is an estimate.
 
     Raises
     ------
@@ -1415,6 +1420,8 @@ def border_port_distance(
     [1.0, 1081.0]
     >>> border_port_distance(cands, ports, sourced_only=True).round(0).tolist()
     [1192.0, 1081.0]
+    >>> border_port_distance(cands, ports).attrs["stand_in"]
+    ['绥芬河']
     """
     if ports is None:
         from borderhub import datasets
@@ -1436,10 +1443,15 @@ def border_port_distance(
             "pass at least one port with lon/lat, or None for the bundled land border ports"
             + (" (sourced_only=True keeps only ports with a sourced point)" if sourced_only else "")
         )
-    dist = distance_matrix(candidates, ports)
-    return pd.Series(
-        dist.to_numpy().min(axis=1), index=candidates.index.copy(), name="border_port_distance"
-    )
+    dist = distance_matrix(candidates, ports).to_numpy()
+    out = pd.Series(dist.min(axis=1), index=candidates.index.copy(), name="border_port_distance")
+    if "point_sourced" in ports.columns:
+        sourced = ports["point_sourced"].fillna(False).astype(bool).to_numpy()
+        nearest = dist.argmin(axis=1)
+        out.attrs["stand_in"] = [
+            c for c, k in zip(out.index, nearest, strict=True) if not sourced[k]
+        ]
+    return out
 
 
 def _indicator(candidates: pd.DataFrame, col: str, fn: str) -> pd.Series:

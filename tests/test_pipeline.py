@@ -471,6 +471,7 @@ def test_report_html_is_one_self_contained_page(result, tmp_path):
     # the data caveats: the criterion left out for lack of figures, and estimates
     assert "criteria skipped for lack of data: airport_cargo" in page
     assert "are estimates, not published figures" in page
+    assert "border_port_distance: for " in page and "admin centre stands in" in page
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["outputs"]["report.html"] == _sha(tmp_path / "report.html")
 
@@ -499,6 +500,24 @@ def test_missing_values_are_named_in_the_manifest_and_as_a_note():
     assert res.scores["score"].notna().all()
     with pytest.raises(DataError, match="airport_cargo"):
         run_plan(nan_policy="raise", solve=False)
+
+
+def test_stand_in_port_points_are_named_as_estimates():
+    """Candidates whose nearest land port has no sourced point are listed, and only they."""
+    from borderhub import scoring
+
+    cands = datasets.candidates()
+    every = scoring.border_port_distance(cands)
+    sourced = scoring.border_port_distance(cands, sourced_only=True)
+    stand_in = set(every.attrs["stand_in"])
+    assert stand_in, "the bundled ports include county stand-ins"
+    # nearest port sourced: the sourced ports alone give the same distance; a stand-in
+    # nearest port is strictly nearer than any sourced one
+    rest = cands.index.difference(list(stand_in))
+    assert np.allclose(every[rest], sourced[rest])
+    assert (sourced[list(stand_in)] > every[list(stand_in)]).all()
+    res = run_plan(p=5, solve=False)
+    assert set(res.manifest["scoring"]["estimated"]["border_port_distance"]) == stand_in
 
 
 @pytest.fixture(scope="module")
