@@ -37,6 +37,11 @@ building only the linking rows of pairs priced below zero at the multipliers (12
 (loads 3.6-5.4): 32.1 s / 40.7 s with the Lagrangian steps, 236.6 s / 175.0 s without
 them (the same heuristic start given to HiGHS as a MIP start, whole model, every linking
 row); the previous model without the start stopped at 300 s.
+
+Re-measured on the merged code, machine otherwise idle (load 0.9-1.0), every variant
+proven optimal at the published optimum: capa 8000 / 10000 / 12000 / 14000 in 12.9 / 8.3 /
+10.4 / 2.5 s; capb 5000 / 6000 / 7000 / 8000 in 13.9 / 46.7 / 51.8 / 21.2 s; capc 5000 /
+5750 / 6500 / 7250 in 21.6 / 49.8 / 15.4 / 15.9 s.
 """
 
 from __future__ import annotations

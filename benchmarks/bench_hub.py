@@ -32,6 +32,10 @@ Measured (2026-11-29, 2-core machine shared with other jobs; load in brackets):
   (4.0); p = 5 ``feasible`` at a 120 s limit, gap 1.8e-3 (4.4).
 - 60-place 专栏4 network, p = 3 / 4 / 5 / 6 / 7 / 8: optimal in 2.0 / 2.1 / 8.4 / 21.7 /
   57.8 / 186.5 s (5.1-7.3); the hubs are printed per row.
+- Re-measured on the merged code, machine otherwise idle (load 1.0-1.3): AP10-AP50 at
+  p = 2-5 every published optimum proven in 0.01-1.37 s (AP50: 0.10 / 0.09 / 0.30 / 1.37 s);
+  the 60-place network p = 3 / 4 / 5 / 6 / 7 / 8 optimal in 0.9 / 0.9 / 3.5 / 9.3 / 29.2 /
+  110.2 s.
 """
 
 from __future__ import annotations
