@@ -429,14 +429,25 @@ def missing_values(
     >>> missing_values(cities, {"volume": "benefit", "km": "cost"})["missing"].to_dict()
     {'B': 'volume', 'C': 'km'}
     """
-    _check_candidates(candidates)
-    crits = _resolve_criteria(criteria)
-    matrix = pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
+    matrix = _criteria_matrix(candidates, criteria)
     bad = pd.DataFrame(~np.isfinite(matrix.to_numpy(dtype=float)), index=matrix.index,
                        columns=matrix.columns)  # fmt: skip
     out = bad.loc[bad.any(axis=1)].copy()
     out["missing"] = [";".join(c for c in bad.columns if row[c]) for _, row in out.iterrows()]
     return out
+
+
+def _evaluate(candidates: pd.DataFrame, crits: list[Criterion]) -> pd.DataFrame:
+    """The raw criterion values, one column per criterion."""
+    return pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
+
+
+def _criteria_matrix(
+    candidates: pd.DataFrame, criteria: Mapping[str, str] | Sequence[Criterion] | Criterion
+) -> pd.DataFrame:
+    """:func:`_evaluate` on checked candidates and criteria given in any accepted form."""
+    _check_candidates(candidates)
+    return _evaluate(candidates, _resolve_criteria(criteria))
 
 
 def _coverage(matrix: pd.DataFrame) -> pd.Series:
@@ -479,9 +490,7 @@ def sparse_criteria(
     >>> sparse_criteria(cities, {"volume": "benefit", "cargo": "benefit"}).round(3).to_dict()
     {'cargo': 0.333}
     """
-    _check_candidates(candidates)
-    crits = _resolve_criteria(criteria)
-    matrix = pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
+    matrix = _criteria_matrix(candidates, criteria)
     share = _coverage(matrix)
     return share[share < SPARSE_COVERAGE]
 
@@ -500,7 +509,7 @@ def _scoring_inputs(
         raise SpecificationError(
             f"nan_policy must be one of {list(_NAN_POLICIES)}, got {nan_policy!r}."
         )
-    raw = pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
+    raw = _evaluate(candidates, crits)
     omitted: dict[str, float] = {}
     if nan_policy == "auto":
         share = _coverage(raw)

@@ -63,23 +63,43 @@ def policy_instances(draw):
     return cost, weights, p, policy
 
 
-def brute_force(cost, weights, p, policy) -> float:
-    """Cheapest feasible choice of p centres by enumeration (inf if none)."""
+def feasible_sets(cost, policy, sizes):
+    """Every set of centres of the given sizes that obeys the policy, by enumeration."""
     cols = [c for c in cost.columns if c not in policy.get("forbidden", [])]
     groups = policy.get("groups")
-    best = math.inf
-    for combo in itertools.combinations(cols, p):
-        if not set(policy.get("required", [])) <= set(combo):
+    for k in sizes:
+        for combo in itertools.combinations(cols, k):
+            if not set(policy.get("required", [])) <= set(combo):
+                continue
+            if groups is not None:
+                counts = groups.reindex(list(combo)).value_counts()
+                if any(counts.get(g, 0) < v for g, v in policy["min_per_group"].items()):
+                    continue
+                if any(counts.get(g, 0) > v for g, v in policy["max_per_group"].items()):
+                    continue
+            yield list(combo)
+
+
+def brute_force(cost, weights, p, policy) -> float:
+    """Cheapest feasible choice of p centres by enumeration (inf if none)."""
+    w = weights.to_numpy()
+    return min(
+        (float(w @ cost[S].to_numpy().min(axis=1)) for S in feasible_sets(cost, policy, [p])),
+        default=math.inf,
+    )
+
+
+def assert_methods_agree(models, expected):
+    """Solve each model; all are optimal at ``expected`` (or infeasible when it is inf)."""
+    for meth, model in models.items():
+        sol = model.solve()
+        if expected == math.inf:
+            assert sol.status == "infeasible", meth
             continue
-        if groups is not None:
-            counts = groups.reindex(list(combo)).value_counts()
-            if any(counts.get(g, 0) < k for g, k in policy["min_per_group"].items()):
-                continue
-            if any(counts.get(g, 0) > k for g, k in policy["max_per_group"].items()):
-                continue
-        val = float(weights.to_numpy() @ cost[list(combo)].to_numpy().min(axis=1))
-        best = min(best, val)
-    return best
+        assert sol.status == "optimal", (meth, sol.summary())
+        assert sol.objective == pytest.approx(expected, abs=1e-9), meth
+        assert sol.bound <= sol.objective + 1e-9
+        yield sol
 
 
 def check_solution(sol, cost, weights, p, policy) -> None:
@@ -113,14 +133,7 @@ def test_benders_equals_brute_force_and_radius_with_policy_and_ties(inst):
         assert brute_force(cost, weights, p, policy) == math.inf
         return
     expected = brute_force(cost, weights, p, policy)
-    for meth, model in models.items():
-        sol = model.solve()
-        if expected == math.inf:
-            assert sol.status == "infeasible", meth
-            continue
-        assert sol.status == "optimal", (meth, sol.summary())
-        assert sol.objective == pytest.approx(expected, abs=1e-9), meth
-        assert sol.bound <= sol.objective + 1e-9
+    for sol in assert_methods_agree(models, expected):
         check_solution(sol, cost, weights, p, policy)
 
 
@@ -348,22 +361,12 @@ def test_auto_keeps_a_solver_object_on_the_radius_model():
 
 def brute_force_ufl(cost, weights, fixed, policy) -> float:
     """Cheapest feasible non-empty set of centres by enumeration (inf if none)."""
-    cols = [c for c in cost.columns if c not in policy.get("forbidden", [])]
-    groups = policy.get("groups")
-    best = math.inf
-    for k in range(1, len(cols) + 1):
-        for combo in itertools.combinations(cols, k):
-            if not set(policy.get("required", [])) <= set(combo):
-                continue
-            if groups is not None:
-                counts = groups.reindex(list(combo)).value_counts()
-                if any(counts.get(g, 0) < v for g, v in policy["min_per_group"].items()):
-                    continue
-                if any(counts.get(g, 0) > v for g, v in policy["max_per_group"].items()):
-                    continue
-            val = float(weights.to_numpy() @ cost[list(combo)].to_numpy().min(axis=1))
-            best = min(best, val + float(fixed[list(combo)].sum()))
-    return best
+    w = weights.to_numpy()
+    sets = feasible_sets(cost, policy, range(1, cost.shape[1] + 1))
+    return min(
+        (float(w @ cost[S].to_numpy().min(axis=1)) + float(fixed[S].sum()) for S in sets),
+        default=math.inf,
+    )
 
 
 @SOME
@@ -384,14 +387,7 @@ def test_fixed_charge_benders_equals_brute_force_and_radius(inst, fixed_draw):
         assert brute_force_ufl(cost, weights, fixed, policy) == math.inf
         return
     expected = brute_force_ufl(cost, weights, fixed, policy)
-    for meth, model in models.items():
-        sol = model.solve()
-        if expected == math.inf:
-            assert sol.status == "infeasible", meth
-            continue
-        assert sol.status == "optimal", (meth, sol.summary())
-        assert sol.objective == pytest.approx(expected, abs=1e-9), meth
-        assert sol.bound <= sol.objective + 1e-9
+    for sol in assert_methods_agree(models, expected):
         opened = list(sol.open)
         assert set(policy.get("required", [])) <= set(opened)
         assert not set(policy.get("forbidden", [])) & set(opened)

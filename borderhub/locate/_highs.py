@@ -9,15 +9,45 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pulp
 
-from borderhub.exceptions import SolverError
+from borderhub.exceptions import SolverError, SpecificationError
 
-__all__ = ["GE", "LE", "EQ", "ArrayBuilder", "run", "set_solution"]
+__all__ = ["GE", "LE", "EQ", "ArrayBuilder", "choose_method", "is_highs", "run", "set_solution"]
 
 GE, LE, EQ = 1, -1, 0  # pulp.LpConstraintGE / LE / EQ
+
+
+def is_highs(spec: Any) -> bool:
+    """Whether a ``solver`` argument names HiGHS (the string or a ``pulp.HiGHS`` object)."""
+    if isinstance(spec, str):
+        return spec.strip().lower() == "highs"
+    return isinstance(spec, pulp.HiGHS)
+
+
+def choose_method(method: str, spec: Any, direct: str, peer: str, wins: Callable[[], bool]) -> str:
+    """The method a model runs: ``direct`` talks to HiGHS through highspy, ``peer`` to PuLP.
+
+    ``method=direct`` needs HiGHS (a clear error otherwise); ``"auto"`` takes ``direct``
+    only with ``solver="highs"`` given as a string (a solver object may carry options of
+    its own, which only PuLP honours) and when ``wins()`` says it pays on this instance.
+    """
+    highs = is_highs(spec)
+    if method == direct:
+        if not highs:
+            raise SpecificationError(
+                f"method={direct!r} talks to HiGHS directly; use solver='highs' (or a "
+                "pulp.HiGHS object, of which only the solver is used: pass time_limit, "
+                f"mip_gap and msg to solve), or method={peer!r} for other solvers"
+            )
+        return direct
+    if method == peer or not isinstance(spec, str) or not highs:
+        return peer
+    return direct if wins() else peer
 
 
 def run(h: Any, ctx: Any, what: str = "the model", limit: float | None = None) -> str:

@@ -10,10 +10,10 @@ import pandas as pd
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.locate._benders import solve_benders
 from borderhub.locate._capacitated import solve_capacitated
+from borderhub.locate._highs import choose_method
 from borderhub.locate._milp import _Context
 from borderhub.locate._radius import solve_nearest_open
 from borderhub.locate.base import LocationModel, _Outcome, _preview, as_float
-from borderhub.locate.median import _is_highs
 
 __all__ = ["FacilityLocation"]
 
@@ -215,18 +215,11 @@ class FacilityLocation(LocationModel):
 
     def _method(self, ctx: _Context) -> str:
         """The uncapacitated method: 'benders' needs HiGHS; 'auto' takes it where it wins."""
-        highs = _is_highs(ctx.solver_spec)
-        if self.method == "benders":
-            if not highs:
-                raise SpecificationError(
-                    "method='benders' talks to HiGHS directly; use solver='highs', or "
-                    "method='radius' for other solvers"
-                )
-            return "benders" if len(self._active) else "radius"
-        if self.method == "radius" or not isinstance(ctx.solver_spec, str) or not highs:
-            return "radius"
         n, m = len(self._active), len(self._allowed_pos)
-        return "benders" if n * m >= _AUTO_MIN_PAIRS else "radius"
+        method = choose_method(
+            self.method, ctx.solver_spec, "benders", "radius", lambda: n * m >= _AUTO_MIN_PAIRS
+        )
+        return method if n else "radius"  # no demand: nothing for the cuts to price
 
     def _capacitated_assignment(self, xv: np.ndarray, sel: np.ndarray) -> pd.DataFrame:
         act, allowed = self._active, self._allowed_pos

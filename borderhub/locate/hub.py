@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pulp
 
 from borderhub.exceptions import DataError, SpecificationError
+from borderhub.locate._highs import choose_method
 from borderhub.locate._hub import Enumeration, HubData, allocation_milp, local_search, n_sets
 from borderhub.locate._milp import EQ, LE, _Builder, _Context, rel_gap, values
 from borderhub.locate.base import (
@@ -264,25 +264,11 @@ class HubMedian(LocationModel):
 
     def _method(self, ctx: _Context) -> str:
         """'enumerate' needs HiGHS; 'auto' takes it when the hub sets are few enough."""
-        spec = ctx.solver_spec
-        highs = isinstance(spec, pulp.HiGHS) or (
-            isinstance(spec, str) and spec.strip().lower() == "highs"
-        )
-        if self.method == "enumerate":
-            if not highs:
-                raise SpecificationError(
-                    "method='enumerate' talks to HiGHS directly; use solver='highs' (or a "
-                    "pulp.HiGHS object, of which only the solver is used: pass time_limit, "
-                    "mip_gap and msg to solve), or method='flow' for other solvers"
-                )
-            return "enumerate"
-        # a solver object may carry options of its own: 'auto' honours them with PuLP
-        if self.method == "flow" or not isinstance(spec, str) or not highs:
-            return "flow"
         free = len(self._allowed_pos) - len(self.required)
-        return (
-            "enumerate" if n_sets(free, self.p - len(self.required)) <= _AUTO_MAX_SETS else "flow"
-        )
+        return choose_method(
+            self.method, ctx.solver_spec, "enumerate", "flow",
+            lambda: n_sets(free, self.p - len(self.required)) <= _AUTO_MAX_SETS,
+        )  # fmt: skip
 
     def _policy(self) -> tuple[np.ndarray, np.ndarray, Any, Any]:
         """(required positions, free positions, set check, block check) of the policy."""

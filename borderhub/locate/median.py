@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pulp
 
 from borderhub.exceptions import SpecificationError
 from borderhub.locate._benders import solve_benders
+from borderhub.locate._highs import choose_method
 from borderhub.locate._milp import _Context
 from borderhub.locate._radius import solve_nearest_open
 from borderhub.locate.base import LocationModel, _Outcome, check_count
@@ -22,12 +22,6 @@ _METHODS = ("auto", "benders", "radius")
 _AUTO_MIN_RATIO = 4
 #: ... and the instance has at least this many (demand point, candidate) pairs.
 _AUTO_MIN_PAIRS = 20_000
-
-
-def _is_highs(spec: Any) -> bool:
-    if isinstance(spec, str):
-        return spec.strip().lower() == "highs"
-    return isinstance(spec, pulp.HiGHS)
 
 
 class PMedian(LocationModel):
@@ -146,22 +140,12 @@ class PMedian(LocationModel):
 
     def _method(self, ctx: _Context) -> str:
         """The method used: 'benders' needs HiGHS; 'auto' takes it where it wins."""
-        highs = _is_highs(ctx.solver_spec)
-        if self.method == "benders":
-            if not highs:
-                raise SpecificationError(
-                    "method='benders' talks to HiGHS directly; use solver='highs' (or a "
-                    "pulp.HiGHS object, of which only the solver is used: pass time_limit, "
-                    "mip_gap and msg to solve), or method='radius' for other solvers"
-                )
-            return "benders"
-        # a solver object may carry options of its own: 'auto' honours them with PuLP
-        if self.method == "radius" or not isinstance(ctx.solver_spec, str) or not highs:
-            return "radius"
-        m = len(self._allowed_pos)
-        n = len(self._active)
+        m, n = len(self._allowed_pos), len(self._active)
         # small p relative to the candidates: many levels per point for the radius model
-        return "benders" if m >= _AUTO_MIN_RATIO * self.p and n * m >= _AUTO_MIN_PAIRS else "radius"
+        return choose_method(
+            self.method, ctx.solver_spec, "benders", "radius",
+            lambda: m >= _AUTO_MIN_RATIO * self.p and n * m >= _AUTO_MIN_PAIRS,
+        )  # fmt: skip
 
     def _solve_one(self, ctx: _Context) -> _Outcome:
         """The 1-median by enumeration: exact, and far faster than any MILP at p = 1."""
