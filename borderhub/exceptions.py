@@ -12,6 +12,9 @@ catch them all with one ``except`` clause. The subclasses say which part went wr
 * :class:`InfeasibleError` -- a model was solved and proven infeasible.
 * :class:`SolverError` -- the solver is unknown, not installed, or failed.
 
+One warning, :class:`MissingDataWarning`, says that an analysis went on without some
+data: a criterion left out for lack of values, or missing values filled in.
+
 Messages name the offending values and say how to fix them.
 """
 
@@ -23,6 +26,7 @@ __all__ = [
     "SpecificationError",
     "InfeasibleError",
     "SolverError",
+    "MissingDataWarning",
 ]
 
 
@@ -80,5 +84,24 @@ class SolverError(BorderhubError, RuntimeError):
     --------
     >>> from borderhub.exceptions import SolverError
     >>> isinstance(SolverError("solver 'gurobi' is not available"), RuntimeError)
+    True
+    """
+
+
+class MissingDataWarning(UserWarning):
+    """Some values were missing and the analysis went on without them, or filled them in.
+
+    :func:`borderhub.score` warns so when its ``nan_policy`` leaves a sparse criterion out
+    or gives missing values the criterion's worst value; the result's ``attrs`` records
+    what was left out (``omitted``) and filled (``filled``).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from borderhub.exceptions import MissingDataWarning
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("'volume' filled in rows ['B']", MissingDataWarning)
+    >>> issubclass(caught[0].category, UserWarning)
     True
     """

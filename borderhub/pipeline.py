@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from borderhub._native import native_stdout_elsewhere
-from borderhub.exceptions import DataError, SpecificationError
+from borderhub.exceptions import DataError, MissingDataWarning, SpecificationError
 from borderhub.locate import MODEL_TITLES, MODELS, P_MODELS
 
 __all__ = ["run_plan", "PlanConfig", "PlanResult", "PlanEvent", "PlanOptionError", "OUTPUTS"]
@@ -828,19 +828,7 @@ def _criteria_values(
         if column is None:
             demand = demand.assign(_weight=1.0)
             column = "_weight"
-        criteria = [
-            scoring.Criterion(
-                c.name,
-                functools.partial(scoring.gravity_access, demand=demand, column=column),
-                c.direction,
-                c.weight,
-                c.description + " (the demand given)",
-                c.unit,
-            )
-            if c.name == "gravity_access"
-            else c
-            for c in criteria
-        ]
+        criteria = scoring.with_inputs(criteria, demand=demand, demand_weight=column)
     raw: dict[str, Any] = {}
     directions: dict[str, str] = {}
     weights: dict[str, float] = {}
@@ -905,9 +893,11 @@ def _score(inputs: _Inputs, config: PlanConfig, steps: _Steps) -> _Scored:
             raw, directions, default_w = _leave_out_sparse(raw, directions, default_w, skipped)
         missing = scoring.missing_values(raw, directions)["missing"]
         weights: Any = default_w if config.weights == "default" else config.weights
-        table = scoring.score(
-            raw, directions, weights=weights, method=config.method, nan_policy=config.nan_policy
-        )
+        with warnings.catch_warnings():  # the note below and the manifest say what is filled
+            warnings.simplefilter("ignore", MissingDataWarning)
+            table = scoring.score(
+                raw, directions, weights=weights, method=config.method, nan_policy=config.nan_policy
+            )
     if skipped:
         steps.note(
             f"criteria skipped for lack of data: {', '.join(skipped)} (the reasons are in "

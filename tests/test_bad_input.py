@@ -685,6 +685,66 @@ case(
     "nan_policy='worst'",
 )
 case(
+    "scoring.decision_matrix-nan-value",
+    lazy(
+        lambda: (
+            scoring.decision_matrix,
+            (_cities_with("km", [300.0, np.nan, 50.0]), CRIT),
+            {"nan_policy": "raise"},
+        )
+    ),
+    DataError,
+    "'km' in rows ['B']",
+)
+case(
+    "scoring.with_inputs-unknown-input",
+    lazy(lambda: (scoring.with_inputs, (scoring.default_criteria(),), {"airports": cities()})),
+    SpecificationError,
+    "airports",
+    "'demand'",
+)
+case(
+    "scoring.Criterion-unknown-input",
+    call(scoring.Criterion, "near", len, "benefit", inputs=["airports"]),
+    SpecificationError,
+    "airports",
+    "'ports'",
+)
+case(
+    "scoring.Criterion-inputs-on-a-column",
+    call(scoring.Criterion, "near", "km", "cost", inputs=["demand"]),
+    SpecificationError,
+    "'km'",
+    "demand",
+)
+case(
+    "scoring.register_criterion-name-taken",
+    lazy(lambda: (scoring.register_criterion, (scoring.Criterion("coastal", "sea", "benefit"),), {})),
+    SpecificationError,
+    "'coastal'",
+    "replace=True",
+)
+case(
+    "scoring.register_criterion-not-a-criterion",
+    call(scoring.register_criterion, {"name": "seats"}),
+    SpecificationError,
+    "dict",
+)
+case(
+    "scoring.unregister_criterion-unknown",
+    call(scoring.unregister_criterion, "seats"),
+    SpecificationError,
+    "'seats'",
+    "'coastal'",
+)
+case(
+    "scoring.lookup_criteria-unknown",
+    call(scoring.lookup_criteria, ["express_volume", "seats"]),
+    SpecificationError,
+    "'seats'",
+    "'express_volume'",
+)
+case(
     "scoring.missing_values-unknown-column",
     lazy(lambda: (scoring.missing_values, (cities(), {"nope": "benefit"}), {})),
     DataError,
