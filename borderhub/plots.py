@@ -124,7 +124,7 @@ def plot_cost_curve(
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['p-median', 'elbow p = 2', 'chosen p = 3']
     """
-    from borderhub.scenarios import elbow as find_elbow
+    from borderhub._curves import elbow as find_elbow
 
     _require(table, (x, y), "table")
     data = table

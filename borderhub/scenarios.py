@@ -35,6 +35,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+from borderhub._curves import elbow
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.locate import MODELS as _LOCATE_MODELS
 from borderhub.locate import P_MODELS, model_class, model_name
@@ -406,6 +407,59 @@ def solve_scenario(
     return row
 
 
+@dataclass(frozen=True)
+class _ModelSweep:
+    """What every scenario of a model sweep shares, set up once in the calling process.
+
+    Picklable (module level, plain fields), so :meth:`solve` runs in process and Dask
+    workers: the cost matrix, the demand weights, the model and how to solve it.
+    """
+
+    cost: Any
+    weights: Any
+    model: Any
+    solver: Any
+    time_limit: float | None
+    mip_gap: float | None
+    params: dict[str, Any]
+
+    def solve(self, weights: Any = None, **scenario: Any) -> dict[str, Any]:
+        """One scenario's row: :func:`solve_scenario` with its weights and parameters."""
+        return solve_scenario(
+            self.cost,
+            self.weights if weights is None else weights,
+            model=self.model,
+            solver=self.solver,
+            time_limit=self.time_limit,
+            mip_gap=self.mip_gap,
+            **self.params,
+            **scenario,
+        )
+
+
+def _model_sweep(
+    demand: Any,
+    candidates: Any,
+    *,
+    weight: Any,
+    cost: Any,
+    weights: Any,
+    distance: Any,
+    model: Any,
+    solver: Any,
+    time_limit: float | None,
+    mip_gap: float | None,
+    params: dict[str, Any],
+) -> _ModelSweep:
+    """The shared setup of :func:`p_sweep` and :func:`growth_sweep`.
+
+    The cost matrix and demand weights are computed once, here; each scenario then solves
+    ``model`` (:meth:`_ModelSweep.solve`).
+    """
+    matrix, w = _cost_and_weights(demand, candidates, weight, cost, weights, distance)
+    return _ModelSweep(matrix, w, model, solver, time_limit, mip_gap, dict(params))
+
+
 def _cost_and_weights(
     demand: Any, candidates: Any, weight: Any, cost: Any, weights: Any, distance: Any
 ) -> tuple[Any, Any]:
@@ -526,18 +580,20 @@ def p_sweep(
         raise SpecificationError(
             f"p must be whole numbers >= 1, got {bad or p_values}; use e.g. p=range(1, 31)"
         )
-    matrix, w = _cost_and_weights(demand, candidates, weight, cost, weights, distance)
-    fn = functools.partial(
-        solve_scenario,
-        matrix,
-        w,
+    setup = _model_sweep(
+        demand,
+        candidates,
+        weight=weight,
+        cost=cost,
+        weights=weights,
+        distance=distance,
         model=model,
         solver=solver,
         time_limit=time_limit,
         mip_gap=mip_gap,
-        **params,
+        params=params,
     )
-    return sweep(fn, {"p": [int(k) for k in p_values]}, executor, progress, errors=errors)
+    return sweep(setup.solve, {"p": [int(k) for k in p_values]}, executor, progress, errors=errors)
 
 
 def _signature_params(model: Any) -> set[str]:
@@ -547,67 +603,6 @@ def _signature_params(model: Any) -> set[str]:
         return set(inspect.signature(_model_class(model)).parameters)
     except (TypeError, ValueError):  # pragma: no cover
         return set()
-
-
-def elbow(table: pd.DataFrame, x: str = "p", y: str = "objective") -> Any:
-    """The knee of a cost curve: the point farthest from the chord joining its ends.
-
-    Both axes are scaled to [0, 1] and the point of largest perpendicular distance from the
-    straight line between the first and the last point is returned (the "kneedle" idea of
-    Satopää et al. 2011, without smoothing). Rows with a missing ``y`` are ignored.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        E.g. the output of :func:`p_sweep`.
-    x, y : str
-        Columns of the abscissa (number of centres) and the cost.
-
-    Returns
-    -------
-    scalar or None
-        The ``x`` value of the knee; None with fewer than three usable points or a flat
-        curve.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from borderhub.scenarios import elbow
-    >>> elbow(pd.DataFrame({"p": [1, 2, 3, 4, 5], "objective": [100, 40, 20, 15, 12]}))
-    2
-    """
-    missing = [c for c in (x, y) if c not in getattr(table, "columns", ())]
-    if missing:
-        raise DataError(
-            f"elbow: table has no column(s) {missing}; its columns are "
-            f"{list(getattr(table, 'columns', []))}; pass x= and y= to name them"
-        )
-    t = table[[x, y]].dropna()
-    try:
-        xs = t[x].to_numpy(dtype=float)
-        ys = t[y].to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise DataError(
-            f"elbow: columns {x!r} and {y!r} must hold numbers; convert them first "
-            f"(e.g. with pandas.to_numeric), got {t[x].tolist()[:5]} and {t[y].tolist()[:5]}"
-        ) from None
-    if len(t) < 3:
-        return None
-    order = np.argsort(xs, kind="stable")
-    t, xs, ys = t.iloc[order], xs[order], ys[order]
-    span_x, span_y = xs[-1] - xs[0], ys.max() - ys.min()
-    if span_x == 0 or span_y == 0:
-        return None
-    u = (xs - xs[0]) / span_x
-    v = (ys - ys[0]) / span_y
-    end = v[-1]
-    # distance from the chord (0, 0) -> (1, end), up to a constant factor
-    dist = np.abs(u * end - v)
-    k = int(np.argmax(dist))
-    if dist[k] <= 1e-12:
-        return None
-    value = t[x].iloc[k]
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _perturbed_ranking(
@@ -711,25 +706,18 @@ def weight_sweep(
     top place to A (volume) or C (short distance).
     """
     from borderhub import datasets
-    from borderhub.scoring import Criterion, default_criteria, score
+    from borderhub.scoring import decision_matrix, default_criteria, score
 
     if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral) or top_k < 1:
         raise SpecificationError(f"top_k must be a whole number >= 1, got {top_k!r}")
     candidates = datasets.candidates() if candidates is None else candidates
     criteria = default_criteria() if criteria is None else criteria
-    if isinstance(criteria, Mapping):
-        crits = [Criterion(str(k), str(k), str(v)) for k, v in criteria.items()]
-    else:
-        crits = list(criteria)
-    raw = pd.DataFrame({c.name: c.evaluate(candidates) for c in crits}, index=candidates.index)
-    directions = {c.name: c.direction for c in crits}
-    if weights is None and all(c.weight is not None for c in crits):
-        weights = {c.name: float(c.weight) for c in crits}  # type: ignore[arg-type]
-    base = score(raw, directions, weights=weights, method=method)
-    base_weights = dict(base.attrs["weights"])
-    if base.attrs.get("omitted"):  # sparse criteria left out by score's default: sweep the rest
-        raw = raw[list(base_weights)]
-        directions = {k: directions[k] for k in base_weights}
+    # the criteria are evaluated and their missing values decided once (score's default
+    # nan_policy): sparse criteria are left out of the sweep, missing values filled
+    raw = decision_matrix(candidates, criteria, weights)
+    directions = dict(raw.attrs["directions"])
+    base_weights = dict(raw.attrs["weights"])
+    base = score(raw, directions, weights=base_weights, method=method)
     given = list(factors)
     bad = []
     factors = []
@@ -752,15 +740,10 @@ def weight_sweep(
 
 
 def _grown_scenario(
-    cost: Any,
+    setup: _ModelSweep,
     shares: pd.Series,
     base_total: float,
     base_year: int,
-    model: Any,
-    solver: Any,
-    time_limit: float | None,
-    mip_gap: float | None,
-    params: dict[str, Any],
     rates: dict[Any, Any],
     year: int,
     rate: Any,
@@ -777,17 +760,7 @@ def _grown_scenario(
     else:  # back-cast: divide by the growth from `year` to the base year
         w = base / project_volume(pd.Series(1.0, index=shares.index), year, base_year, r)
     row = {"total_volume": float(w.sum())}
-    row.update(
-        solve_scenario(
-            cost,
-            w,
-            model=model,
-            solver=solver,
-            time_limit=time_limit,
-            mip_gap=mip_gap,
-            **params,
-        )
-    )
+    row.update(setup.solve(w))
     return row
 
 
@@ -911,7 +884,20 @@ def growth_sweep(
             table_rates[name] = _rate(value)
     if base_total is None:
         base_total = float(volume.value_2020)  # type: ignore[arg-type]
-    matrix, w = _cost_and_weights(demand, candidates, weight, cost, weights, distance)
+    setup = _model_sweep(
+        demand,
+        candidates,
+        weight=weight,
+        cost=cost,
+        weights=weights,
+        distance=distance,
+        model=model,
+        solver=solver,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        params=params,
+    )
+    matrix, w = setup.cost, setup.weights
     index = matrix.index if isinstance(matrix, pd.DataFrame) else pd.RangeIndex(len(matrix))
     if w is None:
         w = pd.Series(1.0, index=index)
@@ -934,17 +920,7 @@ def growth_sweep(
     w = pd.Series(values, index=w.index)
     shares = w.astype(float) / float(w.sum())
     fn = functools.partial(
-        _grown_scenario,
-        matrix,
-        shares,
-        float(base_total),
-        int(base_year),
-        model,
-        solver,
-        time_limit,
-        mip_gap,
-        dict(params),
-        table_rates,
+        _grown_scenario, setup, shares, float(base_total), int(base_year), table_rates
     )
     grid: dict[str, list[Any]] = {"year": _years(years), "rate": list(table_rates)}
     return sweep(fn, grid, executor, progress, errors=errors)
