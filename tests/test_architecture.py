@@ -1,0 +1,487 @@
+"""The shape of the package: layers, no import circle, no borrowed private names, small units.
+
+Read from the source with :mod:`ast` (nothing is imported), so the checks are exact and fast:
+
+* **layers** -- each top-level unit of ``borderhub`` (a module or a subpackage) sits in one
+  layer of :data:`LAYERS`; an import goes down or sideways, never up. Lazy imports inside
+  functions count (they are dependencies too); ``if TYPE_CHECKING:`` blocks do not.
+* **no circle** -- the graph of imports between units has no cycle, and neither has the
+  graph between the modules of one package (edges into a package's own ``__init__``, its
+  face, aside).
+* **no borrowed private names** -- ``from borderhub.x import _name`` only inside one
+  package's own core (a ``_core`` module or package of that package); the package face
+  (``borderhub/__init__.py``) is imported by nobody.
+* **small units** -- no module over :data:`MAX_MODULE_LINES` lines, no function body
+  (without its docstring) over :data:`MAX_FUNCTION_LINES` lines, except the few named in
+  :data:`ALLOWED` with the reason.
+
+Violations the redesign still has to remove are listed in :data:`PENDING`, grouped by the
+piece of work that removes them; each group is a strict ``xfail`` that turns into a failure
+(to be deleted from :data:`PENDING`) as soon as that work has landed. Any other violation
+fails at once.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "borderhub"
+
+#: The layers, lowest first. A unit may import units of its own layer or of lower ones.
+#: Private top-level helpers (``borderhub/_x.py``) not named here sit in the lowest layer.
+LAYERS: list[tuple[str, frozenset[str]]] = [
+    (
+        "foundations",
+        frozenset({"exceptions", "policy", "datasets", "geo", "network", "io"}),
+    ),
+    ("models", frozenset({"scoring", "locate", "flows"})),
+    (
+        "analyses and outputs",
+        frozenset(
+            {"robustness", "scenarios", "maps", "plots", "report", "flowmap", "_cartography"}
+        ),
+    ),
+    ("the plan", frozenset({"plan", "pipeline"})),
+    ("command line", frozenset({"cli", "__main__"})),
+]
+
+MAX_MODULE_LINES = 1000
+MAX_FUNCTION_LINES = 120
+
+#: Justified exceptions to the size limits: key -> reason.
+ALLOWED: dict[str, str] = {}
+
+#: Violations present when this test was written, by the work that removes them:
+#: group -> (reason, keys). Delete a group when its xfail turns into a failure.
+PENDING: dict[str, tuple[str, frozenset[str]]] = {
+    "locate-core": (
+        "locate's shared machinery (builder, context, outcome, policy terms, level rows) "
+        "is imported by name from the algorithm files until it has one home, locate/_core "
+        "(issue 21 step 3)",
+        frozenset(
+            {
+                "private:borderhub.locate._benders<-borderhub.locate.base._Outcome",
+                "private:borderhub.locate._capacitated<-borderhub.locate._benders._Policy",
+                "private:borderhub.locate._capacitated<-borderhub.locate._milp._Builder",
+                "private:borderhub.locate._capacitated<-borderhub.locate._milp._Run",
+                "private:borderhub.locate._capacitated<-borderhub.locate._milp._read_highs",
+                "private:borderhub.locate._radius<-borderhub.locate._benders._Policy",
+                "private:borderhub.locate._radius<-borderhub.locate._milp._Builder",
+                "private:borderhub.locate._radius<-borderhub.locate.base._Outcome",
+                "private:borderhub.locate._resolve<-borderhub.locate._milp._Context",
+                "private:borderhub.locate._resolve<-borderhub.locate._milp._quiet_highs_banner",
+                "private:borderhub.locate._resolve<-borderhub.locate._milp._read_highs",
+                "private:borderhub.locate._resolve<-borderhub.locate._radius._Levels",
+                "private:borderhub.locate._resolve<-borderhub.locate._radius._SLACK_MIN",
+                "private:borderhub.locate._resolve<-borderhub.locate._radius._SLACK_PER",
+                "private:borderhub.locate.base<-borderhub.locate._milp._Builder",
+                "private:borderhub.locate.base<-borderhub.locate._milp._Context",
+                "private:borderhub.locate.center<-borderhub.locate._milp._Builder",
+                "private:borderhub.locate.center<-borderhub.locate._milp._Context",
+                "private:borderhub.locate.center<-borderhub.locate.base._Outcome",
+                "private:borderhub.locate.coverage<-borderhub.locate._benders._Policy",
+                "private:borderhub.locate.coverage<-borderhub.locate._milp._Builder",
+                "private:borderhub.locate.coverage<-borderhub.locate._milp._Context",
+                "private:borderhub.locate.coverage<-borderhub.locate._milp._Run",
+                "private:borderhub.locate.coverage<-borderhub.locate.base._Outcome",
+                "private:borderhub.locate.coverage<-borderhub.locate.base._cost_frame",
+                "private:borderhub.locate.coverage<-borderhub.locate.fixed_charge._per_candidate",
+                "private:borderhub.locate.crossborder<-borderhub.locate._milp._Builder",
+                "private:borderhub.locate.crossborder<-borderhub.locate._milp._Context",
+                "private:borderhub.locate.crossborder<-borderhub.locate._radius._Levels",
+                "private:borderhub.locate.crossborder<-borderhub.locate.base._Outcome",
+                "private:borderhub.locate.crossborder<-borderhub.locate.base._cost_from_frames",
+                "private:borderhub.locate.crossborder<-borderhub.locate.base._preview",
+                "private:borderhub.locate.crossborder<-borderhub.locate.fixed_charge._per_candidate",
+                "private:borderhub.locate.crossborder<-borderhub.locate.solution._as_wgs84",
+                "private:borderhub.locate.fixed_charge<-borderhub.locate._milp._Context",
+                "private:borderhub.locate.fixed_charge<-borderhub.locate.base._Outcome",
+                "private:borderhub.locate.fixed_charge<-borderhub.locate.base._preview",
+                "private:borderhub.locate.hub<-borderhub.locate._benders._Policy",
+                "private:borderhub.locate.hub<-borderhub.locate._milp._Builder",
+                "private:borderhub.locate.hub<-borderhub.locate._milp._Context",
+                "private:borderhub.locate.hub<-borderhub.locate.base._Outcome",
+                "private:borderhub.locate.hub<-borderhub.locate.base._cost_frame",
+                "private:borderhub.locate.hub<-borderhub.locate.base._cost_from_frames",
+                "private:borderhub.locate.hub<-borderhub.locate.base._preview",
+                "private:borderhub.locate.median<-borderhub.locate._milp._Context",
+                "private:borderhub.locate.median<-borderhub.locate.base._Outcome",
+            }
+        ),
+    ),
+    "robustness-module": (
+        "robustness() (and its 950 lines of helpers) still lives in scenarios.py until it "
+        "moves to borderhub/robustness.py (issue 21 step 3)",
+        frozenset(
+            {
+                "function:borderhub/scenarios.py::robustness",
+                "module:borderhub/scenarios.py",
+            }
+        ),
+    ),
+    "plan-package": (
+        "pipeline.py (2,279 lines) becomes the borderhub/plan/ package, the CLI parser is "
+        "derived from the models' declarations, and __version__ is no longer read from the "
+        "package face (issue 21 steps 1, 2, 6)",
+        frozenset(
+            {
+                "module:borderhub/pipeline.py",
+                "face:borderhub.pipeline",
+                "face:borderhub.cli",
+                "function:borderhub/cli.py::build_parser",
+            }
+        ),
+    ),
+    "maps-package": (
+        "maps.py (2,710 lines, static_map 249) becomes the borderhub/maps/ package with one "
+        "scene drawn by two renderers (issue 21 step 4)",
+        frozenset({"module:borderhub/maps.py", "function:borderhub/maps.py::static_map"}),
+    ),
+    "crossborder-gateways": (
+        "the gateway tables move out of locate/crossborder.py (1,195 lines) to sit beside "
+        "the flows (issue 21 step 4)",
+        frozenset({"module:borderhub/locate/crossborder.py"}),
+    ),
+    "benders-branch-and-cut": (
+        "the integer phase of the Benders method is one 160-line function (issue 22 work "
+        "in locate/_benders.py)",
+        frozenset({"function:borderhub/locate/_benders.py::_branch_and_cut"}),
+    ),
+    "io-solutions": (
+        "io.solution_table checks for a locate.Solution: a foundation module importing a "
+        "model module; the Solution is to own its tables (issue 21 step 2)",
+        frozenset({"upward:io->locate"}),
+    ),
+}
+
+
+# ------------------------------------------------------------------------------------------
+# reading the package
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Import:
+    source: str  # importing module, dotted
+    target: str  # imported module, dotted (the module a name comes from)
+    name: str | None  # the name imported from it (None for `import x`)
+    line: int
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _is_package(module: str) -> bool:
+    return MODULES[module].name == "__init__.py"
+
+
+def _type_checking_lines(tree: ast.AST) -> set[int]:
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            test = node.test
+            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+            if name == "TYPE_CHECKING":
+                for stmt in node.body:
+                    lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return lines
+
+
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _imports(module: str) -> Iterator[Import]:
+    path = MODULES[module]
+    tree = _tree(path)
+    skip = _type_checking_lines(tree)
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "borderhub":
+                    yield Import(module, alias.name, None, node.lineno)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = module.split(".") if _is_package(module) else module.split(".")[:-1]
+                package = package[: len(package) - node.level + 1]
+                base = ".".join(package + ([base] if base else []))
+            if base.split(".")[0] != "borderhub":
+                continue
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                if sub in MODULES:  # `from borderhub import scoring`: the module itself
+                    yield Import(module, sub, None, node.lineno)
+                else:
+                    yield Import(module, base, alias.name, node.lineno)
+
+
+IMPORTS = [imp for module in MODULES for imp in _imports(module)]
+
+
+def _unit(module: str) -> str:
+    """The top-level unit of a module: ``borderhub.locate._milp`` -> ``locate``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""  # "" is the package face
+
+
+def _layer(unit: str) -> int:
+    for rank, (_, units) in enumerate(LAYERS):
+        if unit in units:
+            return rank
+    if unit.startswith("_"):
+        return 0
+    raise LookupError(unit)
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one node (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(edges.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+# ------------------------------------------------------------------------------------------
+# the checks: each returns its violations as stable keys
+# ------------------------------------------------------------------------------------------
+
+
+def unplaced_units() -> set[str]:
+    out = set()
+    for module in MODULES:
+        unit = _unit(module)
+        if not unit:
+            continue
+        try:
+            _layer(unit)
+        except LookupError:
+            out.add(f"unplaced:{unit}")
+    return out
+
+
+def upward_imports() -> set[str]:
+    out = set()
+    for imp in IMPORTS:
+        src, dst = _unit(imp.source), _unit(imp.target)
+        if not src or not dst or src == dst:
+            continue
+        try:
+            if _layer(dst) > _layer(src):
+                out.add(f"upward:{src}->{dst}")
+        except LookupError:
+            continue  # reported by unplaced_units
+    return out
+
+
+def face_imports() -> set[str]:
+    return {
+        f"face:{imp.source}"
+        for imp in IMPORTS
+        if imp.target == "borderhub" and imp.source != "borderhub"
+    }
+
+
+def unit_cycles() -> set[str]:
+    edges: dict[str, set[str]] = {}
+    for imp in IMPORTS:
+        src, dst = _unit(imp.source), _unit(imp.target)
+        if src and dst and src != dst:
+            edges.setdefault(src, set()).add(dst)
+    return {"cycle:" + "<->".join(c) for c in _cycles(edges)}
+
+
+def module_cycles() -> set[str]:
+    """Cycles between the modules of one package (imports of the package face aside)."""
+    edges: dict[str, set[str]] = {}
+    for imp in IMPORTS:
+        src, dst = imp.source, imp.target
+        if _unit(src) != _unit(dst) or src == dst or dst not in MODULES:
+            continue
+        if _is_package(dst) and src.startswith(dst + "."):
+            continue  # a submodule reading its own package's face
+        edges.setdefault(src, set()).add(dst)
+    return {"cycle:" + "<->".join(c) for c in _cycles(edges)}
+
+
+def _in_core(module: str, package: str) -> bool:
+    rest = module[len(package) :].split(".")
+    return module.startswith(package + ".") and "_core" in rest
+
+
+def private_imports() -> set[str]:
+    out = set()
+    for imp in IMPORTS:
+        name = imp.name
+        if name is None or not name.startswith("_") or name.startswith("__"):
+            continue
+        if imp.target == imp.source:
+            continue
+        # allowed: both sides inside the same package, the imported module in its _core
+        package = ".".join(imp.target.split(".")[:2])
+        if _in_core(imp.target, package) and imp.source.startswith(package + "."):
+            continue
+        out.add(f"private:{imp.source}<-{imp.target}.{name}")
+    return out
+
+
+def long_modules() -> set[str]:
+    out = set()
+    for path in MODULES.values():
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_MODULE_LINES:
+            out.add(f"module:{path.relative_to(ROOT).as_posix()}")
+    return out
+
+
+def _body_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    body = node.body
+    first = body[0]
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        body = body[1:]
+    if not body:
+        return 0
+    return (body[-1].end_lineno or body[-1].lineno) - body[0].lineno + 1
+
+
+def _functions(node: ast.AST, prefix: str) -> Iterator[tuple[str, ast.FunctionDef]]:
+    """Every function and method under ``node`` with its qualified name."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            name = f"{prefix}{child.name}"
+            yield name, child  # type: ignore[misc]
+            yield from _functions(child, name + ".")
+        elif isinstance(child, ast.ClassDef):
+            yield from _functions(child, f"{prefix}{child.name}.")
+        else:
+            yield from _functions(child, prefix)
+
+
+def function_lengths() -> dict[str, int]:
+    """``path::qualified.name`` -> lines of its body without the docstring."""
+    out: dict[str, int] = {}
+    for path in MODULES.values():
+        tree = _tree(path)
+        rel = path.relative_to(ROOT).as_posix()
+        for name, node in _functions(tree, ""):
+            out[f"function:{rel}::{name}"] = _body_lines(node)
+    return out
+
+
+def long_functions() -> set[str]:
+    return {k for k, n in function_lengths().items() if n > MAX_FUNCTION_LINES}
+
+
+CHECKS = {
+    "every unit placed in a layer": unplaced_units,
+    "no import from a lower layer to a higher one": upward_imports,
+    "nobody imports the package face": face_imports,
+    "no circle between units": unit_cycles,
+    "no circle between the modules of a package": module_cycles,
+    "no private name imported from another module": private_imports,
+    f"no module over {MAX_MODULE_LINES} lines": long_modules,
+    f"no function body over {MAX_FUNCTION_LINES} lines": long_functions,
+}
+
+
+@functools.cache
+def _all_violations() -> frozenset[str]:
+    return frozenset().union(*(check() for check in CHECKS.values()))
+
+
+def _pending_keys() -> set[str]:
+    return set().union(*(keys for _, keys in PENDING.values())) if PENDING else set()
+
+
+# ------------------------------------------------------------------------------------------
+# the tests
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check", list(CHECKS))
+def test_no_new_violation(check):
+    """Every violation is either justified (ALLOWED) or known and being removed (PENDING)."""
+    found = CHECKS[check]() - set(ALLOWED) - _pending_keys()
+    assert not found, f"{check}: " + "; ".join(sorted(found))
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        pytest.param(group, marks=pytest.mark.xfail(strict=True, reason=reason))
+        for group, (reason, _) in PENDING.items()
+    ],
+)
+def test_pending_violations_are_gone(group):
+    """Turns into a failure once the work of ``group`` landed: then delete it from PENDING."""
+    left = PENDING[group][1] & _all_violations()
+    assert not left, f"{group}: still " + "; ".join(sorted(left))
+
+
+def test_allowed_exceptions_are_still_needed():
+    """A justified exception that no longer applies is deleted from ALLOWED."""
+    stale = set(ALLOWED) - _all_violations()
+    assert not stale, "no longer needed in ALLOWED: " + "; ".join(sorted(stale))
+
+
+def test_the_checks_catch_what_they_claim(tmp_path):
+    """The graph helpers find a planted cycle and a planted long function."""
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+    source = "def f():\n    '''doc\n    more'''\n" + "    x = 1\n" * 130
+    (node,) = ast.parse(source).body
+    assert isinstance(node, ast.FunctionDef) and _body_lines(node) == 130
+    assert _layer("_anything_private") == 0
+    with pytest.raises(LookupError):
+        _layer("a_new_public_module")
