@@ -719,7 +719,9 @@ case(
 )
 case(
     "scoring.register_criterion-name-taken",
-    lazy(lambda: (scoring.register_criterion, (scoring.Criterion("coastal", "sea", "benefit"),), {})),
+    lazy(
+        lambda: (scoring.register_criterion, (scoring.Criterion("coastal", "sea", "benefit"),), {})
+    ),
     SpecificationError,
     "'coastal'",
     "replace=True",
