@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from borderhub.exceptions import SpecificationError
 from borderhub.locate import FacilityLocation, PMedian
 from borderhub.locate import _benders as benders
-from borderhub.locate._milp import _Context, _Run
+from borderhub.locate._core import Context, Run
 from borderhub.locate.solution import Status
 
 SOME = settings(
@@ -226,9 +226,9 @@ def test_radius_model_stopped_without_solver_solution_returns_the_heuristic(monk
 
     def stopped(self, b):
         self.calls += 1
-        return _Run(Status.NOT_SOLVED, False, False, math.nan, math.nan)
+        return Run(Status.NOT_SOLVED, False, False, math.nan, math.nan)
 
-    monkeypatch.setattr(_Context, "run", stopped)
+    monkeypatch.setattr(Context, "run", stopped)
     if kind == "pmedian":
         model = PMedian.from_cost_matrix(cost, w, p=3, method="radius", required=[4])
     else:
@@ -250,7 +250,7 @@ def test_time_limited_radius_with_a_start_breaking_the_groups_stays_not_solved(m
     groups = pd.Series(["other"] * 20)
     groups[first] = "closed"
     monkeypatch.setattr(
-        _Context, "run", lambda self, b: _Run(Status.NOT_SOLVED, False, False, math.nan, math.nan)
+        Context, "run", lambda self, b: Run(Status.NOT_SOLVED, False, False, math.nan, math.nan)
     )
     model = PMedian.from_cost_matrix(
         cost, w, p=3, method="radius", groups=groups, max_per_group={"closed": 0}
@@ -270,7 +270,7 @@ def test_method_is_checked():
 
 
 def test_auto_takes_benders_only_for_small_p_on_large_instances():
-    ctx = _Context("highs", None, None, False)
+    ctx = Context("highs", None, None, False)
     big, _ = euclidean(600, 500, 8)
     small, _ = euclidean(100, 100, 8)
     cases = [(big, 5, "benders"), (big, 40, "benders"), (big, 130, "radius"), (small, 2, "radius")]
@@ -278,7 +278,7 @@ def test_auto_takes_benders_only_for_small_p_on_large_instances():
         model = PMedian.from_cost_matrix(cost, p=p)
         model._prepare()
         assert model._method(ctx) == expected
-    cbc = _Context("cbc", None, None, False)
+    cbc = Context("cbc", None, None, False)
     model = PMedian.from_cost_matrix(big, p=5)
     model._prepare()
     assert model._method(cbc) == "radius"
@@ -289,7 +289,7 @@ def test_max_coverage_stopped_without_solver_solution_returns_a_greedy_start(mon
 
     cost, w = euclidean(60, 30, 9)
     monkeypatch.setattr(
-        _Context, "run", lambda self, b: _Run(Status.NOT_SOLVED, False, False, math.nan, 99.0)
+        Context, "run", lambda self, b: Run(Status.NOT_SOLVED, False, False, math.nan, 99.0)
     )
     groups = pd.Series(["a"] * 15 + ["b"] * 15)
     model = MaxCoverage.from_cost_matrix(
@@ -347,7 +347,7 @@ def test_auto_keeps_a_solver_object_on_the_radius_model():
     big, _ = euclidean(600, 500, 8)
     model = PMedian.from_cost_matrix(big, p=5)
     model._prepare()
-    obj = _Context(pulp.HiGHS(msg=False), None, None, False)
+    obj = Context(pulp.HiGHS(msg=False), None, None, False)
     assert model._method(obj) == "radius"
     explicit = PMedian.from_cost_matrix(big, p=5, method="benders")
     explicit._prepare()
@@ -424,7 +424,7 @@ def test_fixed_charge_method_is_checked_and_auto_takes_benders_on_large_instance
         FacilityLocation.from_cost_matrix(cost, w, fixed_cost=5.0, method="benders").solve(
             solver="cbc"
         )
-    ctx = _Context("highs", None, None, False)
+    ctx = Context("highs", None, None, False)
     big, _ = euclidean(300, 100, 8)
     for c, expected in ((big, "benders"), (cost, "radius")):
         model = FacilityLocation.from_cost_matrix(c, fixed_cost=5.0)
@@ -458,7 +458,7 @@ def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monke
     """Time runs out after a few nodes: best solution known, `feasible`, bound below it."""
     seen = {"nodes": 0}
     node_limit = 1
-    real = _Context.timed_out
+    real = Context.timed_out
 
     def timed_out(self):
         import inspect
@@ -468,7 +468,7 @@ def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monke
             return seen["nodes"] > node_limit
         return real(self)
 
-    monkeypatch.setattr(_Context, "timed_out", timed_out)
+    monkeypatch.setattr(Context, "timed_out", timed_out)
     cost, w = euclidean(200, 150, 5)
     if kind == "pmedian":
         model = PMedian.from_cost_matrix(cost, w, p=10, method="benders")
@@ -482,7 +482,7 @@ def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monke
     true = float(w @ cost[:, np.asarray(sol.open)].min(axis=1)) + fixed * len(sol.open)
     assert sol.objective == pytest.approx(true)
     assert sol.bound < sol.objective
-    monkeypatch.setattr(_Context, "timed_out", real)
+    monkeypatch.setattr(Context, "timed_out", real)
     ref = model.solve()
     assert ref.status == "optimal"
     assert sol.bound <= ref.objective + 1e-9 <= sol.objective + 1e-9

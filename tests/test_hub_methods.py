@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from borderhub.exceptions import SpecificationError
 from borderhub.locate import HubMedian, _hub
-from borderhub.locate._milp import _Context
+from borderhub.locate._core import Context
 
 
 def direct_cost(c, W, alloc, alpha, chi, delta, gw):
@@ -143,7 +143,7 @@ def test_search_keeps_every_set_below_the_threshold(p):
     every = np.array(list(itertools.combinations(range(9), p)))
     sep = np.maximum(m1[:, every].min(axis=2).sum(axis=0), m2[:, every].min(axis=2).sum(axis=0))
     thr = float(np.quantile(sep, 0.3))
-    sets, lbs, low, done = en.candidates(thr, _Context("highs", None, None, False))
+    sets, lbs, low, done = en.candidates(thr, Context("highs", None, None, False))
     assert done
     want = {tuple(s) for s in every[sep < thr]}
     assert {tuple(sorted(s)) for s in sets} == want
@@ -185,7 +185,7 @@ def test_time_out_during_the_search_returns_the_heuristic(monkeypatch):
     c, W = ap_like(10, seed=8)
     kw = dict(flows=W, p=3, alpha=0.75, collection=3.0, distribution=2.0)
     opt = HubMedian.from_cost_matrix(c, **kw).solve()
-    monkeypatch.setattr(_Context, "timed_out", lambda self: True)
+    monkeypatch.setattr(Context, "timed_out", lambda self: True)
     sol = HubMedian.from_cost_matrix(c, method="enumerate", **kw).solve()
     assert sol.status == "feasible" and len(sol.open) == 3
     assert sol.objective >= opt.objective * (1 - 1e-12)
@@ -200,8 +200,8 @@ def test_search_stopped_by_the_clock_reports_unfinished(monkeypatch):
     c, W = ap_like(30, seed=9)
     data = _hub.HubData(c, W, 0.75, 3.0, 2.0, np.zeros(30))
     en = _hub.Enumeration(data, 4, np.zeros(0, dtype=np.int64), np.arange(30), None)
-    monkeypatch.setattr(_Context, "timed_out", lambda self: True)
-    sets, lbs, low, done = en.candidates(math.inf, _Context("highs", None, None, False))
+    monkeypatch.setattr(Context, "timed_out", lambda self: True)
+    sets, lbs, low, done = en.candidates(math.inf, Context("highs", None, None, False))
     assert not done and len(sets) == 0
 
 
@@ -209,12 +209,12 @@ def test_auto_picks_enumeration_with_highs_and_flow_otherwise():
     c, W = ap_like(6)
     model = HubMedian.from_cost_matrix(c, flows=W, p=2)
     model._prepare()
-    assert model._method(_Context("highs", None, None, False)) == "enumerate"
-    assert model._method(_Context(pulp.HiGHS(msg=False), None, None, False)) == "flow"
-    assert model._method(_Context("cbc", None, None, False)) == "flow"
+    assert model._method(Context("highs", None, None, False)) == "enumerate"
+    assert model._method(Context(pulp.HiGHS(msg=False), None, None, False)) == "flow"
+    assert model._method(Context("cbc", None, None, False)) == "flow"
     big = HubMedian.from_cost_matrix(np.zeros((80, 80)), flows=np.ones((80, 80)), p=10)
     big._prepare()
-    assert big._method(_Context("highs", None, None, False)) == "flow"  # C(80, 10) sets
+    assert big._method(Context("highs", None, None, False)) == "flow"  # C(80, 10) sets
 
 
 def test_groups_that_name_no_candidate_are_harmless():

@@ -29,9 +29,8 @@ from borderhub.locate import (
     PMedian,
     SetCover,
     Status,
-    _milp,
 )
-from borderhub.locate._milp import _Builder
+from borderhub.locate._core import PulpBuilder, read_highs, read_pulp
 from borderhub.locate.solution import OPTIMAL_GAP
 
 #: HiGHS options that keep it from solving these small instances at the root.
@@ -364,16 +363,16 @@ def test_every_highs_status_is_classified():
 @pytest.mark.parametrize("has_sol", [True, False])
 def test_highs_status_mapping(status_name, has_sol, maximise):
     ms = getattr(_ST, status_name)
-    b = _Builder("t", maximise=maximise)
+    b = PulpBuilder("t", maximise=maximise)
     b.constant = 1.0
     sign = -1.0 if maximise else 1.0
     # HiGHS minimises: objective 100 (internal), bound 80 -> a 20 % gap
     h = _FakeHighs(ms, has_sol, sign * 100.0, sign * 80.0)
     if status_name in _ERRORS:
         with pytest.raises(SolverError, match="model status"):
-            _milp._read_highs(h, b)
+            read_highs(h, b)
         return
-    run = _milp._read_highs(h, b)
+    run = read_highs(h, b)
     if status_name in ("kInfeasible", "kUnboundedOrInfeasible", "kUnbounded"):
         expected = Status.UNBOUNDED if status_name == "kUnbounded" else Status.INFEASIBLE
         assert run.status == expected and run.has_solution is False and run.proven is True
@@ -406,34 +405,34 @@ def test_highs_status_mapping(status_name, has_sol, maximise):
 )
 def test_pulp_problem_status_is_used_without_a_solution_status(lp_status, expected):
     """Some PuLP interfaces only set ``prob.status``; infeasible/unbounded still count."""
-    b = _Builder("t")
+    b = PulpBuilder("t")
     x = b.variables("x", 1, 0, 1)
     b.objective(x, 1.0)
     prob = b.finish()
     prob.sol_status = pulp.LpSolutionNoSolutionFound
     prob.status = lp_status
-    run = _milp._read_pulp(prob, b)
+    run = read_pulp(prob, b)
     assert run.status == expected and run.has_solution is False and run.proven
     assert math.isnan(run.objective) and math.isnan(run.bound)
 
 
 def test_highs_bound_at_the_root_node_is_kept():
     """A MIP solved at the root (node count 0) has a real dual bound."""
-    run = _milp._read_highs(_FakeHighs(_ST.kTimeLimit, True, 10.0, 8.0, nodes=0), _Builder("t"))
+    run = read_highs(_FakeHighs(_ST.kTimeLimit, True, 10.0, 8.0, nodes=0), PulpBuilder("t"))
     assert run.status == Status.FEASIBLE and run.bound == 8.0
 
 
 def test_highs_optimal_proven_only_within_tolerance():
-    b = _Builder("t")
-    run = _milp._read_highs(_FakeHighs(_ST.kOptimal, True, 100.0, 100.0 - 1e-5), b)
+    b = PulpBuilder("t")
+    run = read_highs(_FakeHighs(_ST.kOptimal, True, 100.0, 100.0 - 1e-5), b)
     assert run.proven is True and run.status == Status.OPTIMAL
-    run = _milp._read_highs(_FakeHighs(_ST.kOptimal, True, 100.0, 99.99), b)
+    run = read_highs(_FakeHighs(_ST.kOptimal, True, 100.0, 99.99), b)
     assert run.proven is False
     # an LP (no branch and bound: node count -1) has no MIP bound: the objective is exact
-    run = _milp._read_highs(_FakeHighs(_ST.kOptimal, True, 7.0, math.inf, nodes=-1), b)
+    run = read_highs(_FakeHighs(_ST.kOptimal, True, 7.0, math.inf, nodes=-1), b)
     assert run.proven is True and run.bound == 7.0
     # a stopped run without a MIP bound reports NaN, not the objective
-    run = _milp._read_highs(_FakeHighs(_ST.kTimeLimit, True, 7.0, math.inf), b)
+    run = read_highs(_FakeHighs(_ST.kTimeLimit, True, 7.0, math.inf), b)
     assert run.status == Status.FEASIBLE and math.isnan(run.bound) and not run.proven
 
 
@@ -449,14 +448,14 @@ def test_highs_optimal_proven_only_within_tolerance():
 )
 def test_pulp_status_mapping(sol_status, expected, proven):
     """Solvers other than HiGHS: PuLP's solution status, no dual bound."""
-    b = _Builder("t")
+    b = PulpBuilder("t")
     x = b.variables("x", 1, 0, 1)
     b.objective(x, 1.0)
     prob = b.finish()
     x[0].varValue = 1.0
     prob.sol_status = sol_status
     prob.status = pulp.LpStatusNotSolved
-    run = _milp._read_pulp(prob, b)
+    run = read_pulp(prob, b)
     assert run.status == expected and run.proven is proven
     if expected == Status.OPTIMAL:
         assert run.has_solution is True and run.objective == 1.0 and run.bound == 1.0

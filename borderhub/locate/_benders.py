@@ -38,225 +38,23 @@ PuLP cannot do -- it would rebuild and re-pass the whole model row by row at eve
 
 from __future__ import annotations
 
-import copy
 import math
-import time
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from borderhub.locate._highs import run
+from borderhub.locate._core import Outcome, Policy, heuristic, run, serve_cost, swap
 from borderhub.locate.solution import OPTIMAL_GAP, Status
 
 #: Weight of the core point in the in-out separation point.
 _INOUT = 0.5
 #: Relative tolerance of cut violation.
 _VIOL = 1e-7
-#: Wall-clock cap of one local search (it only improves the start; the LP phase does the rest).
-_SWAP_SECONDS = 2.0
 #: The integer phase runs the rounding-and-swap heuristic at every this many nodes.
 _NODE_HEURISTIC = 20
 #: Slack cuts are dropped from the integer phase's master when its cut rows exceed this
 #: multiple of their number after the previous purge (fewer rows, faster node LPs).
 _PURGE = 1.1
-
-
-class _Policy:
-    """Required / group constraints on the allowed candidates, as arrays."""
-
-    def __init__(self, model: Any, allowed: np.ndarray) -> None:
-        labels = model.cost.columns[allowed]
-        self.required = np.asarray(labels.isin(model.required))
-        m = len(allowed)
-        self.gcode = np.full(m, -1, dtype=np.int64)
-        self.lo = np.zeros(0, dtype=np.int64)
-        self.hi = np.zeros(0, dtype=np.int64)
-        if model.groups is not None:
-            grp = model.groups.reindex(labels)
-            names = pd.Index(grp.dropna().unique())
-            self.gcode = names.get_indexer(grp)
-            big = m + 1
-            self.lo = np.array([model.min_per_group.get(g, 0) for g in names], dtype=np.int64)
-            self.hi = np.array([model.max_per_group.get(g, big) for g in names], dtype=np.int64)
-
-    def subset(self, keep: np.ndarray) -> _Policy:
-        """The same constraints on the candidates ``keep`` (positions renumbered)."""
-        sub = copy.copy(self)
-        sub.required, sub.gcode = self.required[keep], self.gcode[keep]
-        return sub
-
-    def counts(self, opened: np.ndarray) -> np.ndarray:
-        g = self.gcode[opened]
-        return np.bincount(g[g >= 0], minlength=len(self.lo))
-
-    def feasible(self, opened: np.ndarray, p: int | None) -> bool:
-        """``opened`` meets the policy (and has exactly ``p`` centres unless ``p`` is None)."""
-        opened = np.asarray(opened, dtype=np.int64)
-        if len(np.unique(opened)) != len(opened) or (p is not None and len(opened) != p):
-            return False
-        if p is None and len(opened) == 0:
-            return False
-        if not np.isin(np.flatnonzero(self.required), opened).all():
-            return False
-        cnt = self.counts(opened)
-        return bool(np.all(cnt >= self.lo) and np.all(cnt <= self.hi))
-
-
-def heuristic(C: np.ndarray, w: np.ndarray, p: int | None, pol: _Policy,
-              fixed: np.ndarray | None = None) -> np.ndarray | None:  # fmt: skip
-    """Greedy add, then local search; ``None`` if no feasible start was found.
-
-    With ``p`` None (fixed-charge model, opening costs ``fixed``) candidates are added while
-    that lowers the total cost, then as many as the group minima need.
-    """
-    n, m = C.shape
-    f = np.zeros(m) if fixed is None else fixed
-    opened: list[int] = [int(j) for j in np.flatnonzero(pol.required)]
-    cur = C[:, opened].min(axis=1) if opened else np.full(n, np.inf)
-    cnt = pol.counts(np.array(opened, dtype=np.int64))
-    is_open = np.zeros(m, dtype=bool)
-    is_open[opened] = True
-    g = pol.gcode
-    grouped = g >= 0
-    total = _cost(C, w, np.array(opened, dtype=np.int64), f) if opened else math.inf
-    buf = np.empty_like(C)
-    while p is None or len(opened) < p:
-        need = np.maximum(pol.lo - cnt, 0)
-        ok = ~is_open
-        ok[grouped] &= cnt[g[grouped]] < pol.hi[g[grouped]]
-        if p is not None and need.sum() >= p - len(opened):
-            # every remaining slot must go to a group below its minimum
-            ok &= grouped
-            ok[grouped] &= need[g[grouped]] > 0
-        cand = np.flatnonzero(ok)
-        if cand.size == 0:
-            if p is None:
-                break
-            return None
-        if n and np.isfinite(cur).all():
-            if cand.size > m // 2:  # the whole matrix: no copy of the columns
-                tot = (w @ np.minimum(cur[:, None], C, out=buf))[cand]
-            else:
-                tot = w @ np.minimum(cur[:, None], C[:, cand])
-        elif n:
-            tot = w @ C[:, cand]
-        else:
-            tot = np.zeros(cand.size)
-        tot = tot + f[cand] + (f[opened].sum() if opened else 0.0)
-        k = int(np.argmin(tot))
-        if p is None and opened and not tot[k] < total:
-            if need.sum() == 0:
-                break
-            # the group minima still need centres: the cheapest of the groups short of one
-            short = grouped[cand] & (need[np.maximum(g[cand], 0)] > 0)
-            k = int(np.flatnonzero(short)[np.argmin(tot[short])])
-        j = int(cand[k])
-        opened.append(j)
-        total = float(tot[k])
-        is_open[j] = True
-        if g[j] >= 0:
-            cnt[g[j]] += 1
-        cur = np.minimum(cur, C[:, j])
-    out = np.array(opened, dtype=np.int64)
-    if not pol.feasible(out, p):
-        return None
-    if n == 0 or (p is not None and p == m):
-        return out
-    return _swap(C, w, out, pol, fixed)
-
-
-def _swap(C: np.ndarray, w: np.ndarray, opened: np.ndarray, pol: _Policy,
-          fixed: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
-    """Best-improvement interchange (Teitz & Bart 1968) in O(n m) per move.
-
-    With opening costs ``fixed`` (fixed-charge model) adding and dropping a centre are
-    moves too, and every move is charged the change in opening cost.
-    """
-    n, m = C.shape
-    opened = opened.copy()
-    free_count = fixed is not None
-    f = np.zeros(m) if fixed is None else fixed
-    rows = np.arange(n)
-    stop = time.perf_counter() + _SWAP_SECONDS
-    for _ in range(50 * max(len(opened), 1) + (m if free_count else 0)):
-        if time.perf_counter() > stop:
-            break
-        p = len(opened)
-        sub = C[:, opened]
-        if p > 1:
-            part = np.argpartition(sub, 1, axis=1)
-            near = part[:, 0]
-            d1 = sub[rows, near]
-            d2 = sub[rows, part[:, 1]]
-        else:
-            near = np.zeros(n, dtype=np.int64)
-            d1 = sub[:, 0]
-            d2 = np.full(n, np.inf)
-        obj = float(w @ d1) + float(f[opened].sum())
-        m1 = np.minimum(C, d1[:, None])
-        gain = w @ (m1 - d1[:, None])  # <= 0: adding j
-        loss_rows = w[:, None] * (np.minimum(C, d2[:, None]) - m1)  # >= 0
-        order = np.argsort(near, kind="stable")
-        starts = np.searchsorted(near[order], np.arange(p))
-        loss = np.zeros((p, m))
-        nonempty = starts < n
-        present = np.bincount(near, minlength=p) > 0
-        if nonempty.any():
-            red = np.add.reduceat(loss_rows[order], starts[nonempty], axis=0)
-            # reduceat gives the next group's rows for empty groups: keep only real ones
-            loss[nonempty] = red
-            loss[~present] = 0.0
-        delta = gain[None, :] + loss + f[None, :] - f[opened][:, None]
-        is_open = np.zeros(m, dtype=bool)
-        is_open[opened] = True
-        delta[:, is_open] = np.inf
-        fixed_out = pol.required[opened]
-        delta[fixed_out, :] = np.inf
-        cnt = pol.counts(opened)
-        if len(pol.lo):
-            gin = pol.gcode[None, :]
-            gout = pol.gcode[opened][:, None]
-            same = gin == gout
-            bad_in = (gin >= 0) & (cnt[np.maximum(gin, 0)] + 1 > pol.hi[np.maximum(gin, 0)])
-            bad_out = (gout >= 0) & (cnt[np.maximum(gout, 0)] - 1 < pol.lo[np.maximum(gout, 0)])
-            delta[~same & (bad_in | bad_out)] = np.inf
-        r, j = np.unravel_index(int(np.argmin(delta)), delta.shape)
-        move, val = "swap", float(delta[r, j])
-        if free_count:
-            add = gain + f
-            add[is_open] = np.inf
-            drop_rows = w * (d2 - d1)
-            drop = np.bincount(near, weights=drop_rows, minlength=p) - f[opened]
-            if p <= 1:
-                drop[:] = np.inf
-            drop[fixed_out] = np.inf
-            if len(pol.lo):
-                ga, go = np.maximum(pol.gcode, 0), np.maximum(pol.gcode[opened], 0)
-                add[(pol.gcode >= 0) & (cnt[ga] + 1 > pol.hi[ga])] = np.inf
-                drop[(pol.gcode[opened] >= 0) & (cnt[go] - 1 < pol.lo[go])] = np.inf
-            ja, rd = int(np.argmin(add)), int(np.argmin(drop))
-            if add[ja] < val:
-                move, val = "add", float(add[ja])
-            if drop[rd] < val:
-                move, val = "drop", float(drop[rd])
-        if not val < -1e-9 * max(1.0, abs(obj)):
-            break
-        if move == "swap":
-            opened[r] = j
-        elif move == "add":
-            opened = np.append(opened, ja)
-        else:
-            opened = np.delete(opened, rd)
-    return opened
-
-
-def _cost(
-    C: np.ndarray, w: np.ndarray, opened: np.ndarray, fixed: np.ndarray | None = None
-) -> float:
-    """Weighted cost of serving every point from its cheapest centre in ``opened``."""
-    serve = float(w @ C[:, opened].min(axis=1)) if len(w) else 0.0
-    return serve + (float(fixed[opened].sum()) if fixed is not None else 0.0)
 
 
 class _Cuts:
@@ -322,7 +120,7 @@ class _Cuts:
 class _Master:
     """The Benders master in HiGHS: y (candidates), theta (points), cuts."""
 
-    def __init__(self, ctx: Any, w: np.ndarray, f: np.ndarray, S0: np.ndarray, pol: _Policy,
+    def __init__(self, ctx: Any, w: np.ndarray, f: np.ndarray, S0: np.ndarray, pol: Policy,
                  keep: np.ndarray, p: int | None, fix_one: np.ndarray) -> None:  # fmt: skip
         import highspy
 
@@ -374,25 +172,23 @@ class _Master:
 def solve_benders(model: Any, ctx: Any, fixed: np.ndarray | None = None) -> Any:
     """Exact p-median (or, given opening costs ``fixed``, fixed-charge location) by Benders.
 
-    Returns an ``_Outcome``.
+    Returns an ``Outcome``.
     """
-    from borderhub.locate.base import _Outcome
-
     with ctx.building():
         act, allowed = model._active, model._allowed_pos
         C = model._C[np.ix_(act, allowed)]
         w = model._w[act]
         card = model._cardinality()
         p = None if card is None else int(card)
-        pol = _Policy(model, allowed)
+        pol = Policy(model, allowed)
         best = heuristic(C, w, p, pol, fixed)
-    best_obj = _cost(C, w, best, fixed) if best is not None else math.inf
+    best_obj = serve_cost(C, w, best, fixed) if best is not None else math.inf
 
     def outcome(status: Status, bound: float) -> Any:
         bound = bound if math.isfinite(bound) else math.nan
         if best is None:
-            return _Outcome(Status.NOT_SOLVED, bound=bound)
-        return _Outcome(status, allowed[np.sort(best)], best_obj, min(bound, best_obj))
+            return Outcome(Status.NOT_SOLVED, bound=bound)
+        return Outcome(status, allowed[np.sort(best)], best_obj, min(bound, best_obj))
 
     if len(w) == 0 and best is not None and fixed is None:
         return outcome(Status.OPTIMAL, 0.0)
@@ -407,12 +203,12 @@ def solve_benders(model: Any, ctx: Any, fixed: np.ndarray | None = None) -> Any:
     if lp is None:  # time out
         return outcome(Status.FEASIBLE, -math.inf)
     if lp.status == "infeasible":
-        return _Outcome(Status.INFEASIBLE)
+        return Outcome(Status.INFEASIBLE)
     with ctx.building():  # LP rounding, improved by local search
         top = _round(lp.y, p, pol.required)
         if pol.feasible(top, p):
-            top = _swap(C, w, top, pol, fixed)
-            obj = _cost(C, w, top, fixed)
+            top = swap(C, w, top, pol, fixed)
+            obj = serve_cost(C, w, top, fixed)
             if obj < best_obj:
                 best, best_obj = top, obj
     if rel_ok(best_obj, lp.bound):
@@ -488,7 +284,7 @@ class _LP:
         self.dual = np.zeros(0)
 
 
-def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, f: np.ndarray, pol: _Policy,
+def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, f: np.ndarray, pol: Policy,
               p: int | None, core: np.ndarray) -> _LP | None:  # fmt: skip
     """Stabilised cut loop on the LP relaxation of the master; None on time out."""
     with ctx.building():
@@ -552,7 +348,7 @@ def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, f: np.ndarray, pol: _Polic
 
 
 def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | None,
-                    pol: _Policy, p: int | None, lp: _LP, best: Any, best_obj: float,
+                    pol: Policy, p: int | None, lp: _LP, best: Any, best_obj: float,
                     allowed: np.ndarray) -> Any:  # fmt: skip
     """Integer phase: branch and bound on ``y`` over the LP master, cuts at every node.
 
@@ -566,8 +362,6 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
     and gave larger trees.)
     """
     import heapq
-
-    from borderhub.locate.base import _Outcome
 
     n, m_all = C.shape
     f_all = np.zeros(m_all) if fixed is None else fixed
@@ -691,7 +485,7 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
         frac = np.flatnonzero((y > 1e-6) & (y < 1 - 1e-6))
         if frac.size == 0:  # integral, and its cuts are exact: this node is solved
             sel = keep[np.flatnonzero(y > 0.5)]
-            obj = _cost(C, w, sel, fixed)
+            obj = serve_cost(C, w, sel, fixed)
             if obj < best_obj:
                 best, best_obj = sel, obj
             continue
@@ -699,8 +493,8 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
             with ctx.building():
                 top = _round(y, p, lo > 0.5)
                 if pol.feasible(keep[top], p):
-                    cand = _swap(Ck, w, top, pol_k, f if fixed is not None else None)
-                    obj = _cost(Ck, w, cand, f if fixed is not None else None)
+                    cand = swap(Ck, w, top, pol_k, f if fixed is not None else None)
+                    obj = serve_cost(Ck, w, cand, f if fixed is not None else None)
                     if obj < best_obj:
                         best, best_obj = keep[cand], obj
         tol = tolerance()
@@ -721,7 +515,7 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
     lower = max(lower, lp.bound)
     if best is None:
         if not stopped:  # the whole tree was searched: nothing is feasible
-            return _Outcome(Status.INFEASIBLE)
-        return _Outcome(Status.NOT_SOLVED, bound=lower if math.isfinite(lower) else math.nan)
+            return Outcome(Status.INFEASIBLE)
+        return Outcome(Status.NOT_SOLVED, bound=lower if math.isfinite(lower) else math.nan)
     status = Status.OPTIMAL if rel_ok(best_obj, lower) else Status.FEASIBLE
-    return _Outcome(status, allowed[np.sort(best)], best_obj, min(lower, best_obj))
+    return Outcome(status, allowed[np.sort(best)], best_obj, min(lower, best_obj))

@@ -53,10 +53,20 @@ from typing import Any, cast
 
 import numpy as np
 
-from borderhub.locate._benders import _Policy
-from borderhub.locate._highs import EQ, GE, LE, ArrayBuilder, set_solution
-from borderhub.locate._highs import run as run_highs
-from borderhub.locate._milp import _Builder, _read_highs, _Run, rel_gap, values
+from borderhub.locate._core import (
+    EQ,
+    GE,
+    LE,
+    ArrayBuilder,
+    Policy,
+    PulpBuilder,
+    Run,
+    read_highs,
+    rel_gap,
+    set_solution,
+    values,
+)
+from borderhub.locate._core import run as run_highs
 from borderhub.locate.solution import OPTIMAL_GAP, Status
 
 #: Subgradient iterations at most, and the share of the remaining time they may use.
@@ -283,7 +293,7 @@ class _Search:
     """Incumbent bookkeeping: the best opening set and allocation found so far."""
 
     def __init__(self, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray,
-                 pol: _Policy, single: bool) -> None:  # fmt: skip
+                 pol: Policy, single: bool) -> None:  # fmt: skip
         self.C, self.w, self.Q, self.f, self.pol, self.single = C, w, Q, f, pol, single
         self.best = math.inf
         self.sel: np.ndarray | None = None
@@ -444,7 +454,7 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
     # coefficients in a range the solver accepts (HiGHS rejects |a| >= 1e20).
     Q = np.minimum(model.capacity.to_numpy(dtype=float)[allowed], max(float(w.sum()), 1e-12))
     n, m = C.shape
-    pol = _Policy(model, allowed)
+    pol = Policy(model, allowed)
     search = _Search(C, w, Q, fixed, pol, model.single_source)
     info: dict[str, Any] = {"n": n, "m": m}
     # 1. heuristic start
@@ -620,7 +630,7 @@ def _links(C: np.ndarray, w: np.ndarray, u: np.ndarray, search: _Search) -> np.n
 
 
 def _kernel(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray,
-            pol: _Policy, lag: Lagrangian, u: np.ndarray, search: _Search, single: bool,
+            pol: Policy, lag: Lagrangian, u: np.ndarray, search: _Search, single: bool,
             info: dict[str, Any], links: np.ndarray | None) -> None:  # fmt: skip
     """Kernel heuristic: the MIP over the most promising centres only, briefly.
 
@@ -653,10 +663,10 @@ def _kernel(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray
 
 
 def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.ndarray,
-                 pol: _Policy, keep: np.ndarray, one: np.ndarray, search: _Search,
+                 pol: Policy, keep: np.ndarray, one: np.ndarray, search: _Search,
                  single: bool, highs: bool, limit: float | None = None,
                  gap: float | None = None,
-                 links: np.ndarray | None = None) -> tuple[_Run, Any, Any]:  # fmt: skip
+                 links: np.ndarray | None = None) -> tuple[Run, Any, Any]:  # fmt: skip
     """The model on the candidates ``keep`` (``one`` forced open), with the incumbent.
 
     ``links`` (n x m, over all allowed candidates) selects the linking rows
@@ -666,7 +676,7 @@ def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.nd
     """
     n, mk = len(w), len(keep)
     with ctx.building():
-        b: Any = ArrayBuilder() if highs else _Builder("FacilityLocation")
+        b: Any = ArrayBuilder() if highs else PulpBuilder("FacilityLocation")
         y = b.variables("y", mk, 0.0, 1.0, binary=True)
         b.objective(y, f[keep])
         x = b.variables("x", n * mk, 0.0, 1.0, binary=single)
@@ -715,7 +725,7 @@ def _reduced_mip(ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray, f: np.nd
                 set_solution(h, start)
     if highs:
         run_highs(h, ctx, "the capacitated model", limit)
-        run = _read_highs(h, cast(Any, types.SimpleNamespace(maximise=False, constant=b.constant)))
+        run = read_highs(h, cast(Any, types.SimpleNamespace(maximise=False, constant=b.constant)))
         if not run.has_solution:
             return run, None, None
         col = np.asarray(h.getSolution().col_value)

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from borderhub.locate._highs import run
+from borderhub.locate._core import run
 from borderhub.locate.solution import OPTIMAL_GAP
 
 #: Hub sets per vectorised block of the half-single-allocation bound.

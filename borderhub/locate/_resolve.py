@@ -17,8 +17,9 @@ the MIP as well (the LP is a relaxation) and is accepted after the same checks; 
 fractional LP optimum goes on to the MIP, started from the previous solution.
 
 The model is stated by the same code as the cold solve (``_open_block`` and
-``_Levels.add_rows``) but collected as arrays and loaded into HiGHS in bulk rather than
-through PuLP objects: the batches of :func:`borderhub.robustness` build it once each.
+``Levels.add_rows``) but written to a :class:`~borderhub.locate._core.ColumnBuilder`, which
+loads it into HiGHS in bulk rather than through PuLP objects: the batches of
+:func:`borderhub.robustness` build it once each.
 
 The level truncation is carried from one vector to the next and only grows. Each vector's
 solution is checked exactly as in ``solve_nearest_open``: when it undercharges a demand
@@ -32,101 +33,26 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from borderhub.locate._highs import run
-from borderhub.locate._milp import EQ, GE, LE, _Context, _read_highs, rel_gap
-from borderhub.locate._radius import _SLACK_MIN, _SLACK_PER, _Levels, greedy
+from borderhub.locate._core import (
+    SLACK_MIN,
+    SLACK_PER,
+    ColumnBuilder,
+    Context,
+    Levels,
+    greedy,
+    quiet_highs_banner,
+    read_highs,
+    rel_gap,
+    run,
+)
 from borderhub.locate.solution import OPTIMAL_GAP, Status
 
 __all__ = ["MedianResolver", "Resolved"]
-
-
-class _Col:
-    """A column of :class:`_ArrayBuilder` (what the model code sets on a variable)."""
-
-    __slots__ = ("index", "lowBound", "upBound", "binary")
-
-    def __init__(self, index: int, low: float, up: float | None, binary: bool) -> None:
-        self.index, self.lowBound, self.upBound, self.binary = index, low, up, binary
-
-
-class _ArrayBuilder:
-    """The interface of :class:`~borderhub.locate._milp._Builder`, loaded into HiGHS in bulk.
-
-    The model code (``_open_block``, ``_Levels.add_rows``) states its rows as COO arrays;
-    this builder keeps them as arrays and hands them to HiGHS in one call each, instead of
-    creating a PuLP object per variable and per row (building the national model this way
-    takes milliseconds instead of a tenth of a second, which matters once per batch).
-    """
-
-    def __init__(self) -> None:
-        self.cols: list[_Col] = []
-        self.constant = 0.0
-        self.maximise = False
-        self._rows: list[tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray, int]] = []
-        self._obj: list[tuple[np.ndarray, np.ndarray]] = []
-
-    def variables(
-        self, name: str, n: int, low: float = 0.0, up: float | None = None, binary: bool = False
-    ) -> np.ndarray:
-        out = np.empty(n, dtype=object)
-        start = len(self.cols)
-        new = [_Col(start + k, low, up, binary) for k in range(n)]
-        self.cols.extend(new)
-        out[:] = new
-        return out
-
-    def rows(
-        self,
-        prefix: str,
-        row: np.ndarray,
-        var: np.ndarray,
-        coef: np.ndarray | float,
-        sense: int,
-        rhs: np.ndarray | float,
-        n_rows: int | None = None,
-    ) -> None:
-        row = np.asarray(row, dtype=np.int64)
-        if n_rows is None:
-            n_rows = int(row.max()) + 1 if row.size else 0
-        if n_rows == 0:
-            return
-        idx = np.fromiter((v.index for v in var.tolist()), dtype=np.int64, count=len(var))
-        c = np.broadcast_to(np.asarray(coef, dtype=float), row.shape)
-        r = np.broadcast_to(np.asarray(rhs, dtype=float), (n_rows,))
-        self._rows.append((row, idx, np.array(c), int(sense), np.array(r), int(n_rows)))
-
-    def objective(self, var: np.ndarray, coef: np.ndarray | float) -> None:
-        idx = np.fromiter((v.index for v in var.tolist()), dtype=np.int64, count=len(var))
-        self._obj.append((idx, np.broadcast_to(np.asarray(coef, dtype=float), idx.shape)))
-
-    def load(self, h: Any) -> None:
-        """Pass the model to the (empty) HiGHS object ``h``."""
-        import highspy
-
-        inf = highspy.kHighsInf
-        n = len(self.cols)
-        lower = np.array([c.lowBound for c in self.cols], dtype=float)
-        upper = np.array([inf if c.upBound is None else c.upBound for c in self.cols])
-        h.addVars(n, lower, upper)
-        cost = np.zeros(n)
-        for idx, coef in self._obj:
-            cost[idx] += coef
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-        binary = np.flatnonzero([c.binary for c in self.cols]).astype(np.int32)
-        if binary.size:
-            kinds = np.full(binary.size, highspy.HighsVarType.kInteger)
-            h.changeColsIntegrality(binary.size, binary, kinds)
-        for row, idx, coef, sense, rhs, n_rows in self._rows:
-            order = np.argsort(row, kind="stable")
-            starts = np.searchsorted(row[order], np.arange(n_rows)).astype(np.int32)
-            lo = rhs if sense in (GE, EQ) else np.full(n_rows, -inf)
-            up = rhs if sense in (LE, EQ) else np.full(n_rows, inf)
-            h.addRows(n_rows, lo, up, len(order), starts, idx[order].astype(np.int32), coef[order])
 
 
 @dataclass
@@ -179,29 +105,27 @@ class MedianResolver:
         p = int(model.p)
         m = self.C.shape[1]
         self.enumerate = p == 1 and model.groups is None
-        self.lv = _Levels(self.C, m - p + 1)
+        self.lv = Levels(self.C, m - p + 1)
         labels = model.cost.columns[self.allowed]
         self.req = np.flatnonzero(labels.isin(model.required))
         if start is not None:
             first = np.flatnonzero(labels.isin(pd.Index(list(start))))
         else:
             first = greedy(self.C, model._w[self.active], p, self.req, None)
-        slack = max(_SLACK_MIN, _SLACK_PER * math.ceil(m / p))
+        slack = max(SLACK_MIN, SLACK_PER * math.ceil(m / p))
         self.k = self.lv.initial(self.C, first, slack)
         self.h: Any = None
         self.prev: Any = None
 
-    def _build(self, ctx: _Context, w: np.ndarray) -> None:
+    def _build(self, ctx: Context, w: np.ndarray) -> None:
         """Build the model and load it into a HiGHS object (not solved yet)."""
         import highspy
 
-        from borderhub.locate._milp import _quiet_highs_banner
-
         with ctx.building():
-            b = _ArrayBuilder()
+            b = ColumnBuilder()
             y = self.model._open_block(b)
-            z, rows, step = self.lv.add_rows(cast(Any, b), y, w, self.k)
-            _quiet_highs_banner()
+            z, rows, step = self.lv.add_rows(b, y, w, self.k)
+            quiet_highs_banner()
             h = highspy.Highs()
             h.setOptionValue("output_flag", False)
             gap = OPTIMAL_GAP / 10 if self.mip_gap is None else self.mip_gap
@@ -218,7 +142,7 @@ class MedianResolver:
             self.h_lp.setOptionValue("output_flag", False)
             self.h_lp.passModel(lp)
 
-    def _relaxation(self, ctx: _Context, w: np.ndarray) -> tuple[np.ndarray, float] | None:
+    def _relaxation(self, ctx: Context, w: np.ndarray) -> tuple[np.ndarray, float] | None:
         """The LP relaxation re-optimised from the last basis: (y values, objective)."""
         import highspy
 
@@ -235,7 +159,7 @@ class MedianResolver:
         objective = float(h.getInfo().objective_function_value) + float(w @ self.lv.S[:, 0])
         return x[self.ycol], objective
 
-    def _rerun(self, ctx: _Context, w: np.ndarray) -> Any:
+    def _rerun(self, ctx: Context, w: np.ndarray) -> Any:
         import highspy
 
         h = self.h
@@ -248,7 +172,7 @@ class MedianResolver:
                 start.value_valid = True
                 h.setSolution(start)
         run(h, ctx, "the re-solved model")
-        return _read_highs(h, cast(Any, self.b))
+        return read_highs(h, self.b)
 
     def solve(self, weights: np.ndarray) -> Resolved:
         """Solve for one weight vector (one value per demand point of the template)."""
@@ -267,7 +191,7 @@ class MedianResolver:
                 Status.OPTIMAL, cols[allowed[[best]]], obj, obj, 0, False,
                 time.perf_counter() - start,
             )  # fmt: skip
-        ctx = _Context("highs", self.time_limit, self.mip_gap, False)
+        ctx = Context("highs", self.time_limit, self.mip_gap, False)
         rebuilt = False
         best_obj, best_sel, best_bound = math.inf, None, -math.inf
         while True:

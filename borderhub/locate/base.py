@@ -10,61 +10,38 @@ only states its parameters and its formulation (``_solve``).
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from borderhub.exceptions import DataError, InfeasibleError, SpecificationError
-from borderhub.locate._milp import EQ, GE, LE, _Builder, _Context, rel_gap, values
+from borderhub.exceptions import InfeasibleError, SpecificationError
+from borderhub.locate._core import (
+    EQ,
+    GE,
+    LE,
+    Builder,
+    Context,
+    Outcome,
+    PulpBuilder,
+    check_positive,
+    cost_frame,
+    cost_from_frames,
+    gateway_series,
+    group_limits,
+    label_set,
+    preview,
+    rel_gap,
+    values,
+    weight_from_frame,
+    weight_series,
+)
+from borderhub.locate._core import as_float as as_float  # re-exported from its old home
+from borderhub.locate._core import check_count as check_count  # re-exported from its old home
 from borderhub.locate.solution import Solution, Status
 
 __all__ = ["LocationModel"]
-
-
-@dataclass
-class _Outcome:
-    """What a model's ``_solve`` found (positions refer to the full candidate list)."""
-
-    status: Status
-    open_pos: np.ndarray | None = None
-    objective: float = math.nan
-    bound: float = math.nan
-    message: str = ""
-    assignment: pd.DataFrame | None = None
-
-
-def _preview(labels: Any, k: int = 10) -> str:
-    labels = list(labels)
-    more = f" ... ({len(labels)} in all)" if len(labels) > k else ""
-    return f"{labels[:k]}{more}"
-
-
-def check_count(value: Any, name: str, minimum: int = 1) -> int:
-    """An integer parameter (not bool) at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise SpecificationError(f"{name} must be an integer, got {value!r}; pass an int")
-    if value < minimum:
-        raise SpecificationError(
-            f"{name} must be at least {minimum}, got {value}; raise it to {minimum} or more"
-        )
-    return int(value)
-
-
-def check_positive(value: Any, name: str, allow_zero: bool = False) -> float:
-    """A finite real parameter, > 0 (or >= 0)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise SpecificationError(f"{name} must be a number, got {value!r}; pass a float")
-    v = float(value)
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        need = "non-negative" if allow_zero else "positive"
-        raise SpecificationError(
-            f"{name} must be a finite {need} number, got {value!r}; pass a {need} float"
-        )
-    return v
 
 
 class LocationModel:
@@ -140,21 +117,21 @@ class LocationModel:
         gateway_cost: Any = None,
         gateway_weight: float = 1.0,
     ) -> None:
-        self.cost = _cost_frame(cost)
-        self.weights = _weights(weights, self.cost.index)
+        self.cost = cost_frame(cost)
+        self.weights = weight_series(weights, self.cost.index)
         cand = self.cost.columns
-        self.required = _label_set(required, cand, "required")
-        self.forbidden = _label_set(forbidden, cand, "forbidden")
+        self.required = label_set(required, cand, "required")
+        self.forbidden = label_set(forbidden, cand, "forbidden")
         both = self.required.intersection(self.forbidden)
         if len(both):
             raise SpecificationError(
-                f"candidates {_preview(both)} are both required and forbidden; drop them from "
+                f"candidates {preview(both)} are both required and forbidden; drop them from "
                 "one of the two lists"
             )
-        self.groups, self.min_per_group, self.max_per_group = _groups(
+        self.groups, self.min_per_group, self.max_per_group = group_limits(
             groups, min_per_group, max_per_group, cand
         )
-        self.gateway_cost = _gateway(gateway_cost, cand)
+        self.gateway_cost = gateway_series(gateway_cost, cand)
         self.gateway_weight = check_positive(gateway_weight, "gateway_weight", allow_zero=True)
         # set before __init__ by from_geodataframe, so that messages can name the places
         self._demand_geo: Any = self.__dict__.get("_demand_geo")
@@ -238,8 +215,8 @@ class LocationModel:
         >>> list(sol.open)
         ['440100']
         """
-        cost = _cost_from_frames(demand, candidates, distance)
-        weights = _weight_from_frame(demand, weight)
+        cost = cost_from_frames(demand, candidates, distance)
+        weights = weight_from_frame(demand, weight)
         model = cls.__new__(cls)
         model._demand_geo = demand
         model._candidate_geo = candidates
@@ -304,7 +281,7 @@ class LocationModel:
         ('optimal', 3.0)
         """
         self._check()
-        ctx = _Context(solver, time_limit, mip_gap, msg)
+        ctx = Context(solver, time_limit, mip_gap, msg)
         with ctx.building():
             self._prepare()
         out = self._solve(ctx)
@@ -352,9 +329,9 @@ class LocationModel:
         """Demand labels for a message, with their names when the demand frame has them."""
         frame = self._demand_geo
         if frame is None or "name" not in getattr(frame, "columns", ()):
-            return _preview(labels)
+            return preview(labels)
         names = frame["name"]
-        return _preview(
+        return preview(
             [f"{k} {names[k]}" if k in names.index and isinstance(names[k], str) else k
              for k in labels]
         )  # fmt: skip
@@ -366,7 +343,7 @@ class LocationModel:
         self._check_policy()
         self._check_model()
 
-    def _solve(self, ctx: _Context) -> _Outcome:  # pragma: no cover - abstract
+    def _solve(self, ctx: Context) -> Outcome:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _infeasible_hint(self) -> str:
@@ -453,7 +430,7 @@ class LocationModel:
         self._w = self.weights.to_numpy(dtype=float)
         self._active = np.flatnonzero(self._w > 0)
 
-    def _open_block(self, b: _Builder, name: str = "y") -> np.ndarray:
+    def _open_block(self, b: Builder, name: str = "y") -> np.ndarray:
         """Binary open variables of the allowed candidates, with p and the policy rows."""
         m = len(self._allowed_pos)
         y = b.variables(name, m, 0, 1, binary=True)
@@ -483,9 +460,9 @@ class LocationModel:
                 b.rows(tag, row, y[sel], 1.0, sense, rhs, len(present))
         return y
 
-    def _diagnose_infeasible(self, ctx: _Context) -> str:
+    def _diagnose_infeasible(self, ctx: Context) -> str:
         """Solve the policy constraints alone to tell which family is at fault."""
-        b = _Builder("policy_check")
+        b = PulpBuilder("policy_check")
         with ctx.building():
             self._open_block(b)
         run = ctx.run(b)
@@ -505,7 +482,7 @@ class LocationModel:
         out.index = pd.Index([], name="demand", dtype=self.cost.index.dtype)
         return out
 
-    def _assign_nearest(self, out: _Outcome) -> pd.DataFrame:
+    def _assign_nearest(self, out: Outcome) -> pd.DataFrame:
         """Each demand point to its cheapest open centre (by effective cost)."""
         pos = np.sort(np.asarray(out.open_pos, dtype=np.int64))
         sub = self._C[:, pos]
@@ -531,256 +508,3 @@ class LocationModel:
     def _open_positions(self, y: np.ndarray) -> np.ndarray:
         """Positions (in the full candidate list) of the open centres from y's values."""
         return self._allowed_pos[values(y) > 0.5]
-
-
-# ----------------------------------------------------------------------------------------
-# input normalisation
-# ----------------------------------------------------------------------------------------
-
-
-def as_float(obj: pd.DataFrame | pd.Series) -> np.ndarray:
-    """Float values of a frame/Series; NA, None and non-numbers become NaN (flagged later)."""
-    if isinstance(obj, pd.DataFrame):
-        if not all(pd.api.types.is_numeric_dtype(t) for t in obj.dtypes):
-            obj = obj.apply(pd.to_numeric, errors="coerce")
-        return obj.to_numpy(dtype=float, na_value=np.nan)
-    return pd.to_numeric(obj, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _cost_frame(cost: Any) -> pd.DataFrame:
-    if isinstance(cost, pd.DataFrame):
-        df = cost.copy()
-    else:
-        try:
-            arr = np.array(cost, dtype=float)  # copies
-        except (TypeError, ValueError) as err:
-            raise DataError(
-                f"cost must be a numeric 2-D array or DataFrame ({err}); pass numbers only"
-            ) from err
-        if arr.ndim != 2:
-            raise DataError(
-                f"cost must be 2-D (demand x candidate), got shape {arr.shape}; pass a matrix "
-                "with one row per demand point and one column per candidate"
-            )
-        df = pd.DataFrame(arr)
-    if df.shape[0] == 0 or df.shape[1] == 0:
-        raise DataError(
-            f"cost has no demand points or no candidates (shape {df.shape}); pass at least "
-            "one row (demand point) and one column (candidate)"
-        )
-    for axis, labels in (("demand (index)", df.index), ("candidate (columns)", df.columns)):
-        if labels.has_duplicates:
-            dup = labels[labels.duplicated()].unique()
-            raise DataError(
-                f"cost has duplicate {axis} labels {_preview(dup)}; make them unique (drop or "
-                "merge the duplicates)"
-            )
-    values_ = as_float(df)
-    bad = ~np.isfinite(values_)
-    if bad.any():
-        i, j = np.nonzero(bad)
-        cells = [
-            (df.index[a], df.columns[b], df.iat[a, b]) for a, b in zip(i[:5], j[:5], strict=True)
-        ]
-        raise DataError(
-            f"cost has {int(bad.sum())} NaN, missing, non-numeric or infinite value(s), e.g. "
-            f"(demand, candidate, value) {cells}; fill them with numbers (a large finite cost "
-            "marks a pair to avoid)"
-        )
-    neg = values_ < 0
-    if neg.any():
-        i, j = np.nonzero(neg)
-        pairs = list(zip(df.index[i[:5]], df.columns[j[:5]], strict=True))
-        raise DataError(
-            f"cost has {int(neg.sum())} negative value(s), e.g. at (demand, candidate) {pairs}; "
-            "costs must be >= 0: fix the data or shift it (a constant shift leaves the "
-            "p-median choice unchanged)"
-        )
-    return pd.DataFrame(values_, index=df.index.copy(), columns=df.columns.copy())
-
-
-def _weights(weights: Any, index: pd.Index) -> pd.Series:
-    n = len(index)
-    if weights is None:
-        return pd.Series(np.ones(n), index=index.copy(), name="weight")
-    if isinstance(weights, pd.Series):
-        missing = index.difference(weights.index)
-        extra = weights.index.difference(index)
-        if len(missing) or len(extra) or weights.index.has_duplicates:
-            raise DataError(
-                "weights must be indexed by exactly the demand labels; missing "
-                f"{_preview(missing)}, unknown {_preview(extra)}"
-            )
-        arr = as_float(weights.reindex(index))
-    else:
-        try:
-            arr = np.array(weights, dtype=float).reshape(-1)
-        except (TypeError, ValueError) as err:
-            raise DataError(f"weights must be numeric ({err}); pass numbers only") from err
-        if arr.shape[0] != n:
-            raise DataError(
-                f"weights has length {arr.shape[0]} but there are {n} demand points (rows of "
-                "cost); pass one weight per demand point, or a Series indexed by the demand labels"
-            )
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if bad.any():
-        raw = weights.reindex(index) if isinstance(weights, pd.Series) else list(weights)
-        shown = {index[k]: (raw.iloc[k] if isinstance(raw, pd.Series) else raw[k])
-                 for k in np.flatnonzero(bad)[:10]}  # fmt: skip
-        raise DataError(
-            f"weights must be finite, non-negative numbers; bad values (demand: value) {shown}; "
-            "fix or drop those demand points"
-        )
-    return pd.Series(arr.copy(), index=index.copy(), name="weight")
-
-
-def _label_set(value: Any, universe: pd.Index, name: str) -> pd.Index:
-    if value is None:
-        return universe[:0]
-    if isinstance(value, pd.Series) and value.dtype == bool:
-        value = value.index[value.to_numpy()]
-    elif isinstance(value, str | bytes) or not pd.api.types.is_list_like(value):
-        value = [value]
-    idx = pd.Index(list(value), dtype=object).unique()
-    known = universe.astype(object)
-    unknown = idx.difference(known)
-    if len(unknown):
-        raise SpecificationError(
-            f"{name} names {_preview(unknown)}, which are not candidates (candidate labels "
-            f"look like {_preview(universe, 5)}); check spelling and label type"
-        )
-    return universe[universe.isin(idx)]
-
-
-def _per_group(value: Any, groups: pd.Index, name: str) -> dict[Any, int]:
-    if value is None:
-        return {}
-    if isinstance(value, Mapping | pd.Series):
-        items = dict(value.items())
-        unknown = [g for g in items if g not in set(groups)]
-        if unknown:
-            raise SpecificationError(
-                f"{name} names groups {_preview(unknown)} that no candidate belongs to; "
-                f"groups are {_preview(groups)}"
-            )
-        return {g: check_count(v, f"{name}[{g!r}]", 0) for g, v in items.items()}
-    v = check_count(value, name, 0)
-    return {g: v for g in groups}
-
-
-def _groups(
-    groups: Any, lo: Any, hi: Any, cand: pd.Index
-) -> tuple[pd.Series | None, dict[Any, int], dict[Any, int]]:
-    if groups is None:
-        if lo is not None or hi is not None:
-            raise SpecificationError(
-                "min_per_group / max_per_group need `groups=`; pass a Series candidate -> group"
-            )
-        return None, {}, {}
-    if not isinstance(groups, pd.Series):
-        raise SpecificationError(
-            f"groups must be a pandas Series mapping candidate label to group, got "
-            f"{type(groups).__name__}"
-        )
-    if groups.index.has_duplicates:
-        dup = groups.index[groups.index.duplicated()].unique()
-        raise SpecificationError(
-            f"groups has duplicate candidate labels {_preview(dup)}; give one group per candidate"
-        )
-    unknown = groups.index.difference(cand)
-    if len(unknown):
-        raise SpecificationError(
-            f"groups names {_preview(unknown)}, which are not candidates; index it by the "
-            "candidate labels"
-        )
-    unhashable = [(k, v) for k, v in groups.items() if not isinstance(v, Hashable)]
-    if unhashable:
-        raise SpecificationError(
-            f"groups must map each candidate to one hashable group name; candidates "
-            f"{_preview([k for k, _ in unhashable])} map to "
-            f"{_preview([v for _, v in unhashable])}; "
-            "pass a Series of strings"
-        )
-    g = groups.reindex(cand).copy()
-    names = pd.Index(g.dropna().unique())
-    return g, _per_group(lo, names, "min_per_group"), _per_group(hi, names, "max_per_group")
-
-
-def _gateway(value: Any, cand: pd.Index) -> pd.Series | None:
-    if value is None:
-        return None
-    if isinstance(value, pd.Series):
-        missing = cand.difference(value.index)
-        if len(missing):
-            raise DataError(
-                f"gateway_cost lacks candidates {_preview(missing)}; give a value for every "
-                "candidate"
-            )
-        arr = as_float(value.reindex(cand))
-    else:
-        try:
-            arr = np.array(value, dtype=float).reshape(-1)
-        except (TypeError, ValueError) as err:
-            raise DataError(
-                f"gateway_cost must be numeric, got {value!r}; pass one number per candidate"
-            ) from err
-        if arr.shape[0] != len(cand):
-            raise DataError(
-                f"gateway_cost has length {arr.shape[0]} but there are {len(cand)} candidates"
-            )
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if bad.any():
-        raise DataError(
-            f"gateway_cost must be finite and non-negative; bad for {_preview(cand[bad])}"
-        )
-    return pd.Series(arr.copy(), index=cand.copy(), name="gateway_cost")
-
-
-def _cost_from_frames(demand: Any, candidates: Any, distance: Any) -> pd.DataFrame:
-    """One place where GeoDataFrames become a cost matrix, for every model."""
-    for role, frame in (("demand", demand), ("candidates", candidates)):
-        if not isinstance(frame, pd.DataFrame | pd.Series):
-            raise DataError(
-                f"{role} must be a GeoDataFrame, got {type(frame).__name__}; convert it with "
-                "geopandas.GeoDataFrame(..., geometry=..., crs=...)"
-            )
-        if frame.index.has_duplicates:
-            dup = frame.index[frame.index.duplicated()].unique()
-            raise DataError(
-                f"{role} has duplicate labels {_preview(dup)}; make the index unique (drop or "
-                "merge the duplicates)"
-            )
-    if isinstance(distance, pd.DataFrame):
-        miss_d = demand.index.difference(distance.index)
-        miss_c = candidates.index.difference(distance.columns)
-        if len(miss_d) or len(miss_c):
-            raise DataError(
-                "the distance DataFrame must have every demand label in its index and every "
-                f"candidate label in its columns; missing demand {_preview(miss_d)}, "
-                f"candidates {_preview(miss_c)}"
-            )
-        return distance.loc[demand.index, candidates.index].copy()
-    if not isinstance(distance, str):
-        raise SpecificationError(
-            f"distance must be 'geodesic', 'euclidean' or a DataFrame, got {distance!r}"
-        )
-    from borderhub.geo import distance_matrix
-
-    return distance_matrix(demand, candidates, method=distance)
-
-
-def _weight_from_frame(demand: Any, weight: Any) -> Any:
-    if weight is None:
-        return None
-    if isinstance(weight, str):
-        if weight not in demand.columns:
-            raise DataError(
-                f"demand has no column {weight!r}; use one of {list(demand.columns)} or pass "
-                "a Series"
-            )
-        return demand[weight]
-    if isinstance(weight, pd.Series):
-        return weight
-    raise SpecificationError(
-        f"weight must be a column name or a Series, got {type(weight).__name__}"
-    )

@@ -7,8 +7,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from borderhub.locate._milp import GE, _Builder, _Context, values
-from borderhub.locate.base import LocationModel, _Outcome, check_count
+from borderhub.locate._core import (
+    GE,
+    Context,
+    Outcome,
+    PulpBuilder,
+    check_count,
+    values,
+)
+from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import Status
 
 __all__ = ["PCenter"]
@@ -63,9 +70,9 @@ class PCenter(LocationModel):
     def _cardinality(self) -> int:
         return self.p
 
-    def _cover_check(self, ctx: _Context, C: np.ndarray, r: float | None) -> Any:
+    def _cover_check(self, ctx: Context, C: np.ndarray, r: float | None) -> Any:
         with ctx.building():
-            b = _Builder("PCenter_cover")
+            b = PulpBuilder("PCenter_cover")
             y = self._open_block(b)
             if r is not None:
                 ii, jj = np.nonzero(r >= C)
@@ -109,15 +116,15 @@ class PCenter(LocationModel):
                 return None
         return np.array(opened, dtype=np.int64)
 
-    def _solve(self, ctx: _Context) -> _Outcome:
+    def _solve(self, ctx: Context) -> Outcome:
         with ctx.building():
             act, allowed = self._active, self._allowed_pos
             C = self._C[np.ix_(act, allowed)]
         if C.shape[0] == 0:  # nothing to serve: any policy-feasible choice is optimal
             run, sel = self._cover_check(ctx, C, None)
             if sel is None:
-                return _Outcome(run.status if not run.has_solution else Status.NOT_SOLVED)
-            return _Outcome(Status.OPTIMAL, allowed[sel], 0.0, 0.0)
+                return Outcome(run.status if not run.has_solution else Status.NOT_SOLVED)
+            return Outcome(Status.OPTIMAL, allowed[sel], 0.0, 0.0)
         with ctx.building():
             lb = float(C.min(axis=1).max())
             vals = np.unique(C[lb <= C])
@@ -129,9 +136,9 @@ class PCenter(LocationModel):
         else:
             run, sel = self._cover_check(ctx, C, float(vals[hi]))
             if run.status in (Status.INFEASIBLE, Status.UNBOUNDED):
-                return _Outcome(run.status)
+                return Outcome(run.status)
             if sel is None:
-                return _Outcome(Status.NOT_SOLVED, bound=lb)
+                return Outcome(Status.NOT_SOLVED, bound=lb)
             best_sel = sel
             hi = int(np.searchsorted(vals, C[:, sel].min(axis=1).max()))
         lo = 0
@@ -148,4 +155,4 @@ class PCenter(LocationModel):
         objective = float(C[:, best_sel].min(axis=1).max())
         status = Status.OPTIMAL if lo >= hi else Status.FEASIBLE
         bound = objective if status == Status.OPTIMAL else float(vals[lo])
-        return _Outcome(status, allowed[best_sel], objective, bound)
+        return Outcome(status, allowed[best_sel], objective, bound)

@@ -14,26 +14,26 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
-from borderhub.locate._milp import GE, LE, _Builder, _Context, _Run, values
-from borderhub.locate.base import (
-    LocationModel,
-    _cost_frame,
-    _Outcome,
+from borderhub.locate._core import (
+    GE,
+    LE,
+    Context,
+    Outcome,
+    Policy,
+    PulpBuilder,
     as_float,
     check_count,
     check_positive,
+    cost_frame,
+    heuristic,
+    outcome_of,
+    per_candidate,
+    values,
 )
+from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import Status
 
 __all__ = ["MaxCoverage", "SetCover"]
-
-
-def outcome_of(run: _Run, open_pos: np.ndarray | None, objective: float) -> _Outcome:
-    """Outcome of a single solver call (status, open centres, objective, bound)."""
-    if run.status in (Status.INFEASIBLE, Status.UNBOUNDED) or not run.has_solution:
-        return _Outcome(run.status if not run.has_solution else Status.NOT_SOLVED)
-    status = Status.OPTIMAL if run.proven else Status.FEASIBLE
-    return _Outcome(status, open_pos, objective, run.bound)
 
 
 def _greedy_cover(
@@ -149,7 +149,7 @@ class _Coverage(LocationModel):
             try:
                 vals = np.array(coverage, dtype=float)
             except (TypeError, ValueError):
-                vals = None  # _cost_frame names the problem
+                vals = None  # cost_frame names the problem
             index = columns = None
         bad = ~np.isin(vals, (0.0, 1.0)) if vals is not None and vals.ndim == 2 else None
         if bad is not None and vals is not None and bad.any():
@@ -167,7 +167,7 @@ class _Coverage(LocationModel):
                 f"value(s), e.g. (demand, candidate, value) {cells}; use from_cost_matrix "
                 "with a radius for costs"
             )
-        frame = _cost_frame(coverage)
+        frame = cost_frame(coverage)
         cost = pd.DataFrame(1.0 - frame.to_numpy(), index=frame.index, columns=frame.columns)
         model_cls: Any = cls
         return model_cls(cost, weights, radius=0.5, **params)
@@ -232,7 +232,7 @@ class _Coverage(LocationModel):
         sub = self._C[np.ix_(self._active, self._allowed_pos)]
         return float(sub.min(axis=1).max()) if sub.shape[0] else 0.0
 
-    def _assign_nearest(self, out: _Outcome) -> pd.DataFrame:
+    def _assign_nearest(self, out: Outcome) -> pd.DataFrame:
         df = super()._assign_nearest(out)
         df["covered"] = (df["cost"] + df["gateway"]).to_numpy() <= self.radius
         return df
@@ -301,9 +301,9 @@ class MaxCoverage(_Coverage):
     def _cardinality(self) -> int:
         return self.p
 
-    def _solve(self, ctx: _Context) -> _Outcome:
+    def _solve(self, ctx: Context) -> Outcome:
         with ctx.building():
-            b = _Builder("MaxCoverage", maximise=True)
+            b = PulpBuilder("MaxCoverage", maximise=True)
             y = self._open_block(b)
             ii, jj, weight = self._cover_sets()
             nr = len(weight)
@@ -332,18 +332,16 @@ class MaxCoverage(_Coverage):
             )
         return out
 
-    def _fallback(self, ctx: _Context, bound: float) -> _Outcome:
+    def _fallback(self, ctx: Context, bound: float) -> Outcome:
         """Stopped before any solution: a greedy-and-swap start as ``feasible``."""
-        from borderhub.locate._benders import _Policy, heuristic
-
         with ctx.building():
             act, allowed = self._active, self._allowed_pos
             missed = (self._C[np.ix_(act, allowed)] > self.radius).astype(float)
-            sel = heuristic(missed, self._w[act], self.p, _Policy(self, allowed))
+            sel = heuristic(missed, self._w[act], self.p, Policy(self, allowed))
         if sel is None:
-            return _Outcome(Status.NOT_SOLVED, bound=bound)
+            return Outcome(Status.NOT_SOLVED, bound=bound)
         pos = allowed[np.sort(sel)]
-        return _Outcome(Status.FEASIBLE, pos, self._covered_weight(pos), bound)
+        return Outcome(Status.FEASIBLE, pos, self._covered_weight(pos), bound)
 
 
 class SetCover(_Coverage):
@@ -399,14 +397,12 @@ class SetCover(_Coverage):
         fixed_cost: Any = None,
         **policy: Any,
     ) -> None:
-        from borderhub.locate.fixed_charge import _per_candidate
-
         super().__init__(cost, weights, **policy)
         self.radius = check_positive(radius, "radius")
         self.fixed_cost = (
             None
             if fixed_cost is None
-            else _per_candidate(fixed_cost, self.cost.columns, "fixed_cost", positive=False)
+            else per_candidate(fixed_cost, self.cost.columns, "fixed_cost", positive=False)
         )
         self._check()
 
@@ -420,9 +416,9 @@ class SetCover(_Coverage):
                 "those points, or give them weight 0)"
             )
 
-    def _solve(self, ctx: _Context) -> _Outcome:
+    def _solve(self, ctx: Context) -> Outcome:
         with ctx.building():
-            b = _Builder("SetCover")
+            b = PulpBuilder("SetCover")
             y = self._open_block(b)
             ii, jj, weight = self._cover_sets()
             b.rows("cov", ii, y[jj], 1.0, GE, 1.0, len(weight))
@@ -437,26 +433,24 @@ class SetCover(_Coverage):
         return outcome_of(run, self._allowed_pos[sel], float(f[sel].sum()))
 
     def _fallback(
-        self, ctx: _Context, ii: np.ndarray, jj: np.ndarray, nr: int, f: np.ndarray, bound: float
-    ) -> _Outcome:
+        self, ctx: Context, ii: np.ndarray, jj: np.ndarray, nr: int, f: np.ndarray, bound: float
+    ) -> Outcome:
         """Stopped before any solution: a greedy cover as ``feasible``.
 
         The bound is the solver's, or else the trivial one: the required centres' cost, and
         for every demand point the cheapest candidate covering it.
         """
-        from borderhub.locate._benders import _Policy
-
         with ctx.building():
-            sel = _greedy_cover(ii, jj, nr, f, _Policy(self, self._allowed_pos))
+            sel = _greedy_cover(ii, jj, nr, f, Policy(self, self._allowed_pos))
             cheapest = np.full(nr, np.inf)
             np.minimum.at(cheapest, ii, f[jj])
             req = np.asarray(self.cost.columns[self._allowed_pos].isin(self.required))
             trivial = max(float(f[req].sum()), float(cheapest.max()) if nr else 0.0)
         if sel is None:
-            return _Outcome(Status.NOT_SOLVED, bound=bound)
+            return Outcome(Status.NOT_SOLVED, bound=bound)
         bound = max(bound, trivial) if math.isfinite(bound) else trivial
         value = float(f[sel].sum())
-        return _Outcome(Status.FEASIBLE, self._allowed_pos[sel], value, min(bound, value))
+        return Outcome(Status.FEASIBLE, self._allowed_pos[sel], value, min(bound, value))
 
     def _fixed(self) -> np.ndarray:
         """Objective coefficient of each allowed candidate (1 without ``fixed_cost``)."""

@@ -21,17 +21,21 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
-from borderhub.locate._milp import GE, _Builder, _Context
-from borderhub.locate._radius import _Levels, solve_nearest_open
-from borderhub.locate.base import (
-    LocationModel,
-    _cost_from_frames,
-    _Outcome,
-    _preview,
+from borderhub.locate._core import (
+    GE,
+    Context,
+    Levels,
+    Outcome,
+    PulpBuilder,
     as_float,
     check_count,
     check_positive,
+    cost_from_frames,
+    per_candidate,
+    preview,
 )
+from borderhub.locate._radius import solve_nearest_open
+from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import Solution
 
 __all__ = [
@@ -308,7 +312,7 @@ def gateway_costs(
     for role, frame in (("candidates", candidates), ("partners", partners), ("gateways", gw)):
         if frame.index.has_duplicates:
             dup = frame.index[frame.index.duplicated()].unique()
-            raise DataError(f"{role} has duplicate labels {_preview(dup)}; make them unique")
+            raise DataError(f"{role} has duplicate labels {preview(dup)}; make them unique")
     bad_mode = sorted(set(gw["mode"]) - set(_MODES))
     if bad_mode:
         raise DataError(f"gateways has unknown modes {bad_mode}; modes are {list(_MODES)}")
@@ -464,7 +468,7 @@ class CrossBorderSolution(Solution):
         import geopandas as gpd
         from shapely import linestrings, points
 
-        from borderhub.locate.solution import _as_wgs84
+        from borderhub.locate.solution import as_wgs84
 
         demand = self._demand_geo if demand is None else demand
         candidates = self._candidate_geo if candidates is None else candidates
@@ -474,13 +478,13 @@ class CrossBorderSolution(Solution):
                 "pass `demand=` (and `candidates=` for lines) GeoDataFrames"
             )
         r = self.routing.reset_index()
-        dem = _as_wgs84(demand, "demand")
+        dem = as_wgs84(demand, "demand")
         miss = pd.Index(r["origin"].unique()).difference(dem.index)
         if len(miss):
             raise SpecificationError(f"demand GeoDataFrame lacks origins {list(miss[:10])}")
         o = dem.geometry.reindex(r["origin"].to_numpy())
         if lines:
-            cand = _as_wgs84(candidates, "candidates")
+            cand = as_wgs84(candidates, "candidates")
             miss = pd.Index(r["centre"].unique()).difference(cand.index)
             if len(miss):
                 raise SpecificationError(f"candidates GeoDataFrame lacks {list(miss[:10])}")
@@ -549,7 +553,7 @@ def _frame(obj: Any, name: str) -> pd.DataFrame:
     for axis, labels in (("row", obj.index), ("column", obj.columns)):
         if labels.has_duplicates:
             dup = labels[labels.duplicated()].unique()
-            raise DataError(f"{name} has duplicate {axis} labels {_preview(dup)}; make them unique")
+            raise DataError(f"{name} has duplicate {axis} labels {preview(dup)}; make them unique")
     return obj
 
 
@@ -658,19 +662,19 @@ class CrossBorderMedian(LocationModel):
         miss_o = fl.index.difference(dom.index)
         if len(miss_o):
             raise DataError(
-                f"flows has origins {_preview(miss_o)} that are not rows of `domestic`; add "
+                f"flows has origins {preview(miss_o)} that are not rows of `domestic`; add "
                 "their domestic costs or drop them from flows"
             )
         miss_c = dom.columns.difference(intl.index)
         if len(miss_c):
             raise DataError(
-                f"`international` has no row for candidates {_preview(miss_c)}; give every "
+                f"`international` has no row for candidates {preview(miss_c)}; give every "
                 "candidate of `domestic` a row (NaN where it reaches no partner)"
             )
         miss_k = fl.columns.difference(intl.columns)
         if len(miss_k):
             raise DataError(
-                f"flows has partners {_preview(miss_k)} that are not columns of "
+                f"flows has partners {preview(miss_k)} that are not columns of "
                 "`international`; add their costs or drop them from flows"
             )
         # --- values --------------------------------------------------------------------
@@ -716,13 +720,13 @@ class CrossBorderMedian(LocationModel):
             miss = domestic_demand.index.difference(dom.index)
             if len(miss):
                 raise DataError(
-                    f"domestic_demand has origins {_preview(miss)} that are not rows of `domestic`"
+                    f"domestic_demand has origins {preview(miss)} that are not rows of `domestic`"
                 )
             dw = as_float(domestic_demand)
             if (~np.isfinite(dw) | (dw < 0)).any():
                 badl = domestic_demand.index[~np.isfinite(dw) | (dw < 0)]
                 raise DataError(
-                    f"domestic_demand has negative or missing values for {_preview(badl)}; "
+                    f"domestic_demand has negative or missing values for {preview(badl)}; "
                     "fix them (0 for none)"
                 )
         self.domestic_demand = None if domestic_demand is None else domestic_demand.copy()
@@ -748,9 +752,7 @@ class CrossBorderMedian(LocationModel):
         super().__init__(cost, pd.Series(w, index=labels), **policy)
         self.fixed_cost = None
         if fixed_cost is not None:
-            from borderhub.locate.fixed_charge import _per_candidate
-
-            self.fixed_cost = _per_candidate(fixed_cost, cand, "fixed_cost", positive=False)
+            self.fixed_cost = per_candidate(fixed_cost, cand, "fixed_cost", positive=False)
         self._check()
 
     # ------------------------------------------------------------------------------
@@ -884,7 +886,7 @@ class CrossBorderMedian(LocationModel):
         """
         from borderhub.flows import international_demand
 
-        dom = _cost_from_frames(demand, candidates, distance)
+        dom = cost_from_frames(demand, candidates, distance)
         routes = gateway_costs(candidates, partners, gateways=gateways, modes=modes)
         intl = (
             routes["cost"]
@@ -920,7 +922,7 @@ class CrossBorderMedian(LocationModel):
                 )  # fmt: skip
             raise DataError(
                 f"{int(dead.sum())} commodities (origin, partner) with positive flow cannot be "
-                f"routed by any allowed centre, e.g. {_preview(list(rows), 5)}; why: "
+                f"routed by any allowed centre, e.g. {preview(list(rows), 5)}; why: "
                 f"{'; '.join(why)}. Add a gateway or mode that reaches the partner, allow a "
                 "centre that does, or set those flows to 0"
             )
@@ -932,7 +934,7 @@ class CrossBorderMedian(LocationModel):
                 idle = self.cost.columns[allowed & ~useful]
                 raise SpecificationError(
                     f"p={self.p} is larger than the {int(useful.sum())} allowed centres that can "
-                    f"route any flow (centres {_preview(idle)} reach none of the partners with "
+                    f"route any flow (centres {preview(idle)} reach none of the partners with "
                     "flow); lower p or add gateways"
                 )
 
@@ -947,7 +949,7 @@ class CrossBorderMedian(LocationModel):
         self._scale = 2.0 ** -round(math.log2(mean)) if mean > 0 else 1.0  # exact in binary
         self._w = self._w * self._scale
 
-    def _solve(self, ctx: _Context) -> _Outcome:
+    def _solve(self, ctx: Context) -> Outcome:
         fixed = None
         if self.fixed_cost is not None:
             fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos] * self._scale
@@ -1041,7 +1043,7 @@ class CrossBorderMedian(LocationModel):
 _DOMESTIC = "(domestic)"
 
 
-class _SharedLevels(_Levels):
+class _SharedLevels(Levels):
     """Level rows shared by commodities with the same truncated level sequence.
 
     Two rows whose first ``k`` sorted candidates, level boundaries and truncation agree
@@ -1056,7 +1058,7 @@ class _SharedLevels(_Levels):
     # Returns nothing, unlike the base: a shared row has no single demand row, so the
     # per-row re-weighting the base's return value serves does not apply here.
     def add_rows(  # type: ignore[override]
-        self, b: _Builder, y: np.ndarray, w: np.ndarray, k: np.ndarray
+        self, b: PulpBuilder, y: np.ndarray, w: np.ndarray, k: np.ndarray
     ) -> None:
         n, m = self.n, self.m
         if n == 0:

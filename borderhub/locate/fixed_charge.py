@@ -7,13 +7,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from borderhub.exceptions import DataError, SpecificationError
+from borderhub.exceptions import SpecificationError
 from borderhub.locate._benders import solve_benders
 from borderhub.locate._capacitated import solve_capacitated
-from borderhub.locate._highs import choose_method
-from borderhub.locate._milp import _Context
+from borderhub.locate._core import (
+    Context,
+    Outcome,
+    choose_method,
+    per_candidate,
+    preview,
+)
 from borderhub.locate._radius import solve_nearest_open
-from borderhub.locate.base import LocationModel, _Outcome, _preview, as_float
+from borderhub.locate.base import LocationModel
 
 __all__ = ["FacilityLocation"]
 
@@ -21,44 +26,6 @@ _METHODS = ("auto", "benders", "radius")
 #: ``method='auto'`` takes the Benders decomposition from this many (demand point,
 #: candidate) pairs (uncapacitated model, HiGHS).
 _AUTO_MIN_PAIRS = 20_000
-
-
-def _per_candidate(value: Any, cand: pd.Index, name: str, positive: bool) -> pd.Series:
-    need = "positive" if positive else "non-negative"
-    if isinstance(value, pd.Series):
-        missing = cand.difference(value.index)
-        if len(missing):
-            raise DataError(
-                f"{name} lacks candidates {_preview(missing)}; give a value for every candidate"
-            )
-        original = value.reindex(cand)
-        arr = as_float(original)
-    else:
-        try:
-            arr = np.array(value, dtype=float)
-        except (TypeError, ValueError):
-            raise DataError(
-                f"{name} must be a {need} number or one per candidate, got {value!r}; pass "
-                "numbers only"
-            ) from None
-        if arr.ndim == 0:
-            arr = np.full(len(cand), float(arr))
-        elif arr.shape != (len(cand),):
-            raise DataError(
-                f"{name} has shape {arr.shape}; pass a scalar or one value per candidate "
-                f"(shape ({len(cand)},))"
-            )
-        original = pd.Series(
-            [value] * len(cand) if np.ndim(value) == 0 else list(value), index=cand
-        )
-    bad = ~np.isfinite(arr) | (arr <= 0 if positive else arr < 0)
-    if bad.any():
-        shown = dict(zip(cand[bad][:10], original[bad][:10], strict=True))
-        raise DataError(
-            f"{name} must be finite and {need}; bad values {shown}; fix them (or forbid those "
-            "candidates)"
-        )
-    return pd.Series(arr.copy(), index=cand.copy(), name=name)
 
 
 class FacilityLocation(LocationModel):
@@ -165,9 +132,9 @@ class FacilityLocation(LocationModel):
             )
         self.method = method
         cand = self.cost.columns
-        self.fixed_cost = _per_candidate(fixed_cost, cand, "fixed_cost", positive=False)
+        self.fixed_cost = per_candidate(fixed_cost, cand, "fixed_cost", positive=False)
         self.capacity = (
-            None if capacity is None else _per_candidate(capacity, cand, "capacity", True)
+            None if capacity is None else per_candidate(capacity, cand, "capacity", True)
         )
         if not isinstance(single_source, bool | np.bool_):
             raise SpecificationError(
@@ -191,7 +158,7 @@ class FacilityLocation(LocationModel):
             heavy = self.weights.index[self.weights > float(cap.max())]
             if len(heavy):
                 raise SpecificationError(
-                    f"demand points {_preview(heavy)} weigh more than the largest allowed "
+                    f"demand points {preview(heavy)} weigh more than the largest allowed "
                     f"capacity ({float(cap.max()):g}); with single_source=True they cannot be "
                     "served -- use single_source=False or raise capacities"
                 )
@@ -199,7 +166,7 @@ class FacilityLocation(LocationModel):
     def _infeasible_hint(self) -> str:
         return "the capacities (capacity per centre against the demand assigned to it)"
 
-    def _solve(self, ctx: _Context) -> _Outcome:
+    def _solve(self, ctx: Context) -> Outcome:
         fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos]
         if self.capacity is None:
             if self._method(ctx) == "benders":
@@ -208,12 +175,12 @@ class FacilityLocation(LocationModel):
         res = solve_capacitated(self, ctx, fixed, strengthen=self._strengthen)
         self._capacitated_info = res.info
         if res.sel is None or res.x is None:
-            return _Outcome(res.status, bound=res.bound)
-        out = _Outcome(res.status, self._allowed_pos[res.sel], res.objective, res.bound)
+            return Outcome(res.status, bound=res.bound)
+        out = Outcome(res.status, self._allowed_pos[res.sel], res.objective, res.bound)
         out.assignment = self._capacitated_assignment(res.x, res.sel)
         return out
 
-    def _method(self, ctx: _Context) -> str:
+    def _method(self, ctx: Context) -> str:
         """The uncapacitated method: 'benders' needs HiGHS; 'auto' takes it where it wins."""
         n, m = len(self._active), len(self._allowed_pos)
         method = choose_method(

@@ -10,20 +10,27 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
-from borderhub.locate._highs import choose_method
-from borderhub.locate._hub import Enumeration, HubData, allocation_milp, local_search, n_sets
-from borderhub.locate._milp import EQ, LE, _Builder, _Context, rel_gap, values
-from borderhub.locate.base import (
-    LocationModel,
-    _cost_frame,
-    _cost_from_frames,
-    _Outcome,
-    _preview,
+from borderhub.locate._core import (
+    EQ,
+    LE,
+    Context,
+    Outcome,
+    Policy,
+    PulpBuilder,
     as_float,
     check_count,
     check_positive,
+    choose_method,
+    cost_frame,
+    cost_from_frames,
+    heuristic,
+    outcome_of,
+    preview,
+    rel_gap,
+    values,
 )
-from borderhub.locate.coverage import outcome_of
+from borderhub.locate._hub import Enumeration, HubData, allocation_milp, local_search, n_sets
+from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import OPTIMAL_GAP, Status
 
 __all__ = ["HubMedian"]
@@ -137,12 +144,12 @@ class HubMedian(LocationModel):
             raise SpecificationError(
                 "HubMedian takes `flows=`, not weights; pass weights=None and the OD flows"
             )
-        cf = _cost_frame(cost)
+        cf = cost_frame(cost)
         if not cf.index.equals(cf.columns):
             raise DataError(
                 f"HubMedian needs a square node x node cost with the same labels on both axes; "
-                f"got shape {cf.shape}, rows {_preview(cf.index, 5)}, columns "
-                f"{_preview(cf.columns, 5)}; pass the node-to-node matrix"
+                f"got shape {cf.shape}, rows {preview(cf.index, 5)}, columns "
+                f"{preview(cf.columns, 5)}; pass the node-to-node matrix"
             )
         arr = cf.to_numpy()
         if not np.allclose(arr, arr.T, rtol=1e-9, atol=1e-9):
@@ -215,13 +222,13 @@ class HubMedian(LocationModel):
             raise SpecificationError(
                 "HubMedian takes `flows=`, not a weight column; pass weight=None and flows="
             )
-        cost = _cost_from_frames(demand, demand, distance)
+        cost = cost_from_frames(demand, demand, distance)
         cost = (cost + cost.T) / 2.0  # exact symmetry for geodesic round-off
         if candidates is not None:
             extra = candidates.index.difference(demand.index)
             if len(extra):
                 raise DataError(
-                    f"hub candidates {_preview(extra)} are not among the nodes; pass a subset "
+                    f"hub candidates {preview(extra)} are not among the nodes; pass a subset "
                     "of the node GeoDataFrame"
                 )
             not_hub = demand.index.difference(candidates.index)
@@ -235,7 +242,7 @@ class HubMedian(LocationModel):
     def _cardinality(self) -> int:
         return self.p
 
-    def _solve(self, ctx: _Context) -> _Outcome:
+    def _solve(self, ctx: Context) -> Outcome:
         method = self._method(ctx)
         with ctx.building():
             data = HubData(
@@ -258,11 +265,11 @@ class HubMedian(LocationModel):
             out.status == Status.FEASIBLE and value < out.objective
         ):
             # stopped before a solution, or with a worse one: the heuristic start
-            out = _Outcome(Status.FEASIBLE, hubs, value, out.bound)
+            out = Outcome(Status.FEASIBLE, hubs, value, out.bound)
             out.assignment = self._assignment_frame(alloc)
         return out
 
-    def _method(self, ctx: _Context) -> str:
+    def _method(self, ctx: Context) -> str:
         """'enumerate' needs HiGHS; 'auto' takes it when the hub sets are few enough."""
         free = len(self._allowed_pos) - len(self.required)
         return choose_method(
@@ -303,13 +310,11 @@ class HubMedian(LocationModel):
 
         return required, free, feasible, block_ok
 
-    def _start(self, data: HubData, ctx: _Context) -> tuple[np.ndarray, np.ndarray, float] | None:
+    def _start(self, data: HubData, ctx: Context) -> tuple[np.ndarray, np.ndarray, float] | None:
         """A greedy hub set improved by hub interchange with re-allocation (or None)."""
-        from borderhub.locate._benders import _Policy, heuristic
-
         H = self._allowed_pos
         w = self.collection * data.O + self.distribution * data.D + 1e-12
-        sel = heuristic(self._C[:, H], w, self.p, _Policy(self, H))
+        sel = heuristic(self._C[:, H], w, self.p, Policy(self, H))
         if sel is None:
             return None
         _, _, feasible, _ = self._policy()
@@ -323,8 +328,8 @@ class HubMedian(LocationModel):
         return hubs, alloc, value
 
     def _enumerate(
-        self, data: HubData, start: tuple[np.ndarray, np.ndarray, float], ctx: _Context
-    ) -> _Outcome:
+        self, data: HubData, start: tuple[np.ndarray, np.ndarray, float], ctx: Context
+    ) -> Outcome:
         """Bounded enumeration of the hub sets (exact for small p)."""
         required, free, _, block_ok = self._policy()
         hubs, alloc, value = start
@@ -340,11 +345,11 @@ class HubMedian(LocationModel):
         if proven and not rel_gap(value, bound) <= OPTIMAL_GAP:  # pragma: no cover - guard
             proven = False
         status = Status.OPTIMAL if proven else Status.FEASIBLE
-        out = _Outcome(status, np.sort(hubs), value, bound)
+        out = Outcome(status, np.sort(hubs), value, bound)
         out.assignment = self._assignment_frame(alloc)
         return out
 
-    def _solve_flow(self, ctx: _Context) -> _Outcome:
+    def _solve_flow(self, ctx: Context) -> Outcome:
         """The Ernst & Krishnamoorthy (1996) flow model, solved through PuLP."""
         with ctx.building():
             n = self.cost.shape[0]
@@ -353,7 +358,7 @@ class HubMedian(LocationModel):
             W = self.flows.to_numpy(dtype=float)
             raw = self.cost.to_numpy(dtype=float)
             out_flow, in_flow = W.sum(axis=1), W.sum(axis=0)
-            b = _Builder("HubMedian")
+            b = PulpBuilder("HubMedian")
             y = self._open_block(b)
             # z[i, k] = node i allocated to hub candidate k; z[H[k], k] is y[k]
             zmat = np.empty((n, h), dtype=object)
@@ -447,7 +452,7 @@ def _flows(flows: Any, labels: pd.Index) -> pd.DataFrame:
         if len(extra) or len(missing):
             raise DataError(
                 "flows must be labelled by the same nodes as cost on both axes; unknown "
-                f"{_preview(extra)}, missing {_preview(missing)}; reindex flows by the nodes"
+                f"{preview(extra)}, missing {preview(missing)}; reindex flows by the nodes"
             )
         f = flows.loc[labels, labels]
     else:

@@ -8,10 +8,14 @@ import numpy as np
 
 from borderhub.exceptions import SpecificationError
 from borderhub.locate._benders import solve_benders
-from borderhub.locate._highs import choose_method
-from borderhub.locate._milp import _Context
+from borderhub.locate._core import (
+    Context,
+    Outcome,
+    check_count,
+    choose_method,
+)
 from borderhub.locate._radius import solve_nearest_open
-from borderhub.locate.base import LocationModel, _Outcome, check_count
+from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import Status
 
 __all__ = ["PMedian"]
@@ -131,14 +135,14 @@ class PMedian(LocationModel):
     def _cardinality(self) -> int:
         return self.p
 
-    def _solve(self, ctx: _Context) -> _Outcome:
+    def _solve(self, ctx: Context) -> Outcome:
         if self.p == 1 and self.groups is None:
             return self._solve_one(ctx)
         if self._method(ctx) == "benders":
             return solve_benders(self, ctx)
         return solve_nearest_open(self, ctx)
 
-    def _method(self, ctx: _Context) -> str:
+    def _method(self, ctx: Context) -> str:
         """The method used: 'benders' needs HiGHS; 'auto' takes it where it wins."""
         m, n = len(self._allowed_pos), len(self._active)
         # small p relative to the candidates: many levels per point for the radius model
@@ -147,7 +151,7 @@ class PMedian(LocationModel):
             lambda: m >= _AUTO_MIN_RATIO * self.p and n * m >= _AUTO_MIN_PAIRS,
         )  # fmt: skip
 
-    def _solve_one(self, ctx: _Context) -> _Outcome:
+    def _solve_one(self, ctx: Context) -> Outcome:
         """The 1-median by enumeration: exact, and far faster than any MILP at p = 1."""
         with ctx.building():
             act, allowed = self._active, self._allowed_pos
@@ -156,4 +160,4 @@ class PMedian(LocationModel):
             totals = self._w[act] @ self._C[np.ix_(act, allowed)]
             best = int(np.argmin(totals))  # ties: the first allowed candidate
         objective = float(totals[best])
-        return _Outcome(Status.OPTIMAL, allowed[[best]], objective, objective)
+        return Outcome(Status.OPTIMAL, allowed[[best]], objective, objective)

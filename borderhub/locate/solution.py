@@ -363,7 +363,7 @@ class Solution:
                 "same labels."
             )
         a = self.assignment
-        dem = _as_wgs84(demand, "demand")
+        dem = as_wgs84(demand, "demand")
         missing = a.index.difference(dem.index)
         if len(missing):
             raise SpecificationError(
@@ -372,7 +372,7 @@ class Solution:
             )
         geom = dem.geometry.reindex(a.index)
         if lines:
-            cand = _as_wgs84(candidates, "candidates")
+            cand = as_wgs84(candidates, "candidates")
             fac = a["facility"].dropna()
             miss = pd.Index(fac.unique()).difference(cand.index)
             if len(miss):
@@ -394,7 +394,7 @@ class Solution:
         return out
 
 
-def _as_wgs84(frame: Any, role: str) -> Any:
+def as_wgs84(frame: Any, role: str) -> Any:
     import geopandas as gpd
 
     if not isinstance(frame, gpd.GeoDataFrame | gpd.GeoSeries):

@@ -1,0 +1,111 @@
+"""The machinery every location model shares (private to :mod:`borderhub.locate`).
+
+One home for what the model classes (``base``, ``median``, ``coverage``, ...) and the exact
+methods (``_radius``, ``_benders``, ``_capacitated``, ``_hub``, ``_resolve``) build on; they
+import these names from here, and nothing here imports a model or a method:
+
+``checks``
+    Input checks and normalisation (cost matrices, weights, labels, groups, per-candidate
+    vectors, GeoDataFrames to a cost matrix) and :func:`preview` of labels for messages.
+``builder``
+    The :class:`Builder` protocol a formulation writes to (variables, COO rows, objective),
+    the row senses :data:`GE` / :data:`LE` / :data:`EQ`, and its PuLP back end
+    :class:`PulpBuilder`.
+``highs``
+    The HiGHS back ends (:class:`ArrayBuilder` over column indices, :class:`ColumnBuilder`
+    over column objects), timed runs, MIP starts, status reading, the method choice.
+``context``
+    :class:`Context`: one call of ``solve`` -- solver, time budget, timers, honest runs.
+``outcome``
+    :class:`Run` (one solver call) and :class:`Outcome` (one model's solve), ``rel_gap``.
+``policy``
+    :class:`Policy`: ``required`` and the group limits as arrays, with a feasibility test.
+``levels``
+    :class:`Levels`: the level rows of the radius formulation.
+``starts``
+    Heuristic starts: :func:`greedy`, :func:`heuristic` (greedy then :func:`swap`).
+"""
+
+from borderhub.locate._core.builder import EQ, GE, LE, Builder, PulpBuilder, coo, values
+from borderhub.locate._core.checks import (
+    as_float,
+    check_count,
+    check_positive,
+    cost_frame,
+    cost_from_frames,
+    gateway_series,
+    group_limits,
+    label_set,
+    per_candidate,
+    per_group,
+    preview,
+    weight_from_frame,
+    weight_series,
+)
+from borderhub.locate._core.context import Context, read_pulp
+from borderhub.locate._core.highs import (
+    ArrayBuilder,
+    Column,
+    ColumnBuilder,
+    check_highs_options,
+    choose_method,
+    is_highs,
+    load_highs_solution,
+    quiet_highs_banner,
+    read_highs,
+    run,
+    set_solution,
+)
+from borderhub.locate._core.levels import SLACK_MIN, SLACK_PER, Levels
+from borderhub.locate._core.outcome import Outcome, Run, outcome_of, rel_gap
+from borderhub.locate._core.policy import Policy
+from borderhub.locate._core.starts import SWAP_SECONDS, greedy, heuristic, serve_cost, swap
+
+__all__ = [
+    "EQ",
+    "GE",
+    "LE",
+    "SLACK_MIN",
+    "SLACK_PER",
+    "SWAP_SECONDS",
+    "ArrayBuilder",
+    "Builder",
+    "Column",
+    "ColumnBuilder",
+    "Context",
+    "Levels",
+    "Outcome",
+    "Policy",
+    "PulpBuilder",
+    "Run",
+    "as_float",
+    "check_count",
+    "check_highs_options",
+    "check_positive",
+    "choose_method",
+    "coo",
+    "cost_frame",
+    "cost_from_frames",
+    "gateway_series",
+    "greedy",
+    "group_limits",
+    "heuristic",
+    "is_highs",
+    "label_set",
+    "load_highs_solution",
+    "outcome_of",
+    "per_candidate",
+    "per_group",
+    "preview",
+    "quiet_highs_banner",
+    "read_highs",
+    "read_pulp",
+    "rel_gap",
+    "run",
+    "serve_cost",
+    "set_solution",
+    "swap",
+    "values",
+    "weight_from_frame",
+    "weight_series",
+]
