@@ -77,8 +77,8 @@ _LAZY: dict[str, str] = {
     "CrossBorderMedian": "borderhub.locate",
     "gateway_costs": "borderhub.locate",
     # robustness under data uncertainty
-    "robustness": "borderhub.scenarios",
-    "RobustnessResult": "borderhub.scenarios",
+    "robustness": "borderhub.robustness",
+    "RobustnessResult": "borderhub.robustness",
 }
 #: public submodules reachable as attributes (``borderhub.locate``)
 _SUBMODULES = (
@@ -200,14 +200,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from borderhub.maps import corridor_map, static_map
     from borderhub.pipeline import PlanConfig, PlanResult, run_plan
     from borderhub.policy import INDICATORS, Tier, column4, project_volume, tiers_of
-    from borderhub.scenarios import (
-        RobustnessResult,
-        growth_sweep,
-        p_sweep,
-        robustness,
-        sweep,
-        weight_sweep,
-    )
+    from borderhub.robustness import RobustnessResult, robustness
+    from borderhub.scenarios import growth_sweep, p_sweep, sweep, weight_sweep
     from borderhub.scoring import (
         Criterion,
         ahp_weights,

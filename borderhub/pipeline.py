@@ -1334,7 +1334,7 @@ def _robustness(
     inputs: _Inputs, config: PlanConfig, steps: _Steps, cost: Any, solved: _Solved
 ) -> Any:
     """How often each candidate is chosen over plausible demand (borderhub.robustness)."""
-    from borderhub.scenarios import robustness
+    from borderhub.robustness import robustness
 
     options: dict[str, Any] = dict(solved.params)
     if solved.required:
@@ -1417,7 +1417,12 @@ def _crossborder_draws(
         _crossborder_model, domestic=cost.copy(), international=international, options=options
     )
     groups = pd.Series([str(o) for o in origins], index=meta.index)
-    data = {"weights": weights, "weight": inputs.weight, "groups": groups, "correlation": 1.0}
+    data = {
+        "weights": weights,
+        "weight": inputs.weight,
+        "shock_groups": groups,
+        "correlation": 1.0,
+    }
     return builder, meta, data
 
 
@@ -1448,7 +1453,7 @@ class PlanResult:
         The demand weight column (None: every unit weighs 1).
     extras : dict
         Further analyses of the same run: ``"robustness"`` (a
-        :class:`~borderhub.scenarios.RobustnessResult`) with the ``robustness`` option.
+        :class:`~borderhub.robustness.RobustnessResult`) with the ``robustness`` option.
 
     Examples
     --------
@@ -1627,7 +1632,7 @@ class PlanResult:
 
     @property
     def robustness(self) -> Any:
-        """The :class:`~borderhub.scenarios.RobustnessResult` of the ``robustness`` option.
+        """The :class:`~borderhub.robustness.RobustnessResult` of the ``robustness`` option.
 
         Raises
         ------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -53,11 +54,25 @@ PUBLIC_MODULES = [
     "scoring",
     "locate",
     "maps",
+    "robustness",
     "scenarios",
     "plots",
     "cli",
     "exceptions",
 ]
+
+
+def _top_level(name: str) -> object:
+    """``borderhub.<name>`` as the package exposes it (the function, not a module of its name).
+
+    Importing the module ``borderhub.robustness`` rebinds the package attribute to that
+    (callable) module; the documented top-level name is the function.
+    """
+    value = getattr(borderhub, name)
+    if isinstance(value, types.ModuleType) and callable(value):
+        value = getattr(value, name)
+        setattr(borderhub, name, value)
+    return value
 
 
 def _homes() -> dict[str, str]:
@@ -72,7 +87,7 @@ def _homes() -> dict[str, str]:
             by_id.setdefault(id(getattr(module, name)), f"borderhub.{module_name}.{name}")
     homes = {}
     for name in borderhub.__all__:
-        home = by_id.get(id(getattr(borderhub, name)))
+        home = by_id.get(id(_top_level(name)))
         if home:
             homes[name] = home
     return homes

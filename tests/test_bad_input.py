@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib
 import math
 import os
 import re
@@ -58,6 +59,9 @@ from borderhub.exceptions import (
     SolverError,
     SpecificationError,
 )
+
+#: the module (``borderhub.robustness`` also names its function)
+robustness_module = importlib.import_module("borderhub.robustness")
 
 #: Words that tell the reader what to do, or the list of what is allowed instead.
 HINT = re.compile(
@@ -2490,11 +2494,11 @@ for _fn in ("flow_segments", "add_flow_layer", "plot_flows"):
 
 
 def _robust(**kwargs):
-    """A call of scenarios.robustness on the small cost matrix, with ``kwargs`` changed."""
+    """A call of robustness.robustness on the small cost matrix, with ``kwargs`` changed."""
     options = {"cost": cost_frame(), "weights": [1.0, 2.0, 1.0, 3.0], "p": 1, "n": 4,
                "spread": 0.2, "progress": False}  # fmt: skip
     options.update(kwargs)
-    return scenarios.robustness, ("pmedian",), options
+    return robustness_module.robustness, ("pmedian",), options
 
 
 def _robust_result():
@@ -2502,53 +2506,53 @@ def _robust_result():
     return fn(*args, **kwargs)
 
 
-case("scenarios.robustness-n-zero", lazy(lambda: _robust(n=0)), SpecificationError, "0")
-case("scenarios.robustness-n-float", lazy(lambda: _robust(n=2.5)), SpecificationError, "2.5")
+case("robustness.robustness-n-zero", lazy(lambda: _robust(n=0)), SpecificationError, "0")
+case("robustness.robustness-n-float", lazy(lambda: _robust(n=2.5)), SpecificationError, "2.5")
 case(
-    "scenarios.robustness-negative-spread",
+    "robustness.robustness-negative-spread",
     lazy(lambda: _robust(spread={"d2": -0.5})),
     SpecificationError,
     "d2",
     "-0.5",
 )
 case(
-    "scenarios.robustness-nan-spread",
+    "robustness.robustness-nan-spread",
     lazy(lambda: _robust(spread=float("nan"))),
     SpecificationError,
     "nan",
 )
 case(
-    "scenarios.robustness-unknown-model",
-    lazy(lambda: (scenarios.robustness, ("pmedain",), _robust()[2])),
+    "robustness.robustness-unknown-model",
+    lazy(lambda: (robustness_module.robustness, ("pmedain",), _robust()[2])),
     SpecificationError,
     "pmedain",
 )
 case(
-    "scenarios.robustness-not-an-executor",
+    "robustness.robustness-not-an-executor",
     lazy(lambda: _robust(executor="pool")),
     SpecificationError,
     "str",
 )
 case(
-    "scenarios.robustness-weights-all-zero",
+    "robustness.robustness-weights-all-zero",
     lazy(lambda: _robust(weights=[0.0, 0.0, 0.0, 0.0])),
     DataError,
     "all zero",
 )
 case(
-    "scenarios.robustness-no-spread-known",
+    "robustness.robustness-no-spread-known",
     lazy(lambda: _robust(spread=None)),
     SpecificationError,
     "spread=",
 )
 case(
-    "scenarios.RobustnessResult.stable-threshold",
+    "robustness.RobustnessResult.stable-threshold",
     lazy(lambda: (_robust_result().stable, (1.5,), {})),
     SpecificationError,
     "1.5",
 )
 case(
-    "scenarios.RobustnessResult.draw_weights-out-of-range",
+    "robustness.RobustnessResult.draw_weights-out-of-range",
     lazy(lambda: (_robust_result().draw_weights, (7,), {})),
     SpecificationError,
     "7",
@@ -2769,6 +2773,7 @@ def test_every_public_entry_point_has_a_case():
         "locate": locate,
         "maps": maps,
         "scenarios": scenarios,
+        "robustness": robustness_module,
         "plots": plots,
         "flows": flows,
         "flowmap": flowmap,
@@ -2804,7 +2809,7 @@ def test_every_public_entry_point_has_a_case():
         "locate.MODELS",  # constants of the model registry
         "locate.MODEL_TITLES",
         "locate.P_MODELS",
-        "scenarios.DEFAULT_SPREADS",
+        "robustness.DEFAULT_SPREADS",
         "locate.LocationModel",  # the shared base, reached through every model
         "locate.Status",
         "plots.plot_static_map",  # a thin wrapper of maps.static_map

@@ -6,7 +6,12 @@ import functools
 import itertools
 import math
 import os
+import signal
+import subprocess
+import sys
+import textwrap
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,7 +25,7 @@ from borderhub.exceptions import DataError, SolverError, SpecificationError
 from borderhub.locate import MaxCoverage, PMedian
 from borderhub.locate._resolve import MedianResolver
 from borderhub.plots import plot_regret, plot_robustness, plot_selection_frequency
-from borderhub.scenarios import DEFAULT_SPREADS, RobustnessResult, robustness
+from borderhub.robustness import DEFAULT_SPREADS, RobustnessResult, robustness
 
 VOLATILE = ["seconds", "by_lp"]
 
@@ -501,3 +506,158 @@ def test_plots_draw_the_tiers_and_the_regret():
     fig = plot_robustness(res, top=5)
     assert len(fig.axes) == 2 and len(fig.axes[0].get_yticklabels()) == 5
     assert len(res.plot().axes) == 2
+
+
+# --------------------------------------------------------------------------------------
+# where robustness lives, the model's own groups, a cluster that loses its workers
+# --------------------------------------------------------------------------------------
+
+
+def test_the_old_import_path_gives_the_same_objects():
+    import importlib
+
+    from borderhub import scenarios
+
+    module = importlib.import_module("borderhub.robustness")
+
+    assert scenarios.robustness is module.robustness is robustness
+    assert scenarios.RobustnessResult is module.RobustnessResult is RobustnessResult
+    assert scenarios.DEFAULT_SPREADS is module.DEFAULT_SPREADS
+    assert robustness.__module__ == "borderhub.robustness"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "import borderhub as bh",  # the package face alone: bh.robustness is the function
+        "import borderhub.robustness\nimport borderhub as bh",  # the module first
+        "import borderhub as bh\nfrom borderhub.robustness import RobustnessResult",
+        "import borderhub as bh\nbh.robustness\nimport borderhub.scenarios",
+    ],
+)
+def test_bh_robustness_is_callable_however_it_was_imported(first):
+    """``borderhub.robustness`` names the function and its module; calling either works."""
+    code = first + textwrap.dedent(
+        """
+        import pandas as pd
+        cost = pd.DataFrame([[0.0, 9.0], [9.0, 0.0], [1.0, 8.0]], columns=["a", "b"])
+        res = bh.robustness("pmedian", cost=cost, weights=[1.0, 1.0, 1.0], p=1, n=4,
+                            spread=0.1, progress=False)
+        from borderhub.robustness import RobustnessResult, robustness
+        import borderhub.robustness as r
+        assert isinstance(res, RobustnessResult), type(res)
+        assert robustness.__name__ == "robustness"
+        assert r.RobustnessResult is RobustnessResult and r.robustness is robustness
+        print(list(res.nominal.open), int(res.selection.loc["a", "count"]))
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(bh.__file__).resolve().parents[1]))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["['a']", "4"]
+
+
+def _grouped_line():
+    cost, weights = _line(12, 6, seed=4)
+    groups = pd.Series(["west", "west", "west", "east", "east", "east"], index=cost.columns)
+    return cost, weights, groups
+
+
+def test_a_p_median_with_group_limits_runs_through_robustness():
+    """The model's policy ``groups=`` (with max_per_group) reaches the model in every draw."""
+    cost, weights, groups = _grouped_line()
+    C = cost.to_numpy()
+    res = robustness(
+        "pmedian", cost=cost, weights=weights, p=2, groups=groups, max_per_group=1, n=20,
+        spread=0.6, seed=2, progress=False,
+    )  # fmt: skip
+    west, east = [0, 1, 2], [3, 4, 5]
+    for k in range(20):
+        w = res.draw_weights(k).to_numpy()
+        best = min(float(w @ C[:, [a, b]].min(axis=1)) for a in west for b in east)
+        assert res.draws.loc[k, "objective"] == pytest.approx(best, rel=1e-9)
+        chosen = res.draws.loc[k, "open"].split(";")
+        assert len(chosen) == 2 and groups[chosen].nunique() == 2
+    free = robustness("pmedian", cost=cost, weights=weights, p=2, n=20, spread=0.6, seed=2,
+                      progress=False)  # fmt: skip
+    assert (free.draws["objective"] <= res.draws["objective"] + 1e-9).all()
+    assert (free.draws["objective"] < res.draws["objective"] - 1e-9).any()  # limits bind
+    assert res.groups is None  # no correlated shocks asked for
+
+
+def test_the_old_groups_keyword_for_shocks_still_works_with_a_warning():
+    cost, weights = _line()
+    shocks = pd.Series(["a"] * 6 + ["b"] * 6, index=cost.index)
+    kwargs = dict(cost=cost, weights=weights, p=2, n=8, spread=0.4, correlation=0.8,
+                  progress=False)  # fmt: skip
+    new = robustness("pmedian", shock_groups=shocks, **kwargs)
+    with pytest.warns(FutureWarning, match="shock_groups"):
+        old = robustness("pmedian", groups=shocks, **kwargs)
+    pd.testing.assert_frame_equal(
+        new.draws.drop(columns=VOLATILE), old.draws.drop(columns=VOLATILE)
+    )
+    pd.testing.assert_series_equal(new.groups, old.groups)
+    assert new.draw_weights(3).tolist() == old.draw_weights(3).tolist()
+
+
+@pytest.mark.dask
+@pytest.mark.slow
+def test_a_cluster_that_loses_every_worker_keeps_the_draws_done():
+    """Every worker killed mid-run: the draws done are returned, marked incomplete."""
+    distributed = pytest.importorskip("distributed")
+    cost, weights = _line()
+    kwargs = dict(cost=cost, weights=weights, p=2, n=200, spread=0.3, seed=5, batch_size=2)
+    serial = robustness("pmedian", progress=False, **kwargs)
+    cluster = distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+        host="127.0.0.1",
+    )  # fmt: skip
+    client = distributed.Client(cluster)
+    try:
+        pids = list(client.run(os.getpid).values())
+        done_when_killed: list[int] = []
+
+        def kill_every_worker(done, total):
+            if not done_when_killed:
+                done_when_killed.append(done)
+                for pid in pids:
+                    os.kill(pid, signal.SIGKILL)
+
+        with pytest.warns(RuntimeWarning, match="were not run"):
+            res = robustness("pmedian", executor=client, progress=kill_every_worker, **kwargs)
+    finally:
+        client.close()
+        cluster.close()
+    assert not res.complete and "Dask workers were lost" in res.cause
+    assert done_when_killed[0] <= len(res.draws) < 200
+    pd.testing.assert_frame_equal(
+        res.draws.drop(columns=VOLATILE),
+        serial.draws.loc[res.draws.index].drop(columns=VOLATILE),
+    )
+    assert res.selection["count"].sum() == 2 * len(res.draws)
+    manifest = res.manifest()
+    assert manifest["complete"] is False and manifest["cause"] == res.cause
+    assert "not run" in res.summary().splitlines()[0]
+    assert serial.complete and serial.cause == "" and serial.manifest()["complete"] is True
+
+
+def _stop_the_pool(done, total):
+    """Progress callback that kills this process's pool workers once."""
+    import multiprocessing
+
+    if done <= 3:
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_a_broken_process_pool_keeps_the_draws_done():
+    cost, weights = _line()
+    kwargs = dict(cost=cost, weights=weights, p=2, n=60, spread=0.3, seed=5, batch_size=3)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        with pytest.warns(RuntimeWarning, match="were not run"):
+            res = robustness("pmedian", executor=pool, progress=_stop_the_pool, **kwargs)
+    assert not res.complete and "BrokenProcessPool" in res.cause
+    assert 3 <= len(res.draws) < 60

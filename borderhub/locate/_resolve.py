@@ -1,13 +1,18 @@
-"""Re-solve one p-median for many demand-weight vectors, reusing one HiGHS model.
+"""Solve one model for many demand-weight vectors: ``LocationModel.resolver``.
 
-Used by :func:`borderhub.robustness` (warm starts). In the level formulation of
-:class:`~borderhub.locate.PMedian` (see :mod:`borderhub.locate._radius`) only the objective
-depends on the weights: ``z_i^l`` costs ``w_i`` times its cost step. Consecutive weight
-vectors therefore share the constraint matrix. :class:`MedianResolver` builds the model once
-through PuLP (the very rows :func:`~borderhub.locate._radius.solve_nearest_open` builds),
-and for each further vector only changes the costs of the ``z`` columns in the HiGHS model
-and runs it again from the previous optimum, which stays feasible because the constraints
-did not change.
+:class:`ColdResolver` solves a fresh copy of the model for each vector
+(``LocationModel.with_weights``); it serves every model. :class:`MedianResolver` is the warm
+re-solve of :class:`~borderhub.locate.PMedian` with HiGHS, used by
+:func:`borderhub.robustness`. Both return a :class:`Resolved` per vector and price a fixed set
+of centres under a vector (``objective_of``).
+
+*The warm re-solve.* In the level formulation of :class:`~borderhub.locate.PMedian` (see
+:mod:`borderhub.locate._radius`) only the objective depends on the weights: ``z_i^l`` costs
+``w_i`` times its cost step. Consecutive weight vectors therefore share the constraint
+matrix. :class:`MedianResolver` builds the model once (the very rows
+:func:`~borderhub.locate._radius.solve_nearest_open` builds), and for each further vector
+only changes the costs of the ``z`` columns in the HiGHS model and runs it again from the
+previous optimum, which stays feasible because the constraints did not change.
 
 Most vectors never reach the MIP solver: a second HiGHS object holds the LP relaxation of
 the same model and is re-optimised by the simplex method from the previous optimal basis
@@ -33,7 +38,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -52,12 +57,30 @@ from borderhub.locate._core import (
 )
 from borderhub.locate.solution import OPTIMAL_GAP, Status
 
-__all__ = ["MedianResolver", "Resolved"]
+__all__ = ["ColdResolver", "MedianResolver", "Resolved", "Resolver"]
 
 
 @dataclass
 class Resolved:
-    """The outcome of one weight vector."""
+    """The outcome of one weight vector: what ``resolver.solve(weights)`` returns.
+
+    Attributes
+    ----------
+    status : Status
+        As for :class:`~borderhub.locate.Solution`.
+    open : pandas.Index
+        The open centres (empty without a solution).
+    objective, bound : float
+        The objective and the best bound proven.
+    solver_calls : int
+        Solver runs this vector took.
+    rebuilt : bool
+        Whether the warm model had to be (re)built for it.
+    seconds : float
+        Wall-clock time of the call.
+    by_lp : bool
+        Solved by the warm LP relaxation alone.
+    """
 
     status: Status
     open: pd.Index
@@ -69,8 +92,56 @@ class Resolved:
     by_lp: bool = False
 
 
+class Resolver(Protocol):
+    """What ``LocationModel.resolver`` returns: one model solved for many weight vectors."""
+
+    #: True for a warm re-solve (one solver model kept between calls).
+    warm: bool
+
+    def solve(self, weights: np.ndarray) -> Resolved:
+        """Solve for one weight vector (one value per demand point, in the model's order)."""
+        ...  # pragma: no cover - protocol
+
+    def objective_of(self, open: Any, weights: np.ndarray) -> float:
+        """The objective of opening exactly ``open`` under ``weights``."""
+        ...  # pragma: no cover - protocol
+
+
+class ColdResolver:
+    """Every vector solved from scratch on a copy of ``model`` (``model.with_weights``)."""
+
+    warm = False
+
+    def __init__(
+        self, model: Any, solver: Any, time_limit: float | None, mip_gap: float | None
+    ) -> None:
+        self.model = model
+        self.options = {"solver": solver, "time_limit": time_limit, "mip_gap": mip_gap}
+        self._last: tuple[np.ndarray, Any] | None = None
+
+    def _copy(self, weights: np.ndarray) -> Any:
+        if self._last is not None and self._last[0] is weights:
+            return self._last[1]
+        model = self.model.with_weights(weights)
+        self._last = (weights, model)
+        return model
+
+    def solve(self, weights: np.ndarray) -> Resolved:
+        """Solve a copy of the model with ``weights``."""
+        start = time.perf_counter()
+        solution = self._copy(weights).solve(**self.options)
+        return Resolved(
+            solution.status, solution.open, float(solution.objective), float(solution.bound),
+            int(solution.iterations), False, time.perf_counter() - start,
+        )  # fmt: skip
+
+    def objective_of(self, open: Any, weights: np.ndarray) -> float:
+        """The copy's ``objective_of(open)``."""
+        return float(self._copy(weights).objective_of(open, **self.options))
+
+
 class MedianResolver:
-    """Solve ``model`` (a :class:`~borderhub.locate.PMedian`) for many weight vectors.
+    """Solve ``model`` (a :class:`~borderhub.locate.PMedian`) for many weight vectors, warm.
 
     Parameters
     ----------
@@ -85,6 +156,8 @@ class MedianResolver:
     time_limit, mip_gap
         Per vector, as in ``solve``.
     """
+
+    warm = True
 
     def __init__(
         self,
@@ -116,6 +189,15 @@ class MedianResolver:
         self.k = self.lv.initial(self.C, first, slack)
         self.h: Any = None
         self.prev: Any = None
+        self._near: tuple[pd.Index, np.ndarray] | None = None
+
+    def objective_of(self, open: Any, weights: np.ndarray) -> float:
+        """The p-median objective of the centres ``open`` under ``weights`` (no solver)."""
+        labels = pd.Index(list(open))
+        if self._near is None or not self._near[0].equals(labels):
+            pos = self.model.cost.columns.get_indexer(labels)
+            self._near = (labels, self.model._C[:, pos].min(axis=1))
+        return float(np.asarray(weights, dtype=float) @ self._near[1])
 
     def _build(self, ctx: Context, w: np.ndarray) -> None:
         """Build the model and load it into a HiGHS object (not solved yet)."""

@@ -9,6 +9,7 @@ only states its parameters and its formulation (``_solve``).
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -39,9 +40,10 @@ from borderhub.locate._core import (
 )
 from borderhub.locate._core import as_float as as_float  # re-exported from its old home
 from borderhub.locate._core import check_count as check_count  # re-exported from its old home
+from borderhub.locate._resolve import ColdResolver, Resolved, Resolver
 from borderhub.locate.solution import Solution, Status
 
-__all__ = ["LocationModel"]
+__all__ = ["LocationModel", "Resolved"]
 
 
 class LocationModel:
@@ -317,6 +319,174 @@ class LocationModel:
             _demand_geo=self._demand_geo,
             _candidate_geo=self._candidate_geo,
         )
+
+    # ------------------------------------------------------------------------------
+    # re-solving with other weights
+    # ------------------------------------------------------------------------------
+    #: Are the demand weights an input of the model? (HubMedian derives them from flows.)
+    _weights_given: ClassVar[bool] = True
+
+    @property
+    def maximises(self) -> bool:
+        """Whether the model maximises its objective (the coverage models) or minimises it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import MaxCoverage, PMedian
+        >>> C = np.array([[1.0, 2.0], [2.0, 1.0]])
+        >>> PMedian.from_cost_matrix(C, p=1).maximises, MaxCoverage.from_cost_matrix(
+        ...     C, p=1, radius=1.5).maximises
+        (False, True)
+        """
+        return bool(self._maximise)
+
+    def with_weights(self, weights: Any) -> Any:
+        """A copy of the model with other demand weights; everything else is shared.
+
+        The copy is checked as the constructor checks a model (weights, and the model's own
+        checks that involve them, such as capacities); the model itself is not changed.
+
+        Parameters
+        ----------
+        weights : pandas.Series or array-like of shape (n_demand,)
+            The new weights, as for :meth:`from_cost_matrix`.
+
+        Returns
+        -------
+        LocationModel
+            A model of the same class, cost and parameters.
+
+        Raises
+        ------
+        DataError
+            Weights of the wrong length or labels, negative or not finite.
+        SpecificationError
+            The model's weights are not an input (:class:`~borderhub.locate.HubMedian`
+            derives them from its flows), or the model's checks fail with these weights.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import PMedian
+        >>> model = PMedian.from_cost_matrix(np.array([[0.0, 4.0], [4.0, 0.0]]), [3.0, 1.0], p=1)
+        >>> list(model.solve().open), list(model.with_weights([1.0, 3.0]).solve().open)
+        ([0], [1])
+        """
+        if not self._weights_given:
+            raise SpecificationError(
+                f"{type(self).__name__} derives its weights from its other data; build a new "
+                "model from the changed data instead of calling with_weights"
+            )
+        new = copy.copy(self)
+        new.weights = weight_series(weights, self.cost.index)
+        for name in ("_C", "_gw", "_w", "_allowed_pos", "_active"):
+            new.__dict__.pop(name, None)  # computed again by solve
+        new._check()
+        return new
+
+    def objective_of(
+        self,
+        open: Any,
+        solver: Any = "highs",
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+    ) -> float:
+        """The objective of the plan that opens exactly the centres ``open``.
+
+        This is how a fixed plan (for instance the nominal one) is priced under other data.
+        The model is solved with ``open`` required and every other candidate forbidden;
+        models whose objective follows from the open set directly (the p-median) compute
+        it without a solver.
+
+        Parameters
+        ----------
+        open : label or list of labels
+            Candidates, as for ``required``.
+        solver, time_limit, mip_gap
+            As for :meth:`solve`, where a solve is needed.
+
+        Returns
+        -------
+        float
+            The objective; NaN when no solution with exactly these centres exists.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import FacilityLocation
+        >>> model = FacilityLocation.from_cost_matrix(
+        ...     np.array([[1.0, 5.0], [5.0, 1.0]]), fixed_cost=3.0)
+        >>> model.objective_of([0]), model.objective_of([0, 1])
+        (9.0, 8.0)
+        """
+        labels = label_set(open, self.cost.columns, "open")
+        fixed = copy.copy(self)
+        fixed.required = labels
+        fixed.forbidden = self.cost.columns[~self.cost.columns.isin(labels)]
+        solution = fixed.solve(solver=solver, time_limit=time_limit, mip_gap=mip_gap)
+        return float(solution.objective)
+
+    def resolver(
+        self,
+        *,
+        start: Any = None,
+        warm: bool = True,
+        solver: Any = "highs",
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+    ) -> Resolver:
+        """An object that solves this model again and again for other demand weights.
+
+        ``resolver.solve(weights)`` solves the model with ``weights`` (one per demand point,
+        in the model's order) and returns a :class:`~borderhub.locate.base.Resolved`;
+        ``resolver.objective_of(open, weights)`` prices a fixed set of centres under them.
+        Where the model has a warm re-solve (:class:`~borderhub.locate.PMedian` with
+        ``solver="highs"``: one HiGHS model kept from call to call, only its costs changed,
+        re-optimised from the previous basis or solution) and ``warm`` is true, that is
+        used; otherwise every call solves a fresh copy (:meth:`with_weights`). Both give
+        the same answers; the warm one is many times faster per call.
+
+        Parameters
+        ----------
+        start : labels, optional
+            Open centres of a known good solution (e.g. the model's own), a hint for the
+            warm re-solve.
+        warm : bool, default True
+            False always solves fresh copies.
+        solver, time_limit, mip_gap
+            As for :meth:`solve`, per call.
+
+        Returns
+        -------
+        Resolver
+            With ``solve(weights)`` and ``objective_of(open, weights)``; ``warm`` tells
+            which kind it is.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import PMedian
+        >>> C = np.array([[0.0, 4.0, 2.0], [4.0, 0.0, 2.0], [3.0, 3.0, 0.0]])
+        >>> model = PMedian.from_cost_matrix(C, [1.0, 1.0, 1.0], p=1)
+        >>> again = model.resolver(start=model.solve().open)
+        >>> got = again.solve(np.array([5.0, 1.0, 1.0]))
+        >>> str(got.status), list(got.open), got.objective
+        ('optimal', [0], 7.0)
+        >>> again.objective_of([2], np.array([5.0, 1.0, 1.0]))
+        12.0
+        """
+        if warm:
+            found = self._warm_resolver(start, solver, time_limit, mip_gap)
+            if found is not None:
+                return found
+        return ColdResolver(self, solver, time_limit, mip_gap)
+
+    def _warm_resolver(
+        self, start: Any, solver: Any, time_limit: float | None, mip_gap: float | None
+    ) -> Resolver | None:
+        """The model's warm re-solver for these solve options, or None (override)."""
+        return None
 
     # ------------------------------------------------------------------------------
     # hooks for the model classes

@@ -239,6 +239,9 @@ class HubMedian(LocationModel):
         model._candidate_geo = demand
         return model
 
+    #: The weights are the flows' node totals, not an input (``with_weights`` refuses).
+    _weights_given = False
+
     def _cardinality(self) -> int:
         return self.p
 

@@ -8,13 +8,9 @@ import numpy as np
 
 from borderhub.exceptions import SpecificationError
 from borderhub.locate._benders import solve_benders
-from borderhub.locate._core import (
-    Context,
-    Outcome,
-    check_count,
-    choose_method,
-)
+from borderhub.locate._core import Context, Outcome, check_count, choose_method, is_highs, label_set
 from borderhub.locate._radius import solve_nearest_open
+from borderhub.locate._resolve import MedianResolver, Resolver
 from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import Status
 
@@ -134,6 +130,46 @@ class PMedian(LocationModel):
 
     def _cardinality(self) -> int:
         return self.p
+
+    def objective_of(
+        self,
+        open: Any,
+        solver: Any = "highs",
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+    ) -> float:
+        """The objective of the plan that opens exactly the ``p`` centres ``open``.
+
+        Each demand point is served by its cheapest centre in ``open``: computed directly,
+        no solver is called (``solver``, ``time_limit`` and ``mip_gap`` are accepted for the
+        common signature of :meth:`LocationModel.objective_of`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import PMedian
+        >>> model = PMedian.from_cost_matrix(np.array([[0.0, 4.0], [4.0, 0.0]]), [3.0, 1.0], p=1)
+        >>> model.objective_of([1])
+        12.0
+        """
+        labels = label_set(open, self.cost.columns, "open")
+        if len(labels) != self.p:
+            raise SpecificationError(
+                f"open names {len(labels)} centres but p={self.p}; pass exactly p labels"
+            )
+        self._prepare()
+        pos = self.cost.columns.get_indexer(labels)
+        return float(self._w @ self._C[:, pos].min(axis=1))
+
+    def _warm_resolver(
+        self, start: Any, solver: Any, time_limit: float | None, mip_gap: float | None
+    ) -> Resolver | None:
+        """The warm re-solve with HiGHS (given by name), unless a subclass changed ``_solve``."""
+        if not (isinstance(solver, str) and is_highs(solver)):
+            return None
+        if type(self)._solve is not PMedian._solve:  # another formulation: solve it cold
+            return None
+        return MedianResolver(self, start=start, time_limit=time_limit, mip_gap=mip_gap)
 
     def _solve(self, ctx: Context) -> Outcome:
         if self.p == 1 and self.groups is None:
