@@ -643,21 +643,22 @@ def test_a_cluster_that_loses_every_worker_keeps_the_draws_done():
     assert serial.complete and serial.cause == "" and serial.manifest()["complete"] is True
 
 
-def _stop_the_pool(done, total):
-    """Progress callback that kills this process's pool workers once."""
-    import multiprocessing
-
-    if done <= 3:
-        for child in multiprocessing.active_children():
-            os.kill(child.pid, signal.SIGKILL)
-
-
 @pytest.mark.slow
 def test_a_broken_process_pool_keeps_the_draws_done():
     cost, weights = _line()
     kwargs = dict(cost=cost, weights=weights, p=2, n=60, spread=0.3, seed=5, batch_size=3)
+    import multiprocessing
+
+    others = {child.pid for child in multiprocessing.active_children()}
+
+    def kill_the_pool(done, total):  # only the pool's processes, once
+        if done <= 3:
+            for child in multiprocessing.active_children():
+                if child.pid not in others:
+                    os.kill(child.pid, signal.SIGKILL)
+
     with ProcessPoolExecutor(max_workers=2) as pool:
         with pytest.warns(RuntimeWarning, match="were not run"):
-            res = robustness("pmedian", executor=pool, progress=_stop_the_pool, **kwargs)
+            res = robustness("pmedian", executor=pool, progress=kill_the_pool, **kwargs)
     assert not res.complete and "BrokenProcessPool" in res.cause
     assert 3 <= len(res.draws) < 60
