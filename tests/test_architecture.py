@@ -61,68 +61,14 @@ ALLOWED: dict[str, str] = {}
 #: Violations present when this test was written, by the work that removes them:
 #: group -> (reason, keys). Delete a group when its xfail turns into a failure.
 PENDING: dict[str, tuple[str, frozenset[str]]] = {
-    "locate-core": (
-        "locate's shared machinery (builder, context, outcome, policy terms, level rows) "
-        "is imported by name from the algorithm files until it has one home, locate/_core "
-        "(issue 21 step 3)",
+    "robustness-split": (
+        "robustness() moved whole from scenarios.py to borderhub/robustness.py (1,071 lines; "
+        "its body about 270 lines): its input setup, draws table and selection tables are "
+        "still to become functions of their own (issue 21 step 5)",
         frozenset(
             {
-                "private:borderhub.locate._benders<-borderhub.locate.base._Outcome",
-                "private:borderhub.locate._capacitated<-borderhub.locate._benders._Policy",
-                "private:borderhub.locate._capacitated<-borderhub.locate._milp._Builder",
-                "private:borderhub.locate._capacitated<-borderhub.locate._milp._Run",
-                "private:borderhub.locate._capacitated<-borderhub.locate._milp._read_highs",
-                "private:borderhub.locate._radius<-borderhub.locate._benders._Policy",
-                "private:borderhub.locate._radius<-borderhub.locate._milp._Builder",
-                "private:borderhub.locate._radius<-borderhub.locate.base._Outcome",
-                "private:borderhub.locate._resolve<-borderhub.locate._milp._Context",
-                "private:borderhub.locate._resolve<-borderhub.locate._milp._quiet_highs_banner",
-                "private:borderhub.locate._resolve<-borderhub.locate._milp._read_highs",
-                "private:borderhub.locate._resolve<-borderhub.locate._radius._Levels",
-                "private:borderhub.locate._resolve<-borderhub.locate._radius._SLACK_MIN",
-                "private:borderhub.locate._resolve<-borderhub.locate._radius._SLACK_PER",
-                "private:borderhub.locate.base<-borderhub.locate._milp._Builder",
-                "private:borderhub.locate.base<-borderhub.locate._milp._Context",
-                "private:borderhub.locate.center<-borderhub.locate._milp._Builder",
-                "private:borderhub.locate.center<-borderhub.locate._milp._Context",
-                "private:borderhub.locate.center<-borderhub.locate.base._Outcome",
-                "private:borderhub.locate.coverage<-borderhub.locate._benders._Policy",
-                "private:borderhub.locate.coverage<-borderhub.locate._milp._Builder",
-                "private:borderhub.locate.coverage<-borderhub.locate._milp._Context",
-                "private:borderhub.locate.coverage<-borderhub.locate._milp._Run",
-                "private:borderhub.locate.coverage<-borderhub.locate.base._Outcome",
-                "private:borderhub.locate.coverage<-borderhub.locate.base._cost_frame",
-                "private:borderhub.locate.coverage<-borderhub.locate.fixed_charge._per_candidate",
-                "private:borderhub.locate.crossborder<-borderhub.locate._milp._Builder",
-                "private:borderhub.locate.crossborder<-borderhub.locate._milp._Context",
-                "private:borderhub.locate.crossborder<-borderhub.locate._radius._Levels",
-                "private:borderhub.locate.crossborder<-borderhub.locate.base._Outcome",
-                "private:borderhub.locate.crossborder<-borderhub.locate.base._cost_from_frames",
-                "private:borderhub.locate.crossborder<-borderhub.locate.base._preview",
-                "private:borderhub.locate.crossborder<-borderhub.locate.fixed_charge._per_candidate",
-                "private:borderhub.locate.crossborder<-borderhub.locate.solution._as_wgs84",
-                "private:borderhub.locate.fixed_charge<-borderhub.locate._milp._Context",
-                "private:borderhub.locate.fixed_charge<-borderhub.locate.base._Outcome",
-                "private:borderhub.locate.fixed_charge<-borderhub.locate.base._preview",
-                "private:borderhub.locate.hub<-borderhub.locate._benders._Policy",
-                "private:borderhub.locate.hub<-borderhub.locate._milp._Builder",
-                "private:borderhub.locate.hub<-borderhub.locate._milp._Context",
-                "private:borderhub.locate.hub<-borderhub.locate.base._Outcome",
-                "private:borderhub.locate.hub<-borderhub.locate.base._cost_frame",
-                "private:borderhub.locate.hub<-borderhub.locate.base._cost_from_frames",
-                "private:borderhub.locate.hub<-borderhub.locate.base._preview",
-                "private:borderhub.locate.median<-borderhub.locate._milp._Context",
-                "private:borderhub.locate.median<-borderhub.locate.base._Outcome",
-            }
-        ),
-    ),
-    "robustness-module": (
-        "robustness() (and its 950 lines of helpers) still lives in scenarios.py until it "
-        "moves to borderhub/robustness.py (issue 21 step 3)",
-        frozenset(
-            {
-                "function:borderhub/scenarios.py::robustness",
-                "module:borderhub/scenarios.py",
+                "function:borderhub/robustness.py::robustness",
+                "module:borderhub/robustness.py",
             }
         ),
     ),
