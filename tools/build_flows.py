@@ -64,7 +64,11 @@ def international_express(reference: Path) -> pd.DataFrame:
                 "source": t["source"] if same else f"{t['source']}; {i['source']}",
                 "source_title": t["source_title"],
                 "quality": t["quality"],
-                "note": "国际/港澳台快递业务量 (international and HK/Macao/Taiwan express)",
+                "source_grade": "news" if "news" in str(t["quality"]) else "secondary",
+                "note": (
+                    "国际/港澳台快递业务量 (international and HK/Macao/Taiwan express): items to "
+                    "and from Hong Kong, Macao and Taiwan are included"
+                ),
             }
         )
     return pd.DataFrame(rows).sort_values("year").reset_index(drop=True)
@@ -75,7 +79,7 @@ def partner_exports() -> pd.DataFrame:
     rows = [
         {"iso3": iso, "country": name, "year": 2023, "exports_usd_bn": value,
          "source": EXPORTS_2023_SOURCE, "source_title": EXPORTS_2023_TITLE,
-         "quality": "secondary-web"}
+         "quality": "secondary-web", "source_grade": "secondary"}
         for iso, (name, value) in PARTNER_EXPORTS.items()
     ]  # fmt: skip
     return pd.DataFrame(rows).sort_values("iso3").reset_index(drop=True)
