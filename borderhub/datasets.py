@@ -418,8 +418,9 @@ def prefectures() -> gpd.GeoDataFrame:
         EPSG:4326, index ``adcode``. Columns ``name``, ``province``, ``level``,
         ``population`` (int, 2020 census tabulation, persons), ``population_bulletin``,
         ``express_volume`` (float, 亿件, 2024, mostly an **estimate**: where a 2024 city
-        figure is published it is used, and the rest of the province's 2024 volume is split
-        over its other units by population share; see ``express_volume_method``),
+        figure is published it is used, and the rest of the province's 2024 volume is
+        allocated over its other units by a log-space estimator that keeps every sourced
+        value, share, rank and list; see ``express_volume_method``),
         ``express_volume_estimated`` (bool), ``express_volume_spread`` (float, relative
         uncertainty by method and grade, as in :func:`candidates`),
         ``express_volume_quality``, ``express_volume_grade``, ``express_volume_source``,
