@@ -52,7 +52,16 @@ __all__ = [
     "table_version",
     "boundaries",
     "BOUNDARY_LEVELS",
+    "SOURCE_GRADES",
 ]
+
+#: Grades of a figure's source, strongest first, as found in the ``source_grade`` column of
+#: every table (and the ``*_grade`` columns of single figures): ``"official"`` (a government
+#: or statistical body's own document, read in the original or a copy of its text),
+#: ``"news"`` (a news report citing an official figure or statement) and ``"secondary"`` (a
+#: secondary or unnamed copy: repositories, wikis, web pages, compiled judgements, and the
+#: estimates built on them). ``""`` marks a figure that is absent.
+SOURCE_GRADES = ("official", "news", "secondary")
 
 #: Environment variable that, when set, overrides where the tables are read from.
 ENV_VAR = "BORDERHUB_DATA_DIR"
@@ -129,7 +138,7 @@ _SCHEMAS: dict[str, _Schema] = {
         None,
         {"order": "int", "adcode": "str", "prefecture_adcode": "str", **_POINT},
         ("order", "plan_name", "name", "adcode", "prefecture_adcode", "province", "tier",
-         "plan_entry", "lon", "lat"),
+         "plan_entry", "lon", "lat", "source_grade"),
         False,
     ),
     "candidates": _Schema(
@@ -145,7 +154,7 @@ _SCHEMAS: dict[str, _Schema] = {
         ("name", "plan_name", "province", "prefecture_adcode", "tiers", "population",
          "population_source", "express_volume", "express_volume_estimated",
          "express_volume_spread", "express_volume_method", "express_volume_source",
-         "rail_hub", "coastal", "lon", "lat"),
+         "rail_hub", "coastal", "lon", "lat", "source_grade"),
         True,
     ),
     "prefectures": _Schema(
@@ -158,21 +167,21 @@ _SCHEMAS: dict[str, _Schema] = {
         },
         ("name", "province", "level", "population", "population_source", "express_volume",
          "express_volume_estimated", "express_volume_spread", "express_volume_method",
-         "express_volume_source", "lon", "lat"),
+         "express_volume_source", "lon", "lat", "source_grade"),
         True,
     ),
     "partners": _Schema(
         "partners.csv",
         "partner_id",
         {"rcep": "bool", "lon": "float", "lat": "float", "geonameid": "Int64"},
-        ("city", "country", "iso3", "rcep", "region", "lon", "lat", "source"),
+        ("city", "country", "iso3", "rcep", "region", "lon", "lat", "source", "source_grade"),
         True,
     ),
     "corridors": _Schema(
         "corridors.csv",
         "corridor_id",
         {},
-        ("name", "mode", "origin", "destination_region", "partners", "plan_ref"),
+        ("name", "mode", "origin", "destination_region", "partners", "plan_ref", "source_grade"),
         False,
     ),
     "border_ports": _Schema(
@@ -180,7 +189,7 @@ _SCHEMAS: dict[str, _Schema] = {
         "port_id",
         {"adcode": "str", "point_sourced": "bool", **_POINT},
         ("port", "prefecture", "province", "adcode", "neighbour_country", "neighbour_iso3",
-         "corridor", "lon", "lat", "source"),
+         "corridor", "lon", "lat", "source", "source_grade"),
         True,
     ),
     "cbec_pilot_zones": _Schema(
@@ -189,7 +198,7 @@ _SCHEMAS: dict[str, _Schema] = {
         {"batch": "int", "batch_size_official": "int", "official_165": "bool", "adcode": "str",
          **_POINT},
         ("batch", "batch_size_official", "official_165", "city", "adcode", "lon", "lat",
-         "source", "batch_source"),
+         "source", "batch_source", "source_grade"),
         True,
     ),
 }  # fmt: skip
@@ -275,6 +284,13 @@ def _parse(raw: pd.DataFrame, schema: _Schema, path: Path) -> pd.DataFrame:
             out[col] = num.astype("Int64")
         else:
             out[col] = num.astype(float)
+    for col in [c for c in out.columns if c == "source_grade" or c.endswith("_grade")]:
+        bad = ~out[col].isin(SOURCE_GRADES) & ~(nulls[col] & (col != "source_grade"))
+        if bad.any():
+            raise DataError(
+                f"{where}: column {col!r} must be one of {list(SOURCE_GRADES)}; bad rows "
+                f"{_labels(out, bad)} ({_REMEDY})"
+            )
     for col, low, high in (("lon", -180.0, 180.0), ("lat", -90.0, 90.0)):
         if col in out.columns:
             v = out[col].to_numpy(dtype=float)
@@ -347,10 +363,12 @@ def candidates() -> gpd.GeoDataFrame:
         - ``express_volume`` (float, 亿件 = 1e8 items, 2024) with
           ``express_volume_estimated`` (bool: True where the figure is an estimate of this
           project, not a sourced city figure), ``express_volume_spread`` (float, relative
-          uncertainty by method: 0.01 province-level figure of a municipality, 0.05
+          uncertainty: the method's (0.01 province-level figure of a municipality, 0.05
           reported city figure, 0.10 approximate figure, the estimator's held-out error for
-          estimates), ``express_volume_method``, ``express_volume_quality`` (``estimate``
-          or ``secondary``) and ``express_volume_source``;
+          estimates) and the source grade's (0 official, 0.05 news, 0.10 secondary) in
+          quadrature), ``express_volume_method``, ``express_volume_quality``,
+          ``express_volume_grade`` (one of :data:`SOURCE_GRADES`) and
+          ``express_volume_source``;
         - ``border_port`` and ``border_neighbour`` (land border ports inside the unit, ``";"``
           joined, ``""`` if none known) with ``border_port_source``;
         - ``cbec_batch`` (Int64, batch 1..8 of the cross-border e-commerce comprehensive
@@ -360,7 +378,12 @@ def candidates() -> gpd.GeoDataFrame:
         - ``airport_cargo`` (float, 万吨, cargo and mail of the airports named in
           ``airport_cargo_airport``: all airports of 上海 and 成都, the main airport
           elsewhere; NaN without a sourced figure), ``airport_cargo_year``
-          (Int64), ``airport_cargo_quality``, ``airport_cargo_source``;
+          (Int64), ``airport_cargo_quality`` (flags such as ``PRE-BULLETIN``),
+          ``airport_cargo_grade`` (``""`` where there is no figure),
+          ``airport_cargo_source``;
+        - ``source_grade``: the weakest grade of the row's population, express volume and
+          airport cargo figures (:data:`SOURCE_GRADES`); ``coastal_grade`` that of the
+          compiled coastal flag;
         - ``lon``, ``lat`` (WGS84), ``lon_gcj02``, ``lat_gcj02`` (source point),
           ``coord_source``, ``geometry``.
 
@@ -395,12 +418,17 @@ def prefectures() -> gpd.GeoDataFrame:
         EPSG:4326, index ``adcode``. Columns ``name``, ``province``, ``level``,
         ``population`` (int, 2020 census tabulation, persons), ``population_bulletin``,
         ``express_volume`` (float, 亿件, 2024, mostly an **estimate**: where a 2024 city
-        figure is published it is used, and the rest of the province's 2024 volume is split
-        over its other units by population share; see ``express_volume_method``),
+        figure is published it is used, and the rest of the province's 2024 volume is
+        allocated over its other units by a log-space estimator that keeps every sourced
+        value, share, rank and list; see ``express_volume_method``),
         ``express_volume_estimated`` (bool), ``express_volume_spread`` (float, relative
-        uncertainty by method, as in :func:`candidates`), ``express_volume_quality``,
-        ``express_volume_source``, ``lon``, ``lat`` (WGS84), ``lon_gcj02``, ``lat_gcj02``,
-        ``coord_source``, ``coord_quality``, ``geometry``.
+        uncertainty by method and grade, as in :func:`candidates`),
+        ``express_volume_quality``, ``express_volume_grade``, ``express_volume_source``,
+        ``source_grade`` (the weaker of the population's and the volume's grade), ``lon``,
+        ``lat`` (WGS84), ``lon_gcj02``, ``lat_gcj02``, ``coord_source``, ``coord_quality``,
+        ``geometry``. The estimates respect every statement of the sources (values, shares
+        of a province, province totals, published ranks and list membership; see
+        data/cities/README.md).
 
     Raises
     ------
@@ -500,8 +528,9 @@ def border_ports() -> gpd.GeoDataFrame:
         winter, else ``""``: unknown), ``attribute_source`` (where ``mode`` and ``seasonal``
         come from), ``facing_town``, ``corridor``, ``lon``, ``lat`` (WGS84), ``lon_gcj02``,
         ``lat_gcj02``, ``coord_source``, ``source``, ``source_title``, ``quality``,
-        ``note``, ``geometry``. 44 ports of the national list of about 95: a partial list
-        (see data/cities/README.md).
+        ``source_grade`` (grade of the page naming the port), ``coord_grade`` (grade of the
+        point's source, ``""`` for stand-ins), ``note``, ``geometry``. 50 ports of the
+        national list of about 95: a partial list (see data/cities/README.md).
 
     Raises
     ------
@@ -534,9 +563,11 @@ def cbec_pilot_zones() -> gpd.GeoDataFrame:
         for batches 1-7, whose official sizes 1, 12, 22, 24, 46, 27, 33 sum to 165; batch 8
         of 2025 is a later batch), ``city``, ``city_en_in_source``, ``province_compiler``,
         ``adcode``, ``status_2025``, ``lon``, ``lat`` (WGS84), ``lon_gcj02``,
-        ``lat_gcj02``, ``source``, ``source_title``, ``quality``, ``batch_source``,
-        ``note``, ``geometry``. Batch 7 is partial: 17 of its 33 zones (the source text
-        seen stops after the 17th name), so the table holds 149 of the official 165.
+        ``lat_gcj02``, ``source``, ``source_title``, ``quality``, ``source_grade``,
+        ``batch_source``, ``note``, ``geometry``. Batch 7 is partial: 26 of its 33 zones
+        (17 from a copy of the State Council reply, which stops after the 17th name, 9 from
+        provincial government notices citing it), so the table holds 158 of the official
+        165.
 
     Raises
     ------

@@ -154,7 +154,7 @@ def test_plan_bundled_prints_a_readable_summary(bundled):
 
 
 def test_plan_bundled_reports_the_places_with_missing_values(bundled):
-    # 52 of the 60 places have no sourced airport-cargo figure: the default nan_policy
+    # 51 of the 60 places have no sourced airport-cargo figure: the default nan_policy
     # 'auto' leaves the criterion out (sourced for fewer than half) and says so, on stderr
     # and in the manifest; 'worst' keeps it and names the places it fills
     out, _, proc, _ = bundled

@@ -32,7 +32,7 @@ ROWS = {
     "partners": 43,
     "corridors": 14,
     "border_ports": 50,
-    "cbec_pilot_zones": 165,
+    "cbec_pilot_zones": 174,
 }
 INDEX = {
     "candidates": "adcode",
@@ -256,7 +256,7 @@ def test_candidate_attributes(cand):
     # airport figure conflict is flagged
     assert cand.loc["420700", "airport_cargo"] == pytest.approx(102.5)
     assert "FLAGGED" in cand.loc["420700", "airport_cargo_quality"]
-    assert cand["airport_cargo"].notna().sum() == 8
+    assert cand["airport_cargo"].notna().sum() == 9
     assert cand.loc[cand["airport_cargo"].notna(), "airport_cargo_year"].eq(2024).all()
 
 
@@ -325,7 +325,7 @@ def test_cbec_zones():
     zones = datasets.cbec_pilot_zones()
     assert sorted(zones["batch"].unique()) == list(range(1, 9))
     assert zones["adcode"].str.fullmatch(r"\d{6}").all()
-    assert zones.groupby("batch").size().to_dict()[7] == 17  # partial in the source
+    assert zones.groupby("batch").size().to_dict()[7] == 26  # partial in the sources
     revoked = zones.loc[zones["status_2025"].str.startswith("revoked"), "city"]
     assert set(revoked) == {"海口市", "三亚市", "阿拉山口市"}
 
@@ -516,8 +516,32 @@ def test_volume_spread_by_method(pref, cand):
         assert spread[est].min() > spread[~est].max()
     quality = pref["express_volume_quality"]
     assert pref.loc[quality == "estimate", "express_volume_spread"].nunique() == 1
-    assert pref.loc[quality == "secondary (approximate)", "express_volume_spread"].eq(0.10).all()
-    assert pref.loc[["110000", "120000", "500000"], "express_volume_spread"].eq(0.01).all()
+    # method and grade in quadrature: 常州 approximate (0.10) and secondary (0.10)
+    assert pref.loc[quality == "secondary (approximate)", "express_volume_spread"].eq(0.14).all()
+    # municipalities: province figure (0.01) of a secondary copy (0.10)
+    assert pref.loc[["110000", "120000", "500000"], "express_volume_spread"].eq(0.10).all()
+    # a weaker grade widens the spread: 郑州's news figure 0.07 < the quoted copies' 0.11
+    assert pref.loc["410100", "express_volume_spread"] < pref.loc["330100", "express_volume_spread"]
+
+
+@pytest.mark.parametrize(
+    "name", ["column4", "candidates", "prefectures", "partners", "corridors", "border_ports",
+             "cbec_pilot_zones"],
+)  # fmt: skip
+def test_every_table_grades_its_sources(name):
+    frame = datasets.table(name)
+    assert frame["source_grade"].isin(datasets.SOURCE_GRADES).all()
+    for col in [c for c in frame.columns if c.endswith("_grade")]:
+        assert frame[col].isin((*datasets.SOURCE_GRADES, "")).all(), col
+
+
+def test_bad_source_grade(data_copy):
+    path = data_copy / "partners.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "source_grade"] = "blog"
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataError, match="source_grade.*official"):
+        datasets.partners()
 
 
 def test_border_ports_counts_attributes_and_sources():
@@ -564,14 +588,14 @@ def test_border_ports_points_sourced_or_admin_stand_ins():
 def test_pilot_zones_by_batch_and_the_official_165():
     zones = datasets.cbec_pilot_zones()
     assert zones.groupby("batch").size().to_dict() == {
-        1: 1, 2: 12, 3: 22, 4: 24, 5: 46, 6: 27, 7: 17, 8: 16,
+        1: 1, 2: 12, 3: 22, 4: 24, 5: 46, 6: 27, 7: 26, 8: 16,
     }  # fmt: skip
     sizes = zones.groupby("batch")["batch_size_official"].first().to_dict()
     assert sizes == {1: 1, 2: 12, 3: 22, 4: 24, 5: 46, 6: 27, 7: 33, 8: 16}
     official = zones[zones["official_165"]]
     assert set(official["batch"]) == set(range(1, 8))
     assert sum(v for b, v in sizes.items() if b <= 7) == 165
-    assert len(official) == 149  # batch 7: 17 of its 33 zones are in the source seen
+    assert len(official) == 158  # batch 7: 26 of its 33 zones are in the sources seen
     docs = zones.groupby("batch")["document_no"].first()
     assert docs[5] == "国函〔2020〕47号" and docs[6] == "国函〔2022〕8号"
     assert docs[7] == "国函〔2022〕126号"

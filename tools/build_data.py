@@ -2,13 +2,17 @@
 
 Usage::
 
-    python tools/build_data.py --shared RAW_DATA_DIR [--sources tools/sources]
+    python tools/build_data.py [--reference tools/sources/reference] [--sources tools/sources]
                                [--out data/cities] [--plan PLAN.txt]
 
-``--shared`` is the directory of raw reference CSVs (admin centres in GCJ-02, census
-population, State Post Bureau volumes, airport cargo, pilot zones, border ports, rail hubs).
-``--sources`` (default: ``tools/sources`` next to this script) holds the raw source files
-kept in the repository: ``cbec_batches.csv`` (one row per pilot-zone batch: State Council
+With no arguments it rebuilds every table of ``data/cities/`` (and the boundary layers, which
+need the ``build`` extra: ``pip install -e ".[build]"``) from files kept in the repository,
+byte for byte. ``--reference`` (default: ``tools/sources/reference``) is the directory of
+reference extracts (admin centres in GCJ-02, census population, State Post Bureau volumes,
+airport cargo, pilot zones, border ports, rail hubs, national international express; each
+row with its source, ``tools/sources/README.md`` gives each file's origin and period).
+``--sources`` (default: ``tools/sources`` next to this script) holds the source files
+compiled for the project: ``cbec_batches.csv`` (one row per pilot-zone batch: State Council
 document, official size, source), ``point_fixes.csv`` (boundary-checked points written by
 ``tools/check_points.py``) and ``border_ports.csv`` (land ports added to or completing the raw
 list: the page naming each port, its county, and -- each with its own source -- mode,
@@ -28,10 +32,12 @@ import argparse
 import csv
 import re
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import volume_estimator as ve  # tools/volume_estimator.py
 
 from borderhub.geo import gcj02_to_wgs84, wgs84_to_gcj02
 
@@ -125,6 +131,97 @@ SPREAD_SHARE_PER_YEAR = 0.05
 #: used (成都 2015, 武汉 2016: the province's geography of express has changed since, e.g.
 #: 鄂州's cargo hub opened in 2022).
 MAX_SHARE_AGE = 5
+
+#: Source grades, strongest first: ``official`` (a government or statistical body's own
+#: document, read in the original or a copy of its text), ``news`` (a news report citing an
+#: official figure or statement), ``secondary`` (a secondary or unnamed copy: repositories,
+#: wikis, web pages, compiled judgements).
+GRADES = ("official", "news", "secondary")
+#: Relative spread a figure's grade adds (in quadrature) to the spread of its method.
+GRADE_SPREAD = {"official": 0.0, "news": 0.05, "secondary": 0.10}
+#: Grade of the census population (the NBS county tabulation, in a digitised copy checked
+#: against a second digitisation and the provincial bulletins).
+GRADE_POPULATION = "official"
+
+
+def grade_of(quality: str) -> str:
+    """Source grade of a raw ``quality`` flag (official*, *news, the rest secondary)."""
+    q = str(quality).strip().lower()
+    if not q or q == "nan":
+        return ""
+    if q.startswith("official"):
+        return "official"
+    if "news" in q:
+        return "news"
+    return "secondary"
+
+
+def weakest(*grades: str) -> str:
+    """The weakest of the given grades (empty ones ignored)."""
+    present = [g for g in grades if g]
+    return max(present, key=GRADES.index) if present else ""
+
+
+def graded_spread(base: float, grade: str) -> float:
+    """Spread of a figure: its method's spread and its grade's, in quadrature (2 decimals)."""
+    return round(float(np.hypot(base, GRADE_SPREAD[grade])), 2)
+
+
+#: Cities of the published rank lists (tools/sources/reference/express_volume_city.csv) ->
+#: adcode; the two 2022 slots whose name is uncertain in the translated source, and the
+#: units they may stand for (left out of "absent from the list").
+RANKED_ADCODES = {
+    "广州": "440100", "深圳": "440300", "揭阳": "445200", "东莞": "441900", "汕头": "440500",
+    "泉州": "350500", "北京": "110000", "武汉": "420100", "成都": "510100", "佛山": "440600",
+    "郑州": "410100", "石家庄": "130100",
+}  # fmt: skip
+UNCERTAIN_SLOTS = {
+    (2022, 19): ("141000", "371300"),  # "Linfen": 临汾 or 临沂
+    (2022, 20): ("331000", "321200"),  # "Taizhou": 台州 or 泰州
+}
+SRC_STATEMENTS = (
+    "orders from the published city rank lists (2020, 2021, 2022, 2025) and 郑州's 2024 rank "
+    "(tools/sources/reference/express_volume_city.csv, tools/sources/express_volume_city.csv)"
+)
+
+
+def volume_statements(src: Sources) -> ve.Statements:
+    """The rank statements of the sources: full-year rank lists and 2024 ranks."""
+    names = {**CITY_VOLUME_ADCODES, **RANKED_ADCODES}
+    city = src.city_vol
+    ranked = city[
+        city["rank"].notna()
+        & (city["period"] == "full year")
+        & city["metric"].isin(["express_volume", "express_volume_rank"])
+    ]
+    st = ve.Statements()
+    for year, grp in ranked.groupby("year"):
+        grp = grp.sort_values("rank")
+        order, uncertain = [], set()
+        for _, r in grp.iterrows():
+            if pd.isna(r["city"]):
+                uncertain |= set(UNCERTAIN_SLOTS[(int(year), int(r["rank"]))])
+            else:
+                order.append(names[r["city"]])
+        if int(year) == 2024:
+            continue
+        st.lists[int(year)] = (order, len(grp), uncertain)
+    own = src.own_city
+    for _, r in own[(own["metric"] == "express_volume_rank") & (own["year"] == 2024)].iterrows():
+        st.ranks.append((r["adcode"], int(float(r["value"]))))
+    return st
+
+
+def _cbec_batches(src: Sources) -> pd.Series:
+    """Earliest pilot-zone batch of each unit (adcode -> batch)."""
+    return _cbec_match(src).groupby("adcode")["batch"].min()
+
+
+def _named(note: str, names: pd.Series) -> str:
+    """A statement note with adcodes replaced by names."""
+    note = re.sub(r"@(\d{4}) above", r"every city of the \1 list above", note)
+    return re.sub(r"\b(\d{6})\b", lambda m: names.get(m.group(1), m.group(1)), note)
+
 
 #: Neighbouring country as written in border_ports.csv -> ISO 3166-1 alpha-3 (";"-joined
 #: where a port faces two countries).
@@ -347,6 +444,10 @@ OUT_FILES = (
 SRC_POP = (
     "NBS 《中国人口普查分县资料-2020》 county tabulation, digitised in leiii/census (MIT) @0ba0f1e"
 )
+SRC_PLAN = (
+    "国家邮政局 (State Post Bureau), 《“十四五”快递业发展规划》 (2021), 专栏4 and tasks 13-14, "
+    "专栏5 (the plan's own text; origins of the corridors are a documented modelling choice)"
+)
 SRC_ADMIN = "cpca 0.5.5 adcodes.csv (MIT, (c) 2018 QinYuan Du), Amap GCJ-02 centres"
 SRC_PROV_VOL = (
     "State Post Bureau 《2024年邮政行业运行情况》 province table, via "
@@ -395,9 +496,9 @@ def wgs(frame: pd.DataFrame) -> pd.DataFrame:
 class Sources:
     """The raw tables, read once with explicit dtypes."""
 
-    def __init__(self, shared: Path, sources: Path):
+    def __init__(self, reference: Path, sources: Path):
         def read(name: str, **kw) -> pd.DataFrame:
-            return pd.read_csv(shared / name, keep_default_na=False, na_values=[""], **kw)
+            return pd.read_csv(reference / name, keep_default_na=False, na_values=[""], **kw)
 
         def own(name: str, **kw) -> pd.DataFrame:
             return pd.read_csv(sources / name, keep_default_na=False, na_values=[""], **kw)
@@ -410,8 +511,14 @@ class Sources:
         ).set_index("adcode")
         self.prov_vol = read("express_volume_province_2024.csv", dtype=s)
         self.city_vol = read("express_volume_city.csv", dtype=s)
-        self.airport = read("airport_cargo.csv", dtype=s)
-        self.cbec = read("cbec_pilot_zones.csv", dtype=s)
+        self.airport = pd.concat(
+            [read("airport_cargo.csv", dtype=s), own("airport_cargo_additions.csv", dtype=s)],
+            ignore_index=True,
+        )
+        self.cbec = pd.concat(
+            [read("cbec_pilot_zones.csv", dtype=s), own("cbec_additions.csv", dtype=s)],
+            ignore_index=True,
+        )
         self.rail = read("china_europe_rail_hubs.csv", dtype=s)
         self.ports = read("border_ports.csv", dtype=s)
         self.batches = own("cbec_batches.csv").set_index("batch")
@@ -492,19 +599,47 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
             f"{r['source']}; {r['source_title']}",
             int(r["year"]),
         )
+    totals = prov["express_volume_yi_jian"].astype(float)
+    fixed = {c: v[0] for c, v in reported.items()}
+    for code, (share, _period, _s, _year) in shares.items():
+        fixed[code] = float(totals[pref.set_index("adcode").loc[code, "prov_short"]]) * share
+    for _, r in pref.iterrows():
+        if (pref["prov_short"] == r["prov_short"]).sum() == 1:
+            fixed[r["adcode"]] = float(totals[r["prov_short"]])  # municipality
+    train = {c: v[0] for c, v in reported.items()}
+    statements = volume_statements(src)
+    named = set(train) | {c for o, _n, u in statements.lists.values() for c in o}
+    named |= {c for c, _r in statements.ranks}
+    x = ve.predictors(pref, src.county.reset_index(), src.admin, _cbec_batches(src), named)
+    est, pairs, notes, coef = ve.estimate(pref, totals, fixed, train, x, statements)
+    loo = ve.leave_one_out(pref, totals, fixed, train, x, statements)
+    bias, sd = float(loo.mean()), float(loo.std(ddof=1))
+    spread_est = round(float(np.sqrt(bias**2 + sd**2)), 2)
+    names = pref.set_index("adcode")["name"]
+    for note in notes:
+        print("volume statement not imposed:", _named(note, names), file=sys.stderr)
+    print(
+        f"volume estimator: held-out bias {bias:+.3f}, spread {sd:.3f} ({len(loo)} cities)",
+        file=sys.stderr,
+    )
+    bound = defaultdict(list)
+    for hi, lo, why in pairs:
+        for unit, other, word in ((hi, lo, "above"), (lo, hi, "below")):
+            if unit not in fixed and not other.startswith("@"):
+                bound[unit].append(f"{word} {names[other]} ({why})")
     vol, method, source, quality = [], [], [], []
     for _, r in pref.iterrows():
-        total = float(prov.loc[r["prov_short"], "express_volume_yi_jian"])
-        if r["adcode"] in reported:
-            v, q, s = reported[r["adcode"]]
+        code = r["adcode"]
+        if code in reported:
+            v, q, s = reported[code]
             vol.append(v)
             method.append("reported 2024 city figure (sourced, see express_volume_source)")
             source.append(s)
             quality.append(q)
             continue
-        if r["adcode"] in shares:
-            share, period, s, _year = shares[r["adcode"]]
-            vol.append(total * share)
+        if code in shares:
+            share, period, s, _year = shares[code]
+            vol.append(fixed[code])
             method.append(
                 f"estimate: province 2024 volume x the unit's sourced share of the province's "
                 f"express volume in {period} ({share:.4f})"
@@ -512,38 +647,39 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
             source.append(f"{SRC_PROV_VOL}; share: {s}")
             quality.append("estimate (sourced share)")
             continue
-        same = pref[pref["prov_short"] == r["prov_short"]]
-        known = [c for c in same["adcode"] if c in reported or c in shares]
-        rep = sum(reported[c][0] if c in reported else total * shares[c][0] for c in known)
-        rest = same[~same["adcode"].isin(known)]
-        remainder = total - rep
-        if remainder < 0:
-            sys.exit(f"reported city volumes exceed the province total of {r['prov_short']}")
-        vol.append(remainder * r["population"] / rest["population"].sum())
-        if len(same) == 1:
+        if code in fixed:
+            vol.append(fixed[code])
             method.append("province-level 2024 figure (the unit is the whole municipality)")
             source.append(SRC_PROV_VOL)
             quality.append("secondary")
             continue
-        if rep:
-            method.append(
-                "estimate: province 2024 volume minus the sourced and share-estimated city "
-                "figures, split over the other units by 2020 population share"
-            )
-        else:
-            method.append("estimate: province 2024 volume split by 2020 population share")
-        source.append(f"{SRC_PROV_VOL}; population {SRC_POP}")
+        vol.append(float(est[code]))
+        orders_of = sorted(set(bound.get(code, [])))
+        method.append(
+            "estimate: the province's 2024 volume left after its sourced figures, allocated "
+            "in log space by a regression on 2020 population share, urban share, capital, "
+            "pilot zone by 2019 and being named in a published city table (tools/"
+            "volume_estimator.py), under every sourced value, share, rank and list "
+            "membership"
+            + (f"; held to: {'; '.join(orders_of[:6])}" + (" ..." if len(orders_of) > 6 else "")
+               if orders_of else "")
+        )  # fmt: skip
+        source.append(f"{SRC_PROV_VOL}; population {SRC_POP}; {SRC_STATEMENTS}")
         quality.append("estimate")
     pref["express_volume"] = np.round(vol, 4)
     pref["express_volume_year"] = 2024
     pref["express_volume_estimated"] = [q.startswith("estimate") for q in quality]
-    spread_est = estimate_spread(pref, prov, reported)
+    grades = [
+        "news" if q == "estimate (sourced share)" else "secondary" if q == "estimate"
+        else grade_of(q)
+        for q in quality
+    ]  # fmt: skip
 
     def share_spread(code: str) -> float:
         age = 2024 - shares[code][3]
-        return round(min(SPREAD_SHARE_BASE + SPREAD_SHARE_PER_YEAR * age, spread_est), 2)
+        return min(SPREAD_SHARE_BASE + SPREAD_SHARE_PER_YEAR * age, spread_est)
 
-    pref["express_volume_spread"] = [
+    base = [
         spread_est
         if q == "estimate"
         else share_spread(code)
@@ -555,17 +691,22 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
         else SPREAD_PROVINCE
         for code, q in zip(pref["adcode"], quality, strict=True)
     ]
+    pref["express_volume_spread"] = [graded_spread(b, g) for b, g in zip(base, grades, strict=True)]
     method = [
-        m + f"; relative spread {spread_est} (held-out error of this estimator)"
+        m + f"; relative spread {sp} = held-out error of the estimator (bias {bias:+.3f}, "
+        f"spread {sd:.3f} over {len(loo)} sourced cities) widened for the {g} grade of "
+        "its inputs"
         if q == "estimate"
-        else m + f"; relative spread {share_spread(code)} (age of the share)"
+        else m + f"; relative spread {sp} (age of the share, {g} grade)"
         if q == "estimate (sourced share)"
-        else m
-        for code, m, q in zip(pref["adcode"], method, quality, strict=True)
+        else m + f"; relative spread {sp} ({g} grade)"
+        for m, q, g, sp in zip(method, quality, grades, pref["express_volume_spread"], strict=True)
     ]
     pref["express_volume_method"] = method
     pref["express_volume_source"] = source
     pref["express_volume_quality"] = quality
+    pref["express_volume_grade"] = grades
+    pref["source_grade"] = [weakest(GRADE_POPULATION, g) for g in grades]
     pts = [src.point(a) for a in pref["adcode"]]
     pref["lon_gcj02"] = [p[0] for p in pts]
     pref["lat_gcj02"] = [p[1] for p in pts]
@@ -585,36 +726,11 @@ def build_prefectures(src: Sources) -> pd.DataFrame:
         "adcode", "name", "province", "level", "population", "population_bulletin",
         "population_year", "population_source", "express_volume", "express_volume_year",
         "express_volume_estimated", "express_volume_spread",
-        "express_volume_method", "express_volume_quality", "express_volume_source",
+        "express_volume_method", "express_volume_quality", "express_volume_grade",
+        "express_volume_source", "source_grade",
         "lon", "lat", "lon_gcj02", "lat_gcj02", "coord_source", "coord_quality",
     ]  # fmt: skip
     return pref[cols]
-
-
-def estimate_spread(pref: pd.DataFrame, prov: pd.DataFrame, reported: dict) -> float:
-    """Held-out error of the population-share estimator, as a relative spread.
-
-    Each reported city is left out in turn and estimated the way unreported units are (its
-    province's volume minus the other reported cities, split over the remaining units by
-    2020 population). The spread is the root mean square of ``ln(estimate / reported)``
-    over those cities, rounded to 2 decimals: a log-normal sigma, roughly a relative
-    standard deviation.
-    """
-    logs = []
-    for code, (value, _q, _s) in sorted(reported.items()):
-        p = pref.loc[pref["adcode"] == code, "prov_short"].iloc[0]
-        same = pref[pref["prov_short"] == p]
-        if len(same) == 1:
-            continue
-        others = [c for c in same["adcode"] if c in reported and c != code]
-        rest = same[~same["adcode"].isin(others)]
-        remainder = float(prov.loc[p, "express_volume_yi_jian"]) - sum(
-            reported[c][0] for c in others
-        )
-        pop = float(same.loc[same["adcode"] == code, "population"].iloc[0])
-        est = remainder * pop / float(rest["population"].sum())
-        logs.append(np.log(est / value))
-    return round(float(np.sqrt(np.mean(np.square(logs)))), 2)
 
 
 def build_column4(src: Sources, plan_text: str | None) -> pd.DataFrame:
@@ -652,9 +768,11 @@ def build_column4(src: Sources, plan_text: str | None) -> pd.DataFrame:
             }
         )
     df = wgs(pd.DataFrame(out))
+    df["source"] = SRC_PLAN
+    df["source_grade"] = "official"
     cols = ["order", "plan_name", "name", "adcode", "prefecture_adcode", "province", "level",
-            "tier", "plan_entry", "lon", "lat", "lon_gcj02", "lat_gcj02",
-            "coord_source"]  # fmt: skip
+            "tier", "plan_entry", "source", "source_grade", "lon", "lat", "lon_gcj02",
+            "lat_gcj02", "coord_source"]  # fmt: skip
     return df[cols]
 
 
@@ -712,7 +830,8 @@ def build_cbec(src: Sources) -> pd.DataFrame:
     cols = ["zone_id", "batch", "approval_date", "document_no", "batch_size_official",
             "official_165", "city", "city_en_in_source", "province_compiler", "adcode",
             "status_2025", "lon", "lat", "lon_gcj02", "lat_gcj02", "source", "source_title",
-            "quality", "batch_source", "note"]  # fmt: skip
+            "quality", "source_grade", "batch_source", "note"]  # fmt: skip
+    cb["source_grade"] = [grade_of(q) for q in cb["quality"]]
     return cb[cols]
 
 
@@ -726,6 +845,11 @@ PORT_CORRIDOR = {
     "KAZ": "Central Asia", "KGZ": "Central Asia", "TJK": "Central Asia",
     "PAK": "South Asia", "NPL": "South Asia",
 }  # fmt: skip
+
+
+def _coord_grade(source: str) -> str:
+    """Grade of a port point's source (news agency reports are news, the rest secondary)."""
+    return "news" if "新华社" in source or "Xinhua" in source else "secondary"
 
 
 def _port_text(value: object) -> str:
@@ -777,8 +901,17 @@ def build_border_ports(src: Sources) -> pd.DataFrame:
             extra.append(f"also {o['source']}: {o['source_title']} ({o['period']})")
         if o is not None and pd.notna(o["facing_port"]):
             b["facing_town"] = b["facing_town"] or o["facing_port"]
-        own_point = o is not None and pd.notna(o["lon"])
-        if own_point:
+        offset = o is not None and pd.notna(o["point_from_adcode"])
+        own_point = o is not None and (pd.notna(o["lon"]) or offset)
+        if offset:  # a source places the port relative to a town: "N km west of the seat"
+            alon, alat, _ = src.point(o["point_from_adcode"])
+            (wlon,), (wlat,) = gcj02_to_wgs84(np.array([alon]), np.array([alat]))
+            km = float(o["point_offset_km_west"])
+            lon = round(float(wlon) - km / (111.32 * np.cos(np.radians(wlat))), WGS_DECIMALS)
+            lat = round(float(wlat), WGS_DECIMALS)
+            glon, glat = wgs84_to_gcj02(lon, lat)
+            point_of, coord_src = o["point_of"], f"{o['coord_source']}; {o['coord_source_title']}"
+        elif own_point:
             lon, lat = float(o["lon"]), float(o["lat"])
             glon, glat = wgs84_to_gcj02(lon, lat)
             point_of, coord_src = o["point_of"], f"{o['coord_source']}; {o['coord_source_title']}"
@@ -814,7 +947,13 @@ def build_border_ports(src: Sources) -> pd.DataFrame:
     cols = ["port_id", "port", "county", "prefecture", "province", "adcode", "point_of",
             "point_sourced", "neighbour_country", "neighbour_iso3", "mode", "seasonal",
             "attribute_source", "facing_town", "corridor", "lon", "lat", "lon_gcj02",
-            "lat_gcj02", "coord_source", "source", "source_title", "quality", "note"]  # fmt: skip
+            "lat_gcj02", "coord_source", "source", "source_title", "quality", "source_grade",
+            "coord_grade", "note"]  # fmt: skip
+    df["source_grade"] = [grade_of(q) for q in df["quality"]]
+    df["coord_grade"] = [
+        _coord_grade(c) if own else "" for c, own in zip(df["coord_source"], df["point_sourced"],
+                                                          strict=True)
+    ]  # fmt: skip
     return df[cols]
 
 
@@ -833,7 +972,7 @@ def build_candidates(
     pop, popsrc, vol, vmethod, vsrc, vq = [], [], [], [], [], []
     vest, vspread = [], []
     spread_est = float(
-        prefv.loc[prefv["express_volume_estimated"], "express_volume_spread"].iloc[0]
+        prefv.loc[prefv["express_volume_quality"] == "estimate", "express_volume_spread"].iloc[0]
     )
     yiwu = src.city_vol
     for _, r in first.iterrows():
@@ -894,6 +1033,10 @@ def build_candidates(
     first["express_volume_spread"] = vspread
     first["express_volume_method"] = vmethod
     first["express_volume_quality"] = vq
+    first["express_volume_grade"] = [
+        prefv.loc[c, "express_volume_grade"] if c in prefv.index else "secondary"
+        for c in first["adcode"]
+    ]
     first["express_volume_source"] = vsrc
     del cities
     # border ports inside the unit (county-level: the port's county; prefecture: any port in it)
@@ -962,6 +1105,8 @@ def build_candidates(
             f"CAAC airport statistics 2024, as reported by {h['source']}; {h['source_title']}"
         )
         q = h["quality"]
+        if "before CAAC" in str(h["note"]) or "PRE-BULLETIN" in str(h["note"]):
+            q += "; PRE-BULLETIN: published before CAAC's 2024 bulletin (2025-03-14)"
         if "CONFLICT" in str(h["note"]):
             q += "; FLAGGED: conflicts with CAAC (only 4 mainland airports above 100万吨 in 2024)"
         cq.append(q)
@@ -971,18 +1116,26 @@ def build_candidates(
     first["airport_cargo_quality"] = cq
     first["airport_cargo_source"] = csrc2
     first = apply_city_airport_totals(first, src)
+    first["airport_cargo_grade"] = [
+        grade_of(q.split(";")[0]) for q in first["airport_cargo_quality"]
+    ]
+    first["coastal_grade"] = "secondary"
+    first["source_grade"] = [
+        weakest(GRADE_POPULATION, e, a)
+        for e, a in zip(first["express_volume_grade"], first["airport_cargo_grade"], strict=True)
+    ]
     cols = [
         "adcode", "name", "plan_name", "province", "prefecture_adcode", "level", "tiers",
         "population", "population_year", "population_source",
         "express_volume", "express_volume_year", "express_volume_estimated",
         "express_volume_spread", "express_volume_method",
-        "express_volume_quality", "express_volume_source",
+        "express_volume_quality", "express_volume_grade", "express_volume_source",
         "border_port", "border_neighbour", "border_port_source",
         "cbec_batch", "cbec_status", "cbec_source", "rail_hub", "rail_hub_source",
-        "coastal", "coastal_source",
+        "coastal", "coastal_source", "coastal_grade",
         "airport_cargo", "airport_cargo_year", "airport_cargo_airport",
-        "airport_cargo_quality", "airport_cargo_source",
-        "lon", "lat", "lon_gcj02", "lat_gcj02", "coord_source",
+        "airport_cargo_quality", "airport_cargo_grade", "airport_cargo_source",
+        "source_grade", "lon", "lat", "lon_gcj02", "lat_gcj02", "coord_source",
     ]  # fmt: skip
     return first[cols]
 
@@ -1035,8 +1188,9 @@ def build_partners() -> pd.DataFrame:
     df["source"] = "GeoNames gazetteer (geonames.org, CC BY 4.0), geonameid " + df[
         "geonameid"
     ].astype(str)
+    df["source_grade"] = "secondary"
     return df[["partner_id", "city", "country", "iso3", "rcep", "region", "role", "lon", "lat",
-               "geonameid", "source"]]  # fmt: skip
+               "geonameid", "source", "source_grade"]]  # fmt: skip
 
 
 def build_corridors(col4: pd.DataFrame, cand: pd.DataFrame, partners: pd.DataFrame) -> pd.DataFrame:
@@ -1063,7 +1217,8 @@ def build_corridors(col4: pd.DataFrame, cand: pd.DataFrame, partners: pd.DataFra
         rows.append({
             "corridor_id": cid, "name": name, "mode": mode, "origin": ";".join(codes),
             "destination_region": region, "partners": parts, "plan_ref": ref,
-            "plan_text": text, "description": desc,
+            "plan_text": text, "description": desc, "source": SRC_PLAN,
+            "source_grade": "official",
         })  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -1075,7 +1230,14 @@ def write(df: pd.DataFrame, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", required=True, type=Path, help="raw reference data dir")
+    parser.add_argument(
+        "--reference",
+        "--shared",
+        dest="reference",
+        type=Path,
+        default=Path(__file__).resolve().parent / "sources" / "reference",
+        help="reference extracts (default: tools/sources/reference)",
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -1091,7 +1253,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     plan_text = args.plan.read_text(encoding="utf-8") if args.plan else None
-    src = Sources(args.shared, args.sources)
+    src = Sources(args.reference, args.sources)
     args.out.mkdir(parents=True, exist_ok=True)
 
     pref = build_prefectures(src)
@@ -1124,7 +1286,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in OUT_FILES:
         write(tables[name], args.out / name)
         print(f"{name}: {len(tables[name])} rows")
-    __import__("build_flows").build(args.shared, args.out)  # international flow tables
+    __import__("build_flows").build(args.reference, args.out)  # international flow tables
 
     from build_boundaries import build as build_boundaries  # tools/build_boundaries.py
 

