@@ -7,10 +7,18 @@ cross-border e-commerce comprehensive pilot zone; it is split over the partner h
 proportion to China's goods exports to each partner country (``partner_exports.csv``),
 shared equally among the hubs of one country. Every choice is recorded in the result's
 ``attrs["assumptions"]`` for a run manifest.
+
+The flows leave China through *gateways* -- airports, seaports, land border ports and rail
+routes (:func:`gateways`) -- and :func:`gateway_costs` gives the cheapest gateway of every
+centre for every partner under the cost parameters of each mode (:data:`DEFAULT_MODES`,
+:func:`mode_table`). Both are also importable from :mod:`borderhub.locate`.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,7 +26,17 @@ import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
 
-__all__ = ["international_demand", "international_express", "partner_exports"]
+__all__ = [
+    "DEFAULT_MODES",
+    "EUROPE_RAIL",
+    "LANDLOCKED",
+    "gateway_costs",
+    "gateways",
+    "international_demand",
+    "international_express",
+    "mode_table",
+    "partner_exports",
+]
 
 
 def _table(name: str) -> pd.DataFrame:
@@ -271,4 +289,372 @@ def international_demand(
     out.index.name = dem.index.name
     out.columns.name = "partner"
     out.attrs["assumptions"] = assumptions
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# gateways and their costs
+# ----------------------------------------------------------------------------------------
+#: Default cost parameters of each mode: ``handling`` (per piece, clearance and transfer at
+#: the gateway) and ``rate`` (per piece and km), both in *domestic truck-km equivalents*:
+#: one unit is the cost of moving a piece one km on the domestic leg (``truck``, rate 1).
+#: These are **assumptions**, not published tariffs (no citable per-piece tariff covering
+#: all four modes was found); only their ratios matter, and the rail/air ratio of 0.2
+#: follows Schramm & Zhang ("Eurasian Rail Freight in the One Belt One Road
+#: Era", conference paper), who find Eurasian rail freight about 80 % cheaper than
+#: air freight. Override any of them with ``gateway_costs(..., modes={...})``.
+DEFAULT_MODES: dict[str, dict[str, float]] = {
+    "truck": {"handling": 0.0, "rate": 1.0},
+    "air": {"handling": 400.0, "rate": 0.5},
+    "sea": {"handling": 3000.0, "rate": 0.35},
+    "road": {"handling": 300.0, "rate": 1.0},
+    "rail": {"handling": 1200.0, "rate": 0.1},
+}
+
+#: Partner countries without a seaport (never served by ``sea`` gateways).
+LANDLOCKED = frozenset({"LAO", "ETH", "MNG", "KAZ", "KGZ", "TJK", "UZB", "NPL", "BTN"})
+
+#: Partner countries the China–Europe Railway Express serves (rail gateways of the hubs).
+EUROPE_RAIL = frozenset({"DEU", "BEL", "NLD", "POL", "ESP", "GBR", "RUS", "FRA", "ITA", "CZE"})
+
+#: Border crossings of the China–Europe Railway Express (port ids of the border-port table).
+_RAIL_CROSSINGS = ("alashankou", "khorgas", "erenhot", "manzhouli", "suifenhe")
+
+#: Neighbouring-country names of the border-port table -> ISO3 (used when the table has no
+#: ISO3 column).
+_COUNTRY_ISO3 = {
+    "myanmar": "MMR", "laos": "LAO", "lao pdr": "LAO", "vietnam": "VNM", "viet nam": "VNM",
+    "russia": "RUS", "dprk": "PRK", "north korea": "PRK", "mongolia": "MNG",
+    "kazakhstan": "KAZ", "kyrgyzstan": "KGZ", "tajikistan": "TJK", "pakistan": "PAK",
+    "afghanistan": "AFG", "nepal": "NPL", "india": "IND", "bhutan": "BTN",
+}  # fmt: skip
+
+_MODES = ("air", "sea", "road", "rail")
+_GATEWAY_COLUMNS = ("name", "mode", "lon", "lat", "reach")
+
+
+def _iso3_of(row: pd.Series) -> str:
+    for col in ("neighbour_iso3", "neighbour_country_iso3", "iso3"):
+        if col in row.index and isinstance(row[col], str) and row[col].strip():
+            return ";".join(x.strip().upper() for x in row[col].replace("/", ";").split(";"))
+    names = str(row.get("neighbour_country", "")).replace("/", ";").split(";")
+    codes = [_COUNTRY_ISO3.get(n.strip().lower()) for n in names]
+    return ";".join(c for c in codes if c)
+
+
+def gateways(candidates: Any = None, border_ports: Any = None) -> pd.DataFrame:
+    """The gateways through which international express can leave China.
+
+    Built from the candidate table and the land border-port table:
+
+    * ``air`` -- every candidate with a known cargo airport throughput
+      (``airport_cargo > 0``); reaches every partner;
+    * ``sea`` -- every coastal candidate (``coastal``); reaches every partner except the
+      landlocked ones (``LANDLOCKED``);
+    * ``road`` -- every land border port with a point (its ``lon``/``lat``: the port's own
+      sourced point, or its county's admin centre where ``point_sourced`` is False; a port
+      whose ``mode`` column says ``rail`` becomes a rail gateway); reaches the neighbouring
+      country (``neighbour_iso3`` column if present, else ``neighbour_country`` mapped to
+      ISO3);
+    * ``rail`` -- the China–Laos railway (昆明, via 磨憨, to Laos) and the China–Europe
+      Railway Express from each rail-hub candidate (``rail_hub``) through each border
+      crossing (阿拉山口, 霍尔果斯, 二连浩特, 满洲里, 绥芬河) to the European partners
+      (``EUROPE_RAIL``).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame, optional
+        Candidate table with ``name``, ``lon``, ``lat``, ``airport_cargo``, ``coastal``,
+        ``rail_hub`` (default :func:`borderhub.datasets.candidates`).
+    border_ports : pandas.DataFrame, optional
+        Border-port table with ``port``, ``lon``, ``lat`` and ``neighbour_country`` (or an
+        ISO3 column); extra columns are ignored (default
+        :func:`borderhub.datasets.border_ports`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``gateway`` (e.g. ``air:440100``, ``road:ruili``, ``rail:610100:khorgas``);
+        columns ``name``, ``mode``, ``lon``, ``lat`` (WGS84), ``reach`` (``*`` for every
+        partner, or ``;``-joined ISO3 codes), ``via_lon``, ``via_lat`` (a point the route
+        passes, e.g. the rail border crossing; NaN when direct).
+
+    Examples
+    --------
+    >>> from borderhub.flows import gateways
+    >>> g = gateways()
+    >>> sorted(g["mode"].unique())
+    ['air', 'rail', 'road', 'sea']
+    >>> g.loc["road:ruili", ["mode", "reach"]].tolist()
+    ['road', 'MMR']
+    """
+    from borderhub import datasets
+
+    cand = datasets.candidates() if candidates is None else candidates
+    ports = datasets.border_ports() if border_ports is None else border_ports
+    for role, frame, cols in (
+        ("candidates", cand, ("name", "lon", "lat")),
+        ("border_ports", ports, ("lon", "lat")),
+    ):
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(f"{role} must be a DataFrame, got {type(frame).__name__}")
+        miss = [c for c in cols if c not in frame.columns]
+        if miss:
+            raise DataError(
+                f"{role} lacks columns {miss}; pass a table like borderhub.datasets.{role}()"
+            )
+    rows: list[dict[str, Any]] = []
+
+    def add(gid: str, name: str, mode: str, lon: float, lat: float, reach: str,
+            via: tuple[float, float] = (math.nan, math.nan)) -> None:  # fmt: skip
+        rows.append(
+            dict(gateway=gid, name=name, mode=mode, lon=float(lon), lat=float(lat),
+                 reach=reach, via_lon=float(via[0]), via_lat=float(via[1]))
+        )  # fmt: skip
+
+    def flag(col: str) -> pd.Series:
+        if col not in cand.columns:
+            return pd.Series(False, index=cand.index)
+        return cand[col].fillna(False).astype(bool)
+
+    air = pd.to_numeric(cand["airport_cargo"], errors="coerce") if "airport_cargo" in cand else None
+    for lab in cand.index:
+        name, lon, lat = cand.at[lab, "name"], cand.at[lab, "lon"], cand.at[lab, "lat"]
+        if air is not None and air.get(lab, 0) > 0:
+            add(f"air:{lab}", f"{name} airport", "air", lon, lat, "*")
+        if flag("coastal")[lab]:
+            add(f"sea:{lab}", f"{name} seaport", "sea", lon, lat, "*")
+    pname = ports["port"] if "port" in ports.columns else pd.Series(ports.index, ports.index)
+    for pid, row in ports.iterrows():
+        reach = _iso3_of(row)
+        if not reach or not (np.isfinite(row["lon"]) and np.isfinite(row["lat"])):
+            continue
+        mode = str(row["mode"]).strip().lower() if "mode" in ports.columns else "road"
+        mode = mode if mode in ("road", "rail") else "road"
+        add(f"{mode}:{pid}", f"{pname[pid]} border port", mode, row["lon"], row["lat"], reach)
+    # China–Laos railway: Kunming -> Mohan -> Vientiane
+    kunming = cand.index[cand["name"].astype(str).str.startswith("昆明")]
+    mohan = ports.index[pname.astype(str).str.startswith("磨憨")]
+    if len(kunming) and len(mohan):
+        k, m = kunming[0], mohan[0]
+        add(f"rail:{k}:{m}", "China–Laos railway (昆明–磨憨–万象)", "rail",
+            cand.at[k, "lon"], cand.at[k, "lat"], "LAO",
+            (ports.at[m, "lon"], ports.at[m, "lat"]))  # fmt: skip
+    # China–Europe Railway Express: each hub through each crossing
+    europe = ";".join(sorted(EUROPE_RAIL))
+    crossings = [c for c in _RAIL_CROSSINGS if c in ports.index]
+    for lab in cand.index[flag("rail_hub").to_numpy()]:
+        for c in crossings:
+            add(f"rail:{lab}:{c}", f"China–Europe Railway Express {cand.at[lab, 'name']} via "
+                f"{pname[c]}", "rail", cand.at[lab, "lon"], cand.at[lab, "lat"], europe,
+                (ports.at[c, "lon"], ports.at[c, "lat"]))  # fmt: skip
+    out = pd.DataFrame(rows, columns=["gateway", *_GATEWAY_COLUMNS, "via_lon", "via_lat"])
+    return out.set_index("gateway")
+
+
+def mode_table(modes: Any = None) -> dict[str, dict[str, float]]:
+    """The cost parameters of each mode: :data:`DEFAULT_MODES` merged with overrides.
+
+    Parameters
+    ----------
+    modes : mapping or pandas.DataFrame, optional
+        Overrides, mode -> ``{"handling": ..., "rate": ...}``; a mode mapped to None is
+        switched off (its entry is empty). The domestic ``truck`` leg cannot be.
+
+    Returns
+    -------
+    dict
+        Mode -> parameters, as :func:`gateway_costs` uses them.
+
+    Raises
+    ------
+    SpecificationError
+        Unknown modes or parameters, negative or non-finite values.
+
+    Examples
+    --------
+    >>> from borderhub.flows import mode_table
+    >>> mode_table({"air": {"rate": 2.0}, "sea": None})["air"]
+    {'handling': 400.0, 'rate': 2.0}
+    >>> mode_table({"sea": None})["sea"]
+    {}
+    """
+    table = {k: dict(v) for k, v in DEFAULT_MODES.items()}
+    if modes is None:
+        return table
+    if isinstance(modes, pd.DataFrame):
+        modes = {k: r.dropna().to_dict() for k, r in modes.iterrows()}
+    if not isinstance(modes, Mapping):
+        raise SpecificationError(
+            f"modes must be a mapping mode -> {{'handling': ..., 'rate': ...}}, got "
+            f"{type(modes).__name__}; e.g. modes={{'air': {{'rate': 2.0}}, 'sea': None}}"
+        )
+    for mode, par in modes.items():
+        if mode not in table:
+            raise SpecificationError(f"modes: unknown mode {mode!r}; modes are {list(table)}")
+        if par is None:
+            if mode == "truck":
+                raise SpecificationError("modes: the domestic 'truck' leg cannot be switched off")
+            table[mode] = {}
+            continue
+        if not isinstance(par, Mapping):
+            raise SpecificationError(
+                f"modes[{mode!r}] must be a mapping with 'handling' and/or 'rate', got {par!r}"
+            )
+        for key, value in par.items():
+            if key not in ("handling", "rate"):
+                raise SpecificationError(
+                    f"modes[{mode!r}]: unknown parameter {key!r}; use 'handling' and 'rate'"
+                )
+            table[mode][key] = _non_negative(value, f"modes[{mode!r}][{key!r}]")
+    return table
+
+
+def _non_negative(value: Any, name: str) -> float:
+    """A finite real parameter >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise SpecificationError(f"{name} must be a number, got {value!r}; pass a float")
+    v = float(value)
+    if not math.isfinite(v) or v < 0:
+        raise SpecificationError(
+            f"{name} must be a finite non-negative number, got {value!r}; pass a non-negative float"
+        )
+    return v
+
+
+def gateway_costs(
+    candidates: Any, partners: Any, gateways: Any = None, modes: Any = None
+) -> pd.DataFrame:
+    """The cheapest international route of every candidate centre to every partner hub.
+
+    For centre ``j``, partner ``k`` and each gateway ``g`` of mode ``m`` that reaches
+    ``k``'s country, the cost per piece is::
+
+        truck_rate * d(j, g) + handling_m + rate_m * (d(g, via) + d(via, k))
+
+    (``via`` is the rail border crossing for rail routes, absent otherwise; distances are
+    geodesic km). The route of ``(j, k)`` is the cheapest over all gateways and modes.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame or geopandas.GeoDataFrame
+        Candidate centres (points with a CRS, or ``lon``/``lat`` columns in WGS84),
+        indexed by label.
+    partners : pandas.DataFrame or geopandas.GeoDataFrame
+        Partner hubs indexed by label with an ``iso3`` column (as
+        :func:`borderhub.datasets.partners`).
+    gateways : pandas.DataFrame, optional
+        Gateway table as returned by :func:`gateways` (default: built from the bundled
+        candidate and border-port tables).
+    modes : mapping, optional
+        Overrides of ``DEFAULT_MODES``, e.g. ``{"air": {"rate": 2.0}, "sea": None}``
+        (``None`` switches a mode off).
+
+    Returns
+    -------
+    pandas.DataFrame
+        MultiIndex ``(centre, partner)`` covering every pair, columns ``cost``, ``mode``,
+        ``gateway``, ``leg_km`` (centre to gateway) and ``route_km`` (gateway to partner).
+        A pair no gateway connects has ``cost`` NaN and no mode or gateway -- never a
+        large number. ``routes["cost"].unstack()`` is the candidates x partners matrix
+        :meth:`CrossBorderMedian.from_cost_matrices` takes.
+
+    Raises
+    ------
+    DataError
+        Missing columns, duplicate labels or invalid coordinates.
+    SpecificationError
+        Unknown modes or parameters.
+
+    Examples
+    --------
+    >>> from borderhub import datasets
+    >>> from borderhub.flows import gateway_costs
+    >>> cand = datasets.candidates().loc[["533100", "310000"]]
+    >>> part = datasets.partners().loc[["MMR-MDL", "LAO-VTE"]]
+    >>> r = gateway_costs(cand, part)
+    >>> r.loc[("533100", "MMR-MDL"), ["mode", "gateway"]].tolist()
+    ['road', 'road:wanding']
+    >>> r.loc[("310000", "LAO-VTE"), "mode"] in ("air", "rail", "road")
+    True
+    """
+    from borderhub.geo import distance_matrix
+
+    table = mode_table(modes)
+    gw = globals()["gateways"]() if gateways is None else gateways
+    if not isinstance(gw, pd.DataFrame):
+        raise DataError(f"gateways must be a DataFrame like gateways(), got {type(gw).__name__}")
+    miss = [c for c in _GATEWAY_COLUMNS if c not in gw.columns]
+    if miss:
+        raise DataError(f"gateways lacks columns {miss}; build it with borderhub.locate.gateways()")
+    if not isinstance(partners, pd.DataFrame) or "iso3" not in partners.columns:
+        raise DataError(
+            "partners must be a DataFrame with an 'iso3' column, like borderhub.datasets.partners()"
+        )
+    for role, frame in (("candidates", candidates), ("partners", partners), ("gateways", gw)):
+        if frame.index.has_duplicates:
+            dup = frame.index[frame.index.duplicated()].unique()
+            raise DataError(f"{role} has duplicate labels {list(dup[:10])}; make them unique")
+    bad_mode = sorted(set(gw["mode"]) - set(_MODES))
+    if bad_mode:
+        raise DataError(f"gateways has unknown modes {bad_mode}; modes are {list(_MODES)}")
+    use = gw[gw["mode"].map(lambda m: bool(table[m]))]
+    use = use[use["mode"].map(lambda m: "rate" in table[m] or "handling" in table[m])]
+    m, K = len(candidates), len(partners)
+    iso = partners["iso3"].astype(str).str.upper().to_numpy()
+    best = np.full((m, K), np.inf)
+    best_g = np.full((m, K), -1, dtype=np.int64)
+    leg_best = np.full((m, K), np.nan)
+    route_best = np.full((m, K), np.nan)
+    if len(use):
+        gpts = use[["lon", "lat"]].astype(float)
+        leg = distance_matrix(candidates, gpts).to_numpy(dtype=float)  # m x G
+        direct = distance_matrix(gpts, partners).to_numpy(dtype=float)  # G x K
+        via = use[["via_lon", "via_lat"]].astype(float) if "via_lon" in use else None
+        onward = direct.copy()
+        if via is not None:
+            has = np.isfinite(via.to_numpy()).all(axis=1)
+            if has.any():
+                vpts = via[has].rename(columns={"via_lon": "lon", "via_lat": "lat"})
+                first = distance_matrix(gpts[has], vpts).to_numpy(dtype=float).diagonal()
+                second = distance_matrix(vpts, partners).to_numpy(dtype=float)
+                onward[has] = first[:, None] + second
+        reach = np.zeros((len(use), K), dtype=bool)
+        for g, (mode, r) in enumerate(zip(use["mode"], use["reach"].astype(str), strict=True)):
+            if r.strip() == "*":
+                reach[g] = True
+            else:
+                reach[g] = np.isin(iso, [x.strip().upper() for x in r.split(";")])
+            if mode == "sea":
+                reach[g] &= ~np.isin(iso, list(LANDLOCKED))
+        truck = table["truck"]["rate"]
+        hand = use["mode"].map(lambda x: table[x].get("handling", 0.0)).to_numpy(dtype=float)
+        rate = use["mode"].map(lambda x: table[x].get("rate", 0.0)).to_numpy(dtype=float)
+        g_cost = np.where(reach, hand[:, None] + rate[:, None] * onward, np.inf)  # G x K
+        total = truck * leg[:, :, None] + g_cost[None, :, :]  # m x G x K
+        best_g = total.argmin(axis=1)
+        best = np.take_along_axis(total, best_g[:, None, :], axis=1)[:, 0, :]
+        leg_best = np.take_along_axis(leg, best_g, axis=1)
+        route_best = onward[best_g, np.arange(K)[None, :]]
+    ok = np.isfinite(best)
+    gid = np.asarray(use.index, dtype=object)
+    gmode = use["mode"].to_numpy(dtype=object)
+    idx = pd.MultiIndex.from_product(
+        [candidates.index.copy(), partners.index.copy()], names=["centre", "partner"]
+    )
+    flat = ok.ravel()
+    sel = best_g.ravel()
+    none = np.full(flat.shape, None, dtype=object)
+    modes_of = gmode[sel] if len(use) else none
+    ids_of = gid[sel] if len(use) else none
+    out = pd.DataFrame(
+        {
+            "cost": np.where(flat, best.ravel(), np.nan),
+            "mode": np.where(flat, modes_of, none),
+            "gateway": np.where(flat, ids_of, none),
+            "leg_km": np.where(flat, leg_best.ravel(), np.nan),
+            "route_km": np.where(flat, route_best.ravel(), np.nan),
+        },
+        index=idx,
+    )
     return out
