@@ -1,0 +1,263 @@
+"""Layer: the cross-border flows of a solution and the load of each gateway.
+
+Per (partner, centre, gateway, mode) a line from the centre to the gateway and on
+(through the rail border crossing, if any) to the partner hub, its width proportional to
+the volume and its colour the mode; a circle per gateway sized by its load; a legend that
+says so. :func:`flow_segments` computes what is drawn; :func:`flow_paths` gives each
+segment's route as lon/lat pieces (great circles today; a route geometry can replace it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from borderhub.exceptions import SpecificationError
+from borderhub.maps.scene import (
+    Curves,
+    Dots,
+    Ink,
+    Key,
+    LegendEntry,
+    Marks,
+    Paths,
+    SceneContext,
+    SceneLayer,
+)
+
+#: Colour of each mode on the flow layers.
+MODE_COLOURS = {"air": "#1f77b4", "sea": "#17becf", "road": "#d62728", "rail": "#2ca02c"}
+
+#: Group of the print legend of the flows (a legend of its own).
+FLOW_KEYS = "flows"
+
+
+def _lonlat(frame: Any, role: str) -> pd.DataFrame:
+    if isinstance(frame, pd.DataFrame) and {"lon", "lat"} <= set(frame.columns):
+        return frame[["lon", "lat"]].astype(float)
+    geom = getattr(frame, "geometry", None)
+    if geom is None:
+        raise SpecificationError(
+            f"{role} needs point geometries or 'lon'/'lat' columns (WGS84); pass the "
+            f"table the model was built from"
+        )
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        geom = geom.to_crs("EPSG:4326")
+    return pd.DataFrame({"lon": geom.x, "lat": geom.y}, index=frame.index)
+
+
+def flow_segments(
+    solution: Any, candidates: Any, partners: Any, gateways: Any = None
+) -> pd.DataFrame:
+    """The flows of a solution aggregated per (partner, centre, gateway, mode), with points.
+
+    Parameters
+    ----------
+    solution : CrossBorderSolution
+        A solved :class:`~borderhub.locate.CrossBorderMedian` with gateway labels (built
+        with ``from_geodataframe`` or ``routes=``).
+    candidates, partners : pandas.DataFrame
+        Point tables (geometry or ``lon``/``lat``) of the centres and partner hubs; only
+        the flows to the partners in ``partners`` are drawn (pass a subset to draw part).
+    gateways : pandas.DataFrame, optional
+        Gateway table (default :func:`borderhub.flows.gateways`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``partner``, ``centre``, ``gateway``, ``mode``, ``flow`` and the points
+        ``centre_lon/lat``, ``gateway_lon/lat``, ``via_lon/lat`` (NaN when direct),
+        ``partner_lon/lat``; largest flow first.
+
+    Raises
+    ------
+    SpecificationError
+        The solution has no routing with gateways, or points are missing.
+
+    Examples
+    --------
+    >>> from borderhub import datasets
+    >>> from borderhub.locate import solve_crossborder
+    >>> from borderhub.flowmap import flow_segments
+    >>> cand = datasets.candidates().loc[["530100", "532500"]]
+    >>> dem = datasets.prefectures().loc[["530100", "532500"]]
+    >>> part = datasets.partners().loc[["VNM-HAN"]]
+    >>> sol = solve_crossborder(cand, dem, part, p=1)
+    >>> flow_segments(sol, cand, part)[["partner", "gateway", "mode"]].values.tolist()
+    [['VNM-HAN', 'road:hekou', 'road']]
+    """
+    from borderhub.flows import gateways as default_gateways
+
+    r = getattr(solution, "routing", None)
+    if r is None or "gateway" not in getattr(r, "columns", []):
+        raise SpecificationError(
+            "solution has no routing table; pass the CrossBorderSolution of a solved "
+            "CrossBorderMedian"
+        )
+    if len(r) and r["gateway"].isna().all():
+        raise SpecificationError(
+            "the routing has no gateway labels (the model was built from cost matrices "
+            "without routes=); build it with from_geodataframe or pass routes="
+        )
+    gw = default_gateways() if gateways is None else gateways
+    seg = (
+        r.reset_index()
+        .groupby(["partner", "centre", "gateway", "mode"], as_index=False)["flow"]
+        .sum()
+    )
+    cand = _lonlat(candidates, "candidates")
+    part = _lonlat(partners, "partners")
+    keep = seg["partner"].isin(part.index)
+    if len(seg) and not keep.any():
+        raise SpecificationError(
+            f"none of the solution's partners {list(seg['partner'].unique()[:5])} is in the "
+            "partners table; pass the partner table the model was built from (or a subset)"
+        )
+    seg = seg[keep]
+    for role, table, key in (("candidates", cand, "centre"), ("gateways", gw, "gateway")):
+        missing = pd.Index(seg[key].unique()).difference(table.index)
+        if len(missing):
+            raise SpecificationError(f"{role} lacks points for {list(missing[:10])}")
+    seg["centre_lon"] = cand["lon"].reindex(seg["centre"]).to_numpy()
+    seg["centre_lat"] = cand["lat"].reindex(seg["centre"]).to_numpy()
+    for col in ("lon", "lat"):
+        seg[f"gateway_{col}"] = gw[col].reindex(seg["gateway"]).to_numpy(dtype=float)
+        via = gw[f"via_{col}"] if f"via_{col}" in gw.columns else pd.Series(np.nan, gw.index)
+        seg[f"via_{col}"] = via.reindex(seg["gateway"]).to_numpy(dtype=float)
+        seg[f"partner_{col}"] = part[col].reindex(seg["partner"]).to_numpy()
+    return seg.sort_values("flow", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def flow_paths(row: pd.Series) -> list[np.ndarray]:
+    """Lon/lat pieces centre -> gateway -> (via) -> partner, split at the antimeridian."""
+    from borderhub.geo import great_circle
+
+    pts = [(row["centre_lon"], row["centre_lat"]), (row["gateway_lon"], row["gateway_lat"])]
+    if np.isfinite(row["via_lon"]):
+        pts.append((row["via_lon"], row["via_lat"]))
+    pts.append((row["partner_lon"], row["partner_lat"]))
+    pieces: list[list[tuple[float, float]]] = [[]]
+    for a, b in zip(pts[:-1], pts[1:], strict=True):
+        if a == b:
+            continue
+        parts = great_circle(a, b, n=32)
+        for k, arr in enumerate(parts):
+            if k > 0:
+                pieces.append([])
+            pieces[-1].extend((float(x), float(y)) for x, y in arr)
+    return [np.array(p, dtype=float) for p in pieces if len(p) >= 2]
+
+
+def _widths(flow: pd.Series, max_width: float) -> np.ndarray:
+    top = float(flow.max()) if len(flow) else 1.0
+    return 1.0 + (max_width - 1.0) * flow.to_numpy(dtype=float) / (top or 1.0)
+
+
+def flow_layer(
+    seg: pd.DataFrame,
+    name: str = "Cross-border flows",
+    max_width: float = 10.0,
+    print_width: float = 6.0,
+) -> SceneLayer:
+    """The scene layer of flow segments: lines by mode and volume, circles by gateway load.
+
+    Parameters
+    ----------
+    seg : pandas.DataFrame
+        Output of :func:`flow_segments`.
+    name : str, default "Cross-border flows"
+        Name of the layer and title of its HTML legend.
+    max_width, print_width : float
+        Width of the largest flow on the HTML map (px) and on the print map (pt).
+
+    Returns
+    -------
+    SceneLayer
+    """
+    colour = [MODE_COLOURS.get(m, "#555555") for m in seg["mode"]]
+    web_w, print_w = _widths(seg["flow"], max_width), _widths(seg["flow"], print_width)
+    pieces, each, tips = [], [], []
+    ink: list[Ink] = []
+    for k, (_, row) in enumerate(seg.iterrows()):
+        tip = (f"{row['partner']}: {row['flow']:.4g} via centre {row['centre']}, "
+               f"gateway {row['gateway']} ({row['mode']})")  # fmt: skip
+        path = flow_paths(row)
+        for piece in path:
+            pieces.append([piece])
+            each.append({"color": colour[k], "weight": float(web_w[k])})
+            tips.append(_html(tip))
+        ink.append(Curves(path, {"color": colour[k], "lw": float(print_w[k]), "alpha": 0.7,
+                                 "solid_capstyle": "round", "zorder": 3}, seam=False))  # fmt: skip
+    load = seg.groupby(["gateway", "mode"], as_index=False).agg(
+        flow=("flow", "sum"), lon=("gateway_lon", "first"), lat=("gateway_lat", "first")
+    )
+    top = float(load["flow"].max()) if len(load) else 1.0
+    share = load["flow"].to_numpy(dtype=float) / (top or 1.0)
+    gcol = [MODE_COLOURS.get(m, "#555555") for m in load["mode"]]
+    circles = Marks(
+        load["lon"], load["lat"], {"fillOpacity": 0.6},
+        [{"radius": float(3 + 12 * np.sqrt(s)), "color": c}
+         for s, c in zip(share, gcol, strict=True)],
+        [_html(f"gateway {g} ({m}): load {f:.4g}")
+         for g, m, f in zip(load["gateway"], load["mode"], load["flow"], strict=True)],
+    )  # fmt: skip
+    ink.append(Dots(load["lon"], load["lat"], {"s": 20 + 300 * share, "c": gcol, "alpha": 0.6,
+                                               "edgecolors": "black", "linewidths": 0.5,
+                                               "zorder": 4}))  # fmt: skip
+    return SceneLayer(
+        "flows",
+        name,
+        [Paths(pieces, {"opacity": 0.75}, each, tips), circles],
+        ink=ink,
+        keys=_keys(),
+        legend=[LegendEntry(_legend(name, seg), rank=60, box=True)],
+    )
+
+
+def _html(text: str) -> str:
+    from borderhub.maps.style import _esc
+
+    return _esc(text)
+
+
+def _keys() -> list[Key]:
+    title = "flows: colour = mode, width ∝ volume"
+    keys = [
+        Key(m, {"color": c, "lw": 3}, rank=i, group=FLOW_KEYS, title=title)
+        for i, (m, c) in enumerate(MODE_COLOURS.items())
+    ]
+    marker = {"color": "none", "marker": "o", "markerfacecolor": "grey", "markersize": 8}
+    keys.append(Key("gateway (area ∝ load)", marker, rank=9, group=FLOW_KEYS, title=title))
+    return keys
+
+
+def _legend(name: str, seg: pd.DataFrame) -> str:
+    from borderhub.maps.style import _esc
+
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:18px;height:4px;background:{c};'
+        f'vertical-align:middle"></span> {m}</div>'
+        for m, c in MODE_COLOURS.items()
+    )
+    widest = seg["flow"].max() if len(seg) else 0
+    return (
+        f"<b>{_esc(name)}</b><br>line: centre → gateway → partner, colour = mode,<br>"
+        f"width ∝ volume (widest = {widest:.4g});<br>circle area ∝ gateway load{rows}"
+    )
+
+
+def flow_layers(ctx: SceneContext) -> list[SceneLayer]:
+    """The flows given to the map (``flows=``), if any."""
+    if ctx.flows is None:
+        return []
+    opts = ctx.options
+    return [
+        flow_layer(
+            ctx.flows,
+            name=str(opts.get("flow_name", "Cross-border flows")),
+            max_width=float(opts.get("flow_width", 10.0)),
+            print_width=float(opts.get("flow_print_width", 6.0)),
+        )
+    ]
