@@ -2485,6 +2485,24 @@ case("flows.international_demand-unknown-split-partner",
                    (points(express_volume=[1.0, 2.0, 3.0]), points(iso3=["JPN"] * 3)),
                    {"split": pd.Series({"XXX": 1.0})})),
      DataError, "XXX")  # fmt: skip
+case("flows.gateway_costs-unknown-mode",
+     lazy(lambda: (flows.gateway_costs, (points(), points(iso3=["JPN"] * 3)),
+                   {"modes": {"ship": {"rate": 1.0}}})),
+     SpecificationError, "ship")  # fmt: skip
+case("flows.gateways-candidates-without-points",
+     lazy(lambda: (flows.gateways, (pd.DataFrame({"name": ["x"]}, index=["a"]),), {})),
+     DataError, "lon")  # fmt: skip
+case("flows.mode_table-negative-rate", call(flows.mode_table, {"air": {"rate": -2.0}}),
+     SpecificationError, "-2.0")  # fmt: skip
+case("maps.build_scene-unknown-lang", call(maps.build_scene, lang="fr"), SpecificationError, "fr")
+case("maps.corridor_map-flows-without-gateways",
+     lazy(lambda: (maps.corridor_map, (), {"flows": _cb_solution()})),
+     SpecificationError, "routes=")  # fmt: skip
+case("maps.register_layer-taken-key",
+     call(maps.register_layer, "centres", lambda ctx: []),
+     SpecificationError, "centres")  # fmt: skip
+case("maps.unregister_layer-unknown-key", call(maps.unregister_layer, "no-such-layer"),
+     SpecificationError, "no-such-layer")  # fmt: skip
 for _fn in ("flow_segments", "add_flow_layer", "plot_flows"):
     case(f"flowmap.{_fn}-solution-without-gateways",
          lazy(lambda fn=_fn: (getattr(flowmap, fn),
@@ -2816,6 +2834,9 @@ def test_every_public_entry_point_has_a_case():
         "plots.plot_static_map",  # a thin wrapper of maps.static_map
         "flows.international_express",  # no input: the bundled table
         "flows.partner_exports",
+        "flows.DEFAULT_MODES",  # constants of the gateway costs
+        "flows.LANDLOCKED",
+        "flows.EUROPE_RAIL",
         "flowmap.MODE_COLOURS",
     }
     missing = []

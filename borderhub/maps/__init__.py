@@ -36,6 +36,7 @@ it.
 
 from __future__ import annotations
 
+import borderhub.maps.layers as _layers  # noqa: F401  (registers the built-in layers)
 from borderhub.maps.leaflet import corridor_map
 from borderhub.maps.leaflet_parts import LEAFLET_VERSION, TILES
 from borderhub.maps.printmap import static_map

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, Figure
 
+import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
-from borderhub.maps import cartography as _carto
 from borderhub.maps.leaflet_parts import (
     _REFERRER_POLICY,
     Feature,

@@ -22,8 +22,8 @@ import numpy as np
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.template import Template
 
+import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
-from borderhub.maps import cartography as _carto
 from borderhub.maps.style import _js
 
 #: Version of the Leaflet files shipped in ``borderhub/_assets/leaflet``.

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
-from borderhub.maps import cartography as _carto
 from borderhub.maps.scene import Curves, Dots, Key, Marks, Scene, SceneLayer, Strokes, build_scene
 from borderhub.maps.style import _TEXT
 

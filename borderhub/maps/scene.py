@@ -16,7 +16,8 @@ Layers come from builders, functions of a :class:`SceneContext` that return a li
 :class:`SceneLayer`; the builders are kept in registration order, which is the drawing
 order. Adding a layer to every map is one module with a builder and one registration
 line, :func:`register_layer` (the built-in layers are registered in
-``borderhub/maps/layers/__init__.py``).
+``borderhub/maps/layers/__init__.py``, which :mod:`borderhub.maps` imports first, so
+they lie below any layer registered later).
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+import borderhub.maps.cartography as cartography
 from borderhub.exceptions import SpecificationError
+from borderhub.maps.inputs import _candidate_popup, _centre_colours, _prepare
+from borderhub.maps.style import _TEXT, _esc
 
 __all__ = [
     "Curves",
@@ -268,8 +271,9 @@ class SceneContext:
         ``"solution"``, ``"scores"`` or ``"tiers"`` (``"tiers"`` also without tiers).
     show_corridors : bool
         Whether the corridors are shown at start (and printed).
-    flows : pandas.DataFrame or None
-        Flow segments (:func:`borderhub.flowmap.flow_segments`) to draw, if any.
+    flows : CrossBorderSolution, pandas.DataFrame or None
+        The flows given to the map (``flows=``): a solution or its segments
+        (:func:`borderhub.flowmap.flow_segments`).
     options : dict
         Further options of the map functions (e.g. ``flow_name``, ``flow_width``).
     """
@@ -282,7 +286,7 @@ class SceneContext:
     primary: str
     print_primary: str
     show_corridors: bool
-    flows: pd.DataFrame | None = None
+    flows: Any = None
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -292,8 +296,6 @@ class SceneContext:
 
     def name(self, label: Any) -> str:
         """The escaped display name of a candidate."""
-        from borderhub.maps.style import _esc
-
         return _esc(self.content.cand.at[label, "_name"])
 
 
@@ -371,7 +373,6 @@ def register_layer(key: str, builder: LayerBuilder, *, before: str | None = None
     True
     >>> unregister_layer("capitals")
     """
-    _builtin()
     if not isinstance(key, str) or not key:
         raise SpecificationError(f"layer key must be a non-empty string, got {key!r}.")
     if key in _BUILDERS:
@@ -383,7 +384,7 @@ def register_layer(key: str, builder: LayerBuilder, *, before: str | None = None
         raise SpecificationError(f"builder of layer {key!r} must be callable, got {builder!r}.")
     if before is not None and before not in _BUILDERS:
         raise SpecificationError(
-            f"before={before!r} is not a registered layer; registered: {list(_BUILDERS)}."
+            f"before={before!r} is not a registered layer; choose one of {list(_BUILDERS)}."
         )
     items = list(_BUILDERS.items())
     at = len(items) if before is None else [k for k, _ in items].index(before)
@@ -414,10 +415,9 @@ def unregister_layer(key: str) -> None:
     ...
     borderhub.exceptions.SpecificationError: no map layer 'no-such-layer' is registered; ...
     """
-    _builtin()
     if key not in _BUILDERS:
         raise SpecificationError(
-            f"no map layer {key!r} is registered; registered: {list(_BUILDERS)}."
+            f"no map layer {key!r} is registered; use one of {list(_BUILDERS)}."
         )
     del _BUILDERS[key]
 
@@ -431,12 +431,7 @@ def layer_builders() -> dict[str, LayerBuilder]:
     >>> list(layer_builders())[:3]
     ['allocation', 'corridors', 'partners']
     """
-    _builtin()
     return dict(_BUILDERS)
-
-
-def _builtin() -> None:
-    import borderhub.maps.layers  # noqa: F401  (registers the built-in layers)
 
 
 # --------------------------------------------------------------------------- building
@@ -490,9 +485,6 @@ def build_scene(
     >>> scene.labels[0]
     ['530100']
     """
-    from borderhub.maps.inputs import _candidate_popup, _centre_colours, _prepare
-    from borderhub.maps.style import _TEXT
-
     content = _prepare(candidates, solution, partners, corridors, scores, title, lang, demand)
     records: dict[Any, dict[str, Any]] = content.cand.to_dict("index")  # type: ignore[assignment]
     sol = content.solution
@@ -509,7 +501,7 @@ def build_scene(
         primary=primary,
         print_primary=print_primary,
         show_corridors=bool(show_corridors),
-        flows=None if flows is None else _flow_segments(flows, candidates, partners),
+        flows=flows,
         options=dict(options or {}),
     )
     layers = [layer for build in layer_builders().values() for layer in build(ctx)]
@@ -521,21 +513,7 @@ def build_scene(
     )
 
 
-def _flow_segments(flows: Any, candidates: Any, partners: Any) -> pd.DataFrame:
-    from borderhub.maps.layers.flows import flow_segments
-
-    if isinstance(flows, pd.DataFrame):
-        return flows
-    from borderhub import datasets
-
-    cand = datasets.candidates() if candidates is None else candidates
-    part = datasets.partners() if partners is None else partners
-    return flow_segments(flows, cand, part)
-
-
 def _choropleth(ctx: SceneContext, spec: Any) -> Any:
-    from borderhub.maps import cartography
-
     c = ctx.content
     sol = c.solution
     assignment = sol.assignment if sol is not None else None

@@ -249,15 +249,24 @@ def _legend(name: str, seg: pd.DataFrame) -> str:
 
 
 def flow_layers(ctx: SceneContext) -> list[SceneLayer]:
-    """The flows given to the map (``flows=``), if any."""
+    """The flows given to the map (``flows=``), if any, through its candidates and partners."""
     if ctx.flows is None:
         return []
+    seg = ctx.flows
+    if not isinstance(seg, pd.DataFrame):
+        c = ctx.content
+        seg = flow_segments(seg, _points(c.cand), _points(c.partners))
     opts = ctx.options
     return [
         flow_layer(
-            ctx.flows,
+            seg,
             name=str(opts.get("flow_name", "Cross-border flows")),
             max_width=float(opts.get("flow_width", 10.0)),
             print_width=float(opts.get("flow_print_width", 6.0)),
         )
     ]
+
+
+def _points(frame: pd.DataFrame) -> pd.DataFrame:
+    """WGS84 ``lon``/``lat`` of a checked map frame."""
+    return pd.DataFrame({"lon": frame["_lon"], "lat": frame["_lat"]}, index=frame.index)
