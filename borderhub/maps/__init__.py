@@ -37,8 +37,8 @@ it.
 from __future__ import annotations
 
 import borderhub.maps.layers as _layers  # noqa: F401  (registers the built-in layers)
+from borderhub.maps._core.web import LEAFLET_VERSION, TILES
 from borderhub.maps.leaflet import corridor_map
-from borderhub.maps.leaflet_parts import LEAFLET_VERSION, TILES
 from borderhub.maps.printmap import static_map
 from borderhub.maps.scene import build_scene, register_layer, unregister_layer
 
@@ -53,7 +53,11 @@ __all__ = [
 ]
 
 # names of the single-module maps kept for code that used them
-from borderhub.maps.leaflet import _layer_summary  # noqa: E402, F401
-from borderhub.maps.leaflet_parts import _VectorLayer  # noqa: E402, F401
-from borderhub.maps.printmap import _cjk_font  # noqa: E402, F401
-from borderhub.maps.style import _TIER_STYLE  # noqa: E402, F401
+from borderhub.maps._core.style import (
+    _TIER_STYLE,  # noqa: E402, F401
+    _cjk_font,  # noqa: E402, F401
+)
+from borderhub.maps._core.web import (
+    _layer_summary,  # noqa: E402, F401
+    _VectorLayer,  # noqa: E402, F401
+)

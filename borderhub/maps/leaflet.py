@@ -9,7 +9,6 @@ that declutter as the map zooms, the legend, the title and the initial view.
 from __future__ import annotations
 
 import hashlib
-import html
 import itertools
 import json
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from branca.element import Element, Figure
 
 import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
-from borderhub.maps.leaflet_parts import (
+from borderhub.maps._core.style import _TEXT, _esc
+from borderhub.maps._core.web import (
     _REFERRER_POLICY,
     Feature,
     Shift,
@@ -42,7 +42,6 @@ from borderhub.maps.leaflet_parts import (
     _web_latlngs,
 )
 from borderhub.maps.scene import Marks, Scene, SceneLayer, build_scene
-from borderhub.maps.style import _TEXT, _esc
 
 __all__ = ["corridor_map"]
 
@@ -499,20 +498,6 @@ def _stable_ids(m: folium.Map, seed: str) -> None:
             visit(child)
 
     visit(m.get_root())
-
-
-def _layer_summary(m: folium.Map) -> dict[str, tuple[int, int, bool]]:
-    """Layer name -> (markers, lines, shown) of a map made by corridor_map (for tests)."""
-    out = {}
-    for child in m._children.values():
-        if isinstance(child, folium.FeatureGroup):
-            vec = [c for c in child._children.values() if isinstance(c, _VectorLayer)]
-            out[html.unescape(child.layer_name)] = (
-                sum(v.n_markers for v in vec),
-                sum(v.n_lines for v in vec),
-                bool(child.show),
-            )
-    return out
 
 
 def add_flow_layer(

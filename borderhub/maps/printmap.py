@@ -22,16 +22,10 @@ import shapely
 
 import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
+from borderhub.maps._core.style import _TEXT, _cjk_font
 from borderhub.maps.scene import Curves, Dots, Key, Marks, Scene, SceneLayer, Strokes, build_scene
-from borderhub.maps.style import _TEXT
 
 __all__ = ["plot_flows", "static_map"]
-
-
-def _cjk_font() -> str | None:
-    from borderhub._fonts import cjk_family
-
-    return cjk_family()
 
 
 _PROJECTIONS = {

@@ -30,8 +30,8 @@ import numpy as np
 
 import borderhub.maps.cartography as cartography
 from borderhub.exceptions import SpecificationError
-from borderhub.maps.inputs import _candidate_popup, _centre_colours, _prepare
-from borderhub.maps.style import _TEXT, _esc
+from borderhub.maps._core.inputs import _candidate_popup, _centre_colours, _prepare
+from borderhub.maps._core.style import _TEXT, _esc
 
 __all__ = [
     "Curves",
@@ -259,7 +259,7 @@ class SceneContext:
         ``partners``, ``corridors``, ``lang``, ``title``); every frame has WGS84 ``_lon``
         and ``_lat`` columns and display names in ``_name``.
     text : dict
-        The map's words in its language (:data:`borderhub.maps.style._TEXT`).
+        The map's words in its language (:data:`borderhub.maps._core.style._TEXT`).
     colour : dict
         Colour of each open centre.
     popups : dict

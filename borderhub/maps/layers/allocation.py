@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from borderhub.maps.inputs import _numeric
+from borderhub.maps._core.inputs import _numeric
+from borderhub.maps._core.style import _esc, _fmt
 from borderhub.maps.scene import Dots, Key, Marks, Paths, SceneContext, SceneLayer, Strokes
-from borderhub.maps.style import _esc, _fmt
 
 
 def allocation_layers(ctx: SceneContext) -> list[SceneLayer]:

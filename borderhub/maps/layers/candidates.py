@@ -11,9 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from borderhub.maps.inputs import _candidate_popup, _numeric, _tier_outline
-from borderhub.maps.scene import Dots, Key, LegendEntry, Marks, SceneContext, SceneLayer
-from borderhub.maps.style import (
+from borderhub.maps._core.inputs import _candidate_popup, _numeric, _tier_outline
+from borderhub.maps._core.style import (
     _LEGEND_HEAD,
     _NO_TIER_FILL,
     _TIER_SHORT,
@@ -24,6 +23,7 @@ from borderhub.maps.style import (
     _viridis,
     tier_enum,
 )
+from borderhub.maps.scene import Dots, Key, LegendEntry, Marks, SceneContext, SceneLayer
 
 
 def _points(ctx: SceneContext, labels: list[Any]) -> tuple[np.ndarray, np.ndarray]:

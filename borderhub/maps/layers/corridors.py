@@ -7,8 +7,7 @@ map asks for corridors; the HTML legend always names the modes drawn.
 
 from __future__ import annotations
 
-from borderhub.maps.scene import Curves, Key, LegendEntry, Paths, SceneContext, SceneLayer
-from borderhub.maps.style import (
+from borderhub.maps._core.style import (
     _MODE_NAMES,
     _MODE_STYLE,
     _MODES,
@@ -17,6 +16,7 @@ from borderhub.maps.style import (
     _swatch_line,
     _table,
 )
+from borderhub.maps.scene import Curves, Key, LegendEntry, Paths, SceneContext, SceneLayer
 
 
 def corridor_layers(ctx: SceneContext) -> list[SceneLayer]:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import SpecificationError
+from borderhub.maps._core.style import _esc
 from borderhub.maps.scene import (
     Curves,
     Dots,
@@ -217,8 +218,6 @@ def flow_layer(
 
 
 def _html(text: str) -> str:
-    from borderhub.maps.style import _esc
-
     return _esc(text)
 
 
@@ -234,8 +233,6 @@ def _keys() -> list[Key]:
 
 
 def _legend(name: str, seg: pd.DataFrame) -> str:
-    from borderhub.maps.style import _esc
-
     rows = "".join(
         f'<div><span style="display:inline-block;width:18px;height:4px;background:{c};'
         f'vertical-align:middle"></span> {m}</div>'

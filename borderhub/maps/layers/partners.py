@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from borderhub.maps._core.style import _PARTNER_FIELDS, _PARTNER_STYLE, _esc, _fmt, _table
 from borderhub.maps.scene import Dots, Key, Marks, SceneContext, SceneLayer
-from borderhub.maps.style import _PARTNER_FIELDS, _PARTNER_STYLE, _esc, _fmt, _table
 
 
 def partner_layers(ctx: SceneContext) -> list[SceneLayer]:

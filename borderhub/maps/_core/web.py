@@ -9,6 +9,7 @@ files shipped in ``borderhub/_assets``.
 from __future__ import annotations
 
 import base64
+import html
 import re
 import warnings
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from folium.template import Template
 
 import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
-from borderhub.maps.style import _js
+from borderhub.maps._core.style import _js
 
 #: Version of the Leaflet files shipped in ``borderhub/_assets/leaflet``.
 LEAFLET_VERSION = "1.9.4"
@@ -686,3 +687,17 @@ def _basemap_layers(m: folium.Map, shift: Shift, world: bool = True) -> None:
     sea = {"color": _carto.MARITIME, "weight": 1.6, "interactive": False}
     lines = [[0, p[0], 0, -1] for _, parts in _web_latlngs("maritime", shift) for p in parts]
     m.add_child(_PolygonLayer("bhBase", [sea], lines, lines=True))
+
+
+def _layer_summary(m: folium.Map) -> dict[str, tuple[int, int, bool]]:
+    """Layer name -> (markers, lines, shown) of a map made by corridor_map (for tests)."""
+    out = {}
+    for child in m._children.values():
+        if isinstance(child, folium.FeatureGroup):
+            vec = [c for c in child._children.values() if isinstance(c, _VectorLayer)]
+            out[html.unescape(child.layer_name)] = (
+                sum(v.n_markers for v in vec),
+                sum(v.n_lines for v in vec),
+                bool(child.show),
+            )
+    return out

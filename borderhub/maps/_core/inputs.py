@@ -17,7 +17,7 @@ import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.geo import as_points
-from borderhub.maps.style import (
+from borderhub.maps._core.style import (
     _CANDIDATE_FIELDS,
     _FACILITY_COLOURS,
     _MODE_NAMES,

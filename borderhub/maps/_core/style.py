@@ -259,3 +259,9 @@ _PARTNER_STYLE: dict[str, dict[str, Any]] = {
     "other_partners": {"radius": 5, "color": "#252525", "weight": 2, "fillColor": "#969696"},
 }
 _PARTNER_STYLE["partners"] = _PARTNER_STYLE["rcep"]
+
+
+def _cjk_font() -> str | None:
+    from borderhub._fonts import cjk_family
+
+    return cjk_family()
