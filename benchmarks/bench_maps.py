@@ -37,7 +37,8 @@ import pandas as pd
 import borderhub
 from borderhub import datasets
 from borderhub.geo import distance_matrix
-from borderhub.maps import _layer_summary, _VectorLayer, corridor_map, static_map
+from borderhub.maps import corridor_map, static_map
+from borderhub.maps._core.web import _layer_summary, _VectorLayer
 
 
 def inputs(n_centres: int = 8) -> dict:

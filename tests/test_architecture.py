@@ -85,16 +85,6 @@ PENDING: dict[str, tuple[str, frozenset[str]]] = {
             }
         ),
     ),
-    "maps-package": (
-        "maps.py (2,710 lines, static_map 249) becomes the borderhub/maps/ package with one "
-        "scene drawn by two renderers (issue 21 step 4)",
-        frozenset({"module:borderhub/maps.py", "function:borderhub/maps.py::static_map"}),
-    ),
-    "crossborder-gateways": (
-        "the gateway tables move out of locate/crossborder.py (1,195 lines) to sit beside "
-        "the flows (issue 21 step 4)",
-        frozenset({"module:borderhub/locate/crossborder.py"}),
-    ),
     "benders-branch-and-cut": (
         "the integer phase of the Benders method is one 160-line function (issue 22 work "
         "in locate/_benders.py)",

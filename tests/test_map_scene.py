@@ -21,6 +21,7 @@ import borderhub.maps as bh_maps
 from borderhub import datasets
 from borderhub.exceptions import SpecificationError
 from borderhub.maps import corridor_map, register_layer, static_map, unregister_layer
+from borderhub.maps._core.web import _layer_summary
 from borderhub.maps.scene import Curves, Dots, Marks, Paths, SceneLayer, build_scene
 
 matplotlib.use("Agg")
@@ -75,7 +76,7 @@ def _print_points(ax, colour):
 
 def test_a_layer_registered_in_the_test_file_is_drawn_on_both_maps(registered):
     m = corridor_map(cand(), corridors=no_corridors(), self_contained=True)
-    summary = bh_maps._layer_summary(m)
+    summary = _layer_summary(m)
     assert summary["Test ports"] == (2, 1, True)
     page = m.get_root().render()
     # escaped, then JSON-encoded with & as \\u0026
@@ -103,7 +104,7 @@ def test_unregistered_layer_is_gone_and_registration_is_checked(registered):
     unregister_layer("test_ports")
     try:
         m = corridor_map(cand(), corridors=no_corridors(), self_contained=True)
-        assert "Test ports" not in bh_maps._layer_summary(m)
+        assert "Test ports" not in _layer_summary(m)
     finally:
         register_layer("test_ports", port_layer)  # for the fixture to remove
 
@@ -134,7 +135,7 @@ def test_explicit_print_ink_replaces_the_derived_one():
         assert len(_print_points(ax, "#123456")) == 1
         assert _print_points(ax, "#abcdef") == []
         m = corridor_map(cand(), corridors=no_corridors())
-        assert bh_maps._layer_summary(m)["Both"] == (1, 0, False)  # listed, hidden at start
+        assert _layer_summary(m)["Both"] == (1, 0, False)  # listed, hidden at start
     finally:
         unregister_layer("both")
 
@@ -163,7 +164,7 @@ def test_both_renderers_draw_the_same_layers_of_a_solution():
     )
     names = {layer.name for layer in scene.layers if layer.parts}
     m = corridor_map(cand(), solution=["530100", "110000"], corridors=no_corridors())
-    summary = bh_maps._layer_summary(m)
+    summary = _layer_summary(m)
     assert names <= set(summary)
     # the solution view is printed: the centres; the tiers and the partner hubs (shown
     # with the corridors only) stay on the HTML map
@@ -195,11 +196,11 @@ def test_flows_enter_both_renderers_through_the_scene(south):
     assert len([i for i in layer.ink if isinstance(i, Curves)]) == len(seg)
 
     m = corridor_map(c, partners=p, corridors=no_corridors(), flows=sol, self_contained=True)
-    drawn = bh_maps._layer_summary(m)["Cross-border flows"]
+    drawn = _layer_summary(m)["Cross-border flows"]
     assert drawn == (len(circles), len(lines), True)
     # the same layer, added to a map afterwards
     m2 = add_flow_layer(corridor_map(c, partners=p, corridors=no_corridors()), sol, c, p)
-    assert bh_maps._layer_summary(m2)["Cross-border flows"] == drawn
+    assert _layer_summary(m2)["Cross-border flows"] == drawn
 
     ax = static_map(c, partners=p, corridors=no_corridors(), flows=sol, figsize=(5, 4),
                     lang="en").axes[0]  # fmt: skip

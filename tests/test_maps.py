@@ -19,7 +19,9 @@ import pytest
 
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.geo import wgs84_to_gcj02
-from borderhub.maps import _TIER_STYLE, TILES, _layer_summary, corridor_map, static_map
+from borderhub.maps import TILES, corridor_map, static_map
+from borderhub.maps._core.style import _TIER_STYLE
+from borderhub.maps._core.web import _layer_summary
 from borderhub.policy import Tier
 
 ARTIFACTS = Path(
@@ -525,7 +527,7 @@ def test_static_map_same_content():
 
 
 def test_static_map_zh_without_cjk_font_warns_or_draws():
-    from borderhub.maps import _cjk_font
+    from borderhub.maps._core.style import _cjk_font
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

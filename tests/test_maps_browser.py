@@ -31,7 +31,8 @@ from test_maps import (
     make_solution,
 )
 
-from borderhub.maps import _layer_summary, corridor_map
+from borderhub.maps import corridor_map
+from borderhub.maps._core.web import _layer_summary
 
 pytestmark = pytest.mark.browser
 

@@ -56,7 +56,8 @@ from borderhub.locate import (
     PMedian,
     SetCover,
 )
-from borderhub.maps import _layer_summary, corridor_map
+from borderhub.maps import corridor_map
+from borderhub.maps._core.web import _layer_summary
 from borderhub.scoring import score
 
 FEW = settings(

@@ -51,13 +51,3 @@ __all__ = [
     "register_layer",
     "unregister_layer",
 ]
-
-# names of the single-module maps kept for code that used them
-from borderhub.maps._core.style import (
-    _TIER_STYLE,  # noqa: E402, F401
-    _cjk_font,  # noqa: E402, F401
-)
-from borderhub.maps._core.web import (
-    _layer_summary,  # noqa: E402, F401
-    _VectorLayer,  # noqa: E402, F401
-)
