@@ -30,7 +30,7 @@ from borderhub.maps._core.style import _js
 #: Version of the Leaflet files shipped in ``borderhub/_assets/leaflet``.
 LEAFLET_VERSION = "1.9.4"
 
-_ASSETS = Path(__file__).resolve().parents[1] / "_assets"
+_ASSETS = Path(__file__).resolve().parents[2] / "_assets"  # borderhub/_assets
 _LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
 
 # Tile servers (OpenStreetMap's in particular) require a Referer header; ask the browser to
