@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
 import sys
@@ -47,8 +46,6 @@ from typing import Any, NoReturn, TextIO
 __all__ = ["main", "build_parser"]
 
 PROG = "borderhub"
-#: The default p of the plan (borderhub.pipeline.DEFAULT_P, which --help does not import).
-DEFAULT_P = 10
 
 
 class _UsageError(Exception):
@@ -59,8 +56,34 @@ class _Parser(argparse.ArgumentParser):
     """ArgumentParser that reports usage errors as exceptions instead of exiting.
 
     ``main`` turns them into one line on standard error and exit status 2, so that every
-    error of the command line has the same shape.
+    error of the command line has the same shape. A subcommand's options are added when it
+    is first used (parsed or asked for help): they are read from the model classes'
+    declarations, which ``borderhub --version`` need not import.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deferred: list[Callable[[argparse.ArgumentParser], None]] = []
+
+    def defer(self, *adders: Callable[[argparse.ArgumentParser], None]) -> None:
+        """Add these option groups when the parser is first used."""
+        self._deferred.extend(adders)
+
+    def _complete(self) -> None:
+        while self._deferred:
+            self._deferred.pop(0)(self)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:  # noqa: D102
+        self._complete()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:  # noqa: D102 - argparse hook
+        self._complete()
+        return super().format_help()
+
+    def format_usage(self) -> str:  # noqa: D102 - argparse hook
+        self._complete()
+        return super().format_usage()
 
     def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse hook
         raise _UsageError(f"{message} (see '{self.prog} --help')")
@@ -151,32 +174,35 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
 # plan, score, solve, map: options -> PlanConfig -> run_plan -> save -> print
 # --------------------------------------------------------------------------------------------
 
-#: PlanConfig fields that are command-line options of the same name.
-_OPTIONS = (
-    "model", "p", "radius", "fixed_cost", "required_tiers", "gateway_weight", "solver",
-    "time_limit", "mip_gap", "weight_column", "id_column", "lon_column", "lat_column",
-    "coordinates", "provinces", "method", "weights", "nan_policy", "tiles", "lang", "title",
-    "share", "split", "tilt", "modes", "robustness", "seed", "spread", "workers", "scheduler",
-)  # fmt: skip
+
+def _options() -> list[str]:
+    """The fields of PlanConfig that are command-line options of the same name."""
+    from dataclasses import fields
+
+    from borderhub.plan.config import PlanConfig
+
+    internal = ("score", "solve", "solution_file", "scores_file")
+    return [f.name for f in fields(PlanConfig) if f.name not in internal]
 
 
 def _usage_text(err: Exception, argv: Sequence[str]) -> str:
     """A PlanOptionError in the words of the command line (option names as --flags)."""
+    options = _options()
+
+    def flag(m: re.Match) -> str:
+        name = m[2]
+        return m[1] + ("--" + name.replace("_", "-") if name in options else name)
+
     text = re.sub(r"\bmodel '(\w+)'", r"--model \1", str(err))
-    text = re.sub(r"\bneeds (p|radius|fixed_cost)\b", lambda m: "needs --" + m[1], text)
-    text = re.sub(r"^(\w+) ", lambda m: f"--{m[1]} " if m[1] in _OPTIONS else m[0], text)
-    text = text.replace("--fixed_cost", "--fixed-cost").replace("--nan_policy", "--nan-policy")
-    for name in _OPTIONS:
-        if "_" in name:
-            text = text.replace(f"--{name}", "--" + name.replace("_", "-"))
+    text = re.sub(r"(^|needs |takes | or |with | and )([a-z]+(?:_[a-z]+)*)\b", flag, text)
     command = next((a for a in argv if not a.startswith("-")), "plan")
     return f"{text} (see '{PROG} {command} --help')"
 
 
 def _config(args: argparse.Namespace, **parts: Any) -> Any:
-    from borderhub.pipeline import PlanConfig
+    from borderhub.plan.config import PlanConfig
 
-    values = {n: getattr(args, n) for n in _OPTIONS if getattr(args, n, None) is not None}
+    values = {n: getattr(args, n) for n in _options() if getattr(args, n, None) is not None}
     values["required_tiers"] = tuple(values.get("required_tiers") or ())
     values["provinces"] = tuple(values.get("provinces") or ())
     values.update(parts)
@@ -188,61 +214,6 @@ def _run(args: argparse.Namespace, **parts: Any) -> Any:
 
     config = _config(args, **parts)
     return run_plan(args.candidates, args.demand, config=config, progress=_Progress(args.quiet))
-
-
-def _table_text(frame: Any, index: bool = True) -> str:
-    import pandas as pd
-
-    display = {"unicode.east_asian_width": True, "width": 200, "max_columns": 50, "max_rows": 500}
-    with pd.option_context(*(x for k, v in display.items() for x in ("display." + k, v))):  # type: ignore[arg-type]
-        return str(frame.to_string(index=index))
-
-
-def _print_solution(result: Any, scored: bool) -> None:
-    from borderhub.locate import MODEL_TITLES
-
-    sol, config = result.solution, result.config
-    shown = [
-        f"{key}={value}" if isinstance(value, int | float) else f"{key}=column {value}"
-        for key, value in config.params().items()
-    ]
-    print(
-        f"{MODEL_TITLES[config.model]} ({', '.join(shown) or 'no parameters'}) over "
-        f"{len(result.demand)} demand units and {len(result.candidates)} candidates"
-    )
-    print(result.weight_note)
-    if result.required:
-        print(f"required centres (--required-tiers): {len(result.required)}")
-    print(
-        f"status {sol.status.value}; objective {sol.objective:.6g}, bound {sol.bound:.6g}, "
-        f"gap {sol.gap:.3g}; build {sol.build_time:.2f} s, solve {sol.solve_time:.2f} s"
-    )
-    a = sol.assignment
-    if "covered" in a.columns and len(a):
-        total = float(a["weight"].sum())
-        covered = float(a.loc[a["covered"].astype(bool), "weight"].sum())
-        share = f" ({100 * covered / total:.1f} %)" if total > 0 else ""
-        print(f"covered {covered:.6g} of {total:.6g}{share} within {config.radius:g} km")
-    if sol.message:
-        print(f"note: {sol.message}")
-    if not len(sol.open):
-        return
-    show = result.centres.copy()
-    if scored:
-        ranks = result.score_table["rank"].reindex(show.index).astype("Int64")
-        show.insert(0, "score_rank", ranks)
-    show["share"] = (100 * show["share"]).round(1)
-    show["load"] = show["load"].round(3)
-    show["mean_km"] = show["mean_km"].round(0).astype("Int64")
-    show["max_km"] = show["max_km"].round(0).astype("Int64")
-    drop = ["plan_name", "province"] + ([] if result.required else ["required"])
-    show = show.drop(columns=[c for c in drop if c in show.columns])
-    unit = result.load_label
-    show = show.rename(columns={"share": "share %", "n_demand": "units", "load": unit})
-    show = show.reset_index().rename(columns={"facility": result.candidates.index.name or "label"})
-    print()
-    print(f"chosen centres ({len(sol.open)}), by load:")
-    print(_table_text(show, index=False))
 
 
 def _no_solution(result: Any, where: str = "") -> None:
@@ -262,7 +233,7 @@ class _Failed(Exception):
 def _cmd_plan(args: argparse.Namespace) -> int:
     result = _run(args)
     written = result.save(args.out, plots=args.plots, argv=args.argv)
-    _print_solution(result, scored=True)
+    print(result.summary())
     print()
     print(f"wrote {args.out}: {', '.join(written)}")
     _no_solution(result, args.out)
@@ -271,13 +242,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     result = _run(args, solve=False)
-    scores = result.scores
-    show = scores[[c for c in ("name", "tiers", "rank", "score") if c in scores.columns]]
-    print(
-        f"{result.scored.method} scores of {len(scores)} candidates on "
-        f"{len(result.scored.raw.columns)} criteria (rank 1 = best)"
-    )
-    print(_table_text(show.head(args.top).round({"score": 4})))
+    print(result.summary(top=args.top))
     if args.out:
         written = result.save(args.out, argv=args.argv)
         print(f"\nwrote {args.out}: {', '.join(written)}")
@@ -286,7 +251,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 def _cmd_solve(args: argparse.Namespace) -> int:
     result = _run(args, score=False)
-    _print_solution(result, scored=False)
+    print(result.summary())
     if args.out:
         written = result.save(args.out, argv=args.argv)
         print(f"\nwrote {args.out}: {', '.join(written)}")
@@ -327,34 +292,32 @@ def _name_list(text: str) -> list[str]:
     return names
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
-    return value
+def _flag(name: str, spec: Any = None, about: str | None = None) -> dict[str, Any]:
+    """Argparse keywords of a plan option declared by a :class:`~borderhub.locate.Param`.
+
+    ``spec`` defaults to the option's entry of :data:`borderhub.plan.config.OPTIONS`; the
+    help is its ``help`` (or ``about``), with its default.
+    """
+    if spec is None:
+        from borderhub.plan.config import OPTIONS
+
+        spec = OPTIONS[name]
+    words = about if about is not None else spec.help
+    if spec.default is not None and "default" not in words:
+        words += f" (default {spec.default:g})"
+    kwargs: dict[str, Any] = {"metavar": spec.metavar, "help": words}
+    if spec.column:
+        return kwargs  # a number or a column name: PlanConfig reads it
+    kwargs["type"] = spec.parse_text
+    if spec.default is not None and name not in ("p",):
+        kwargs["default"] = spec.default
+    return kwargs
 
 
-def _float_in(low: float, high: float, low_open: bool, name: str) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not math.isfinite(value) or value < low or (low_open and value == low) or value > high:
-            raise argparse.ArgumentTypeError(f"must be {name}, got {text}")
-        return value
+def _top(text: str) -> int:
+    from borderhub.locate import Param
 
-    parse.__name__ = "number"
-    return parse
-
-
-_positive_float = _float_in(0.0, math.inf, True, "a positive number")
-_nonnegative_float = _float_in(0.0, math.inf, False, "a number >= 0")
-_fraction = _float_in(0.0, 1.0, False, "a fraction between 0 and 1")
-_share = _float_in(0.0, 1.0, True, "a fraction in (0, 1]")
+    return int(Param(int, low=1).parse_text(text))
 
 
 def _group(parser: Any, title: str, about: str | None, *options: tuple[str, dict]) -> None:
@@ -401,65 +364,100 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _choice(name: str, help: str) -> dict[str, Any]:
+    """Argparse keywords of a plan option with a closed set of values (the first the default)."""
+    from borderhub.plan.config import CHOICES
+
+    return {"choices": CHOICES[name], "default": CHOICES[name][0], "help": help}
+
+
 def _add_scoring(parser: argparse.ArgumentParser) -> None:
     _group(
         parser,
         "scoring",
         "Candidates are scored on borderhub.scoring.default_criteria().",
-        ("--method", {"choices": ("topsis", "weighted_sum", "vikor"), "default": "topsis",
-                      "help": "multi-criteria method (default topsis)"}),
-        ("--weights", {"choices": ("default", "equal", "entropy"), "default": "default",
-                       "help": "criterion weights: the documented defaults, equal, or entropy"}),
-        ("--nan-policy", {"choices": ("auto", "worst", "raise"), "default": "auto", "help": "gaps: "
-                          "see borderhub.score (auto: sparse criteria left out, then worst)"}),
+        ("--method", _choice("method", "multi-criteria method (default topsis)")),
+        ("--weights", _choice("weights", "criterion weights: the documented defaults, equal, "
+                              "or entropy")),
+        ("--nan-policy", _choice("nan_policy", "gaps: see borderhub.score (auto: sparse "
+                                 "criteria left out, then worst)")),
     )  # fmt: skip
 
 
-def _add_model(parser: argparse.ArgumentParser) -> None:
-    from borderhub.locate import MODELS  # the registry (light: no solver is imported)
+def _model_parameters() -> list[tuple[str, dict[str, Any]]]:
+    """``--p``, ``--radius``, ``--fixed-cost`` ...: read from the models' declarations."""
+    from borderhub.locate import registered
 
+    found: dict[str, list[tuple[str, Any]]] = {}
+    for name, cls in registered().items():
+        for param, spec in cls.parameters.items():
+            found.setdefault(param, []).append((name, spec))
+    flags = []
+    for param, users in found.items():
+        spec = users[0][1]
+        models = ", ".join(
+            name + (f" (instead of --{s.excludes[0].replace('_', '-')})" if s.excludes else "")
+            for name, s in users
+        )
+        flags.append(
+            (
+                f"--{param.replace('_', '-')}",
+                _flag(param, spec, f"{spec.help}, for --model {models}"),
+            )
+        )
+    return flags
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    from borderhub.locate import registered
+    from borderhub.plan.config import PlanConfig
+
+    models = registered()
+    default = PlanConfig.model
+    about = "; ".join(
+        f"{name}: {cls.about}" + (" (default)" if name == default else "")
+        for name, cls in models.items()
+    )
     _group(
         parser,
         "location model",
         None,
-        ("--model", {"choices": tuple(MODELS), "default": "pmedian", "help": "pmedian: minimise "
-                     "weighted distance with p centres (default); pcenter: minimise the longest "
-                     "distance; mclp: cover the most weight within --radius with p centres; "
-                     "lscp: fewest centres covering everything within --radius; fixed: "
-                     "fixed-charge location (--fixed-cost); crossborder: route each unit's "
-                     "international express to each partner through a centre and its cheapest "
-                     "gateway (air, sea, road, rail)"}),
-        ("--p", {"type": _positive_int, "metavar": "N", "help": "number of centres for "
-                 f"pmedian, pcenter, mclp (default {DEFAULT_P})"}),
-        ("--radius", {"type": _positive_float, "metavar": "KM",
-                      "help": "coverage radius for mclp and lscp"}),
-        ("--fixed-cost", {"metavar": "COST", "help": "opening cost for --model fixed (or "
-                          "crossborder, instead of --p): a number or a candidates column"}),
+        ("--model", {"choices": tuple(models), "default": default, "help": about}),
+        *_model_parameters(),
         ("--required-tiers", {"type": _tier_list, "metavar": "TIERS", "help": "open every "
                               "candidate of these 专栏4 tiers, comma-separated, e.g. CORE or "
                               "CORE,RAIL (PORT: the coastal candidates)"}),
-        ("--gateway-weight", {"type": _nonnegative_float, "default": 0.0, "metavar": "W",
-                              "help": "add W x (mean km from the centre to the RCEP partner "
-                              "hubs) to the cost of serving each unit of weight (default 0)"}),
+        ("--gateway-weight", _flag("gateway_weight")),
         ("--solver", {"default": "highs", "help": "highs (default), cbc, or a PuLP solver"}),
-        ("--time-limit", {"type": _positive_float, "metavar": "SECONDS",
-                          "help": "stop the solver after"}),
-        ("--mip-gap", {"type": _fraction, "metavar": "GAP",
-                       "help": "stop at this relative MIP gap"}),
+        ("--time-limit", _flag("time_limit")),
+        ("--mip-gap", _flag("mip_gap")),
     )  # fmt: skip
+    crossborder = [name for name, cls in models.items() if "share" in cls.plan_options]
     _group(
         parser,
-        "cross-border model (--model crossborder)",
+        f"cross-border model (--model {', '.join(crossborder)})",
         None,
-        ("--share", {"type": _share, "metavar": "S", "help": "international share of express "
-                     "volume, in (0, 1] (default: the sourced national share of 2025)"}),
+        ("--share", _flag("share")),
         ("--split", {"metavar": "FILE", "help": "partner split: exports (default, China's "
                      "exports by partner), equal, or a CSV with columns partner,share"}),
-        ("--tilt", {"type": _positive_float, "metavar": "T", "help": "relative international "
-                    "propensity of cross-border e-commerce pilot-zone origins (default 1)"}),
+        ("--tilt", _flag("tilt")),
         ("--modes", {"metavar": "PARAMS", "help": "mode costs, e.g. air.rate=0.4,rail."
                      "handling=900,sea=off (modes truck, air, sea, road, rail; handling, rate)"}),
     )  # fmt: skip
+
+
+def _add_robustness(parser: argparse.ArgumentParser) -> None:
+    _group(
+        parser,
+        "robustness",
+        "How often each candidate is chosen over plausible demand draws (each unit's weight "
+        "drawn around its value with the data's uncertainty; borderhub.robustness).",
+        ("--robustness", _flag("robustness")),
+        ("--workers", _flag("workers")),
+        ("--scheduler", {"metavar": "ADDRESS", "help": "on the Dask cluster of this scheduler"}),
+        ("--seed", _flag("seed")),
+        ("--spread", _flag("spread")),
+    )
 
 
 def _add_map(parser: argparse.ArgumentParser) -> None:
@@ -467,9 +465,8 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
         parser,
         "map",
         None,
-        ("--tiles", {"choices": ("auto", "osm", "amap", "cartodb-positron", "none"), "default":
-                     "auto", "help": "map.html basemap: auto = offline vector (amap: GCJ-02)"}),
-        ("--lang", {"choices": ("zh", "en"), "default": "zh", "help": "map labels (default zh)"}),
+        ("--tiles", _choice("tiles", "map.html basemap: auto = offline vector (amap: GCJ-02)")),
+        ("--lang", _choice("lang", "map labels (default zh)")),
         ("--title", {"help": "map title"}),
     )  # fmt: skip
 
@@ -524,24 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also save PNG plots (static map, rank stability, cost against the number of centres)",
     )
-    _add_data(p_plan)
-    _add_scoring(p_plan)
-    _add_model(p_plan)
-    _group(
-        p_plan,
-        "robustness",
-        "How often each candidate is chosen over plausible demand draws (each unit's weight "
-        "drawn around its value with the data's uncertainty; borderhub.robustness).",
-        ("--robustness", {"type": _positive_int, "metavar": "N", "help": "number of draws"}),
-        ("--workers", {"type": _positive_int, "metavar": "K",
-                       "help": "on a local Dask cluster of K worker processes"}),
-        ("--scheduler", {"metavar": "ADDRESS", "help": "on the Dask cluster of this scheduler"}),
-        ("--seed", {"type": int, "default": 0, "metavar": "S", "help": "seed (default 0)"}),
-        ("--spread", {"type": _nonnegative_float, "metavar": "X", "help": "relative uncertainty"
-                      " of every weight (default: the data's own)"}),
-    )  # fmt: skip
-    _add_map(p_plan)
-    _add_common(p_plan)
+    p_plan.defer(_add_data, _add_scoring, _add_model, _add_robustness, _add_map, _add_common)
     p_plan.set_defaults(func=_cmd_plan)
 
     p_score = sub.add_parser(
@@ -555,11 +535,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_score.add_argument("--out", metavar="DIR", help="directory for scores.csv")
     p_score.add_argument(
-        "--top", type=_positive_int, default=20, metavar="N", help="rows to print (default 20)"
+        "--top", type=_top, default=20, metavar="N", help="rows to print (default 20)"
     )
-    _add_data(p_score)
-    _add_scoring(p_score)
-    _add_common(p_score)
+    p_score.defer(_add_data, _add_scoring, _add_common)
     p_score.set_defaults(func=_cmd_score)
 
     p_solve = sub.add_parser(
@@ -572,9 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p_solve.add_argument("--out", metavar="DIR", help="directory for the results")
-    _add_data(p_solve)
-    _add_model(p_solve)
-    _add_common(p_solve)
+    p_solve.defer(_add_data, _add_model, _add_common)
     p_solve.set_defaults(func=_cmd_solve)
 
     p_map = sub.add_parser(
@@ -590,9 +566,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_map.add_argument("--solution", metavar="FILE", help="solution.csv to draw")
     p_map.add_argument("--scores", metavar="FILE", help="scores.csv to draw")
     p_map.add_argument("--plots", action="store_true", help="also save map.png (matplotlib)")
-    _add_data(p_map)
-    _add_map(p_map)
-    _add_common(p_map)
+    p_map.defer(_add_data, _add_map, _add_common)
     p_map.set_defaults(func=_cmd_map)
 
     p_tiers = sub.add_parser(

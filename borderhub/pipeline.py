@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import platform
 import time
 import warnings
@@ -52,12 +51,11 @@ import pandas as pd
 
 from borderhub._native import native_stdout_elsewhere
 from borderhub.exceptions import DataError, MissingDataWarning, SpecificationError
-from borderhub.locate import MODEL_TITLES, MODELS, P_MODELS
+from borderhub.locate import P_MODELS, model_class
+from borderhub.plan.config import DEFAULT_P as DEFAULT_P
+from borderhub.plan.config import PlanConfig, PlanOptionError
 
 __all__ = ["run_plan", "PlanConfig", "PlanResult", "PlanEvent", "PlanOptionError", "OUTPUTS"]
-
-#: Number of centres when ``p`` is not given (the plan names 10 CORE places).
-DEFAULT_P = 10
 
 #: Every file a plan can write, in the order written (``manifest.json`` last).
 OUTPUTS = (
@@ -98,22 +96,6 @@ _PROVINCE_SUFFIXES = (
     "省",
     "市",
 )
-
-
-class PlanOptionError(SpecificationError):
-    """An option of a plan that does not fit the other options or the data.
-
-    The command line reports it as a usage error (exit status 2).
-
-    Examples
-    --------
-    >>> from borderhub.pipeline import PlanConfig, PlanOptionError
-    >>> try:
-    ...     PlanConfig(model="lscp")
-    ... except PlanOptionError as err:
-    ...     print(err)
-    model 'lscp' needs radius (km)
-    """
 
 
 class PlanEvent(NamedTuple):
@@ -179,440 +161,6 @@ class _Steps:
 def _one_line(message: str) -> str:
     lines = [line.strip() for line in str(message).splitlines() if line.strip()]
     return " | ".join(lines) if lines else "unknown error"
-
-
-# --------------------------------------------------------------------------------------------
-# the options
-# --------------------------------------------------------------------------------------------
-
-_CHOICES = {
-    "method": ("topsis", "weighted_sum", "vikor"),
-    "weights": ("default", "equal", "entropy"),
-    "nan_policy": ("auto", "worst", "raise"),
-    "tiles": ("auto", "osm", "amap", "cartodb-positron", "none"),
-    "lang": ("zh", "en"),
-    "coordinates": ("wgs84", "gcj02", "bd09"),
-}
-
-
-def _number(value: Any, name: str, *, low: float, low_open: bool, high: float = math.inf) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise PlanOptionError(f"{name} must be a number, got {value!r}") from None
-    if isinstance(value, bool) or not math.isfinite(number) and high == math.inf:
-        raise PlanOptionError(f"{name} must be a finite number, got {value!r}")
-    if number < low or (low_open and number == low) or number > high:
-        bound = f"> {low:g}" if low_open else f">= {low:g}"
-        raise PlanOptionError(
-            f"{name} must be {bound}"
-            + (f" and <= {high:g}" if high != math.inf else "")
-            + f", got {value!r}"
-        )
-    return number
-
-
-@dataclass(frozen=True)
-class PlanConfig:
-    """Every option of ``borderhub plan``, validated when made.
-
-    Fields have the command line's defaults; :func:`run_plan` takes them as keyword
-    arguments too. Use :func:`dataclasses.replace` for a variant.
-
-    Attributes
-    ----------
-    model : str, default "pmedian"
-        A short name of :data:`borderhub.locate.MODELS`: ``pmedian``, ``pcenter``, ``mclp``,
-        ``lscp``, ``fixed`` or ``crossborder`` (international express routed per origin
-        and partner through the centres and their gateways,
-        :func:`borderhub.locate.solve_crossborder`).
-    p : int, optional
-        Number of centres for ``pmedian``, ``pcenter``, ``mclp`` and ``crossborder``
-        (default 10).
-    radius : float, optional
-        Coverage radius in km for ``mclp`` and ``lscp`` (required there).
-    fixed_cost : float or str, optional
-        Opening cost for ``fixed`` (required there) or ``crossborder`` (instead of ``p``):
-        a number or a column of the candidates.
-    required_tiers : tuple of Tier
-        Every candidate of these 专栏4 tiers must open (anything
-        :func:`borderhub.policy.as_tiers` reads; PORT: the coastal candidates).
-    gateway_weight : float, default 0
-        Adds this times the mean km from a centre to the RCEP partner hubs to the cost of
-        serving one unit of weight.
-    solver : str, default "highs"
-        ``highs``, ``cbc`` or another PuLP solver name.
-    time_limit, mip_gap : float, optional
-        Solver limits (seconds; relative gap in [0, 1]).
-    weight_column : str, optional
-        Demand weight column (default ``express_volume``, else ``population``, else 1).
-    id_column, lon_column, lat_column : str, optional
-        Columns of the caller's files (see :func:`borderhub.io.read_points`).
-    coordinates : {"wgs84", "gcj02", "bd09"}, default "wgs84"
-        Datum of the coordinates in the caller's CSV files.
-    provinces : tuple of str
-        Restrict demand units and candidates to these provinces (``广东`` or ``广东省``).
-    method : {"topsis", "weighted_sum", "vikor"}, default "topsis"
-        Scoring method.
-    weights : {"default", "equal", "entropy"}, default "default"
-        Criterion weights.
-    nan_policy : {"auto", "worst", "raise"}, default "auto"
-        Missing criterion values (e.g. a place without a published airport-cargo figure),
-        as in :func:`borderhub.score`: ``"auto"`` leaves out a criterion sourced for fewer
-        than half of the candidates (reported with the skipped criteria, and in the
-        manifest's ``scoring.skipped``) and gives the remaining missing values the
-        criterion's worst observed value; ``"worst"`` fills every criterion that way;
-        ``"raise"`` makes them an error. The places affected are reported as a progress
-        note and in the manifest (``scoring.missing``).
-    tiles : {"auto", "osm", "amap", "cartodb-positron", "none"}, default "auto"
-        Basemap of the corridor map: ``"auto"`` and ``"none"`` draw the offline vector
-        basemap of China's boundaries (the saved map needs no network); the tile services
-        need one when the page is opened.
-    lang : {"zh", "en"}, default "zh"
-        Language of map labels.
-    title : str, optional
-        Map title (default ``"borderhub: <model> plan"``).
-    share : float, optional
-        ``crossborder``: international share of express volume, in (0, 1] (default: the
-        sourced national share, :func:`borderhub.international_demand`).
-    split : str, default "exports"
-        ``crossborder``: how each origin's international express divides over the partner
-        hubs: ``"exports"`` (China's exports by partner country, sourced), ``"equal"``, or
-        a CSV file with ``partner`` and ``share`` columns
-        (:func:`borderhub.io.read_partner_split`).
-    tilt : float, default 1
-        ``crossborder``: relative international propensity of origins hosting a
-        cross-border e-commerce pilot zone (1: none).
-    modes : mapping or str, optional
-        ``crossborder``: overrides of the mode cost parameters
-        (:data:`borderhub.locate.DEFAULT_MODES`), as ``{"air": {"rate": 0.4}, "sea":
-        None}`` or the command line's ``"air.rate=0.4,sea=off"`` (``off`` switches a mode
-        off).
-    robustness : int, optional
-        Also count how often each candidate is chosen over this many plausible demand
-        draws (:func:`borderhub.robustness`); for ``crossborder`` the origin-partner
-        flows are drawn, those of one origin with one shock (its volume's uncertainty).
-    seed : int, default 0
-        Seed of the robustness draws.
-    spread : float, optional
-        Relative uncertainty of every demand weight in the robustness draws (default:
-        the data's own, ``express_volume_spread``).
-    workers : int, optional
-        Run the robustness draws on a local Dask cluster of this many worker processes
-        (needs ``dask[distributed]``).
-    scheduler : str, optional
-        Run the robustness draws on the Dask cluster of this scheduler address (e.g.
-        ``tcp://10.0.0.5:8786``); not together with ``workers``.
-    score, solve : bool, default True
-        Which parts to run (``borderhub score`` and ``borderhub solve`` run one of them).
-    solution_file, scores_file : str, optional
-        A ``solution.csv`` and a ``scores.csv`` written earlier, drawn on the map of a run
-        that does not solve or score itself (``borderhub map``).
-
-    Examples
-    --------
-    >>> from borderhub import PlanConfig
-    >>> config = PlanConfig(model="mclp", p=8, radius=500, required_tiers="core,rail")
-    >>> config.params(), [t.name for t in config.required_tiers]
-    ({'p': 8, 'radius': 500.0}, ['CORE', 'RAIL'])
-    >>> PlanConfig(p=0)
-    Traceback (most recent call last):
-    ...
-    borderhub.pipeline.PlanOptionError: p must be a positive whole number, got 0
-    """
-
-    model: str = "pmedian"
-    p: int | None = None
-    radius: float | None = None
-    fixed_cost: float | str | None = None
-    required_tiers: Any = ()
-    gateway_weight: float = 0.0
-    solver: str = "highs"
-    time_limit: float | None = None
-    mip_gap: float | None = None
-    weight_column: str | None = None
-    id_column: str | None = None
-    lon_column: str | None = None
-    lat_column: str | None = None
-    coordinates: str = "wgs84"
-    provinces: Any = ()
-    method: str = "topsis"
-    weights: str = "default"
-    nan_policy: str = "auto"
-    tiles: str = "auto"
-    lang: str = "zh"
-    title: str | None = None
-    share: float | None = None
-    split: str = "exports"
-    tilt: float = 1.0
-    modes: Any = None
-    robustness: int | None = None
-    seed: int = 0
-    spread: float | None = None
-    workers: int | None = None
-    scheduler: str | None = None
-    score: bool = True
-    solve: bool = True
-    solution_file: str | None = None
-    scores_file: str | None = None
-
-    def __post_init__(self) -> None:
-        from borderhub.policy import as_tiers
-
-        def put(name: str, value: Any) -> None:
-            object.__setattr__(self, name, value)
-
-        if self.model not in MODELS:
-            raise PlanOptionError(f"model must be one of {list(MODELS)}, got {self.model!r}")
-        for name, allowed in _CHOICES.items():
-            if getattr(self, name) not in allowed:
-                raise PlanOptionError(
-                    f"{name} must be one of {list(allowed)}, got {getattr(self, name)!r}"
-                )
-        cross = self.model == "crossborder"
-        uses_p = self.model in P_MODELS or (cross and self.fixed_cost is None)
-        uses_radius = self.model in ("mclp", "lscp")
-        if self.p is not None:
-            if isinstance(self.p, bool) or not isinstance(self.p, int | np.integer):
-                raise PlanOptionError(f"p must be a positive whole number, got {self.p!r}")
-            if self.p <= 0:
-                raise PlanOptionError(f"p must be a positive whole number, got {self.p!r}")
-            if cross and not uses_p:
-                raise PlanOptionError("model 'crossborder' takes p or fixed_cost, not both")
-            if not uses_p:
-                raise PlanOptionError(f"p does not apply to model {self.model!r}; drop it")
-            put("p", int(self.p))
-        if self.radius is not None:
-            if not uses_radius:
-                raise PlanOptionError(
-                    f"radius applies to models mclp and lscp, not {self.model!r}; drop it or "
-                    "choose one of those models"
-                )
-            put("radius", _number(self.radius, "radius", low=0.0, low_open=True))
-        elif uses_radius:
-            raise PlanOptionError(f"model {self.model!r} needs radius (km)")
-        if self.model == "fixed" or (cross and self.fixed_cost is not None):
-            if self.fixed_cost is None:
-                raise PlanOptionError(
-                    "model 'fixed' needs fixed_cost (a number, or a column of the candidates)"
-                )
-            if not isinstance(self.fixed_cost, str) or _is_number(self.fixed_cost):
-                put("fixed_cost", _number(self.fixed_cost, "fixed_cost", low=0.0, low_open=False))
-        elif self.fixed_cost is not None:
-            raise PlanOptionError(
-                f"fixed_cost applies to models 'fixed' and 'crossborder', not {self.model!r}; "
-                "drop it or use one of those models"
-            )
-        try:
-            tiers = as_tiers(self.required_tiers, argument="required_tiers")
-        except SpecificationError as err:
-            raise PlanOptionError(str(err)) from None
-        put("required_tiers", tuple(tiers))
-        put(
-            "gateway_weight",
-            _number(self.gateway_weight, "gateway_weight", low=0.0, low_open=False),
-        )
-        if self.time_limit is not None:
-            put("time_limit", _number(self.time_limit, "time_limit", low=0.0, low_open=True))
-        if self.mip_gap is not None:
-            put("mip_gap", _number(self.mip_gap, "mip_gap", low=0.0, low_open=False, high=1.0))
-        if not isinstance(self.solver, str) or not self.solver.strip():
-            raise PlanOptionError(f"solver must be a solver name, got {self.solver!r}")
-        for name in (
-            "weight_column",
-            "id_column",
-            "lon_column",
-            "lat_column",
-            "title",
-            "solution_file",
-            "scores_file",
-        ):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                raise PlanOptionError(f"{name} must be a string, got {value!r}")
-        if (self.lon_column is None) != (self.lat_column is None):
-            raise PlanOptionError("lon_column and lat_column go together; give both or neither")
-        provinces = self.provinces
-        if isinstance(provinces, str):
-            provinces = [p for p in provinces.split(",") if p.strip()]
-        try:
-            provinces = tuple(str(p).strip() for p in (provinces or ()))
-        except TypeError:
-            raise PlanOptionError(
-                f"provinces must be a list of province names, got {self.provinces!r}"
-            ) from None
-        put("provinces", provinces)
-        self._check_crossborder(put)
-        self._check_robustness(put)
-
-    def _check_crossborder(self, put: Callable[[str, Any], None]) -> None:
-        cross = self.model == "crossborder"
-        used = [
-            name
-            for name, unset in (("share", None), ("split", "exports"), ("tilt", 1.0))
-            if getattr(self, name) != unset
-        ] + (["modes"] if self.modes is not None else [])
-        if used and not cross:
-            raise PlanOptionError(
-                f"{used[0]} applies to model 'crossborder', not {self.model!r}; drop it or "
-                "use model 'crossborder'"
-            )
-        if cross and self.gateway_weight:
-            raise PlanOptionError(
-                "gateway_weight does not apply to model 'crossborder', which routes every "
-                "flow through a gateway itself; drop it"
-            )
-        if self.share is not None:
-            put("share", _number(self.share, "share", low=0.0, low_open=True, high=1.0))
-        if not isinstance(self.split, str) or not self.split.strip():
-            raise PlanOptionError(
-                f"split must be 'exports', 'equal' or a CSV file, got {self.split!r}"
-            )
-        put("tilt", _number(self.tilt, "tilt", low=0.0, low_open=True))
-        if self.modes is not None:
-            put("modes", _mode_options(self.modes))
-
-    def _check_robustness(self, put: Callable[[str, Any], None]) -> None:
-        for name in ("robustness", "workers", "seed"):
-            value = getattr(self, name)
-            low = 0 if name == "seed" else 1
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low
-            ):
-                what = "a whole number >= 0" if name == "seed" else "a positive whole number"
-                raise PlanOptionError(f"{name} must be {what}, got {value!r}")
-            if value is not None:
-                put(name, int(value))
-        if self.scheduler is not None and (
-            not isinstance(self.scheduler, str) or not self.scheduler.strip()
-        ):
-            raise PlanOptionError(
-                f"scheduler must be a Dask scheduler address, got {self.scheduler!r}"
-            )
-        if self.workers is not None and self.scheduler is not None:
-            raise PlanOptionError(
-                "workers and scheduler exclude each other: a local cluster of workers, or "
-                "the cluster of a scheduler; give one"
-            )
-        if self.spread is not None:
-            put("spread", _number(self.spread, "spread", low=0.0, low_open=False))
-        extra = [n for n in ("workers", "scheduler", "spread") if getattr(self, n) is not None]
-        if self.robustness is None and extra:
-            raise PlanOptionError(
-                f"{extra[0]} applies only with robustness (the number of demand draws); give it"
-            )
-
-    def params(self) -> dict[str, Any]:
-        """The model's own parameters (``p``, ``radius``, ``fixed_cost``) with defaults.
-
-        Returns
-        -------
-        dict
-            E.g. ``{"p": 10}`` for the default p-median.
-
-        Examples
-        --------
-        >>> from borderhub import PlanConfig
-        >>> PlanConfig().params()
-        {'p': 10}
-        """
-        out: dict[str, Any] = {}
-        if self.model in P_MODELS or (self.model == "crossborder" and self.fixed_cost is None):
-            out["p"] = self.p if self.p is not None else DEFAULT_P
-        if self.model in ("mclp", "lscp"):
-            out["radius"] = self.radius
-        if self.fixed_cost is not None:
-            out["fixed_cost"] = self.fixed_cost
-        return out
-
-    def options(self) -> dict[str, Any]:
-        """The options as plain values (tiers by name), as the manifest records them.
-
-        Returns
-        -------
-        dict
-            Field name -> value, sorted by name.
-
-        Examples
-        --------
-        >>> from borderhub import PlanConfig
-        >>> PlanConfig(required_tiers="CORE").options()["required_tiers"]
-        ['CORE']
-        """
-        out: dict[str, Any] = {}
-        for f in sorted(fields(self), key=lambda f: f.name):
-            if f.name in ("score", "solve") or (
-                f.name in ("solution_file", "scores_file") and getattr(self, f.name) is None
-            ):
-                continue
-            value = getattr(self, f.name)
-            if isinstance(value, tuple):
-                value = [getattr(v, "name", v) for v in value] or None
-            if f.name == "fixed_cost" and isinstance(value, float):
-                value = _number_text(value)
-            out[f.name] = value
-        return out
-
-
-def _mode_options(modes: Any) -> dict[str, Any]:
-    """``modes`` as ``{mode: {"handling": x, "rate": y} or None}``, from a mapping or text."""
-    from borderhub.locate.crossborder import DEFAULT_MODES
-
-    if isinstance(modes, str):
-        parsed: dict[str, Any] = {}
-        for item in [t.strip() for t in modes.split(",") if t.strip()]:
-            key, sep, value = item.partition("=")
-            mode, _, param = key.strip().partition(".")
-            if not sep or (not param and value.strip().lower() != "off"):
-                raise PlanOptionError(
-                    f"modes: cannot read {item!r}; write MODE.PARAM=NUMBER or MODE=off, e.g. "
-                    "air.rate=0.4,sea=off"
-                )
-            if value.strip().lower() == "off" and not param:
-                parsed[mode] = None
-            else:
-                entry = parsed.setdefault(mode, {})
-                if entry is None:
-                    raise PlanOptionError(f"modes: {mode!r} is switched off and also set")
-                entry[param] = value.strip()
-        modes = parsed
-    if not hasattr(modes, "items"):
-        raise PlanOptionError(
-            f"modes must be a mapping mode -> {{'handling': ..., 'rate': ...}} or text like "
-            f"'air.rate=0.4,sea=off', got {modes!r}"
-        )
-    out: dict[str, Any] = {}
-    for mode, params in sorted(modes.items()):
-        if mode not in DEFAULT_MODES:
-            raise PlanOptionError(f"modes: unknown mode {mode!r}; modes are {list(DEFAULT_MODES)}")
-        if params is None:
-            if mode == "truck":
-                raise PlanOptionError("modes: the domestic 'truck' leg cannot be switched off")
-            out[mode] = None
-            continue
-        if not hasattr(params, "items"):
-            raise PlanOptionError(f"modes[{mode!r}] must be a mapping, got {params!r}")
-        entry = {}
-        for key, value in sorted(params.items()):
-            if key not in ("handling", "rate"):
-                raise PlanOptionError(
-                    f"modes: unknown parameter {mode}.{key}; use {mode}.handling and {mode}.rate"
-                )
-            entry[key] = _number(value, f"modes {mode}.{key}", low=0.0, low_open=False)
-        out[mode] = entry
-    return out
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1000,10 +548,8 @@ def _policy_terms(config: PlanConfig, solved: _Solved) -> dict[str, Any]:
 
 def _build_model(inputs: _Inputs, config: PlanConfig, cost: Any, solved: _Solved) -> Any:
     """The location model of the plan (the place where a new model family plugs in)."""
-    from borderhub.locate import model_class
-
     extra = _policy_terms(config, solved)
-    return model_class(config.model).from_geodataframe(
+    return config.model_class().from_geodataframe(
         inputs.demand,
         inputs.candidates,
         weight=inputs.weight,
@@ -1022,7 +568,7 @@ def _solve(inputs: _Inputs, config: PlanConfig, steps: _Steps, cost: Any) -> _So
 
         gateway = rcep_proximity(inputs.candidates)
     solved = _Solved(solution=None, params=params, required=required, gateway=gateway)
-    title = MODEL_TITLES[config.model]
+    title = config.model_class().title
     if config.model == "crossborder":
         _solve_crossborder(inputs, config, steps, cost, solved)
         return solved
@@ -1512,7 +1058,7 @@ class PlanResult:
     @property
     def title(self) -> str:
         """The map title: the ``title`` option or ``"borderhub: <model> plan"``."""
-        return self.config.title or f"borderhub: {MODEL_TITLES[self.config.model]} plan"
+        return self.config.title or f"borderhub: {self.config.model_class().title} plan"
 
     @property
     def required(self) -> list[str]:
@@ -1672,6 +1218,81 @@ class PlanResult:
                 f"routing and loads belong to model 'crossborder', not {self.config.model!r}"
             )
         return solved
+
+    def summary(self, *, top: int = 20) -> str:
+        """What ``borderhub plan``, ``solve`` and ``score`` print about the run.
+
+        Parameters
+        ----------
+        top : int, default 20
+            Rows of the ranking shown by a run that scored without solving.
+
+        Returns
+        -------
+        str
+            The model, data, status and the chosen centres by load (with their score rank
+            when the run scored too); for a run that only scored, the ranking.
+
+        Examples
+        --------
+        >>> from borderhub import run_plan
+        >>> print(run_plan(p=2, provinces="海南").summary())  # doctest: +ELLIPSIS
+        p-median (p=2) over 19 demand units and 2 candidates
+        ...
+        """
+        if self.solved is None:
+            scored, scores = self._need_scores(), self.scores
+            show = scores[[c for c in ("name", "tiers", "rank", "score") if c in scores.columns]]
+            return (
+                f"{scored.method} scores of {len(scores)} candidates on "
+                f"{len(scored.raw.columns)} criteria (rank 1 = best)\n"
+                + _table_text(show.head(top).round({"score": 4}))
+            )
+        sol, config = self.solution, self.config
+        shown = [
+            f"{key}={value}" if isinstance(value, int | float) else f"{key}=column {value}"
+            for key, value in config.params().items()
+        ]
+        lines = [
+            f"{config.model_class().title} ({', '.join(shown) or 'no parameters'}) over "
+            f"{len(self.demand)} demand units and {len(self.candidates)} candidates",
+            self.weight_note,
+        ]
+        if self.required:
+            lines.append(f"required centres (--required-tiers): {len(self.required)}")
+        lines.append(
+            f"status {sol.status.value}; objective {sol.objective:.6g}, bound {sol.bound:.6g}, "
+            f"gap {sol.gap:.3g}; build {sol.build_time:.2f} s, solve {sol.solve_time:.2f} s"
+        )
+        a = sol.assignment
+        if "covered" in a.columns and len(a):
+            total = float(a["weight"].sum())
+            covered = float(a.loc[a["covered"].astype(bool), "weight"].sum())
+            share = f" ({100 * covered / total:.1f} %)" if total > 0 else ""
+            lines.append(f"covered {covered:.6g} of {total:.6g}{share} within {config.radius:g} km")
+        if sol.message:
+            lines.append(f"note: {sol.message}")
+        if len(sol.open):
+            lines += ["", f"chosen centres ({len(sol.open)}), by load:", self._centres_text()]
+        return "\n".join(lines)
+
+    def _centres_text(self) -> str:
+        show = self.centres.copy()
+        if self.scored is not None:
+            ranks = self.score_table["rank"].reindex(show.index).astype("Int64")
+            show.insert(0, "score_rank", ranks)
+        show["share"] = (100 * show["share"]).round(1)
+        show["load"] = show["load"].round(3)
+        show["mean_km"] = show["mean_km"].round(0).astype("Int64")
+        show["max_km"] = show["max_km"].round(0).astype("Int64")
+        drop = ["plan_name", "province"] + ([] if self.required else ["required"])
+        show = show.drop(columns=[c for c in drop if c in show.columns])
+        unit = self.load_label
+        show = show.rename(columns={"share": "share %", "n_demand": "units", "load": unit})
+        show = show.reset_index().rename(
+            columns={"facility": self.candidates.index.name or "label"}
+        )
+        return _table_text(show, index=False)
 
     # ---- maps -------------------------------------------------------------------------------
     def _corridors(self) -> Any:
@@ -2005,7 +1626,9 @@ class PlanResult:
         if self.solved is None or self.solved.partners is not None:
             return  # no cost curve for the cross-border model (scenarios.p_sweep has none)
         solved = self.solved
-        kind = config.model if config.model in P_MODELS else "pmedian"
+        # the cost curve of a model with a plain p; that of the p-median for the others
+        own = config.model in P_MODELS
+        kind = config.model_class() if own else model_class("pmedian")
         n_cand = len(self.candidates)
         p_now = int(solved.params.get("p", max(1, len(solved.solution.open))))
         top = int(min(n_cand, max(2 * p_now, p_now + 5, 10)))
@@ -2013,33 +1636,29 @@ class PlanResult:
         p_values = list(range(low, top + 1))
         with steps.step("plots", f"cost against p = {p_values[0]}..{p_values[-1]}"):
             extra = _policy_terms(config, solved)
-            if kind == "mclp":
-                extra["radius"] = solved.params["radius"]
+            if own:
+                extra.update({k: v for k, v in solved.params.items() if k != "p"})
             weights = self.demand[self.weight] if self.weight else None
             table = scenarios.p_sweep(
                 cost=self.cost,
                 weights=weights,
                 p=p_values,
-                model=kind,
+                model=kind.name,
                 solver=config.solver,
                 time_limit=config.time_limit,
                 progress=False,
                 **extra,
             )
             unit = f"{self.weight} x km" if self.weight else "km"
-            ylabel = {
-                "pmedian": f"weighted distance ({unit})",
-                "pcenter": "longest distance (km)",
-                "mclp": f"weight covered within {solved.params.get('radius')} km",
-            }[kind]
-            ax = plots.plot_cost_curve(table, mark=p_now, ylabel=ylabel, label=MODEL_TITLES[kind])
-            save(ax.figure, "cost_curve.png", f"{MODEL_TITLES[kind]}: cost against p")
+            ylabel = kind.cost_label.format(unit=unit, **extra)
+            ax = plots.plot_cost_curve(table, mark=p_now, ylabel=ylabel, label=kind.title)
+            save(ax.figure, "cost_curve.png", f"{kind.title}: cost against p")
             # wall-clock times vary from run to run: they go to the manifest, not into the
             # CSV, so that the same inputs give a byte-identical cost_curve.csv
             timing = [c for c in ("build_time", "solve_time") if c in table.columns]
             write_table(table.drop(columns=timing).set_index("p"), folder / "cost_curve.csv")
             files.append("cost_curve.csv")
-            info["cost_curve"] = {"model": kind, "p": p_values}
+            info["cost_curve"] = {"model": kind.name, "p": p_values}
             for column in timing:
                 info["cost_curve"][column] = round(float(table[column].sum()), 6)
 
@@ -2050,7 +1669,7 @@ class PlanResult:
         sol, config, solved = self.solution, self.config, self._need_solution()
         params = ", ".join(f"{k}={v!s}" for k, v in solved.params.items() if np.isscalar(v))
         summary = (
-            f"{MODEL_TITLES[config.model]} ({params or 'per-candidate costs'}) over "
+            f"{config.model_class().title} ({params or 'per-candidate costs'}) over "
             f"{len(self.demand)} demand units and {len(self.candidates)} candidates: "
             f"{len(sol.open)} centres chosen; status {sol.status.value}, objective "
             f"{sol.objective:.6g}, gap {sol.gap:.3g}. {self.weight_note}."
@@ -2065,7 +1684,7 @@ class PlanResult:
             rob = self.extras["robustness"]
             tables[f"Robustness: selection frequency over {rob.n} demand draws"] = rob.to_frame()
         assumptions: dict[str, Any] = {
-            "model": MODEL_TITLES[config.model],
+            "model": config.model_class().title,
             "parameters": params or "none",
             "required tiers": ", ".join(t.name for t in config.required_tiers) or "none",
             "demand weight": self.weight or "none (every unit weighs 1)",
@@ -2208,6 +1827,12 @@ class PlanResult:
             content["plots"] = plots
         content["timings"] = {k: round(v, 4) for k, v in self.steps.timings.items()}
         return content
+
+
+def _table_text(frame: Any, index: bool = True) -> str:
+    display = {"unicode.east_asian_width": True, "width": 200, "max_columns": 50, "max_rows": 500}
+    with pd.option_context(*(x for k, v in display.items() for x in ("display." + k, v))):  # type: ignore[arg-type]
+        return str(frame.to_string(index=index))
 
 
 def _describe_given(value: Any) -> Any:

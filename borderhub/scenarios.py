@@ -260,7 +260,7 @@ def sweep(
 
 #: Short model names accepted by the sweeps (and the command line) -> class in borderhub.locate
 #: (the registry of :mod:`borderhub.locate`, :data:`borderhub.locate.MODELS`).
-MODELS: dict[str, str] = _LOCATE_MODELS
+MODELS: Mapping[str, str] = _LOCATE_MODELS
 _P_MODELS = P_MODELS
 _model_class = model_class
 _model_key = model_name

@@ -2409,6 +2409,9 @@ case(
 )
 
 case("locate.model_class-unknown", call(locate.model_class, "kmeans"), SpecificationError, "kmeans")
+case("locate.Param-kind", call(locate.Param, list), SpecificationError, "list")
+case("locate.Param-closed", call(locate.Param, closed="open"), SpecificationError, "open")
+case("locate.register-not-a-model", call(locate.register, dict), SpecificationError, "dict")
 case("locate.model_name-unknown", call(locate.model_name, 3), SpecificationError, "3")
 
 case("datasets.table-unknown", call(datasets.table, "cities"), DataError, "cities")
@@ -2829,6 +2832,7 @@ def test_every_public_entry_point_has_a_case():
         "locate.MODEL_TITLES",
         "locate.P_MODELS",
         "robustness.DEFAULT_SPREADS",
+        "locate.registered",  # no input: the registered models
         "locate.LocationModel",  # the shared base, reached through every model
         "locate.Status",
         "plots.plot_static_map",  # a thin wrapper of maps.static_map

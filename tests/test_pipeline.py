@@ -181,10 +181,14 @@ def test_config_is_frozen_validated_and_overridable():
         ({"p": 2.5}, "p must be a positive"),
         ({"model": "lscp", "radius": 100, "p": 3}, "p does not apply"),
         ({"model": "mclp"}, "needs radius"),
-        ({"model": "pcenter", "radius": 10}, "radius applies"),
+        ({"model": "pcenter", "radius": 10}, "radius does not apply"),
         ({"model": "fixed"}, "needs fixed_cost"),
-        ({"fixed_cost": 3}, "fixed_cost applies"),
-        ({"model": "fixed", "fixed_cost": -1}, "fixed_cost must be >= 0"),
+        ({"fixed_cost": 3}, "fixed_cost does not apply"),
+        ({"model": "fixed", "fixed_cost": -1}, "fixed_cost must be a number >= 0"),
+        ({"model": "crossborder", "p": 3, "fixed_cost": 1}, "takes p or fixed_cost"),
+        ({"model": "crossborder", "gateway_weight": 1}, "gateway_weight does not apply"),
+        ({"share": 0.5}, "share does not apply"),
+        ({"model": "crossborder", "share": 1.5}, "share must be a fraction in"),
         ({"required_tiers": "CAPITAL"}, "CAPITAL"),
         ({"mip_gap": 2}, "mip_gap"),
         ({"method": "electre"}, "electre"),
@@ -296,15 +300,23 @@ def test_score_only_and_solve_only_runs():
 # --------------------------------------------------------------------------------------
 
 
-def test_cli_mirrors_the_library_and_library_never_imports_cli():
-    from borderhub import cli, locate, pipeline
+def _model_choices(command: str = "plan") -> tuple:
+    from borderhub import cli
 
-    assert cli.DEFAULT_P == pipeline.DEFAULT_P
-    choices = next(a.choices for a in cli.build_parser()._subparsers._group_actions[0]
-                   .choices["plan"]._actions if a.dest == "model")  # fmt: skip
-    assert tuple(choices) == tuple(locate.MODELS)
-    for module in ("pipeline.py", "io.py"):
-        text = (ROOT / "borderhub" / module).read_text(encoding="utf-8")
+    parser = cli.build_parser()
+    parser.parse_args([command, "--out", "unused"])  # completes the subcommand's options
+    sub = parser._subparsers._group_actions[0].choices[command]  # type: ignore[union-attr]
+    return tuple(next(a.choices for a in sub._actions if a.dest == "model"))
+
+
+def test_cli_mirrors_the_library_and_library_never_imports_cli():
+    from borderhub import locate, pipeline
+
+    assert pipeline.DEFAULT_P == locate.registered()["pmedian"].parameters["p"].default == 10
+    assert _model_choices() == tuple(locate.MODELS) == tuple(locate.registered())
+    library = [ROOT / "borderhub" / "io.py", *(ROOT / "borderhub" / "plan").glob("*.py")]
+    for path in [ROOT / "borderhub" / "pipeline.py", *library]:
+        text = path.read_text(encoding="utf-8")
         assert "borderhub.cli" not in text and "from borderhub import cli" not in text
     assert len((ROOT / "borderhub" / "cli.py").read_text(encoding="utf-8").splitlines()) <= 700
 

@@ -14,8 +14,10 @@ a gateway cost term, then call ``solve()`` for a :class:`Solution`.
 * :class:`CrossBorderMedian` -- origin x partner international flows routed through open
   centres and their cheapest gateways (:func:`gateway_costs`).
 
-The models that serve demand points from candidates are also known by short names
-(:data:`MODELS`, :func:`model_class`), as in ``borderhub plan --model pmedian``.
+Each model declares itself on its class -- ``name``, ``title``, ``about`` and its
+``parameters`` (:class:`Param`: type, interval, default) -- and :func:`register` lists it
+under its short name (:data:`MODELS`, :func:`model_class`), as in ``borderhub plan --model
+pmedian``: the plan's options and the command line's flags are read from the declaration.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 # the registry is light; the models (and PuLP) load when first used (PEP 562)
-from borderhub.locate._registry import MODEL_TITLES, MODELS, P_MODELS, model_class, model_name
+from borderhub.locate._registry import (
+    MODEL_TITLES,
+    MODELS,
+    P_MODELS,
+    Param,
+    model_class,
+    model_name,
+    register,
+    registered,
+)
 
 _LAZY = {
     "policy_constraints": "borderhub.locate._policy",
@@ -96,4 +107,7 @@ __all__ = [
     "P_MODELS",
     "model_class",
     "model_name",
+    "Param",
+    "register",
+    "registered",
 ]

@@ -102,6 +102,20 @@ class LocationModel:
     9.0
     """
 
+    # ---- the declaration (borderhub.locate._registry; set by each registered model) ----
+    #: Short name (``borderhub plan --model``); None: the class is not registered.
+    name: ClassVar[str | None] = None
+    #: Title in summaries, maps and plots.
+    title: ClassVar[str] = ""
+    #: One line for the command line's help.
+    about: ClassVar[str] = ""
+    #: The parameters a plan sets (name -> Param).
+    parameters: ClassVar[Mapping[str, Any]] = {}
+    #: Plan options beyond the parameters that apply (a gateway term by default).
+    plan_options: ClassVar[frozenset[str]] = frozenset({"gateway_weight"})
+    #: What the objective measures, for the cost curve (``{unit}``, parameters filled in).
+    cost_label: ClassVar[str] = "objective"
+
     #: Does the model use demand weights? (SetCover and PCenter only use ``weight > 0``.)
     _objective_name: ClassVar[str] = "weighted cost"
     _maximise: ClassVar[bool] = False

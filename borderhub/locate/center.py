@@ -12,9 +12,9 @@ from borderhub.locate._core import (
     Context,
     Outcome,
     PulpBuilder,
-    check_count,
     values,
 )
+from borderhub.locate._registry import CENTRES
 from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import Status
 
@@ -60,11 +60,17 @@ class PCenter(LocationModel):
     ([2], 4.0)
     """
 
+    name = "pcenter"
+    title = "p-center"
+    about = "minimise the longest distance with p centres"
+    parameters = {"p": CENTRES}
+    cost_label = "longest distance (km)"
+
     _objective_name = "largest cost"
 
     def __init__(self, cost: Any, weights: Any = None, *, p: int, **policy: Any) -> None:
         super().__init__(cost, weights, **policy)
-        self.p = check_count(p, "p")
+        self.p = CENTRES.check(p, "p")
         self._check()
 
     def _cardinality(self) -> int:

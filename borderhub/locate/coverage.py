@@ -22,14 +22,13 @@ from borderhub.locate._core import (
     Policy,
     PulpBuilder,
     as_float,
-    check_count,
-    check_positive,
     cost_frame,
     heuristic,
     outcome_of,
     per_candidate,
     values,
 )
+from borderhub.locate._registry import CENTRES, RADIUS
 from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import Status
 
@@ -288,14 +287,20 @@ class MaxCoverage(_Coverage):
     ([1], 3.0, [False, False, True])
     """
 
+    name = "mclp"
+    title = "maximal covering (MCLP)"
+    about = "cover the most weight within the radius with p centres"
+    parameters = {"p": CENTRES, "radius": RADIUS}
+    cost_label = "weight covered within {radius} km"
+
     _maximise = True
 
     def __init__(
         self, cost: Any, weights: Any = None, *, p: int, radius: float, **policy: Any
     ) -> None:
         super().__init__(cost, weights, **policy)
-        self.p = check_count(p, "p")
-        self.radius = check_positive(radius, "radius")
+        self.p = CENTRES.check(p, "p")
+        self.radius = RADIUS.check(radius, "radius")
         self._check()
 
     def _cardinality(self) -> int:
@@ -386,6 +391,12 @@ class SetCover(_Coverage):
     ([1], 2.0)
     """
 
+    name = "lscp"
+    title = "set covering (LSCP)"
+    about = "the fewest centres covering every demand unit within the radius"
+    parameters = {"radius": RADIUS}
+    cost_label = "number of centres"
+
     _objective_name = "number of centres"
 
     def __init__(
@@ -398,7 +409,7 @@ class SetCover(_Coverage):
         **policy: Any,
     ) -> None:
         super().__init__(cost, weights, **policy)
-        self.radius = check_positive(radius, "radius")
+        self.radius = RADIUS.check(radius, "radius")
         self.fixed_cost = (
             None
             if fixed_cost is None

@@ -27,13 +27,13 @@ from borderhub.locate._core import (
     Outcome,
     PulpBuilder,
     as_float,
-    check_count,
     check_positive,
     cost_from_frames,
     per_candidate,
     preview,
 )
 from borderhub.locate._radius import solve_nearest_open
+from borderhub.locate._registry import CENTRES, OPENING_COST
 from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import Solution
 
@@ -313,6 +313,18 @@ class CrossBorderMedian(LocationModel):
     ['b']
     """
 
+    name = "crossborder"
+    title = "cross-border flow median"
+    about = (
+        "route each unit's international express to each partner through a centre and its "
+        "cheapest gateway (air, sea, road, rail)"
+    )
+    parameters = {
+        "p": dataclasses.replace(CENTRES, excludes=("fixed_cost",)),
+        "fixed_cost": dataclasses.replace(OPENING_COST, required=False, excludes=("p",)),
+    }
+    plan_options = frozenset({"share", "split", "tilt", "modes"})
+
     def __init__(
         self,
         domestic: Any,
@@ -339,7 +351,7 @@ class CrossBorderMedian(LocationModel):
                 "give exactly one of p= (open p centres) and fixed_cost= (opening costs, free "
                 "number of centres)"
             )
-        self.p = None if p is None else check_count(p, "p")
+        self.p = None if p is None else CENTRES.check(p, "p")
         # --- labels --------------------------------------------------------------------
         miss_o = fl.index.difference(dom.index)
         if len(miss_o):

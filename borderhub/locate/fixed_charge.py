@@ -18,6 +18,7 @@ from borderhub.locate._core import (
     preview,
 )
 from borderhub.locate._radius import solve_nearest_open
+from borderhub.locate._registry import OPENING_COST
 from borderhub.locate.base import LocationModel
 
 __all__ = ["FacilityLocation"]
@@ -107,6 +108,12 @@ class FacilityLocation(LocationModel):
     #: Capacitated path: Lagrangian bound and fixing before the MIP (off only to measure
     #: what they contribute, in benchmarks/bench_capacitated.py).
     _strengthen = True
+
+    name = "fixed"
+    title = "fixed-charge facility location"
+    about = "opening costs (--fixed-cost) against weighted distance, any number of centres"
+    parameters = {"fixed_cost": OPENING_COST}
+    cost_label = "opening and weighted distance cost"
 
     def __init__(
         self,

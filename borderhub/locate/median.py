@@ -8,8 +8,9 @@ import numpy as np
 
 from borderhub.exceptions import SpecificationError
 from borderhub.locate._benders import solve_benders
-from borderhub.locate._core import Context, Outcome, check_count, choose_method, is_highs, label_set
+from borderhub.locate._core import Context, Outcome, choose_method, is_highs, label_set
 from borderhub.locate._radius import solve_nearest_open
+from borderhub.locate._registry import CENTRES
 from borderhub.locate._resolve import MedianResolver, Resolver
 from borderhub.locate.base import LocationModel
 from borderhub.locate.solution import Status
@@ -115,11 +116,17 @@ class PMedian(LocationModel):
     8.0
     """
 
+    name = "pmedian"
+    title = "p-median"
+    about = "minimise the weighted distance with p centres"
+    parameters = {"p": CENTRES}
+    cost_label = "weighted distance ({unit})"
+
     def __init__(
         self, cost: Any, weights: Any = None, *, p: int, method: str = "auto", **policy: Any
     ) -> None:
         super().__init__(cost, weights, **policy)
-        self.p = check_count(p, "p")
+        self.p = CENTRES.check(p, "p")
         if method not in _METHODS:
             raise SpecificationError(
                 f"method must be one of {list(_METHODS)}, got {method!r}; use 'auto' to let "

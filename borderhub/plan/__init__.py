@@ -1,0 +1,66 @@
+"""The main job as one library call: :func:`run_plan` -> :class:`PlanResult` -> ``save()``.
+
+``borderhub plan`` is ``run_plan(...).save(out)`` plus printing. The package has one module
+per step:
+
+:mod:`borderhub.plan.config`
+    :class:`PlanConfig`, every option, validated from the models' declarations.
+:mod:`borderhub.plan.run`
+    :func:`run_plan`: loads the data, scores, solves and computes every analysis the
+    result shows.
+:mod:`borderhub.plan.result`
+    :class:`PlanResult`: holds what the run computed (tables, maps, manifest).
+:mod:`borderhub.plan.write`
+    ``PlanResult.save``: writes the files; computes nothing new.
+
+Examples
+--------
+>>> from borderhub.plan import run_plan
+>>> run_plan(p=3, provinces="广东").solution.status
+'optimal'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_LAZY = {
+    "PlanConfig": "borderhub.plan.config",
+    "PlanOptionError": "borderhub.plan.config",
+    "DEFAULT_P": "borderhub.plan.config",
+    "run_plan": "borderhub.pipeline",
+    "PlanEvent": "borderhub.pipeline",
+    "PlanResult": "borderhub.pipeline",
+    "OUTPUTS": "borderhub.pipeline",
+}
+
+__all__ = [
+    "run_plan",
+    "PlanConfig",
+    "PlanResult",
+    "PlanEvent",
+    "PlanOptionError",
+    "OUTPUTS",
+    "DEFAULT_P",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name of the plan from its module when it is first used."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'borderhub.plan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from borderhub.plan.config import DEFAULT_P, PlanConfig, PlanOptionError
+    from borderhub.plan.result import PlanResult
+    from borderhub.plan.run import PlanEvent, run_plan
+    from borderhub.plan.write import OUTPUTS

@@ -1,0 +1,464 @@
+"""The options of a plan: :class:`PlanConfig`, validated from the models' declarations.
+
+Which model parameters a plan takes (``p``, ``radius``, ``fixed_cost``), their types,
+intervals and defaults, and which further options apply to which model, are read from the
+model classes (:func:`borderhub.locate.registered`, each class's ``parameters`` and
+``plan_options``); the plan's own numeric options are declared once in :data:`OPTIONS`,
+which the command line reads too. This module imports nothing heavy.
+
+Examples
+--------
+>>> from borderhub.plan.config import PlanConfig
+>>> PlanConfig(model="mclp", radius=300).params()
+{'p': 10, 'radius': 300.0}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from borderhub.exceptions import SpecificationError
+from borderhub.locate._registry import CENTRES, Param, registered
+
+__all__ = ["PlanConfig", "PlanOptionError", "OPTIONS", "CHOICES", "DEFAULT_P"]
+
+#: Number of centres when ``p`` is not given (the plan names 10 CORE places).
+DEFAULT_P: int = CENTRES.default
+
+
+class PlanOptionError(SpecificationError):
+    """An option of a plan that does not fit the other options or the data.
+
+    The command line reports it as a usage error (exit status 2).
+
+    Examples
+    --------
+    >>> from borderhub.plan.config import PlanConfig, PlanOptionError
+    >>> try:
+    ...     PlanConfig(model="lscp")
+    ... except PlanOptionError as err:
+    ...     print(err)
+    model 'lscp' needs radius (coverage radius in km)
+    """
+
+
+#: The plan's own numeric options: type, interval, default, help (the command line's flags
+#: are made from them; the model parameters are declared by the models).
+OPTIONS: dict[str, Param] = {
+    "gateway_weight": Param(float, low=0, default=0.0, metavar="W", help="add W x (mean km "
+                            "from the centre to the RCEP partner hubs) to the cost of serving "
+                            "each unit of weight"),
+    "time_limit": Param(float, low=0, closed="right", metavar="SECONDS",
+                        help="stop the solver after"),
+    "mip_gap": Param(float, low=0, high=1, metavar="GAP", help="stop at this relative MIP gap"),
+    "share": Param(float, low=0, high=1, closed="right", metavar="S", help="international "
+                   "share of express volume, in (0, 1] (default: the sourced national share "
+                   "of 2025)"),
+    "tilt": Param(float, low=0, closed="right", default=1.0, metavar="T", help="relative "
+                  "international propensity of cross-border e-commerce pilot-zone origins"),
+    "robustness": Param(int, low=1, metavar="N", help="number of draws"),
+    "workers": Param(int, low=1, metavar="K", help="on a local Dask cluster of K worker "
+                     "processes"),
+    "seed": Param(int, low=0, default=0, metavar="S", help="seed"),
+    "spread": Param(float, low=0, metavar="X", help="relative uncertainty of every weight "
+                    "(default: the data's own)"),
+}  # fmt: skip
+_MODE_COST = Param(float, low=0)
+
+#: The options with a closed set of values (the first is the default).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "method": ("topsis", "weighted_sum", "vikor"),
+    "weights": ("default", "equal", "entropy"),
+    "nan_policy": ("auto", "worst", "raise"),
+    "tiles": ("auto", "osm", "amap", "cartodb-positron", "none"),
+    "lang": ("zh", "en"),
+    "coordinates": ("wgs84", "gcj02", "bd09"),
+}
+_TEXT_OPTIONS = (
+    "weight_column",
+    "id_column",
+    "lon_column",
+    "lat_column",
+    "title",
+    "solution_file",
+    "scores_file",
+)
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """Every option of ``borderhub plan``, validated when made.
+
+    Fields have the command line's defaults; :func:`run_plan` takes them as keyword
+    arguments too. Use :func:`dataclasses.replace` for a variant.
+
+    Attributes
+    ----------
+    model : str, default "pmedian"
+        A short name of :data:`borderhub.locate.MODELS`: ``pmedian``, ``pcenter``, ``mclp``,
+        ``lscp``, ``fixed``, ``crossborder`` (international express routed per origin
+        and partner through the centres and their gateways,
+        :func:`borderhub.locate.solve_crossborder`) or a model added with
+        :func:`borderhub.locate.register`. Which of ``p``, ``radius`` and ``fixed_cost``
+        apply, their types, intervals and defaults, are the model's declaration
+        (its ``parameters``); so are the options that apply only to some models
+        (``gateway_weight``; ``share``, ``split``, ``tilt``, ``modes``).
+    p : int, optional
+        Number of centres for ``pmedian``, ``pcenter``, ``mclp`` and ``crossborder``
+        (default 10).
+    radius : float, optional
+        Coverage radius in km for ``mclp`` and ``lscp`` (required there).
+    fixed_cost : float or str, optional
+        Opening cost for ``fixed`` (required there) or ``crossborder`` (instead of ``p``):
+        a number or a column of the candidates.
+    required_tiers : tuple of Tier
+        Every candidate of these 专栏4 tiers must open (anything
+        :func:`borderhub.policy.as_tiers` reads; PORT: the coastal candidates).
+    gateway_weight : float, default 0
+        Adds this times the mean km from a centre to the RCEP partner hubs to the cost of
+        serving one unit of weight.
+    solver : str, default "highs"
+        ``highs``, ``cbc`` or another PuLP solver name.
+    time_limit, mip_gap : float, optional
+        Solver limits (seconds; relative gap in [0, 1]).
+    weight_column : str, optional
+        Demand weight column (default ``express_volume``, else ``population``, else 1).
+    id_column, lon_column, lat_column : str, optional
+        Columns of the caller's files (see :func:`borderhub.io.read_points`).
+    coordinates : {"wgs84", "gcj02", "bd09"}, default "wgs84"
+        Datum of the coordinates in the caller's CSV files.
+    provinces : tuple of str
+        Restrict demand units and candidates to these provinces (``广东`` or ``广东省``).
+    method : {"topsis", "weighted_sum", "vikor"}, default "topsis"
+        Scoring method.
+    weights : {"default", "equal", "entropy"}, default "default"
+        Criterion weights.
+    nan_policy : {"auto", "worst", "raise"}, default "auto"
+        Missing criterion values (e.g. a place without a published airport-cargo figure),
+        as in :func:`borderhub.score`: ``"auto"`` leaves out a criterion sourced for fewer
+        than half of the candidates (reported with the skipped criteria, and in the
+        manifest's ``scoring.skipped``) and gives the remaining missing values the
+        criterion's worst observed value; ``"worst"`` fills every criterion that way;
+        ``"raise"`` makes them an error. The places affected are reported as a progress
+        note and in the manifest (``scoring.missing``).
+    tiles : {"auto", "osm", "amap", "cartodb-positron", "none"}, default "auto"
+        Basemap of the corridor map: ``"auto"`` and ``"none"`` draw the offline vector
+        basemap of China's boundaries (the saved map needs no network); the tile services
+        need one when the page is opened.
+    lang : {"zh", "en"}, default "zh"
+        Language of map labels.
+    title : str, optional
+        Map title (default ``"borderhub: <model> plan"``).
+    share : float, optional
+        ``crossborder``: international share of express volume, in (0, 1] (default: the
+        sourced national share, :func:`borderhub.international_demand`).
+    split : str, default "exports"
+        ``crossborder``: how each origin's international express divides over the partner
+        hubs: ``"exports"`` (China's exports by partner country, sourced), ``"equal"``, or
+        a CSV file with ``partner`` and ``share`` columns
+        (:func:`borderhub.io.read_partner_split`).
+    tilt : float, default 1
+        ``crossborder``: relative international propensity of origins hosting a
+        cross-border e-commerce pilot zone (1: none).
+    modes : mapping or str, optional
+        ``crossborder``: overrides of the mode cost parameters
+        (:data:`borderhub.locate.DEFAULT_MODES`), as ``{"air": {"rate": 0.4}, "sea":
+        None}`` or the command line's ``"air.rate=0.4,sea=off"`` (``off`` switches a mode
+        off).
+    robustness : int, optional
+        Also count how often each candidate is chosen over this many plausible demand
+        draws (:func:`borderhub.robustness`); for ``crossborder`` the origin-partner
+        flows are drawn, those of one origin with one shock (its volume's uncertainty).
+    seed : int, default 0
+        Seed of the robustness draws.
+    spread : float, optional
+        Relative uncertainty of every demand weight in the robustness draws (default:
+        the data's own, ``express_volume_spread``).
+    workers : int, optional
+        Run the robustness draws on a local Dask cluster of this many worker processes
+        (needs ``dask[distributed]``).
+    scheduler : str, optional
+        Run the robustness draws on the Dask cluster of this scheduler address (e.g.
+        ``tcp://10.0.0.5:8786``); not together with ``workers``.
+    score, solve : bool, default True
+        Which parts to run (``borderhub score`` and ``borderhub solve`` run one of them).
+    solution_file, scores_file : str, optional
+        A ``solution.csv`` and a ``scores.csv`` written earlier, drawn on the map of a run
+        that does not solve or score itself (``borderhub map``).
+
+    Examples
+    --------
+    >>> from borderhub import PlanConfig
+    >>> config = PlanConfig(model="mclp", p=8, radius=500, required_tiers="core,rail")
+    >>> config.params(), [t.name for t in config.required_tiers]
+    ({'p': 8, 'radius': 500.0}, ['CORE', 'RAIL'])
+    >>> PlanConfig(p=0)
+    Traceback (most recent call last):
+    ...
+    borderhub.plan.config.PlanOptionError: p must be a positive whole number, got 0; pass ...
+    """
+
+    model: str = "pmedian"
+    p: int | None = None
+    radius: float | None = None
+    fixed_cost: float | str | None = None
+    required_tiers: Any = ()
+    gateway_weight: float = 0.0
+    solver: str = "highs"
+    time_limit: float | None = None
+    mip_gap: float | None = None
+    weight_column: str | None = None
+    id_column: str | None = None
+    lon_column: str | None = None
+    lat_column: str | None = None
+    coordinates: str = "wgs84"
+    provinces: Any = ()
+    method: str = "topsis"
+    weights: str = "default"
+    nan_policy: str = "auto"
+    tiles: str = "auto"
+    lang: str = "zh"
+    title: str | None = None
+    share: float | None = None
+    split: str = "exports"
+    tilt: float = 1.0
+    modes: Any = None
+    robustness: int | None = None
+    seed: int = 0
+    spread: float | None = None
+    workers: int | None = None
+    scheduler: str | None = None
+    score: bool = True
+    solve: bool = True
+    solution_file: str | None = None
+    scores_file: str | None = None
+
+    def __post_init__(self) -> None:
+        from borderhub.policy import as_tiers
+
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        models = registered()
+        if self.model not in models:
+            raise PlanOptionError(f"model must be one of {list(models)}, got {self.model!r}")
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise PlanOptionError(
+                    f"{name} must be one of {list(allowed)}, got {getattr(self, name)!r}"
+                )
+        self._check_model_options(put, models)
+        for name, spec in OPTIONS.items():
+            if getattr(self, name) is not None:
+                put(name, spec.check(getattr(self, name), name, error=PlanOptionError, text=True))
+        try:
+            tiers = as_tiers(self.required_tiers, argument="required_tiers")
+        except SpecificationError as err:
+            raise PlanOptionError(str(err)) from None
+        put("required_tiers", tuple(tiers))
+        if not isinstance(self.solver, str) or not self.solver.strip():
+            raise PlanOptionError(f"solver must be a solver name, got {self.solver!r}")
+        for name in _TEXT_OPTIONS:
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise PlanOptionError(f"{name} must be a string, got {value!r}")
+        if (self.lon_column is None) != (self.lat_column is None):
+            raise PlanOptionError("lon_column and lat_column go together; give both or neither")
+        provinces = self.provinces
+        if isinstance(provinces, str):
+            provinces = [p for p in provinces.split(",") if p.strip()]
+        try:
+            provinces = tuple(str(p).strip() for p in (provinces or ()))
+        except TypeError:
+            raise PlanOptionError(
+                f"provinces must be a list of province names, got {self.provinces!r}"
+            ) from None
+        put("provinces", provinces)
+        if not isinstance(self.split, str) or not self.split.strip():
+            raise PlanOptionError(
+                f"split must be 'exports', 'equal' or a CSV file, got {self.split!r}"
+            )
+        if self.modes is not None:
+            put("modes", _mode_options(self.modes))
+        self._check_robustness()
+
+    def _check_model_options(self, put: Callable[[str, Any], None], models: dict) -> None:
+        """The model's parameters and the options that apply to some models only."""
+        cls = models[self.model]
+        declared = cls.parameters
+        defaults = {f.name: f.default for f in fields(self)}
+        named = {name for c in models.values() for name in c.parameters}
+        unknown = sorted(set(declared) - set(defaults))
+        if unknown:
+            raise PlanOptionError(
+                f"model {self.model!r} declares parameters {unknown} that no plan option "
+                "sets; declare only p, radius or fixed_cost for a plan"
+            )
+        for name in [n for n in defaults if n in named]:
+            value, spec = getattr(self, name), declared.get(name)
+            given_instead = [o for o in (spec.excludes if spec else ()) if getattr(self, o)
+                             is not None]  # fmt: skip
+            if value is None:
+                if spec is not None and spec.required and not given_instead:
+                    raise PlanOptionError(f"model {self.model!r} needs {name} ({spec.help})")
+                continue
+            if spec is None:
+                users = ", ".join(m for m, c in models.items() if name in c.parameters)
+                raise PlanOptionError(
+                    f"{name} does not apply to model {self.model!r} (only to {users}); drop "
+                    "it or choose one of those models"
+                )
+            if given_instead:
+                raise PlanOptionError(
+                    f"model {self.model!r} takes {name} or {given_instead[0]}, not both; drop one"
+                )
+            put(name, spec.check(value, name, error=PlanOptionError, text=True))
+        scoped = {name for c in models.values() for name in c.plan_options}
+        for name in [n for n in defaults if n in scoped and n not in cls.plan_options]:
+            if getattr(self, name) != defaults[name]:
+                users = ", ".join(m for m, c in models.items() if name in c.plan_options)
+                raise PlanOptionError(
+                    f"{name} does not apply to model {self.model!r} (only to {users}); drop "
+                    "it or choose one of those models"
+                )
+
+    def _check_robustness(self) -> None:
+        if self.scheduler is not None and (
+            not isinstance(self.scheduler, str) or not self.scheduler.strip()
+        ):
+            raise PlanOptionError(
+                f"scheduler must be a Dask scheduler address, got {self.scheduler!r}"
+            )
+        if self.workers is not None and self.scheduler is not None:
+            raise PlanOptionError(
+                "workers and scheduler exclude each other: a local cluster of workers, or "
+                "the cluster of a scheduler; give one"
+            )
+        extra = [n for n in ("workers", "scheduler", "spread") if getattr(self, n) is not None]
+        if self.robustness is None and extra:
+            raise PlanOptionError(
+                f"{extra[0]} applies only with robustness (the number of demand draws); give it"
+            )
+
+    def model_class(self) -> Any:
+        """The class of the plan's model (:func:`borderhub.locate.model_class`).
+
+        Returns
+        -------
+        type
+            E.g. :class:`~borderhub.locate.PMedian` for ``model="pmedian"``.
+
+        Examples
+        --------
+        >>> from borderhub import PlanConfig
+        >>> PlanConfig(model="pcenter").model_class().__name__
+        'PCenter'
+        """
+        return registered()[self.model]
+
+    def params(self) -> dict[str, Any]:
+        """The model's own parameters (``p``, ``radius``, ``fixed_cost``) with defaults.
+
+        Returns
+        -------
+        dict
+            E.g. ``{"p": 10}`` for the default p-median.
+
+        Examples
+        --------
+        >>> from borderhub import PlanConfig
+        >>> PlanConfig().params()
+        {'p': 10}
+        """
+        out: dict[str, Any] = {}
+        for name, spec in self.model_class().parameters.items():
+            value = getattr(self, name)
+            if value is None and not any(getattr(self, o) is not None for o in spec.excludes):
+                value = spec.default
+            if value is not None:
+                out[name] = value
+        return out
+
+    def options(self) -> dict[str, Any]:
+        """The options as plain values (tiers by name), as the manifest records them.
+
+        Returns
+        -------
+        dict
+            Field name -> value, sorted by name.
+
+        Examples
+        --------
+        >>> from borderhub import PlanConfig
+        >>> PlanConfig(required_tiers="CORE").options()["required_tiers"]
+        ['CORE']
+        """
+        out: dict[str, Any] = {}
+        for f in sorted(fields(self), key=lambda f: f.name):
+            if f.name in ("score", "solve") or (
+                f.name in ("solution_file", "scores_file") and getattr(self, f.name) is None
+            ):
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = [getattr(v, "name", v) for v in value] or None
+            if f.name == "fixed_cost" and isinstance(value, float):
+                value = _number_text(value)
+            out[f.name] = value
+        return out
+
+
+def _mode_options(modes: Any) -> dict[str, Any]:
+    """``modes`` as ``{mode: {"handling": x, "rate": y} or None}``, from a mapping or text."""
+    from borderhub.locate.crossborder import DEFAULT_MODES
+
+    if isinstance(modes, str):
+        parsed: dict[str, Any] = {}
+        for item in [t.strip() for t in modes.split(",") if t.strip()]:
+            key, sep, value = item.partition("=")
+            mode, _, param = key.strip().partition(".")
+            if not sep or (not param and value.strip().lower() != "off"):
+                raise PlanOptionError(
+                    f"modes: cannot read {item!r}; write MODE.PARAM=NUMBER or MODE=off, e.g. "
+                    "air.rate=0.4,sea=off"
+                )
+            if value.strip().lower() == "off" and not param:
+                parsed[mode] = None
+            else:
+                entry = parsed.setdefault(mode, {})
+                if entry is None:
+                    raise PlanOptionError(f"modes: {mode!r} is switched off and also set")
+                entry[param] = value.strip()
+        modes = parsed
+    if not hasattr(modes, "items"):
+        raise PlanOptionError(
+            f"modes must be a mapping mode -> {{'handling': ..., 'rate': ...}} or text like "
+            f"'air.rate=0.4,sea=off', got {modes!r}"
+        )
+    out: dict[str, Any] = {}
+    for mode, params in sorted(modes.items()):
+        if mode not in DEFAULT_MODES:
+            raise PlanOptionError(f"modes: unknown mode {mode!r}; modes are {list(DEFAULT_MODES)}")
+        if params is None:
+            if mode == "truck":
+                raise PlanOptionError("modes: the domestic 'truck' leg cannot be switched off")
+            out[mode] = None
+            continue
+        if not hasattr(params, "items"):
+            raise PlanOptionError(f"modes[{mode!r}] must be a mapping, got {params!r}")
+        entry = {}
+        for key, value in sorted(params.items()):
+            if key not in ("handling", "rate"):
+                raise PlanOptionError(
+                    f"modes: unknown parameter {mode}.{key}; use {mode}.handling and {mode}.rate"
+                )
+            name = f"modes {mode}.{key}"
+            entry[key] = _MODE_COST.check(value, name, error=PlanOptionError, text=True)
+        out[mode] = entry
+    return out
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
