@@ -4,8 +4,9 @@ borderhub encodes the city tiers of 专栏4 of the 14th Five-Year Express Develo
 (State Post Bureau, 2021), scores candidate cities on location and volume, chooses centres
 with facility-location MILPs solved through PuLP, and draws RCEP corridor maps with folium.
 
-``import borderhub`` is quick: each public name is imported from its module when first
-used (pandas, geopandas, PuLP, folium and matplotlib load only when a function needs them).
+``import borderhub`` is quick: each public name -- and each public submodule
+(``bh.scoring``, ``bh.maps``, ``bh.plan`` ...) -- is imported when first used (pandas,
+geopandas, PuLP, folium and matplotlib load only when a function needs them).
 
 Examples
 --------
@@ -13,14 +14,14 @@ Examples
 >>> bh.__version__ != ""
 True
 >>> bh.run_plan.__module__
-'borderhub.pipeline'
+'borderhub.plan.run'
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
+from borderhub._lazy import lazy_face
 from borderhub.exceptions import (
     BorderhubError,
     DataError,
@@ -69,9 +70,9 @@ _LAZY: dict[str, str] = {
     "weight_sweep": "borderhub.scenarios",
     "growth_sweep": "borderhub.scenarios",
     # the main job
-    "run_plan": "borderhub.pipeline",
-    "PlanConfig": "borderhub.pipeline",
-    "PlanResult": "borderhub.pipeline",
+    "run_plan": "borderhub.plan.run",
+    "PlanConfig": "borderhub.plan.config",
+    "PlanResult": "borderhub.plan.result",
     # cross-border flows
     "international_demand": "borderhub.flows",
     "CrossBorderMedian": "borderhub.locate",
@@ -80,19 +81,6 @@ _LAZY: dict[str, str] = {
     "robustness": "borderhub.robustness",
     "RobustnessResult": "borderhub.robustness",
 }
-#: public submodules reachable as attributes (``borderhub.locate``)
-_SUBMODULES = (
-    "datasets",
-    "geo",
-    "locate",
-    "io",
-    "pipeline",
-    "flows",
-    "flowmap",
-    "report",
-    "scenarios",
-)
-
 __all__ = [
     "__version__",
     "BorderhubError",
@@ -146,33 +134,6 @@ __all__ = [
 ]
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("borderhub")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0.0.0+unknown"
-
-
-def __getattr__(name: str) -> Any:
-    """Import a public name from its module when it is first used."""
-    if name == "__version__":
-        value: Any = _version()
-    elif name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f"borderhub.{name}")
-    else:
-        raise AttributeError(f"module 'borderhub' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
-
-
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     __version__: str
     from borderhub import datasets, geo, io, locate
@@ -198,7 +159,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         policy_constraints,
     )
     from borderhub.maps import corridor_map, static_map
-    from borderhub.pipeline import PlanConfig, PlanResult, run_plan
+    from borderhub.plan.config import PlanConfig
+    from borderhub.plan.result import PlanResult
+    from borderhub.plan.run import run_plan
     from borderhub.policy import INDICATORS, Tier, column4, project_volume, tiers_of
     from borderhub.robustness import RobustnessResult, robustness
     from borderhub.scenarios import growth_sweep, p_sweep, sweep, weight_sweep
@@ -210,3 +173,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         rank_stability,
         score,
     )
+
+_getattr, __dir__ = lazy_face(__name__, _LAZY, __all__, submodules=True)
+
+
+def __getattr__(name: str) -> Any:
+    """A public name or submodule, imported from its module when first used."""
+    if name == "__version__":
+        from borderhub._version import version
+
+        globals()[name] = version()
+        return globals()[name]
+    return _getattr(name)

@@ -5,8 +5,9 @@
 ``borderhub plan --out DIR``
     The main job: load the bundled data (or the caller's candidates and demand: CSV with
     lon/lat columns, or any file geopandas reads), score the candidates on
-    :func:`borderhub.scoring.default_criteria`, solve a location model (``--model
-    pmedian|pcenter|mclp|lscp|fixed|crossborder``, ``--p``, ``--radius``, ...), print the
+    :func:`borderhub.scoring.default_criteria`, solve a location model (``--model``: any
+    of :func:`borderhub.locate.registered`, with the flags its class declares: ``--p``,
+    ``--radius``, ...), print the
     chosen centres, and write ``scores.csv``, ``solution.csv``, ``centres.csv``,
     ``solution.geojson`` (points), ``allocations.geojson`` (lines), ``map.html``,
     ``report.html`` and ``manifest.json``; ``--plots`` adds PNG figures, ``--robustness N``
@@ -210,7 +211,7 @@ def _config(args: argparse.Namespace, **parts: Any) -> Any:
 
 
 def _run(args: argparse.Namespace, **parts: Any) -> Any:
-    from borderhub.pipeline import run_plan
+    from borderhub.plan.run import run_plan
 
     config = _config(args, **parts)
     return run_plan(args.candidates, args.demand, config=config, progress=_Progress(args.quiet))
@@ -232,7 +233,7 @@ class _Failed(Exception):
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     result = _run(args)
-    written = result.save(args.out, plots=args.plots, argv=args.argv)
+    written = result.save(args.out, argv=args.argv)
     print(result.summary())
     print()
     print(f"wrote {args.out}: {', '.join(written)}")
@@ -269,7 +270,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         solution_file=args.solution,
         scores_file=args.scores,
     )
-    written = result.save(args.out, plots=args.plots, argv=args.argv)
+    written = result.save(args.out, argv=args.argv)
     print(f"wrote {args.out}: {', '.join(written)}")
     return 0
 
@@ -280,9 +281,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 
 def _version() -> str:
-    from borderhub import __version__
+    from borderhub._version import version
 
-    return f"{PROG} {__version__}"
+    return f"{PROG} {version()}"
 
 
 def _name_list(text: str) -> list[str]:
@@ -657,8 +658,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         # an option that does not fit (PlanOptionError) is a usage error
-        pipeline = sys.modules.get("borderhub.pipeline")
-        if pipeline is not None and isinstance(err, pipeline.PlanOptionError):
+        config = sys.modules.get("borderhub.plan.config")
+        if config is not None and isinstance(err, config.PlanOptionError):
             return _fail(_usage_text(err, args_list), 2)
         return _fail(str(err), 1)
     except (OSError, ValueError, KeyError, TypeError) as err:

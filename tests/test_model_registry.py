@@ -100,6 +100,7 @@ def test_run_plan_solves_it_and_the_command_line_prints_it(capsys):
         (type("Nameless", (PMedian,), {"name": None}), "must declare name"),
         (type("Shouting", (PMedian,), {"name": "LOUD"}), "lower-case"),
         (type("Twin", (PMedian,), {"name": "pmedian"}), "taken by PMedian"),
+        (type("UnitMedian", (PMedian,), {"name": "unitmedian", "__module__": "other"}), "taken"),
         (type("Loose", (PMedian,), {"name": "loose", "parameters": {"p": 3}}), "Param"),
     ],
 )

@@ -87,7 +87,7 @@ def golden_runs(request, tmp_path_factory):
     )
     assert proc.returncode == 0, proc.stderr
     files, options, plots = _options(argv)
-    written = run_plan(**files, **options).save(base / "lib", plots=plots)
+    written = run_plan(**files, **options, plots=plots).save(base / "lib")
     return name, hashes, base / "cli", base / "lib", written
 
 
@@ -607,13 +607,13 @@ def test_crossborder_partner_split_file(tmp_path):
 def test_robustness_of_a_plan_is_borderhub_robustness(tmp_path):
     options = {"p": 3, "provinces": ["广东", "广西"], "robustness": 12, "seed": 3}
     events = []
-    res = run_plan(**options, progress=events.append)
+    res = run_plan(**options, plots=True, progress=events.append)
     rob = res.robustness
     direct = bh_robustness("pmedian", res.demand, res.candidates, n=12, seed=3, progress=False, p=3)
     pd.testing.assert_frame_equal(rob.to_frame(), direct.to_frame())
     assert rob.sets.equals(direct.sets)
     assert [e for e in events if e.kind == "progress"][-1].message.endswith("12 of 12 draws solved")
-    written = res.save(tmp_path / "a", plots=True)
+    written = res.save(tmp_path / "a")
     for name in ("robustness.csv", "robustness_sets.csv", "robustness_draws.csv", "robustness.png"):
         assert name in written
     frame = pd.read_csv(tmp_path / "a" / "robustness.csv", dtype={0: str}, index_col=0)
@@ -625,6 +625,30 @@ def test_robustness_of_a_plan_is_borderhub_robustness(tmp_path):
     assert "Robustness: selection frequency over 12 demand draws" in (
         tmp_path / "a" / "report.html"
     ).read_text(encoding="utf-8")
+
+
+def test_run_computes_the_analyses_and_save_only_writes(tmp_path, monkeypatch):
+    from borderhub import scenarios, scoring
+
+    with pytest.raises(SpecificationError, match="run with plots=True"):
+        run_plan(p=3, provinces="广东").save(tmp_path / "none", plots=True)
+    res = run_plan(p=3, provinces="广东", plots=True)
+    stability, curve = res.extras["rank_stability"], res.extras["cost_curve"]
+    assert (stability["n"], stability["seed"]) == (1000, 0)
+    assert set(stability["table"].index) == set(res.scores.index)
+    assert curve["model"] == "pmedian" and curve["mark"] == 3
+    top = min(len(res.candidates), 10)
+    assert curve["table"]["p"].tolist() == curve["p"] == list(range(1, top + 1))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("save() must not compute an analysis")
+
+    for module, name in ((scenarios, "p_sweep"), (scoring, "rank_stability"), (scoring, "score")):
+        monkeypatch.setattr(module, name, refuse)
+    written = res.save(tmp_path / "out")
+    assert {"cost_curve.csv", "cost_curve.png", "rank_stability.png", "map.png"} <= set(written)
+    table = pd.read_csv(tmp_path / "out" / "cost_curve.csv")
+    np.testing.assert_allclose(table["objective"], curve["table"]["objective"], rtol=1e-6)
 
 
 def test_robustness_on_local_dask_workers_equals_serial(tmp_path):

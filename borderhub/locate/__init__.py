@@ -22,8 +22,9 @@ pmedian``: the plan's options and the command line's flags are read from the dec
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from borderhub._lazy import lazy_face
 
 # the registry is light; the models (and PuLP) load when first used (PEP 562)
 from borderhub.locate._registry import (
@@ -54,19 +55,6 @@ _LAZY = {
     "Solution": "borderhub.locate.solution",
     "Status": "borderhub.locate.solution",
 }
-
-
-def __getattr__(name: str) -> Any:
-    """Import a model (and PuLP) when it is first used."""
-    if name not in _LAZY:
-        raise AttributeError(f"module 'borderhub.locate' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
@@ -111,3 +99,5 @@ __all__ = [
     "register",
     "registered",
 ]
+
+__getattr__, __dir__ = lazy_face(__name__, _LAZY, __all__)

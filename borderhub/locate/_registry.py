@@ -371,7 +371,11 @@ def register(cls: Any) -> Any:
             "declare e.g. parameters = {'p': Param(int, low=1)}"
         )
     other = _REGISTERED.get(name)
-    if other is not None and other is not cls:
+    same = other is not None and (other.__module__, other.__qualname__) == (
+        cls.__module__,
+        cls.__qualname__,
+    )  # the class defined again (a notebook cell run twice) replaces itself
+    if other is not None and other is not cls and not same:
         raise SpecificationError(
             f"model name {name!r} is taken by {other.__name__}; give {cls.__name__} another name"
         )

@@ -115,6 +115,9 @@ class LocationModel:
     plan_options: ClassVar[frozenset[str]] = frozenset({"gateway_weight"})
     #: What the objective measures, for the cost curve (``{unit}``, parameters filled in).
     cost_label: ClassVar[str] = "objective"
+    #: Inputs a plan derives for the model beyond demand and candidates
+    #: (``"partner_flows"``: origin x partner international express through gateways).
+    plan_inputs: ClassVar[frozenset[str]] = frozenset()
 
     #: Does the model use demand weights? (SetCover and PCenter only use ``weight > 0``.)
     _objective_name: ClassVar[str] = "weighted cost"

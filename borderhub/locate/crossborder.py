@@ -177,6 +177,49 @@ class CrossBorderSolution(Solution):
             geom = points(np.c_[o.x, o.y]) if len(r) else []
         return gpd.GeoDataFrame(r, geometry=list(geom), crs="EPSG:4326")
 
+    def origin_stats(self) -> pd.DataFrame:
+        """Per open centre: the origins it serves, their flow, share, mean and longest leg.
+
+        The counterpart of :meth:`~borderhub.locate.Solution.centre_stats` over the
+        :attr:`routing` (a centre serves an origin when it routes any of its flows).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index = open centre labels (name ``facility``); columns ``n_demand`` (origins
+            served), ``load`` (flow), ``share`` (of all flow), ``mean_cost`` (flow-weighted
+            domestic cost; NaN without flow) and ``max_cost`` (longest domestic leg).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from borderhub.locate import CrossBorderMedian
+        >>> dom = pd.DataFrame([[0.0, 4.0], [3.0, 1.0]], index=["o1", "o2"], columns=["a", "b"])
+        >>> intl = pd.DataFrame([[1.0], [1.0]], index=["a", "b"], columns=["K"])
+        >>> flows = pd.DataFrame([[1.0], [3.0]], index=["o1", "o2"], columns=["K"])
+        >>> sol = CrossBorderMedian.from_cost_matrices(dom, intl, flows, p=1).solve()
+        >>> sol.origin_stats()[["n_demand", "load", "mean_cost"]].to_dict("records")
+        [{'n_demand': 2, 'load': 4.0, 'mean_cost': 1.75}]
+        """
+        r = self.routing.reset_index()
+        index = pd.Index(self.open, name="facility")
+        if r.empty:
+            return pd.DataFrame(
+                {"n_demand": 0, "load": 0.0, "share": 0.0, "mean_cost": np.nan,
+                 "max_cost": np.nan},
+                index=index,
+            )  # fmt: skip
+        r = r.assign(_wd=r["flow"] * r["domestic_cost"])
+        g = r.groupby("centre", sort=False).agg(
+            n_demand=("origin", "nunique"),
+            load=("flow", "sum"),
+            _wd=("_wd", "sum"),
+            max_cost=("domestic_cost", "max"),
+        )
+        g["mean_cost"] = g["_wd"] / g["load"].where(g["load"] > 0)
+        g["share"] = g["load"] / float(r["flow"].sum())
+        return g.reindex(index)[["n_demand", "load", "share", "mean_cost", "max_cost"]]
+
     def loads(self, by: str | list[str] = "centre") -> pd.DataFrame:
         """Flow carried per centre, gateway, mode or partner (or a combination).
 
@@ -324,6 +367,7 @@ class CrossBorderMedian(LocationModel):
         "fixed_cost": dataclasses.replace(OPENING_COST, required=False, excludes=("p",)),
     }
     plan_options = frozenset({"share", "split", "tilt", "modes"})
+    plan_inputs = frozenset({"partner_flows"})
 
     def __init__(
         self,

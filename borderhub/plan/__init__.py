@@ -22,17 +22,18 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from borderhub._lazy import lazy_face
 
 _LAZY = {
     "PlanConfig": "borderhub.plan.config",
     "PlanOptionError": "borderhub.plan.config",
     "DEFAULT_P": "borderhub.plan.config",
-    "run_plan": "borderhub.pipeline",
-    "PlanEvent": "borderhub.pipeline",
-    "PlanResult": "borderhub.pipeline",
-    "OUTPUTS": "borderhub.pipeline",
+    "run_plan": "borderhub.plan.run",
+    "PlanEvent": "borderhub.plan.progress",
+    "PlanResult": "borderhub.plan.result",
+    "OUTPUTS": "borderhub.plan.write",
 }
 
 __all__ = [
@@ -46,21 +47,12 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a name of the plan from its module when it is first used."""
-    if name not in _LAZY:
-        raise AttributeError(f"module 'borderhub.plan' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_face(__name__, _LAZY, __all__)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from borderhub.plan.config import DEFAULT_P, PlanConfig, PlanOptionError
+    from borderhub.plan.progress import PlanEvent
     from borderhub.plan.result import PlanResult
-    from borderhub.plan.run import PlanEvent, run_plan
+    from borderhub.plan.run import run_plan
     from borderhub.plan.write import OUTPUTS

@@ -184,6 +184,10 @@ class PlanConfig:
         ``tcp://10.0.0.5:8786``); not together with ``workers``.
     score, solve : bool, default True
         Which parts to run (``borderhub score`` and ``borderhub solve`` run one of them).
+    plots : bool, default False
+        Also compute what the figures of a full plan show -- the cost against the number
+        of centres and the rank stability of the scores -- so that
+        :meth:`~borderhub.PlanResult.save` draws the PNG figures (``--plots``).
     solution_file, scores_file : str, optional
         A ``solution.csv`` and a ``scores.csv`` written earlier, drawn on the map of a run
         that does not solve or score itself (``borderhub map``).
@@ -232,6 +236,7 @@ class PlanConfig:
     scheduler: str | None = None
     score: bool = True
     solve: bool = True
+    plots: bool = False
     solution_file: str | None = None
     scores_file: str | None = None
 
@@ -258,6 +263,9 @@ class PlanConfig:
         except SpecificationError as err:
             raise PlanOptionError(str(err)) from None
         put("required_tiers", tuple(tiers))
+        for name in ("score", "solve", "plots"):
+            if not isinstance(getattr(self, name), bool):
+                raise PlanOptionError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if not isinstance(self.solver, str) or not self.solver.strip():
             raise PlanOptionError(f"solver must be a solver name, got {self.solver!r}")
         for name in _TEXT_OPTIONS:
@@ -397,7 +405,7 @@ class PlanConfig:
         """
         out: dict[str, Any] = {}
         for f in sorted(fields(self), key=lambda f: f.name):
-            if f.name in ("score", "solve") or (
+            if f.name in ("score", "solve", "plots") or (
                 f.name in ("solution_file", "scores_file") and getattr(self, f.name) is None
             ):
                 continue
