@@ -8,7 +8,7 @@ Examples
 --------
 >>> from borderhub import run_plan
 >>> result = run_plan(p=3, provinces="广东")
->>> result.centres["n_demand"].sum() == len(result.demand)
+>>> int(result.centres["n_demand"].sum()) == len(result.demand)
 True
 """
 

@@ -8,7 +8,7 @@ Examples
 >>> from borderhub.plan.score import score_candidates
 >>> config = PlanConfig(provinces="广东")
 >>> scored = score_candidates(load_inputs(None, None, config, Steps(None)), config, Steps(None))
->>> scored.method, scored.table["rank"].min()
+>>> scored.method, int(scored.table["rank"].min())
 ('topsis', 1)
 """
 
