@@ -472,6 +472,57 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+#: The subcommands: name, help, description, own arguments, option groups, function.
+_COMMANDS: tuple[tuple[str, str, str, tuple[tuple[str, dict], ...], tuple, Callable], ...] = (
+    ("plan", "score candidates, choose centres, write tables, GeoJSON, map and manifest",
+     "The main job: load the data (bundled or yours), score the candidates, solve a "
+     "facility-location model and write into --out: scores.csv (ranked candidates), "
+     "solution.csv (each demand unit's centre and distance), centres.csv (chosen centres "
+     "and their load), solution.geojson, map.html (corridor map, works offline), "
+     "report.html (one printable page: map, tables, plots, assumptions, data caveats) and "
+     "manifest.json (versions, input hashes, parameters, solver, status, objective, gap, "
+     "timings). --plots adds map.png, rank_stability.png and cost_curve.png (with "
+     "cost_curve.csv); --model crossborder writes routing.csv, gateway_loads.csv and "
+     "partner_loads.csv in place of solution.csv and the GeoJSON; --robustness adds "
+     "robustness*.csv (and robustness.png).",
+     (("--out", {"required": True}),
+      ("--plots", {"action": "store_true", "help": "also save PNG plots (static map, rank "
+                   "stability, cost against the number of centres)"})),
+     (_add_data, _add_scoring, _add_model, _add_robustness, _add_map, _add_common), _cmd_plan),
+    ("score", "rank the candidates on location and volume",
+     "Score the candidates on borderhub.scoring.default_criteria() (RCEP proximity, border "
+     "ports, rail/sea/air/e-commerce gateways, express volume and access to demand), print "
+     "the ranking and, with --out, write scores.csv and manifest.json.",
+     (("--out", {"help": "directory for scores.csv"}),
+      ("--top", {"type": _top, "default": 20, "metavar": "N",
+                 "help": "rows to print (default 20)"})),
+     (_add_data, _add_scoring, _add_common), _cmd_score),
+    ("solve", "choose centres with a facility-location model",
+     "Solve a facility-location model on the demand and candidates, print the chosen "
+     "centres with their tiers and load and, with --out, write solution.csv, centres.csv, "
+     "solution.geojson and manifest.json.",
+     (("--out", {}),), (_add_data, _add_model, _add_common), _cmd_solve),
+    ("map", "draw the corridor map (tiers, or a solution and scores written earlier)",
+     "Draw the RCEP corridor map into --out/map.html: the places of 专栏4 by tier, partner "
+     "hubs and corridors, and optionally a solution.csv and scores.csv written by "
+     "'borderhub plan' or 'solve'.",
+     (("--out", {"required": True, "help": "directory for map.html"}),
+      ("--solution", {"metavar": "FILE", "help": "solution.csv to draw"}),
+      ("--scores", {"metavar": "FILE", "help": "scores.csv to draw"}),
+      ("--plots", {"action": "store_true", "help": "also save map.png (matplotlib)"})),
+     (_add_data, _add_map, _add_common), _cmd_map),
+    ("tiers", "print the city tiers of 专栏4 of the plan",
+     "Print the tiers of 专栏4 (进出境快件处理中心建设工程) of the 14th Five-Year Express "
+     "Development Plan: which places the plan names for which kind of cross-border express "
+     "processing centre.",
+     (("--tier", {"type": _tier_list, "metavar": "TIERS", "help": "only these tiers, "
+                  "comma-separated (CORE, LONG_TERM, PROVINCIAL, ENCOURAGED, RAIL, PORT)"}),
+      ("--format", {"choices": ("text", "csv", "json"), "default": "text", "help": "text "
+                    "(default): a readable table; csv / json: one row per (place, tier)"})),
+     (_add_common,), _cmd_tiers),
+)  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``borderhub`` command.
 
@@ -499,99 +550,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="<command>", parser_class=_Parser)
 
-    p_plan = sub.add_parser(
-        "plan",
-        help="score candidates, choose centres, write tables, GeoJSON, map and manifest",
-        description=(
-            "The main job: load the data (bundled or yours), score the candidates, solve a "
-            "facility-location model and write into --out: scores.csv (ranked candidates), "
-            "solution.csv (each demand unit's centre and distance), centres.csv (chosen "
-            "centres and their load), solution.geojson, map.html (corridor map, works "
-            "offline), report.html (one printable page: map, tables, plots, assumptions, data "
-            "caveats) and manifest.json (versions, input hashes, parameters, solver, status, "
-            "objective, gap, timings). --plots adds map.png, rank_stability.png and "
-            "cost_curve.png (with cost_curve.csv); --model crossborder writes routing.csv, "
-            "gateway_loads.csv and partner_loads.csv in place of solution.csv and the GeoJSON; "
-            "--robustness adds robustness*.csv (and robustness.png)."
-        ),
-        epilog="Example: borderhub plan --out results --p 12 --required-tiers CORE --plots",
-    )
-    p_plan.add_argument("--out", required=True, metavar="DIR", help="directory for the results")
-    p_plan.add_argument(
-        "--plots",
-        action="store_true",
-        help="also save PNG plots (static map, rank stability, cost against the number of centres)",
-    )
-    p_plan.defer(_add_data, _add_scoring, _add_model, _add_robustness, _add_map, _add_common)
-    p_plan.set_defaults(func=_cmd_plan)
-
-    p_score = sub.add_parser(
-        "score",
-        help="rank the candidates on location and volume",
-        description=(
-            "Score the candidates on borderhub.scoring.default_criteria() (RCEP proximity, "
-            "border ports, rail/sea/air/e-commerce gateways, express volume and access to "
-            "demand), print the ranking and, with --out, write scores.csv and manifest.json."
-        ),
-    )
-    p_score.add_argument("--out", metavar="DIR", help="directory for scores.csv")
-    p_score.add_argument(
-        "--top", type=_top, default=20, metavar="N", help="rows to print (default 20)"
-    )
-    p_score.defer(_add_data, _add_scoring, _add_common)
-    p_score.set_defaults(func=_cmd_score)
-
-    p_solve = sub.add_parser(
-        "solve",
-        help="choose centres with a facility-location model",
-        description=(
-            "Solve a facility-location model on the demand and candidates, print the chosen "
-            "centres with their tiers and load and, with --out, write solution.csv, "
-            "centres.csv, solution.geojson and manifest.json."
-        ),
-    )
-    p_solve.add_argument("--out", metavar="DIR", help="directory for the results")
-    p_solve.defer(_add_data, _add_model, _add_common)
-    p_solve.set_defaults(func=_cmd_solve)
-
-    p_map = sub.add_parser(
-        "map",
-        help="draw the corridor map (tiers, or a solution and scores written earlier)",
-        description=(
-            "Draw the RCEP corridor map into --out/map.html: the places of 专栏4 by tier, "
-            "partner hubs and corridors, and optionally a solution.csv and scores.csv written "
-            "by 'borderhub plan' or 'solve'."
-        ),
-    )
-    p_map.add_argument("--out", required=True, metavar="DIR", help="directory for map.html")
-    p_map.add_argument("--solution", metavar="FILE", help="solution.csv to draw")
-    p_map.add_argument("--scores", metavar="FILE", help="scores.csv to draw")
-    p_map.add_argument("--plots", action="store_true", help="also save map.png (matplotlib)")
-    p_map.defer(_add_data, _add_map, _add_common)
-    p_map.set_defaults(func=_cmd_map)
-
-    p_tiers = sub.add_parser(
-        "tiers",
-        help="print the city tiers of 专栏4 of the plan",
-        description=(
-            "Print the tiers of 专栏4 (进出境快件处理中心建设工程) of the 14th Five-Year Express "
-            "Development Plan: which places the plan names for which kind of cross-border "
-            "express processing centre."
-        ),
-    )
-    p_tiers.add_argument(
-        "--tier",
-        type=_tier_list,
-        metavar="TIERS",
-        help="only these tiers, comma-separated (CORE, LONG_TERM, PROVINCIAL, ENCOURAGED, "
-        "RAIL, PORT)",
-    )
-    p_tiers.add_argument("--format", choices=("text", "csv", "json"), default="text",
-                         help="text (default): a readable table; csv / json: one row per "
-                         "(place, tier)")  # fmt: skip
-    _add_common(p_tiers)
-    p_tiers.set_defaults(func=_cmd_tiers)
-
+    out = {"metavar": "DIR", "help": "directory for the results"}
+    for name, about, description, arguments, groups, func in _COMMANDS:
+        command = sub.add_parser(name, help=about, description=description)
+        for flag, kwargs in arguments:
+            command.add_argument(*flag.split(), **{**out, **kwargs} if flag == "--out" else kwargs)
+        command.defer(*groups)  # type: ignore[attr-defined]
+        command.set_defaults(func=func)
+    sub.choices[
+        "plan"
+    ].epilog = "Example: borderhub plan --out results --p 12 --required-tiers CORE --plots"
     return parser
 
 

@@ -161,6 +161,30 @@ class Solution:
         """
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)
 
+    def coverage(self) -> tuple[float, float] | None:
+        """The weight covered and the total weight, for a coverage model (else None).
+
+        Returns
+        -------
+        tuple of float or None
+            ``(covered, total)`` when :attr:`assignment` has a ``covered`` column
+            (:class:`~borderhub.locate.MaxCoverage`, :class:`~borderhub.locate.SetCover`)
+            and rows; None otherwise.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import MaxCoverage
+        >>> cost = np.array([[1.0, 9.0], [2.0, 9.0], [9.0, 1.0]])
+        >>> MaxCoverage.from_cost_matrix(cost, [1, 1, 3], p=1, radius=5).solve().coverage()
+        (3.0, 5.0)
+        """
+        a = self.assignment
+        if "covered" not in a.columns or not len(a):
+            return None
+        covered = float(a.loc[a["covered"].astype(bool), "weight"].sum())
+        return covered, float(a["weight"].sum())
+
     def centre_stats(self) -> pd.DataFrame:
         """Per open centre: the demand it serves, its load and share, mean and longest cost.
 
@@ -291,10 +315,9 @@ class Solution:
             f"  build {self.build_time:.3f} s, solve {self.solve_time:.3f} s, "
             f"{self.iterations} solver call(s)",
         ]
-        a = self.assignment
-        if "covered" in a.columns and len(a):
-            total = float(a["weight"].sum())
-            covered = float(a.loc[a["covered"].astype(bool), "weight"].sum())
+        coverage = self.coverage()
+        if coverage is not None:
+            covered, total = coverage
             share = f" ({100 * covered / total:.1f} %)" if total > 0 else ""
             lines.append(f"  covered {covered:.6g} of {total:.6g} weight{share}")
         if self.message:

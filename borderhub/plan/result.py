@@ -300,10 +300,9 @@ class PlanResult:
             f"status {sol.status.value}; objective {sol.objective:.6g}, bound {sol.bound:.6g}, "
             f"gap {sol.gap:.3g}; build {sol.build_time:.2f} s, solve {sol.solve_time:.2f} s"
         )
-        a = sol.assignment
-        if "covered" in a.columns and len(a):
-            total = float(a["weight"].sum())
-            covered = float(a.loc[a["covered"].astype(bool), "weight"].sum())
+        coverage = sol.coverage()
+        if coverage is not None:
+            covered, total = coverage
             share = f" ({100 * covered / total:.1f} %)" if total > 0 else ""
             lines.append(f"covered {covered:.6g} of {total:.6g}{share} within {config.radius:g} km")
         if sol.message:
