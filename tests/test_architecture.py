@@ -72,19 +72,6 @@ PENDING: dict[str, tuple[str, frozenset[str]]] = {
             }
         ),
     ),
-    "plan-package": (
-        "pipeline.py (2,279 lines) becomes the borderhub/plan/ package, the CLI parser is "
-        "derived from the models' declarations, and __version__ is no longer read from the "
-        "package face (issue 21 steps 1, 2, 6)",
-        frozenset(
-            {
-                "module:borderhub/pipeline.py",
-                "face:borderhub.pipeline",
-                "face:borderhub.cli",
-                "function:borderhub/cli.py::build_parser",
-            }
-        ),
-    ),
     "benders-branch-and-cut": (
         "the integer phase of the Benders method is one 160-line function (issue 22 work "
         "in locate/_benders.py)",
