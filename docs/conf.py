@@ -57,6 +57,7 @@ PUBLIC_MODULES = [
     "robustness",
     "scenarios",
     "plots",
+    "plan",
     "cli",
     "exceptions",
 ]
