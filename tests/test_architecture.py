@@ -72,11 +72,6 @@ PENDING: dict[str, tuple[str, frozenset[str]]] = {
             }
         ),
     ),
-    "benders-branch-and-cut": (
-        "the integer phase of the Benders method is one 160-line function (issue 22 work "
-        "in locate/_benders.py)",
-        frozenset({"function:borderhub/locate/_benders.py::_branch_and_cut"}),
-    ),
     "io-solutions": (
         "io.solution_table checks for a locate.Solution: a foundation module importing a "
         "model module; the Solution is to own its tables (issue 21 step 2)",

@@ -43,7 +43,15 @@ from typing import Any
 
 import numpy as np
 
-from borderhub.locate._core import Outcome, Policy, heuristic, run, serve_cost, swap
+from borderhub.locate._core import (
+    Outcome,
+    Policy,
+    heuristic,
+    run,
+    serve_cost,
+    swap,
+    unit_scale,
+)
 from borderhub.locate.solution import OPTIMAL_GAP, Status
 
 #: Weight of the core point in the in-out separation point.
@@ -172,12 +180,28 @@ class _Master:
 def solve_benders(model: Any, ctx: Any, fixed: np.ndarray | None = None) -> Any:
     """Exact p-median (or, given opening costs ``fixed``, fixed-charge location) by Benders.
 
-    Returns an ``Outcome``.
+    Costs and weights are first scaled by powers of two (:func:`unit_scale`) and the
+    objective and bound scaled back. Returns an ``Outcome``.
     """
     with ctx.building():
         act, allowed = model._active, model._allowed_pos
         C = model._C[np.ix_(act, allowed)]
         w = model._w[act]
+        a, b = unit_scale(C), unit_scale(w)
+        if a != 1.0 or b != 1.0:
+            C, w = C * a, w * b
+            fixed = None if fixed is None else fixed * (a * b)
+    out = _solve_benders(model, ctx, C, w, fixed)
+    out.objective /= a * b
+    out.bound /= a * b
+    return out
+
+
+def _solve_benders(model: Any, ctx: Any, C: np.ndarray, w: np.ndarray,
+                   fixed: np.ndarray | None) -> Any:  # fmt: skip
+    """:func:`solve_benders` on the (scaled) costs ``C`` and weights ``w``."""
+    with ctx.building():
+        allowed = model._allowed_pos
         card = model._cardinality()
         p = None if card is None else int(card)
         pol = Policy(model, allowed)
@@ -359,81 +383,108 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
     at the last node are dropped when their number has grown by a tenth). Nodes are taken
     best bound first and branch on the most fractional ``y_j``; reduced-cost fixing applies
     in every subtree. (Diving into one child and pseudo-cost branching were tried on rl1304
-    and gave larger trees.)
+    and gave larger trees.) See :class:`_Tree`.
     """
-    import heapq
+    tree = _Tree(ctx, C, w, fixed, pol, p, lp, best, best_obj)
+    lower, stopped = tree.search()
+    lower = max(lower, lp.bound)
+    best, best_obj = tree.best, tree.best_obj
+    if best is None:
+        if not stopped:  # the whole tree was searched: nothing is feasible
+            return Outcome(Status.INFEASIBLE)
+        return Outcome(Status.NOT_SOLVED, bound=lower if math.isfinite(lower) else math.nan)
+    status = Status.OPTIMAL if rel_ok(best_obj, lower) else Status.FEASIBLE
+    return Outcome(status, allowed[np.sort(best)], best_obj, min(lower, best_obj))
 
-    n, m_all = C.shape
-    f_all = np.zeros(m_all) if fixed is None else fixed
-    gap_rel = OPTIMAL_GAP / 10 if ctx.mip_gap is None else ctx.mip_gap
 
-    def tolerance() -> float:
-        return gap_rel * max(1.0, abs(best_obj)) if math.isfinite(best_obj) else 0.0
+class _Tree:
+    """The branch and cut of :func:`_branch_and_cut`: reduced master, cut rows, incumbent."""
 
-    with ctx.building():
-        forced = pol.required.copy()
-        tol = tolerance()
-        L, up_l, down_l = _lagrange(C, w, f_all, lp.u, p, forced)
-        bound0 = max(lp.bound, L)
-        lp_rc = lp.rc
-        slack = best_obj - L + tol  # the Lagrangian increases are relative to L
-        out = ((up_l > slack) | ((lp_rc > 0) & (lp.bound + lp_rc > best_obj + tol))) & ~forced
-        forced |= (down_l > slack) | ((lp_rc < 0) & (lp.bound - lp_rc > best_obj + tol))
-        keep = np.flatnonzero(~out | forced)
-        Ck = C[:, keep]
-        m = len(keep)
-        f = f_all[keep]
-        pol_k = pol.subset(keep)
-        cuts = _Cuts(Ck)
-        master = _Master(ctx, w, f, cuts.S[:, 0], pol, keep, p, forced[keep])
-        ycol = np.arange(m, dtype=np.int32)
-        # the cuts binding at the LP optimum, on the kept candidates (the others are 0 there)
-        bind = np.flatnonzero(lp.dual > 1e-9)
-        bp, bD = lp.row_pt[bind], lp.row_D[bind]
-        bt = (Ck[bp] < bD[:, None]).sum(axis=1)
-        master.add(*cuts.rows(bp, bt, bD, ycol, n, mark=False), rhs=bD)
-        inc_pts = None
-        if best is not None and np.isin(best, keep).all():
-            inc = np.zeros(m)
-            inc[np.searchsorted(keep, best)] = 1.0
-            t, D, _ = cuts.separate(inc)
-            new = ~cuts.added[np.arange(n), t]
-            pts = inc_pts = np.flatnonzero(new)
-            master.add(*cuts.rows(pts, t[pts], D[pts], ycol, n), rhs=D[pts])
-    h = master.h
-    # the cut rows of the master: their point and (for rows separation knows) sorted position
-    r_pt = [bp] + ([pts] if inc_pts is not None else [])
-    r_t = [np.full(len(bp), -1)] + ([t[pts]] if inc_pts is not None else [])
-    r_D = [bD] + ([D[pts]] if inc_pts is not None else [])
-    purge_at = [int(_PURGE * (h.getNumRow() - master.rows0))]
+    def __init__(self, ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | None,
+                 pol: Policy, p: int | None, lp: _LP, best: Any,
+                 best_obj: float) -> None:  # fmt: skip
+        self.ctx, self.C, self.w, self.fixed, self.pol, self.p = ctx, C, w, fixed, pol, p
+        self.best, self.best_obj = best, best_obj
+        self.gap_rel = OPTIMAL_GAP / 10 if ctx.mip_gap is None else ctx.mip_gap
+        n, m_all = C.shape
+        f_all = np.zeros(m_all) if fixed is None else fixed
+        with ctx.building():
+            forced = pol.required.copy()
+            tol = self.tolerance()
+            L, up_l, down_l = _lagrange(C, w, f_all, lp.u, p, forced)
+            self.bound0 = max(lp.bound, L)
+            rc = lp.rc
+            slack = best_obj - L + tol  # the Lagrangian increases are relative to L
+            out = ((up_l > slack) | ((rc > 0) & (lp.bound + rc > best_obj + tol))) & ~forced
+            forced |= (down_l > slack) | ((rc < 0) & (lp.bound - rc > best_obj + tol))
+            self.keep = keep = np.flatnonzero(~out | forced)
+            self.forced = forced[keep]
+            self.Ck = C[:, keep]
+            self.m = m = len(keep)
+            self.f = f_all[keep]
+            self.pol_k = pol.subset(keep)
+            self.cuts = cuts = _Cuts(self.Ck)
+            self.master = _Master(ctx, w, self.f, cuts.S[:, 0], pol, keep, p, self.forced)
+            self.ycol = np.arange(m, dtype=np.int32)
+            # the cut rows of the master: their point and (for rows separation knows)
+            # sorted position; first the cuts binding at the LP optimum, on the kept
+            # candidates (the others are 0 there)
+            bind = np.flatnonzero(lp.dual > 1e-9)
+            bp, bD = lp.row_pt[bind], lp.row_D[bind]
+            bt = (self.Ck[bp] < bD[:, None]).sum(axis=1)
+            self.master.add(*cuts.rows(bp, bt, bD, self.ycol, n, mark=False), rhs=bD)
+            self.r_pt, self.r_t, self.r_D = [bp], [np.full(len(bp), -1)], [bD]
+            if best is not None and np.isin(best, keep).all():  # the incumbent's cuts
+                inc = np.zeros(m)
+                inc[np.searchsorted(keep, best)] = 1.0
+                t, D, _ = cuts.separate(inc)
+                self.add_cuts(np.flatnonzero(~cuts.added[np.arange(n), t]), t, D)
+        self.purge_at = int(_PURGE * (self.master.h.getNumRow() - self.master.rows0))
 
-    def purge() -> None:
+    def tolerance(self) -> float:
+        """How close to the incumbent a bound may come and still be pruned (the gap)."""
+        b = self.best_obj
+        return self.gap_rel * max(1.0, abs(b)) if math.isfinite(b) else 0.0
+
+    def add_cuts(self, pts: np.ndarray, t: np.ndarray, D: np.ndarray) -> None:
+        """Add the cuts of points ``pts`` at their sorted positions ``t`` (costs ``D``)."""
+        n = len(self.w)
+        self.master.add(*self.cuts.rows(pts, t[pts], D[pts], self.ycol, n), rhs=D[pts])
+        self.r_pt.append(pts)
+        self.r_t.append(t[pts])
+        self.r_D.append(D[pts])
+
+    def purge(self) -> None:
         """Drop the cuts slack at the last node solved (separation finds them again)."""
-        k = h.getNumRow() - master.rows0
-        if k <= purge_at[0]:
+        h, rows0 = self.master.h, self.master.rows0
+        k = h.getNumRow() - rows0
+        if k <= self.purge_at:
             return
-        rpt, rt, rD = np.concatenate(r_pt), np.concatenate(r_t), np.concatenate(r_D)
-        sol = h.getSolution()
-        act = np.asarray(sol.row_value)[master.rows0 :]
-        lo_r = np.asarray(h.getLp().row_lower_)[master.rows0 :]
+        rpt, rt = np.concatenate(self.r_pt), np.concatenate(self.r_t)
+        rD = np.concatenate(self.r_D)
+        act = np.asarray(h.getSolution().row_value)[rows0:]
+        lo_r = np.asarray(h.getLp().row_lower_)[rows0:]
         slack = act - lo_r > 1e-6 * np.maximum(1.0, np.abs(lo_r))
         drop = np.flatnonzero(slack)
         if drop.size == 0:
-            purge_at[0] = int(_PURGE * k)
+            self.purge_at = int(_PURGE * k)
             return
-        h.deleteRows(drop.size, (drop + master.rows0).astype(np.int32))
+        h.deleteRows(drop.size, (drop + rows0).astype(np.int32))
         marked = drop[rt[drop] >= 0]
-        cuts.added[rpt[marked], rt[marked]] = False
+        self.cuts.added[rpt[marked], rt[marked]] = False
         left = ~slack
-        r_pt[:] = [rpt[left]]
-        r_t[:] = [rt[left]]
-        r_D[:] = [rD[left]]
-        purge_at[0] = int(_PURGE * int(left.sum()))
+        self.r_pt, self.r_t, self.r_D = [rpt[left]], [rt[left]], [rD[left]]
+        self.purge_at = int(_PURGE * int(left.sum()))
 
-    def node_lp(lo: np.ndarray, up: np.ndarray) -> Any:
-        """Cut loop at a node: (bound, y, reduced costs), None if pruned, "time"."""
-        purge()
-        h.changeColsBounds(m, ycol, lo, up)
+    def node_lp(self, lo: np.ndarray, up: np.ndarray) -> Any:
+        """Cut loop at a node: (bound, y, reduced costs), None, "time", or a float.
+
+        None when the node is infeasible, "time" on time out, and the node's bound alone
+        (a float) when it is pruned against the incumbent.
+        """
+        ctx, master, h, n = self.ctx, self.master, self.master.h, len(self.w)
+        self.purge()
+        h.changeColsBounds(self.m, self.ycol, lo, up)
         while True:
             if ctx.timed_out():
                 return "time"
@@ -446,76 +497,73 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
             if st != "Optimal":
                 return "time"
             val = float(h.getInfo().objective_function_value)
-            if val > best_obj - tolerance():
-                return None
+            if val > self.best_obj - self.tolerance():
+                return val
             y, theta = master.solution()
             with ctx.building():
-                t, D, cv = cuts.separate(y)
+                t, D, cv = self.cuts.separate(y)
                 viol = cv > theta + _VIOL * np.maximum(1.0, np.abs(cv))
-                viol &= ~cuts.added[np.arange(n), t]
+                viol &= ~self.cuts.added[np.arange(n), t]
                 pts = np.flatnonzero(viol)
                 if pts.size == 0:
-                    return val, y, np.asarray(h.getSolution().col_dual)[:m]
-                master.add(*cuts.rows(pts, t[pts], D[pts], ycol, n), rhs=D[pts])
-                r_pt.append(pts)
-                r_t.append(t[pts])
-                r_D.append(D[pts])
+                    return val, y, np.asarray(h.getSolution().col_dual)[: self.m]
+                self.add_cuts(pts, t, D)
 
-    lo0 = forced[keep].astype(float)
-    heap: list[Any] = [(bound0, 0, lo0, np.ones(m))]
-    count, nodes = 1, 0
-    node: Any = None
-    stopped = False
-    while heap or node is not None:
-        if node is None:
-            node = heapq.heappop(heap)
-        nlb, _, lo, up = node
-        node = None
-        if nlb > best_obj - tolerance():
-            continue
-        res = node_lp(lo, up)
-        if isinstance(res, str):  # time out: the node stays open
-            heapq.heappush(heap, (nlb, count, lo, up))
-            stopped = True
-            break
-        nodes += 1
-        if res is None:
-            continue
-        val, y, rcv = res
-        frac = np.flatnonzero((y > 1e-6) & (y < 1 - 1e-6))
-        if frac.size == 0:  # integral, and its cuts are exact: this node is solved
-            sel = keep[np.flatnonzero(y > 0.5)]
-            obj = serve_cost(C, w, sel, fixed)
-            if obj < best_obj:
-                best, best_obj = sel, obj
-            continue
-        if nodes % _NODE_HEURISTIC == 1:
-            with ctx.building():
-                top = _round(y, p, lo > 0.5)
-                if pol.feasible(keep[top], p):
-                    cand = swap(Ck, w, top, pol_k, f if fixed is not None else None)
-                    obj = serve_cost(Ck, w, cand, f if fixed is not None else None)
-                    if obj < best_obj:
-                        best, best_obj = keep[cand], obj
-        tol = tolerance()
-        lo, up = lo.copy(), up.copy()
-        up[(rcv > 0) & (val + rcv > best_obj + tol) & (lo < 0.5)] = 0.0
-        lo[(rcv < 0) & (val - rcv > best_obj + tol) & (up > 0.5)] = 1.0
-        j = frac[np.argmin(np.abs(y[frac] - 0.5))]  # the most fractional
-        children = []
-        for v in (1.0, 0.0):
-            clo, cup = lo.copy(), up.copy()
-            clo[j] = cup[j] = v
-            children.append((val, count, clo, cup))
-            count += 1
-        for ch in children:
-            heapq.heappush(heap, ch)
-    open_lb = [x[0] for x in heap] + ([node[0]] if node is not None else [])
-    lower = min(min(open_lb), best_obj) if open_lb else best_obj
-    lower = max(lower, lp.bound)
-    if best is None:
-        if not stopped:  # the whole tree was searched: nothing is feasible
-            return Outcome(Status.INFEASIBLE)
-        return Outcome(Status.NOT_SOLVED, bound=lower if math.isfinite(lower) else math.nan)
-    status = Status.OPTIMAL if rel_ok(best_obj, lower) else Status.FEASIBLE
-    return Outcome(status, allowed[np.sort(best)], best_obj, min(lower, best_obj))
+    def improve(self, y: np.ndarray, lo: np.ndarray) -> None:
+        """The rounding-and-swap heuristic at a node's LP point ``y``."""
+        with self.ctx.building():
+            top = _round(y, self.p, lo > 0.5)
+            if self.pol.feasible(self.keep[top], self.p):
+                f = self.f if self.fixed is not None else None
+                cand = swap(self.Ck, self.w, top, self.pol_k, f)
+                obj = serve_cost(self.Ck, self.w, cand, f)
+                if obj < self.best_obj:
+                    self.best, self.best_obj = self.keep[cand], obj
+
+    def search(self) -> tuple[float, bool]:
+        """Best-bound search; returns (lower bound, stopped by the time limit).
+
+        A subtree pruned against the incumbent keeps its bound: with a gap tolerance it is
+        dropped when its bound is merely close to the incumbent, so that bound still
+        counts in the final lower bound (it is not the incumbent's value).
+        """
+        import heapq
+
+        heap: list[Any] = [(self.bound0, 0, self.forced.astype(float), np.ones(self.m))]
+        count, nodes, pruned = 1, 0, math.inf
+        while heap:
+            nlb, _, lo, up = heapq.heappop(heap)
+            if nlb > self.best_obj - self.tolerance():
+                pruned = min(pruned, nlb)
+                continue
+            res = self.node_lp(lo, up)
+            if isinstance(res, str):  # time out: the node stays open
+                heapq.heappush(heap, (nlb, count, lo, up))
+                return min([self.best_obj, pruned, *(x[0] for x in heap)]), True
+            nodes += 1
+            if res is None:
+                continue
+            if isinstance(res, float):
+                pruned = min(pruned, max(res, nlb))
+                continue
+            val, y, rcv = res
+            frac = np.flatnonzero((y > 1e-6) & (y < 1 - 1e-6))
+            if frac.size == 0:  # integral, and its cuts are exact: this node is solved
+                sel = self.keep[np.flatnonzero(y > 0.5)]
+                obj = serve_cost(self.C, self.w, sel, self.fixed)
+                if obj < self.best_obj:
+                    self.best, self.best_obj = sel, obj
+                continue
+            if nodes % _NODE_HEURISTIC == 1:
+                self.improve(y, lo)
+            bar = self.best_obj + self.tolerance()
+            lo, up = lo.copy(), up.copy()
+            up[(rcv > 0) & (val + rcv > bar) & (lo < 0.5)] = 0.0
+            lo[(rcv < 0) & (val - rcv > bar) & (up > 0.5)] = 1.0
+            j = frac[np.argmin(np.abs(y[frac] - 0.5))]  # the most fractional
+            for v in (1.0, 0.0):
+                clo, cup = lo.copy(), up.copy()
+                clo[j] = cup[j] = v
+                heapq.heappush(heap, (val, count, clo, cup))
+                count += 1
+        return min(self.best_obj, pruned), False

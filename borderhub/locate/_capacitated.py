@@ -25,7 +25,10 @@ is solved in four steps.
    used (still a valid, slightly weaker bound). Every ``u`` gives a valid lower bound
    (weak duality), whatever produced it; ``u`` is improved by subgradient optimisation
    (Held, Wolfe & Crowder 1974). The policy group rows are left out of the subproblem
-   (relaxing constraints keeps the bound valid); required centres are forced open.
+   (relaxing constraints keeps the bound valid); required centres are forced open. The
+   bound proves an incumbent optimal only because every incumbent meets the group rows:
+   each opening set the search tries -- start, repair, local-search move or kick -- passes
+   one admissibility check (required, group limits, capacity) before it is allocated.
 3. *Lagrangian fixing* against ``UB``: for each centre ``j`` the knapsack is re-solved with
    ``y_j`` forced to 1 and to 0. If ``sum_i u_i + min(... | y_j = 1) > UB`` then every
    solution opening ``j`` costs more than the incumbent, so ``y_j = 0`` in every solution
@@ -64,6 +67,7 @@ from borderhub.locate._core import (
     read_highs,
     rel_gap,
     set_solution,
+    unit_scale,
     values,
 )
 from borderhub.locate._core import run as run_highs
@@ -343,9 +347,56 @@ class _Search:
         del m
         return sel
 
+    def admissible(self, sel: np.ndarray) -> bool:
+        """Whether the opening set ``sel`` meets every rule but the allocation itself.
+
+        Required centres open, the group minimums and maximums, and enough capacity for
+        the total demand. Every move of the search (start, repair, local search, kick)
+        is judged by this one check in :meth:`evaluate`, so no incumbent breaks a rule.
+        """
+        pol = self.pol
+        if sel.size == 0 or len(np.unique(sel)) != sel.size:
+            return False
+        if not np.isin(np.flatnonzero(pol.required), sel).all():
+            return False
+        cnt = pol.counts(sel)
+        if np.any(cnt < pol.lo) or np.any(cnt > pol.hi):
+            return False
+        need = float(self.w.sum())
+        return not (len(self.w) and float(self.Q[sel].sum()) < need * (1 - 1e-12))
+
+    def start(self, score: np.ndarray) -> bool:
+        """The first incumbent: the repaired empty set, grown while nothing fits it.
+
+        With single sourcing the greedy assignment can fail on a set whose capacity
+        covers the demand (a packing problem); the cheapest admissible centres by
+        ``score`` are then added one at a time until an assignment is found, so a run
+        stopped early still has a solution whenever this finds one.
+        """
+        sel = self.repair(np.zeros(len(self.f)), score)
+        if sel is None:
+            return False
+        if self.evaluate(sel):
+            return True
+        for j in np.argsort(score, kind="stable"):
+            if j in sel:
+                continue
+            trial = np.sort(np.append(sel, j))
+            if not self.admissible(trial):
+                continue
+            sel = trial
+            if self.evaluate(sel):
+                return True
+        return False
+
     def evaluate(self, sel: np.ndarray) -> bool:
-        """Allocate the demand to ``sel``; True when that improves the incumbent."""
-        sel = np.sort(sel)
+        """Allocate the demand to ``sel``; True when that improves the incumbent.
+
+        A set that breaks a rule (:meth:`admissible`) is never an incumbent.
+        """
+        sel = np.sort(np.asarray(sel, dtype=np.int64))
+        if not self.admissible(sel):
+            return False
         key = sel.tobytes()
         if key not in self.cache:  # allocations are cached: a set is solved once
             self.evaluations += 1
@@ -396,7 +447,6 @@ class _Search:
         exactly (a transportation LP, or the greedy with single sourcing).
         """
         pol, w, Q = self.pol, self.w, self.Q
-        need = float(w.sum())
         improved = True
         while improved and self.sel is not None and time.perf_counter() < deadline:
             improved = False
@@ -417,11 +467,6 @@ class _Search:
             for new in moves:
                 if time.perf_counter() >= deadline:
                     return
-                if new.size == 0 or float(Q[new].sum()) < need * (1 - 1e-12):
-                    continue
-                cnt = pol.counts(new)
-                if np.any(cnt < pol.lo) or np.any(cnt > pol.hi):
-                    continue
                 if self.evaluate(new):
                     improved = True
                     break
@@ -443,25 +488,40 @@ def solve_capacitated(model: Any, ctx: Any, fixed: np.ndarray,
     """Heuristic start, Lagrangian bound and fixing, then the reduced MIP (see module).
 
     ``strengthen=False`` skips steps 2 and 3 (the plain model with the heuristic start;
-    used to measure what the Lagrangian fixing contributes).
+    used to measure what the Lagrangian fixing contributes). Costs and weights (with the
+    capacities) are first scaled by powers of two (:func:`unit_scale`), so the absolute
+    tolerances of HiGHS and of the search hold whatever units the data are in; the
+    objective and bound are scaled back.
     """
     t0 = time.perf_counter()
-    highs = _highs_by_name(ctx.solver_spec)
     act, allowed = model._active, model._allowed_pos
     C = model._C[np.ix_(act, allowed)]
     w = model._w[act]
     # A capacity above the total demand never binds; capping it there is exact and keeps
     # coefficients in a range the solver accepts (HiGHS rejects |a| >= 1e20).
     Q = np.minimum(model.capacity.to_numpy(dtype=float)[allowed], max(float(w.sum()), 1e-12))
+    a, b = unit_scale(C), unit_scale(w)
+    res = _solve(model, ctx, C * a, w * b, Q * b, fixed * (a * b), strengthen, t0)
+    res.objective /= a * b
+    res.bound /= a * b
+    for key in ("start_value", "heuristic_value", "lagrangian_bound"):
+        if key in res.info:
+            res.info[key] /= a * b
+    return res
+
+
+def _solve(model: Any, ctx: Any, C: np.ndarray, w: np.ndarray, Q: np.ndarray,
+           fixed: np.ndarray, strengthen: bool, t0: float) -> Result:  # fmt: skip
+    """:func:`solve_capacitated` on the (scaled) arrays."""
+    highs = _highs_by_name(ctx.solver_spec)
     n, m = C.shape
+    allowed = model._allowed_pos
     pol = Policy(model, allowed)
     search = _Search(C, w, Q, fixed, pol, model.single_source)
     info: dict[str, Any] = {"n": n, "m": m}
     # 1. heuristic start
     score = _initial_score(C, w, Q, fixed) if n else fixed.copy()
-    sel0 = search.repair(np.zeros(m), score)
-    if sel0 is not None:
-        search.evaluate(sel0)
+    if search.start(score):
         end = _deadline(ctx)
         search.local_search(end)
         search.kicks(end)

@@ -5,7 +5,11 @@ The single-allocation p-hub median cost of an allocation ``h`` (node -> hub) is:
     sum_i a[i, h(i)] + alpha * sum_ij W_ij c[h(i), h(j)]
     a[i, k] = sum_j W_ij (chi c_ik + g_k) + sum_j W_ji (delta c_ki + g_k)
 
-(``g`` the gateway term). This module holds
+(``g`` the gateway term). Flow between two nodes on the same hub ``k`` pays the inter-hub
+term ``alpha c[k, k]`` too (zero for a cost with a zero diagonal). :class:`HubData` holds
+this objective once -- :meth:`HubData.total` for an allocation, and the coefficients of
+the flow formulation (:meth:`HubData.flow_costs`, :meth:`HubData.direct_only`) that both
+the flow model and the enumeration's allocation model are built from. This module holds
 
 * :func:`local_search` -- a hub-interchange local search whose every move re-allocates the
   nodes by best-improvement single-node moves (the neighbourhoods of the simulated
@@ -53,7 +57,35 @@ class HubData:
         self.Ws = W + W.T
         self.selfw = 2.0 * np.diag(W)
         self.rows = np.arange(n)
+        self.diag = np.diag(c).copy()  # c[k, k]: the "inter-hub" leg of a hub to itself
         self._metric: bool | None = None
+
+    def flow_costs(self, H: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Objective coefficients of the flow formulation over the hub candidates ``H``.
+
+        Returns ``(alloc, kk, ll, transfer)``: ``alloc[i, t]`` the cost of allocating node
+        ``i`` to hub ``H[t]``, and ``transfer[q]`` the cost per unit of the inter-hub flow
+        ``Y^i`` from hub ``H[kk[q]]`` to hub ``H[ll[q]]`` (``kk != ll``). The flow of
+        origin ``i`` that stays at its hub ``k`` pays ``alpha c[k, k]``: it is written as
+        ``alpha c[k, k] (O_i z_ik - sum_l Y^i_kl)``, i.e. ``alpha c[k, k] O_i`` on the
+        allocation and ``-alpha c[k, k]`` on each leg leaving ``k``, which is exact when
+        only the origin's hub sends its flow (:meth:`direct_only`).
+        """
+        H = np.asarray(H, dtype=np.int64)
+        kk, ll = np.nonzero(~np.eye(len(H), dtype=bool))
+        dk = self.diag[H]
+        alloc = self.a[:, H] + self.alpha * self.O[:, None] * dk[None, :]
+        transfer = self.alpha * (self.c[H[kk], H[ll]] - dk[kk])
+        return alloc, kk, ll, transfer
+
+    def direct_only(self, H: np.ndarray) -> bool:
+        """Whether the flow formulation needs the rows ``sum_l Y^i_kl <= O_i z_ik``.
+
+        They forbid transfers through a third hub: needed when such a detour could be
+        cheaper than the direct leg (costs without the triangle inequality) and when the
+        hubs' diagonal costs are priced (:meth:`flow_costs`).
+        """
+        return not self.metric() or bool(np.any(self.diag[np.asarray(H, dtype=np.int64)] != 0))
 
     def total(self, alloc: np.ndarray) -> float:
         """Cost of an allocation (each node's hub position)."""
@@ -77,7 +109,8 @@ class HubData:
         is_hub[hubs] = True
         where = np.full(self.n, -1, dtype=np.int64)
         where[hubs] = np.arange(len(hubs))
-        a_h = self.a[:, hubs]
+        # each node's flow to itself stays at its hub: W_ii alpha c[k, k]
+        a_h = self.a[:, hubs] + self.alpha * np.diag(self.W)[:, None] * self.diag[hubs][None, :]
         for _ in range(20 * self.n):
             if stop is not None and time.perf_counter() > stop:
                 break
@@ -397,7 +430,7 @@ class Enumeration:
 
 
 def allocation_milp(
-    data: HubData, hubs: np.ndarray, start: np.ndarray, ub: float, ctx: Any, metric: bool = True
+    data: HubData, hubs: np.ndarray, start: np.ndarray, ub: float, ctx: Any
 ) -> tuple[np.ndarray | None, float, bool, float]:
     """Single allocation to fixed ``hubs``: the Ernst & Krishnamoorthy flow model, in HiGHS.
 
@@ -412,13 +445,13 @@ def allocation_milp(
         alloc = np.full(n, hubs[0])
         return alloc, d.total(alloc), True, d.total(alloc)
     nz = n * p
-    kk, ll = np.nonzero(~np.eye(p, dtype=bool))
+    alloc_cost, kk, ll, transfer = d.flow_costs(hubs)
     npair = len(kk)
     origins = np.flatnonzero(d.O > 0)
     no = len(origins)
     ny = no * npair
     ncol = nz + ny
-    cost = np.concatenate([d.a[:, hubs].ravel(), d.alpha * np.tile(d.c[hubs[kk], hubs[ll]], no)])
+    cost = np.concatenate([alloc_cost.ravel(), np.tile(transfer, no)])
     lo = np.zeros(ncol)
     up = np.concatenate([np.ones(nz), np.full(ny, np.inf)])
     zcol = np.arange(nz).reshape(n, p)
@@ -449,7 +482,7 @@ def allocation_milp(
     nrow = base + no * p
     rlo = np.concatenate([np.ones(n), np.zeros(no * p)])
     rup = rlo.copy()
-    if not metric:
+    if d.direct_only(hubs):
         # only the origin's own hub sends its flow (sum_l Y_kl <= O_i z_ik): no detours
         rows += [nrow + io * p + kk[pi], nrow + np.arange(no * p)]
         cols += [ycol, zcol[np.repeat(origins, p), np.tile(np.arange(p), no)]]

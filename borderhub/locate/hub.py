@@ -27,6 +27,7 @@ from borderhub.locate._core import (
     outcome_of,
     preview,
     rel_gap,
+    unit_scale,
     values,
 )
 from borderhub.locate._hub import Enumeration, HubData, allocation_milp, local_search, n_sets
@@ -50,7 +51,9 @@ class HubMedian(LocationModel):
     at ``collection * c[i, h(i)]``, the inter-hub leg at the discounted cost
     ``alpha * c[h(i), h(j)]`` and distribution at ``distribution * c[h(j), j]`` (O'Kelly
     1987; the factors chi, alpha, delta of Ernst & Krishnamoorthy 1996, who use 3, 0.75 and
-    2 on the Australia Post data). Hubs are allocated to themselves.
+    2 on the Australia Post data). Hubs are allocated to themselves. Flow between two nodes
+    on the same hub ``k`` pays ``alpha * c[k, k]`` (a handling cost at the hub, when the
+    cost matrix has a non-zero diagonal); every method prices it alike.
 
     Two exact methods (``method=``):
 
@@ -66,6 +69,7 @@ class HubMedian(LocationModel):
       variables instead of the O(n^4) of path formulations, through PuLP (any solver)::
 
         min  sum_ik c_ik (chi O_i + delta D_i) z_ik + alpha * sum_i sum_{k != l} c_kl Y^i_kl
+             + alpha * sum_i sum_k c_kk (O_i z_ik - sum_{l != k} Y^i_kl)
         s.t. sum_k z_ik = 1                   for each node i
              z_ik <= z_kk                     for each node i and hub candidate k
              sum_k z_kk = p
@@ -76,8 +80,10 @@ class HubMedian(LocationModel):
     bounding, and uses the flow model otherwise. With ``O_i = sum_j W_ij``,
     ``D_i = sum_j W_ji`` and ``z_kk`` the open variable of hub ``k`` (policy constraints act
     on it). The gateway term adds ``gateway_weight * gateway_cost[k] * (O_i + D_i)`` to
-    allocating ``i`` to ``k``. Every transfer takes the direct hub-to-hub leg (with costs
-    that break the triangle inequality the flow model gets rows that forbid detours). A
+    allocating ``i`` to ``k``. The second line of the objective is the flow that stays at
+    its origin's hub (zero with a zero diagonal). Every transfer takes the direct
+    hub-to-hub leg: with costs that break the triangle inequality, or a non-zero diagonal,
+    the flow model gets the rows ``sum_l Y^i_kl <= O_i z_ik``, which forbid detours. A
     run stopped by a time limit returns the best allocation known -- at least the
     heuristic's -- as ``feasible`` with its bound, never an empty result.
 
@@ -246,21 +252,28 @@ class HubMedian(LocationModel):
         return self.p
 
     def _solve(self, ctx: Context) -> Outcome:
+        """Solve on costs and flows scaled by powers of two, then scale the answer back.
+
+        The scaling (:func:`~borderhub.locate._core.highs.unit_scale`, exact) keeps the
+        absolute tolerances of HiGHS meaningful whatever units the data are in: the flow
+        rows carry the flows as coefficients.
+        """
+        c, W = self.cost.to_numpy(dtype=float), self.flows.to_numpy(dtype=float)
+        a, b = unit_scale(c), unit_scale(W)
+        data = HubData(c * a, W * b, self.alpha, self.collection, self.distribution,
+                       self._gw * a)  # fmt: skip
+        out = self._solve_scaled(data, ctx)
+        out.objective /= a * b
+        out.bound /= a * b
+        return out
+
+    def _solve_scaled(self, data: HubData, ctx: Context) -> Outcome:
         method = self._method(ctx)
         with ctx.building():
-            data = HubData(
-                self.cost.to_numpy(dtype=float),
-                self.flows.to_numpy(dtype=float),
-                self.alpha,
-                self.collection,
-                self.distribution,
-                self._gw,
-            )
-            self._metric = data.metric()
             start = self._start(data, ctx)
         if start is not None and method == "enumerate":
             return self._enumerate(data, start, ctx)
-        out = self._solve_flow(ctx)
+        out = self._solve_flow(data, ctx)
         if start is None:
             return out
         hubs, alloc, value = start
@@ -342,7 +355,7 @@ class HubMedian(LocationModel):
             value,
             (hubs, alloc),
             ctx,
-            lambda S, a0, ub: allocation_milp(data, S, a0, ub, ctx, self._metric),
+            lambda S, a0, ub: allocation_milp(data, S, a0, ub, ctx),
         )
         self._enumeration_stats = en.stats
         if proven and not rel_gap(value, bound) <= OPTIMAL_GAP:  # pragma: no cover - guard
@@ -352,15 +365,19 @@ class HubMedian(LocationModel):
         out.assignment = self._assignment_frame(alloc)
         return out
 
-    def _solve_flow(self, ctx: Context) -> Outcome:
-        """The Ernst & Krishnamoorthy (1996) flow model, solved through PuLP."""
+    def _solve_flow(self, data: HubData, ctx: Context) -> Outcome:
+        """The Ernst & Krishnamoorthy (1996) flow model, solved through PuLP.
+
+        Its coefficients come from ``data`` (:meth:`HubData.flow_costs`), the objective
+        the enumeration's allocation model is built from too.
+        """
         with ctx.building():
             n = self.cost.shape[0]
             H = self._allowed_pos
             h = len(H)
-            W = self.flows.to_numpy(dtype=float)
-            raw = self.cost.to_numpy(dtype=float)
-            out_flow, in_flow = W.sum(axis=1), W.sum(axis=0)
+            W = data.W
+            out_flow = data.O
+            alloc_cost, kk, ll, transfer = data.flow_costs(H)
             b = PulpBuilder("HubMedian")
             y = self._open_block(b)
             # z[i, k] = node i allocated to hub candidate k; z[H[k], k] is y[k]
@@ -369,10 +386,6 @@ class HubMedian(LocationModel):
             diag[H, np.arange(h)] = True
             zmat[diag] = y
             zmat[~diag] = b.variables("z", int((~diag).sum()), 0.0, 1.0, binary=True)
-            legs = self.collection * out_flow + self.distribution * in_flow
-            alloc_cost = (
-                raw[:, H] * legs[:, None] + self._gw[H][None, :] * (out_flow + in_flow)[:, None]
-            )
             b.objective(zmat.ravel(), alloc_cost.ravel())
             b.rows("alloc", np.repeat(np.arange(n), h), zmat.ravel(), 1.0, EQ, 1.0, n)
             oi, ok = np.nonzero(~diag)
@@ -388,10 +401,9 @@ class HubMedian(LocationModel):
             )
             # inter-hub flow variables for every origin with outgoing flow
             origins = np.flatnonzero(out_flow > 0)
-            kk, ll = np.nonzero(~np.eye(h, dtype=bool))
             no, npair = len(origins), len(kk)
             Y = b.variables("Y", no * npair, 0.0, None)
-            b.objective(Y, self.alpha * np.tile(raw[H[kk], H[ll]], no))
+            b.objective(Y, np.tile(transfer, no))
             io = np.repeat(np.arange(no), npair)
             rows_out = io * h + np.tile(kk, no)
             rows_in = io * h + np.tile(ll, no)
@@ -410,10 +422,11 @@ class HubMedian(LocationModel):
                 0.0,
                 no * h,
             )
-            if not self._metric:
-                # costs without the triangle inequality: flow of origin i leaves only its
-                # own hub (sum_l Y^i_kl <= O_i z_ik), so no transfer takes a cheaper detour
-                # through a third hub and the model prices the direct route it reports
+            if data.direct_only(H):
+                # costs without the triangle inequality, or a priced diagonal: flow of
+                # origin i leaves only its own hub (sum_l Y^i_kl <= O_i z_ik), so no
+                # transfer takes a cheaper detour through a third hub and the model prices
+                # the direct route it reports
                 b.rows(
                     "direct",
                     np.concatenate([io * h + np.tile(kk, no), np.arange(no * h)]),
@@ -430,22 +443,10 @@ class HubMedian(LocationModel):
         hub_local = zv.argmax(axis=1)
         sel = np.flatnonzero(values(y) > 0.5)
         alloc = H[hub_local]
-        objective = self._total_cost(alloc)
+        objective = data.total(alloc)
         out = outcome_of(run, H[sel], objective)
         out.assignment = self._assignment_frame(alloc)
         return out
-
-    def _total_cost(self, alloc: np.ndarray) -> float:
-        """Total flow cost of an allocation (positions of each node's hub)."""
-        W = self.flows.to_numpy(dtype=float)
-        raw = self.cost.to_numpy(dtype=float)
-        n = len(alloc)
-        r = np.arange(n)
-        gw = self._gw[alloc]
-        up = self.collection * raw[r, alloc] + gw  # origin -> its hub, per unit
-        down = self.distribution * raw[r, alloc] + gw  # hub -> destination, per unit
-        inter = raw[np.ix_(alloc, alloc)]
-        return float((W * (up[:, None] + self.alpha * inter + down[None, :])).sum())
 
 
 def _flows(flows: Any, labels: pd.Index) -> pd.DataFrame:

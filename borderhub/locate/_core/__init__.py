@@ -51,10 +51,12 @@ from borderhub.locate._core.highs import (
     choose_method,
     is_highs,
     load_highs_solution,
+    objective_scale,
     quiet_highs_banner,
     read_highs,
     run,
     set_solution,
+    unit_scale,
 )
 from borderhub.locate._core.levels import SLACK_MIN, SLACK_PER, Levels
 from borderhub.locate._core.outcome import Outcome, Run, outcome_of, rel_gap
@@ -97,6 +99,7 @@ __all__ = [
     "per_candidate",
     "per_group",
     "preview",
+    "objective_scale",
     "quiet_highs_banner",
     "read_highs",
     "read_pulp",
@@ -104,6 +107,7 @@ __all__ = [
     "run",
     "serve_cost",
     "set_solution",
+    "unit_scale",
     "swap",
     "values",
     "weight_from_frame",

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import pulp
 
 from borderhub.exceptions import SolverError, SpecificationError
@@ -22,6 +23,7 @@ from borderhub.locate._core.builder import PulpBuilder
 from borderhub.locate._core.highs import (
     check_highs_options,
     load_highs_solution,
+    objective_scale,
     quiet_highs_banner,
     read_highs,
 )
@@ -132,6 +134,11 @@ class Context:
         remaining = self.remaining()
         limit = None if remaining is None else max(remaining, 0.01)
         solver = self._make_solver(limit)
+        if isinstance(solver, pulp.HiGHS) and "user_objective_scale" not in solver.optionsDict:
+            coefs = [np.ravel(c) for c in b._obj_coefs]
+            scale = objective_scale(np.concatenate(coefs) if coefs else np.zeros(0))
+            if scale:  # tolerances relative to the objective, whatever its units
+                solver.optionsDict["user_objective_scale"] = scale
         t = time.perf_counter()
         try:
             with warnings.catch_warnings():

@@ -49,10 +49,15 @@ def outcome_of(run: Run, open_pos: np.ndarray | None, objective: float) -> Outco
 
 
 def rel_gap(objective: float, bound: float) -> float:
-    """``|objective - bound| / |objective|``, 0 when both are 0, NaN when unknown."""
+    """``|objective - bound| / |objective|``, 0 when both are 0, NaN when unknown.
+
+    A difference below ``1e-9`` counts as none -- relative to the objective when it is
+    below 1, so that an objective in small units keeps its gap.
+    """
     if not (math.isfinite(objective) and math.isfinite(bound)):
         return math.nan
     diff = abs(objective - bound)
-    if diff <= 1e-9:
+    size = max(abs(objective), abs(bound))
+    if diff <= 1e-9 * min(1.0, size) or (objective == 0.0 and diff <= 1e-9):
         return 0.0
-    return diff / max(abs(objective), 1e-12)
+    return diff / max(abs(objective), 1e-300)
