@@ -120,7 +120,7 @@ def test_wheel_installs_and_loads_every_table(tmp_path):
         "partners": 43,
         "corridors": 14,
         "border_ports": 50,
-        "cbec_pilot_zones": 165,
+        "cbec_pilot_zones": 174,
     }
     assert result["population"] == 1_409_778_724
     assert result["boundaries"] == {
