@@ -151,6 +151,19 @@ class PMedian(LocationModel):
         no solver is called (``solver``, ``time_limit`` and ``mip_gap`` are accepted for the
         common signature of :meth:`LocationModel.objective_of`).
 
+        Parameters
+        ----------
+        open : label or list of labels
+            Exactly ``p`` candidates.
+        solver, time_limit, mip_gap
+            Not used (no solve is needed).
+
+        Returns
+        -------
+        float
+            The weighted cost of serving every demand point from its cheapest centre in
+            ``open``.
+
         Examples
         --------
         >>> import numpy as np
