@@ -11,6 +11,8 @@ catch them all with one ``except`` clause. The subclasses say which part went wr
   an unknown method or option.
 * :class:`InfeasibleError` -- a model was solved and proven infeasible.
 * :class:`SolverError` -- the solver is unknown, not installed, or failed.
+* :class:`OutputError` -- results cannot be saved where asked: the folder is a link, a
+  file, read-only or someone else's, or a write failed (the earlier results are kept).
 
 One warning, :class:`MissingDataWarning`, says that an analysis went on without some
 data: a criterion left out for lack of values, or missing values filled in.
@@ -27,6 +29,8 @@ __all__ = [
     "InfeasibleError",
     "SolverError",
     "MissingDataWarning",
+    "OutputError",
+    "DataWarning",
 ]
 
 
@@ -103,5 +107,30 @@ class MissingDataWarning(UserWarning):
     ...     warnings.simplefilter("always")
     ...     warnings.warn("'volume' filled in rows ['B']", MissingDataWarning)
     >>> issubclass(caught[0].category, UserWarning)
+    True
+    """
+
+
+class OutputError(BorderhubError, OSError):
+    """Results cannot be saved where asked; the message names the file and the fix.
+
+    Examples
+    --------
+    >>> from borderhub.exceptions import OutputError
+    >>> isinstance(OutputError("cannot write map.html: No space left on device"), OSError)
+    True
+    """
+
+
+class DataWarning(UserWarning):
+    """Data that borderhub can use but that look wrong (places far outside China...).
+
+    Turn it into an error with ``warnings.simplefilter("error", DataWarning)`` or the
+    ``strict`` option of the check that issues it.
+
+    Examples
+    --------
+    >>> from borderhub.exceptions import DataWarning
+    >>> issubclass(DataWarning, UserWarning)
     True
     """

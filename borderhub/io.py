@@ -29,12 +29,29 @@ import csv
 import json
 import math
 from collections.abc import Sequence
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from borderhub._atomic import ResultWriter, check_output_dir
+from borderhub._checks import (
+    available_memory,
+    check_memory,
+    check_places,
+    estimate_memory,
+    thin_points,
+)
+from borderhub._decode import decode_text
+from borderhub._formulas import (
+    FORMULA_PREFIXES,
+    neutralise_formulas,
+    neutralise_frame,
+    restore_formulas,
+)
+from borderhub._terminal import printable, printable_frame
 from borderhub.exceptions import DataError, SpecificationError
 
 __all__ = [
@@ -47,6 +64,21 @@ __all__ = [
     "write_geojson",
     "solution_table",
     "COORDINATES",
+    "ResultWriter",
+    "check_output_dir",
+    "csv_text",
+    "geojson_text",
+    "decode_text",
+    "neutralise_formulas",
+    "restore_formulas",
+    "FORMULA_PREFIXES",
+    "printable",
+    "printable_frame",
+    "check_places",
+    "check_memory",
+    "estimate_memory",
+    "available_memory",
+    "thin_points",
 ]
 
 #: Datums :func:`read_points` converts from (to WGS84).
@@ -56,7 +88,6 @@ _LAT_NAMES = ("lat", "latitude", "纬度")
 _LOCATION_NAMES = ("location", "lnglat", "lng_lat", "坐标")
 _ID_NAMES = ("adcode", "id", "label", "code")
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt")
-_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def _find_column(columns: Sequence[Any], wanted: Sequence[str]) -> str | None:
@@ -99,11 +130,10 @@ def _labels_for(frame: Any, id_column: str | None, role: str, where: str) -> Any
     return frame
 
 
-def _sniff_delimiter(path: Path, encoding: str) -> str:
-    if path.suffix.lower() == ".tsv":
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
         return "\t"
-    with open(path, encoding=encoding, newline="") as handle:
-        head = handle.read(64 * 1024)
+    head = text[: 64 * 1024]
     first = head.splitlines()[0] if head.strip() else ""
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
@@ -114,26 +144,27 @@ def _sniff_delimiter(path: Path, encoding: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_csv_frame(path: Path, role: str, dtype: dict[str, Any]) -> pd.DataFrame:
-    for encoding in _ENCODINGS:
-        try:
-            sep = _sniff_delimiter(path, encoding)
-            return pd.read_csv(path, sep=sep, dtype=dtype, encoding=encoding)
-        except UnicodeDecodeError:
-            continue
-        except pd.errors.EmptyDataError:
-            raise DataError(
-                f"{role} file {path.name} is empty; give a CSV with a header row (id, lon, lat, "
-                "...) and one row per place"
-            ) from None
-        except (pd.errors.ParserError, ValueError) as err:
-            raise DataError(
-                f"cannot parse {role} file {path.name}: {err}; check the quoting and that every "
-                "row has as many fields as the header"
-            ) from None
-    raise DataError(
-        f"{role} file {path.name} is neither UTF-8 nor GB18030 text; save it as a UTF-8 CSV"
-    )
+def _read_csv_frame(
+    path: Path, role: str, dtype: dict[str, Any], encoding: str | None = None
+) -> pd.DataFrame:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise DataError(f"cannot read {role} file {path.name}: {err.strerror or err}") from None
+    text = decode_text(data, name=f"{role} file {path.name}", encoding=encoding)
+    try:
+        sep = _sniff_delimiter(text, path.suffix.lower())
+        return pd.read_csv(StringIO(text), sep=sep, dtype=dtype)
+    except pd.errors.EmptyDataError:
+        raise DataError(
+            f"{role} file {path.name} is empty; give a CSV with a header row (id, lon, lat, "
+            "...) and one row per place"
+        ) from None
+    except (pd.errors.ParserError, ValueError) as err:
+        raise DataError(
+            f"cannot parse {role} file {path.name}: {err}; check the quoting and that every "
+            "row has as many fields as the header"
+        ) from None
 
 
 def _coordinate_columns(
@@ -170,11 +201,12 @@ def _read_csv_points(
     lon_column: str | None,
     lat_column: str | None,
     coordinates: str,
+    encoding: str | None = None,
 ) -> Any:
     import geopandas as gpd
 
     dtype = {name: str for name in (*_ID_NAMES, id_column or "") if name}
-    raw = _read_csv_frame(path, role, dtype)
+    raw = _read_csv_frame(path, role, dtype, encoding)
     where = f"{role} file {path.name}"
     if raw.empty:
         raise DataError(f"{where} has a header but no rows; add one row per place")
@@ -256,13 +288,16 @@ def read_points(
     lat_column: str | None = None,
     coordinates: str = "wgs84",
     role: str = "points",
+    encoding: str | None = None,
 ) -> Any:
     r"""Read a table of places (candidates, demand units) as WGS84 points.
 
-    CSV files (``.csv``, ``.tsv``, ``.txt``) are read as UTF-8 (with or without BOM) or
-    GB18030, the delimiter (``,``, ``;`` or tab) is sniffed; longitude and latitude are
-    found under ``lon``/``lng``/``longitude``/``经度`` and ``lat``/``latitude``/``纬度``
-    (any case), or in Amap's combined ``location`` column (``"lng,lat"``), unless
+    CSV files (``.csv``, ``.tsv``, ``.txt``) are read as UTF-8 (with or without BOM) or,
+    when the whole file is GB18030 Chinese text, GB18030 -- never guessed beyond that
+    (:func:`decode_text`; ``encoding=`` names any other); the delimiter (``,``, ``;``
+    or tab) is sniffed; longitude and latitude are found under
+    ``lon``/``lng``/``longitude``/``经度`` and ``lat``/``latitude``/``纬度`` (any case),
+    or in Amap's combined ``location`` column (``"lng,lat"``), unless
     ``lon_column``/``lat_column`` name them. Other files are read by geopandas (GeoJSON,
     GeoPackage, shapefile; ``.parquet`` as GeoParquet) in any CRS, polygons standing for
     their representative point (:func:`borderhub.geo.as_points`).
@@ -281,6 +316,8 @@ def read_points(
         converted to WGS84 (:func:`borderhub.geo.gcj02_to_wgs84`).
     role : str, default "points"
         What the file holds ("candidates", "demand"), used in error messages.
+    encoding : str, optional
+        The CSV's encoding (any Python codec), when it is neither UTF-8 nor GB18030.
 
     Returns
     -------
@@ -318,7 +355,9 @@ def read_points(
     if not file.exists():
         raise DataError(f"{role} file not found: {path}; check the path")
     if file.is_file() and file.suffix.lower() in _CSV_SUFFIXES:
-        return _read_csv_points(file, role, id_column, lon_column, lat_column, coordinates)
+        return _read_csv_points(
+            file, role, id_column, lon_column, lat_column, coordinates, encoding
+        )
     return _read_geo_points(file, role, id_column)
 
 
@@ -327,8 +366,47 @@ def read_points(
 # --------------------------------------------------------------------------------------------
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> None:
+def csv_text(frame: pd.DataFrame, *, neutralise: bool = True) -> str:
+    r"""The CSV text borderhub writes for a table: ``\n``, floats as ``%.6f``, index first.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; its index is written as the first column.
+    neutralise : bool, default True
+        Prefix text cells (and labels, headers) that a spreadsheet would run as formulas
+        with ``'`` (:func:`neutralise_formulas`); ``False`` writes them as they are.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    SpecificationError
+        ``frame`` is not a DataFrame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from borderhub.io import csv_text
+    >>> frame = pd.DataFrame({"name": ["=HYPERLINK(1)"], "x": [-1.5]}, index=["a"])
+    >>> csv_text(frame)
+    ",name,x\na,'=HYPERLINK(1),-1.500000\n"
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise SpecificationError(f"frame must be a DataFrame, got {type(frame).__name__}")
+    if neutralise:
+        frame = neutralise_frame(frame)
+    return str(frame.to_csv(None, float_format="%.6f", lineterminator="\n"))
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, neutralise: bool = True) -> None:
     r"""Write a table as borderhub writes every CSV: UTF-8, ``\n``, floats as ``%.6f``.
+
+    Text cells that a spreadsheet would run as formulas (beginning with ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return, numbers excepted) are prefixed with ``'``
+    unless ``neutralise=False`` (see :func:`neutralise_formulas`).
 
     Parameters
     ----------
@@ -336,6 +414,8 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> None:
         The table; its index is written as the first column.
     path : str or pathlib.Path
         Where to write.
+    neutralise : bool, default True
+        Neutralise formula-like text (see :func:`csv_text`).
 
     Raises
     ------
@@ -352,9 +432,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> None:
     >>> f.read_text()
     'id,km\na,0.333333\n'
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise SpecificationError(f"frame must be a DataFrame, got {type(frame).__name__}")
-    frame.to_csv(path, float_format="%.6f", lineterminator="\n", encoding="utf-8")
+    Path(path).write_text(csv_text(frame, neutralise=neutralise), encoding="utf-8")
 
 
 def _clean(value: Any) -> Any:
@@ -384,6 +462,8 @@ def json_text(value: Any, **kwargs: Any) -> str:
 
 def write_geojson(frame: Any, path: str | Path) -> None:
     """Write a GeoDataFrame as deterministic GeoJSON with one geometry type.
+
+    :func:`geojson_text` gives the text without writing it.
 
     GIS programs (QGIS, ArcGIS) import a GeoJSON file as one layer of one geometry type,
     so a frame mixing points and lines is refused. Coordinates are WGS84 rounded to 6
@@ -415,6 +495,35 @@ def write_geojson(frame: Any, path: str | Path) -> None:
     >>> json.loads(f.read_text())["features"][0]["properties"]
     {'label': 'a', 'units': 3}
     """
+    Path(path).write_text(geojson_text(frame), encoding="utf-8")
+
+
+def geojson_text(frame: Any) -> str:
+    """The deterministic GeoJSON text of a GeoDataFrame (what :func:`write_geojson` writes).
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Features (one geometry type; reprojected to EPSG:4326 if needed).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    DataError
+        Not a GeoDataFrame, no CRS, missing geometry, or more than one geometry type.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from borderhub.io import geojson_text
+    >>> pts = gpd.GeoDataFrame({"n": [1]}, geometry=gpd.points_from_xy([116.4], [39.9]),
+    ...                        crs="EPSG:4326")
+    >>> geojson_text(pts).splitlines()[1]
+    '{"geometry":{"coordinates":[116.4,39.9],"type":"Point"},"properties":{"n":1},"type":"Feature"}'
+    """
     import geopandas as gpd
     from shapely.geometry import mapping
 
@@ -440,8 +549,7 @@ def write_geojson(frame: Any, path: str | Path) -> None:
         geometry = _clean(_round_geometry(mapping(frame.geometry.iloc[k])))
         feature = {"type": "Feature", "geometry": geometry, "properties": props}
         lines.append(json_text(feature, separators=(",", ":")))
-    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-    Path(path).write_text(text, encoding="utf-8")
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
 def _round_geometry(geom: Any) -> Any:
@@ -624,6 +732,9 @@ def read_solution(path: str | Path, *, candidates: Any = None) -> pd.DataFrame:
             f"solution file {file.name} needs columns {sorted(need)} (as written by "
             f"'borderhub solve --out'); it has {list(frame.columns)}"
         )
+    for column in ("demand", "facility", "demand_name", "facility_name"):
+        if column in frame.columns:
+            frame[column] = restore_formulas(frame[column])
     frame = frame.set_index("demand")
     out = pd.DataFrame(index=frame.index)
     out["facility"] = frame["facility"].replace("", np.nan)
@@ -694,6 +805,7 @@ def read_scores(path: str | Path) -> pd.DataFrame:
             f"scores file {file.name} has no 'score' column; pass a scores.csv written by "
             "'borderhub score --out' or 'borderhub plan'"
         )
+    frame[frame.columns[0]] = restore_formulas(frame[frame.columns[0]])
     frame = frame.set_index(frame.columns[0])
     out = pd.DataFrame(index=frame.index)
     for column in [c for c in ("score", "rank") if c in frame.columns]:
@@ -709,10 +821,13 @@ def read_scores(path: str | Path) -> pd.DataFrame:
     return out
 
 
-def read_partner_split(path: str | Path, partners: Any = None) -> pd.Series:
+def read_partner_split(
+    path: str | Path, partners: Any = None, *, encoding: str | None = None
+) -> pd.Series:
     r"""Read a partner split: how a place's international express divides over partners.
 
-    The file is a CSV (UTF-8, UTF-8 with BOM or GB18030; ``,`` ``;`` or tab) with a
+    The file is a CSV (UTF-8, UTF-8 with BOM or GB18030, see :func:`decode_text`; ``,``
+    ``;`` or tab) with a
     ``partner`` column (the partner hubs' labels, as in
     :func:`borderhub.datasets.partners`, e.g. ``VNM-HAN``; or ISO3 country codes, whose
     share the country's hubs divide equally) and a ``share`` column (any non-negative
@@ -726,6 +841,8 @@ def read_partner_split(path: str | Path, partners: Any = None) -> pd.Series:
     partners : pandas.DataFrame, optional
         The partner hubs (default :func:`borderhub.datasets.partners`), to resolve ISO3
         codes and check the labels.
+    encoding : str, optional
+        The file's encoding when it is neither UTF-8 nor GB18030.
 
     Returns
     -------
@@ -754,7 +871,7 @@ def read_partner_split(path: str | Path, partners: Any = None) -> pd.Series:
     file = Path(path)
     if not file.is_file():
         raise DataError(f"partner split file not found: {path}; check the path")
-    frame = _read_csv_frame(file, "partner split", {"partner": str})
+    frame = _read_csv_frame(file, "partner split", {"partner": str}, encoding)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in ("partner", "share") if c not in frame.columns]
     if missing:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
 
-__all__ = ["write_report", "estimate_caveats"]
+__all__ = ["write_report", "render_report", "estimate_caveats"]
 
 _CSS = """
 :root{--ink:#1d1d1b;--muted:#5d5d57;--rule:#d8d4c8;--accent:#8c2d04}
@@ -198,8 +198,52 @@ def estimate_caveats(*frames: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def write_report(
-    path: str | Path,
+def write_report(path: str | Path, **content: Any) -> Path:
+    """Write the page of :func:`render_report` to ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.html`` file to write (its directory must exist).
+    **content
+        The sections, as for :func:`render_report`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    SpecificationError
+        A path that does not end in ``.html``, or what :func:`render_report` raises.
+    DataError
+        A table that is not a DataFrame.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from borderhub import datasets
+    >>> from borderhub.report import write_report
+    >>> cand = datasets.candidates()
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.html"
+    >>> centres = cand.loc[["110000", "330782"], ["name", "express_volume",
+    ...                                            "express_volume_quality"]]
+    >>> _ = write_report(out, title="Demo", centres=centres, assumptions={"p": 2})
+    >>> page = out.read_text(encoding="utf-8")
+    >>> "<script src" in page, "Demo" in page
+    (False, True)
+    >>> "1 of 2 values of &#x27;express_volume&#x27; are estimates" in page  # 义乌's volume
+    True
+    """
+    out = Path(path)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise SpecificationError(f"path {str(path)!r} must end in .html (e.g. report.html).")
+    out.write_text(render_report(**content), encoding="utf-8")
+    return out
+
+
+def render_report(
     *,
     title: str = "borderhub plan",
     map: Any = None,  # noqa: A002 - the natural name for the caller
@@ -213,8 +257,8 @@ def write_report(
     summary: str | None = None,
     max_rows: int = 60,
     figure_format: str = "svg",
-) -> Path:
-    """Write one self-contained, printable HTML page with the results of a plan.
+) -> str:
+    """One self-contained, printable HTML page with the results of a plan.
 
     Sections, in order (each only when given): summary, the interactive map (a
     self-contained :func:`borderhub.maps.corridor_map`, embedded as an ``iframe srcdoc``
@@ -227,8 +271,6 @@ def write_report(
 
     Parameters
     ----------
-    path : str or Path
-        The ``.html`` file to write (its directory must exist).
     title : str, default "borderhub plan"
         Page title and heading.
     map : folium.Map or str, optional
@@ -258,36 +300,23 @@ def write_report(
 
     Returns
     -------
-    pathlib.Path
-        The file written.
+    str
+        The page (:func:`write_report` writes it to a file).
 
     Raises
     ------
     SpecificationError
-        A map that would need the network, an unknown ``figure_format``, a path that does
-        not end in ``.html``.
+        A map that would need the network, or an unknown ``figure_format``.
     DataError
         A table that is not a DataFrame.
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from borderhub import datasets
-    >>> from borderhub.report import write_report
-    >>> cand = datasets.candidates()
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.html"
-    >>> centres = cand.loc[["110000", "330782"], ["name", "express_volume",
-    ...                                            "express_volume_quality"]]
-    >>> _ = write_report(out, title="Demo", centres=centres, assumptions={"p": 2})
-    >>> page = out.read_text(encoding="utf-8")
-    >>> "<script src" in page, "Demo" in page
-    (False, True)
-    >>> "1 of 2 values of &#x27;express_volume&#x27; are estimates" in page  # 义乌's volume
-    True
+    >>> from borderhub.report import render_report
+    >>> page = render_report(title="Demo", assumptions={"p": 2})
+    >>> page.startswith("<!DOCTYPE html>"), "<dd>2</dd>" in page
+    (True, True)
     """
-    out = Path(path)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise SpecificationError(f"path {str(path)!r} must end in .html (e.g. report.html).")
     if figure_format not in ("svg", "png"):
         raise SpecificationError(f"figure_format must be 'svg' or 'png', got {figure_format!r}.")
     if not isinstance(max_rows, int) or max_rows < 1:
@@ -350,5 +379,4 @@ def write_report(
         "to PDF from the browser.</div>"
         f"<nav>{nav}</nav>{body}</main></body></html>\n"
     )
-    out.write_text(page, encoding="utf-8")
-    return out
+    return page

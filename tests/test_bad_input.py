@@ -56,6 +56,7 @@ from borderhub import io as bio
 from borderhub.exceptions import (
     BorderhubError,
     DataError,
+    OutputError,
     SolverError,
     SpecificationError,
 )
@@ -2778,6 +2779,80 @@ case(
 )
 
 
+def _symlinked_folder(ctx):
+    (ctx.tmp / "real").mkdir(exist_ok=True)
+    link = ctx.tmp / "results-link"
+    if not link.is_symlink():
+        link.symlink_to(ctx.tmp / "real")
+    return link
+
+
+case(
+    "io.ResultWriter-symlink",
+    lambda ctx: (bio.ResultWriter, (_symlinked_folder(ctx),), {}),
+    OutputError,
+    "results-link",
+    "symbolic link",
+)
+case(
+    "io.check_output_dir-a-file",
+    lambda ctx: (bio.check_output_dir, (_io_file("results", "x")(ctx),), {}),
+    OutputError,
+    "results",
+    "not a folder",
+)
+case("io.csv_text-not-a-frame", call(bio.csv_text, [1]), SpecificationError, "list")
+case("io.printable_frame-not-a-frame", call(bio.printable_frame, [1]), SpecificationError, "list")
+case("io.geojson_text-not-a-frame", call(bio.geojson_text, [1]), DataError, "list")
+case(
+    "io.decode_text-mixed-encodings",
+    call(bio.decode_text, "北京\n".encode() + "上海\n".encode("gbk"), name="m.csv"),
+    DataError,
+    "m.csv",
+    "line 2",
+    "encoding=",
+)
+case(
+    "io.neutralise_formulas-a-string",
+    call(bio.neutralise_formulas, "=x"),
+    SpecificationError,
+    "str",
+)
+case("io.restore_formulas-a-list", call(bio.restore_formulas, ["'=x"]), SpecificationError, "list")
+case(
+    "io.check_places-no-coordinates",
+    call(bio.check_places, pd.DataFrame({"x": [1.0]})),
+    SpecificationError,
+    "lon/lat",
+)
+case(
+    "io.check_places-strict-paris",
+    call(
+        bio.check_places,
+        pd.DataFrame({"lon": [2.35], "lat": [48.86]}, index=["paris"]),
+        "candidates",
+        strict=True,
+    ),
+    DataError,
+    "paris",
+    "candidates",
+)
+case(
+    "io.check_memory-too-large",
+    call(bio.check_memory, 60_000, 60_000, available=24 * 2**30),
+    SpecificationError,
+    "60000 demand units",
+    "fewer candidates",
+)
+case("io.estimate_memory-negative", call(bio.estimate_memory, -5, 3), SpecificationError, "-5")
+case(
+    "io.thin_points-zero-limit",
+    call(bio.thin_points, pd.DataFrame({"x": [1]}), 0),
+    SpecificationError,
+    "limit",
+)
+
+
 @pytest.mark.parametrize("key", list(CASES), ids=list(CASES))
 def test_bad_input(key, ctx):
     _check(CASES[key], ctx)
@@ -2828,6 +2903,9 @@ def test_every_public_entry_point_has_a_case():
         "pipeline.PlanOptionError",
         "pipeline.OUTPUTS",
         "io.COORDINATES",
+        "io.FORMULA_PREFIXES",
+        "io.printable",  # any object: its str() without control characters
+        "io.available_memory",  # no input: the machine's
         "locate.MODELS",  # constants of the model registry
         "locate.MODEL_TITLES",
         "locate.P_MODELS",
@@ -3038,7 +3116,7 @@ CLI_CASES: dict[str, tuple[dict[str, str | bytes], list[str], tuple[str, ...]]] 
     "split-file-binary": (
         {"split.csv": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"},
         ["--model", "crossborder", "--split", "split.csv"],
-        ("split.csv", "partner", "share"),
+        ("split.csv", "partner", "not a text file"),
     ),
     "split-file-missing": (
         {},
