@@ -31,6 +31,7 @@ from borderhub.exceptions import DataError, SpecificationError
 
 __all__ = [
     "as_points",
+    "lonlat",
     "distance_matrix",
     "gcj02_to_wgs84",
     "wgs84_to_gcj02",
@@ -40,7 +41,8 @@ __all__ = [
 ]
 
 _GEOD = Geod(ellps="WGS84")
-_METHODS = ("geodesic", "euclidean")
+_METHODS = ("geodesic", "euclidean", "road", "rail", "sea")
+_NETWORK_METHODS = ("road", "rail", "sea")
 
 # Constants of the published GCJ-02 obfuscation (Krasovsky 1940 ellipsoid).
 _GCJ_A = 6378245.0
@@ -263,6 +265,43 @@ def _points(obj: Any, role: str, method: str) -> tuple[np.ndarray, np.ndarray, p
     return x, y, labels
 
 
+def lonlat(points: Any, role: str = "points") -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """WGS84 longitudes, latitudes and labels of points in any form borderhub accepts.
+
+    The one reading of places shared by :func:`distance_matrix` and
+    :func:`borderhub.network.distance_matrix`: a GeoDataFrame or GeoSeries (with a CRS,
+    reprojected to EPSG:4326; areas stand for their representative point), a DataFrame
+    with ``lon`` and ``lat`` columns, or an ``(n, 2)`` array of lon, lat.
+
+    Parameters
+    ----------
+    points : GeoDataFrame, GeoSeries, DataFrame or array-like
+    role : str, default "points"
+        How error messages name the input.
+
+    Returns
+    -------
+    lon, lat : numpy.ndarray
+    labels : pandas.Index
+        The index (positions for arrays); unique.
+
+    Raises
+    ------
+    DataError
+        Missing CRS, non-point geometries, missing or out-of-range coordinates, duplicate
+        labels.
+
+    Examples
+    --------
+    >>> from borderhub.geo import lonlat
+    >>> lon, lat, labels = lonlat([[116.391, 39.907], [121.473, 31.230]])
+    >>> lon.tolist(), list(labels)
+    ([116.391, 121.473], [0, 1])
+    """
+    x, y, labels = _points(points, role, "geodesic")
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float), labels
+
+
 def _check_crs_pair(origins: Any, destinations: Any, method: str) -> float:
     """Validate the CRS of both inputs; return the km factor of projected units."""
     o_crs = getattr(origins, "crs", None)
@@ -343,11 +382,15 @@ def distance_matrix(
         both must be the same). A plain DataFrame needs ``lon`` and ``lat`` columns in WGS84
         degrees; an ``(n, 2)`` array holds lon, lat in WGS84 degrees. Labels are taken from
         the index (positions 0..n-1 for arrays) and must be unique.
-    method : {"geodesic", "euclidean"}, default "geodesic"
+    method : {"geodesic", "euclidean", "road", "rail", "sea"}, default "geodesic"
         ``"geodesic"``: the shortest path on the WGS84 ellipsoid (Karney's algorithm, through
         :class:`pyproj.Geod`); inputs in another CRS are transformed to EPSG:4326 first.
         ``"euclidean"``: straight-line distance in the plane of a *projected* CRS, converted
         from the CRS's linear unit to km; refused for geographic coordinates.
+        ``"road"``, ``"rail"``, ``"sea"``: the shortest path over the OpenStreetMap road or
+        rail network or the sea lanes, through :func:`borderhub.network.distance_matrix`
+        with its defaults (NaN where the network does not connect two points); these need
+        the optional extra ``network`` (``pip install "borderhub[network]"``).
 
     Returns
     -------
@@ -361,7 +404,7 @@ def distance_matrix(
         Missing or mismatched CRS, non-point geometries, NaN / infinite / out-of-range
         coordinates, duplicate labels, or Euclidean distance asked of degrees.
     SpecificationError
-        Unknown ``method``.
+        Unknown ``method``, or a network method without the extra ``network`` installed.
 
     Notes
     -----
@@ -383,6 +426,10 @@ def distance_matrix(
         raise SpecificationError(
             f"unknown distance method {method!r}; choose one of {list(_METHODS)}."
         )
+    if method in _NETWORK_METHODS:
+        from borderhub import network
+
+        return network.distance_matrix(origins, destinations, mode=method)
     factor = _check_crs_pair(origins, destinations, method)
     ox, oy, o_labels = _points(origins, "origins", method)
     dx, dy, d_labels = _points(destinations, "destinations", method)

@@ -46,6 +46,7 @@ from borderhub import (
     geo,
     locate,
     maps,
+    network,
     pipeline,
     plots,
     policy,
@@ -590,6 +591,118 @@ case(
     DataError,
     "'x'",
 )
+
+case(
+    "geo.lonlat-duplicate-labels",
+    lazy(lambda: (geo.lonlat, (lonlat(labels=["a", "a", "b"]),), {})),
+    DataError,
+    "'a'",
+)
+
+
+# --------------------------------------------------------------------------------------
+# network (the road network is loaded only by the snapping case)
+# --------------------------------------------------------------------------------------
+
+ndm = network.distance_matrix
+case(
+    "network.distance_matrix-unknown-mode",
+    lazy(lambda: (ndm, (lonlat(), lonlat()), {"mode": "air"})),
+    SpecificationError,
+    "'air'",
+)
+case(
+    "network.distance_matrix-point-far-from-network",
+    lazy(
+        lambda: (
+            ndm,
+            (lonlat(), lonlat(lon=[116.4, 150.0], lat=[39.9, 20.0], labels=["ok", "at_sea"])),
+            {"mode": "rail", "cache": False},
+        )
+    ),
+    DataError,
+    "'at_sea'",
+    "max_snap_km",
+)
+case(
+    "network.distance_matrix-bad-max-snap",
+    lazy(lambda: (ndm, (lonlat(), lonlat()), {"mode": "rail", "max_snap_km": -5})),
+    SpecificationError,
+    "-5",
+)
+case(
+    "network.distance_matrix-avoid-on-land",
+    lazy(lambda: (ndm, (lonlat(), lonlat()), {"mode": "road", "avoid": ["suez"]})),
+    SpecificationError,
+    "'road'",
+)
+case(
+    "network.distance_matrix-unknown-passage",
+    lazy(lambda: (ndm, (lonlat(), lonlat()), {"mode": "sea", "avoid": ["kiel"]})),
+    SpecificationError,
+    "kiel",
+)
+case(
+    "network.distance_matrix-bad-cache",
+    lazy(lambda: (ndm, (lonlat(), lonlat()), {"mode": "rail", "cache": 3})),
+    SpecificationError,
+    "3",
+)
+case(
+    "network.distance_matrix-nan-coordinate",
+    lazy(lambda: (ndm, (lonlat(lat=[39.9, np.nan, 23.1]), lonlat()), {"mode": "rail"})),
+    DataError,
+    "310000",
+)
+case(
+    "network.route-not-a-pair",
+    call(network.route, ("x", "y"), (10.0, 10.0), "sea"),
+    DataError,
+    "'x'",
+)
+case(
+    "network.route-out-of-range",
+    call(network.route, (10.0, 100.0), (10.0, 10.0), "sea"),
+    DataError,
+    "100.0",
+)
+case(
+    "network.route-unknown-mode",
+    call(network.route, (116.4, 39.9), (121.5, 31.2), "ferry"),
+    SpecificationError,
+    "'ferry'",
+)
+case(
+    "network.border_crossings-sea",
+    call(network.border_crossings, "sea"),
+    SpecificationError,
+    "road",
+)
+case(
+    "network.border_crossings-bad-merge",
+    call(network.border_crossings, "rail", merge_km="near"),
+    SpecificationError,
+    "'near'",
+)
+case(
+    "network.network_info-unknown-mode",
+    call(network.network_info, "bike"),
+    SpecificationError,
+    "'bike'",
+)
+
+
+def _without_extra(ctx):
+    real = network.util.find_spec
+    ctx.monkeypatch.setattr(
+        network.util,
+        "find_spec",
+        lambda name, *a: None if name == "scgraph_data" else real(name, *a),
+    )
+    return ndm, (lonlat(), lonlat()), {"mode": "road", "cache": False}
+
+
+case("network.distance_matrix-extra-missing", _without_extra, SpecificationError, "network")
 
 
 # --------------------------------------------------------------------------------------
@@ -2875,6 +2988,7 @@ def test_every_public_entry_point_has_a_case():
         "flowmap": flowmap,
         "pipeline": pipeline,
         "io": bio,
+        "network": network,
     }
     skip = {
         # no input to get wrong (or only the environment, covered by the datasets cases)
@@ -2920,6 +3034,15 @@ def test_every_public_entry_point_has_a_case():
         "flows.LANDLOCKED",
         "flows.EUROPE_RAIL",
         "flowmap.MODE_COLOURS",
+        "network.MODES",  # constants of the network module
+        "network.REGION",
+        "network.MAX_SNAP_KM",
+        "network.MIN_COMPONENT_NODES",
+        "network.CLOSED_PASSAGES",
+        "network.PASSAGES",
+        "network.CACHE_ENV",
+        "network.Route",  # made by route only
+        "network.cache_dir",  # no input: the environment
     }
     missing = []
     for mod_name, mod in modules.items():

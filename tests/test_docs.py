@@ -38,6 +38,7 @@ PUBLIC_MODULES = [
     "policy",
     "datasets",
     "geo",
+    "network",
     "scoring",
     "locate",
     "flows",
