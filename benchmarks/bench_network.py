@@ -22,23 +22,27 @@ Usage::
 
     python benchmarks/bench_network.py [--cache-dir DIR] [--json out.json]
 
-Measured results (2026-12-06; 2-core machine shared with other jobs; Python 3.11, SciPy
-1.17, scgraph_data 2.0.0):
+Measured results (2026-12-06; 2-core machine shared with other jobs, 1-minute load average
+14-16 during both runs; Python 3.11, SciPy 1.17, scgraph_data 2.0.0); run 2 had a test
+suite running beside it and also recorded the CPU time of the cold call:
 
-========================================  ============  =====================================
-run                                       time          notes
-========================================  ============  =====================================
-geodesic peer, 367 x 60                   0.06 s        load 7.2 before the run
-road, cold (network read + paths)         11.5 s        of which reading the network 7.9 s
-road, cached (same process)               0.010 s
-road, cached (new process, with import)   1.75 s        import of borderhub and pandas
-                                                        included; the read itself ~0.01 s
-========================================  ============  =====================================
+========================================  ==========  ==========  ========================
+run                                       run 1       run 2       notes
+========================================  ==========  ==========  ========================
+load average before / after               14.5/15.6   13.8/15.5
+geodesic peer, 367 x 60                   0.13 s      0.22 s
+reading the road network alone            13.6 s      20.7 s
+road, cold (read + snap + paths + write)  27.8 s      43.9 s      CPU time 5.3 s
+road, cached (same process)               0.058 s     0.065 s
+road, cached (new process)                6.1 s       6.1 s       importing borderhub and
+                                                                  the bundled tables; the
+                                                                  cached read 0.12-0.15 s
+========================================  ==========  ==========  ========================
 
-Circuity over 19,573 connected pairs > 50 km apart: median 1.146, 5th-95th percentile
-1.094-1.293, 99.7 % in [1.0, 2.0]; 2,202 of 22,020 pairs unreachable (the Hainan units and
-三沙 to and from the mainland, and the Zhoushan archipelago: the snapshot has no ferry or
-island link there).
+The cold wall time is mostly waiting for a core at that load: its CPU time is 5.3 s.
+Circuity over 19,731 connected pairs > 50 km apart: median 1.146, 5th-95th percentile
+1.095-1.294, 99.67 % in [1.0, 2.0]; 2,202 of 22,020 pairs unreachable (Hainan and 三沙 to
+and from the mainland, and the Zhoushan archipelago: the snapshot has no link there).
 """
 
 from __future__ import annotations

@@ -163,20 +163,20 @@ def _check_avoid(mode: str, avoid: Iterable[str] | None) -> tuple[str, ...]:
     return out
 
 
-def _snap_limit(mode: str, max_snap_km: float | None) -> float:
-    if max_snap_km is None:
-        return MAX_SNAP_KM[mode]
+def _km(value: Any, name: str, *, zero: bool = False) -> float:
+    """A finite number of km, positive (or >= 0 with ``zero``), or a SpecificationError."""
+    bound = ">= 0" if zero else "> 0"
     try:
-        limit = float(max_snap_km)
+        km = float(value)
     except (TypeError, ValueError) as err:
-        raise SpecificationError(
-            f"max_snap_km must be a positive number of km, got {max_snap_km!r}."
-        ) from err
-    if not (limit > 0 and np.isfinite(limit)):
-        raise SpecificationError(
-            f"max_snap_km must be a positive finite number of km, got {max_snap_km!r}."
-        )
-    return limit
+        raise SpecificationError(f"{name} must be a number of km {bound}, got {value!r}.") from err
+    if not (np.isfinite(km) and (km >= 0 if zero else km > 0)):
+        raise SpecificationError(f"{name} must be a finite number of km {bound}, got {value!r}.")
+    return km
+
+
+def _snap_limit(mode: str, max_snap_km: float | None) -> float:
+    return MAX_SNAP_KM[mode] if max_snap_km is None else _km(max_snap_km, "max_snap_km")
 
 
 def _version_of(package: str) -> str:
@@ -898,12 +898,7 @@ def border_crossings(mode: str = "road", *, merge_km: float = 2.0) -> gpd.GeoDat
         raise SpecificationError(
             "border_crossings covers land networks only; choose mode='road' or mode='rail'."
         )
-    try:
-        merge = float(merge_km)
-    except (TypeError, ValueError) as err:
-        raise SpecificationError(f"merge_km must be a number of km, got {merge_km!r}.") from err
-    if not (merge >= 0 and np.isfinite(merge)):
-        raise SpecificationError(f"merge_km must be a finite number >= 0, got {merge_km!r}.")
+    merge = _km(merge_km, "merge_km", zero=True)
     net = _network(mode, ())
     china = shapely.union_all(boundaries("country").geometry.to_numpy())
     shapely.prepare(china)
