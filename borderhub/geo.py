@@ -27,11 +27,14 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS, Geod
 
+from borderhub._lonlat import check_lonlat as _check_lonlat
+from borderhub._lonlat import point_geometry as _point_geometry
+from borderhub._lonlat import read_points as _points
+from borderhub._lonlat import short as _short
 from borderhub.exceptions import DataError, SpecificationError
 
 __all__ = [
     "as_points",
-    "lonlat",
     "distance_matrix",
     "gcj02_to_wgs84",
     "wgs84_to_gcj02",
@@ -63,58 +66,6 @@ def _labels_of(obj: Any, n: int) -> pd.Index:
     if isinstance(obj, pd.DataFrame | pd.Series):
         return obj.index
     return pd.RangeIndex(n)
-
-
-def _check_lonlat(
-    x: np.ndarray,
-    y: np.ndarray,
-    labels: Any,
-    where: str,
-    at: str = "in rows",
-    in_range: bool = True,
-    limit: int = 5,
-) -> None:
-    """Raise DataError naming the labels with missing/infinite or out-of-range lon/lat.
-
-    One check for every entry point that takes lon/lat degrees (distances, converters,
-    maps); ``at`` words how the offending entries are named ("in rows", "at positions",
-    "for labels") and ``in_range=False`` skips the degree-range test (projected input).
-    """
-    labels = np.asarray(labels)
-    bad = ~(np.isfinite(x) & np.isfinite(y))
-    if bad.any():
-        raise DataError(
-            f"{where} has missing or infinite coordinates {at} {labels[bad][:limit].tolist()}; "
-            "drop or fill them first."
-        )
-    if in_range:
-        out = (np.abs(x) > 180) | (np.abs(y) > 90)
-        if out.any():
-            raise DataError(
-                f"{where} has coordinates outside lon [-180, 180] / lat [-90, 90] {at} "
-                f"{labels[out][:limit].tolist()}; are lon and lat swapped, or is the CRS wrong?"
-            )
-
-
-_AREAS = ("Polygon", "MultiPolygon")
-
-
-def _point_geometry(geoms: Any, role: str) -> Any:
-    """Points stay, areas become their representative point, anything else is refused."""
-    kinds = geoms.geom_type
-    if len(geoms) and not (kinds == "Point").all():
-        wrong = ~kinds.isin(("Point", *_AREAS))
-        if wrong.any():
-            bad = list(geoms.index[wrong.to_numpy()][:5])
-            raise DataError(
-                f"{role} must hold point geometries (or polygons, which stand for their "
-                f"representative point); rows {bad} are {sorted(set(kinds[wrong]))}. Convert "
-                "them first, e.g. with `.representative_point()`."
-            )
-        areas = kinds.isin(_AREAS).to_numpy()
-        geoms = geoms.copy()
-        geoms[areas] = geoms[areas].representative_point()
-    return geoms
 
 
 def as_points(frame: Any, role: str = "frame") -> gpd.GeoDataFrame:
@@ -195,111 +146,6 @@ def as_points(frame: Any, role: str = "frame") -> gpd.GeoDataFrame:
     _check_lonlat(x, y, frame.index, role, at="for labels", limit=10)
     out = frame.copy()
     return out.set_geometry(gpd.GeoSeries(geoms.to_numpy(), index=frame.index, crs="EPSG:4326"))
-
-
-def _points(obj: Any, role: str, method: str) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """Return x, y arrays (lon/lat for geodesic, projected units for euclidean) and labels."""
-    if isinstance(obj, gpd.GeoDataFrame | gpd.GeoSeries):
-        geoms = obj.geometry if isinstance(obj, gpd.GeoDataFrame) else obj
-        if obj.crs is None:
-            raise DataError(
-                f"{role} has no CRS; set one first, e.g. `{role}.set_crs('EPSG:4326')` for "
-                "lon/lat in degrees (WGS84)."
-            )
-        if geoms.is_empty.any():
-            bad = list(geoms.index[geoms.is_empty][:5])
-            raise DataError(f"{role} has empty geometries in rows {bad}; drop or fix them.")
-        if method == "geodesic":
-            if not CRS(obj.crs).equals(CRS("EPSG:4326")):
-                geoms = geoms.to_crs("EPSG:4326")
-        # the rule of as_points: areas stand for their representative point
-        geoms = _point_geometry(geoms, role)
-        x = np.asarray(geoms.x, dtype=float)
-        y = np.asarray(geoms.y, dtype=float)
-        labels = obj.index
-    elif isinstance(obj, pd.DataFrame):
-        missing = [c for c in ("lon", "lat") if c not in obj.columns]
-        if missing:
-            raise DataError(
-                f"{role} is a DataFrame without geometry and lacks columns {missing}; pass a "
-                "GeoDataFrame with a CRS or a frame with 'lon' and 'lat' (WGS84 degrees)."
-            )
-        x = pd.to_numeric(obj["lon"], errors="coerce").to_numpy(dtype=float)
-        y = pd.to_numeric(obj["lat"], errors="coerce").to_numpy(dtype=float)
-        labels = obj.index
-        if method == "euclidean":
-            raise DataError(
-                f"{role} has lon/lat columns (geographic degrees); method='euclidean' needs a "
-                "projected CRS. Use method='geodesic', or pass a GeoDataFrame projected with "
-                "`.to_crs(...)` (e.g. EPSG:3857 or a UTM zone)."
-            )
-    else:
-        try:
-            arr = np.asarray(obj, dtype=float)
-        except (TypeError, ValueError) as err:
-            raise DataError(
-                f"{role} must be a GeoDataFrame, GeoSeries, DataFrame with lon/lat columns or "
-                f"an (n, 2) array of lon/lat numbers; got {type(obj).__name__} {_short(obj)}."
-            ) from err
-        if arr.ndim == 1 and arr.shape == (2,):
-            arr = arr[None, :]
-        if arr.ndim != 2 or arr.shape[1] != 2:
-            raise DataError(
-                f"{role} as an array must have shape (n, 2) with columns lon, lat; got shape "
-                f"{arr.shape}."
-            )
-        if method == "euclidean":
-            raise DataError(
-                f"{role} is a plain array, taken as lon/lat degrees; method='euclidean' needs "
-                "a projected CRS. Pass GeoDataFrames with a projected CRS instead."
-            )
-        x, y = arr[:, 0], arr[:, 1]
-        labels = pd.RangeIndex(len(arr))
-    if labels.has_duplicates:
-        dup = list(pd.unique(labels[labels.duplicated()])[:5])
-        raise DataError(
-            f"{role} has duplicate labels {dup}; distances are labelled by index, so make it "
-            "unique (e.g. `.reset_index(drop=True)` or a unique id column as index)."
-        )
-    _check_lonlat(x, y, labels, role, in_range=method == "geodesic")
-    return x, y, labels
-
-
-def lonlat(points: Any, role: str = "points") -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """WGS84 longitudes, latitudes and labels of points in any form borderhub accepts.
-
-    The one reading of places shared by :func:`distance_matrix` and
-    :func:`borderhub.network.distance_matrix`: a GeoDataFrame or GeoSeries (with a CRS,
-    reprojected to EPSG:4326; areas stand for their representative point), a DataFrame
-    with ``lon`` and ``lat`` columns, or an ``(n, 2)`` array of lon, lat.
-
-    Parameters
-    ----------
-    points : GeoDataFrame, GeoSeries, DataFrame or array-like
-    role : str, default "points"
-        How error messages name the input.
-
-    Returns
-    -------
-    lon, lat : numpy.ndarray
-    labels : pandas.Index
-        The index (positions for arrays); unique.
-
-    Raises
-    ------
-    DataError
-        Missing CRS, non-point geometries, missing or out-of-range coordinates, duplicate
-        labels.
-
-    Examples
-    --------
-    >>> from borderhub.geo import lonlat
-    >>> lon, lat, labels = lonlat([[116.391, 39.907], [121.473, 31.230]])
-    >>> lon.tolist(), list(labels)
-    ([116.391, 121.473], [0, 1])
-    """
-    x, y, labels = _points(points, role, "geodesic")
-    return np.asarray(x, dtype=float), np.asarray(y, dtype=float), labels
 
 
 def _check_crs_pair(origins: Any, destinations: Any, method: str) -> float:
@@ -465,12 +311,6 @@ def _as_arrays(lon: Any, lat: Any, name: str) -> tuple[np.ndarray, np.ndarray, b
         )
     _check_lonlat(x, y, np.arange(x.size), name, at="at positions")
     return x, y, scalar
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    """``repr`` of a value cut to ``limit`` characters, for messages."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _ret(x: np.ndarray, y: np.ndarray, scalar: bool) -> tuple[Any, Any]:

@@ -670,14 +670,14 @@ def distance_matrix(
     >>> float(d.attrs["origin_snap_km"].iloc[0]) < 5
     True
     """
-    from borderhub.geo import lonlat
+    from borderhub._lonlat import read_points
 
     mode = _check_mode(mode)
     closed = _check_avoid(mode, avoid)
     limit = _snap_limit(mode, max_snap_km)
     where = _cache_where(cache)
-    ox, oy, o_labels = lonlat(origins, "origins")
-    dx, dy, d_labels = lonlat(destinations, "destinations")
+    ox, oy, o_labels = read_points(origins, "origins", "geodesic")
+    dx, dy, d_labels = read_points(destinations, "destinations", "geodesic")
     key = _network_key(mode, closed)
     path = _cache_file(where, mode, key, (ox, oy), (dx, dy)) if where is not None else None
     hit = _cache_read(path) if path is not None and path.exists() else None

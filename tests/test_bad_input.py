@@ -592,13 +592,6 @@ case(
     "'x'",
 )
 
-case(
-    "geo.lonlat-duplicate-labels",
-    lazy(lambda: (geo.lonlat, (lonlat(labels=["a", "a", "b"]),), {})),
-    DataError,
-    "'a'",
-)
-
 
 # --------------------------------------------------------------------------------------
 # network (the road network is loaded only by the snapping case)
@@ -647,6 +640,12 @@ case(
     lazy(lambda: (ndm, (lonlat(), lonlat()), {"mode": "rail", "cache": 3})),
     SpecificationError,
     "3",
+)
+case(
+    "network.distance_matrix-duplicate-labels",
+    lazy(lambda: (ndm, (lonlat(labels=["a", "a", "b"]), lonlat()), {"mode": "rail"})),
+    DataError,
+    "'a'",
 )
 case(
     "network.distance_matrix-nan-coordinate",
