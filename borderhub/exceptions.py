@@ -92,25 +92,6 @@ class SolverError(BorderhubError, RuntimeError):
     """
 
 
-class MissingDataWarning(UserWarning):
-    """Some values were missing and the analysis went on without them, or filled them in.
-
-    :func:`borderhub.score` warns so when its ``nan_policy`` leaves a sparse criterion out
-    or gives missing values the criterion's worst value; the result's ``attrs`` records
-    what was left out (``omitted``) and filled (``filled``).
-
-    Examples
-    --------
-    >>> import warnings
-    >>> from borderhub.exceptions import MissingDataWarning
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     warnings.warn("'volume' filled in rows ['B']", MissingDataWarning)
-    >>> issubclass(caught[0].category, UserWarning)
-    True
-    """
-
-
 class OutputError(BorderhubError, OSError):
     """Results cannot be saved where asked; the message names the file and the fix.
 
@@ -133,4 +114,24 @@ class DataWarning(UserWarning):
     >>> from borderhub.exceptions import DataWarning
     >>> issubclass(DataWarning, UserWarning)
     True
+    """
+
+
+class MissingDataWarning(DataWarning):
+    """Some values were missing and the analysis went on without them, or filled them in.
+
+    :func:`borderhub.score` warns so when its ``nan_policy`` leaves a sparse criterion out
+    or gives missing values the criterion's worst value; the result's ``attrs`` records
+    what was left out (``omitted``) and filled (``filled``). A :class:`DataWarning`, so
+    one filter (``warnings.simplefilter("error", DataWarning)``) covers both.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from borderhub.exceptions import DataWarning, MissingDataWarning
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("'volume' filled in rows ['B']", MissingDataWarning)
+    >>> issubclass(caught[0].category, DataWarning), issubclass(DataWarning, UserWarning)
+    (True, True)
     """

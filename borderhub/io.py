@@ -605,14 +605,16 @@ def solution_table(solution: Any, candidates: Any = None, demand: Any = None) ->
     >>> solution_table(sol)[["facility", "cost_km"]].to_dict("list")
     {'facility': [0, 0], 'cost_km': [0.0, 3.0]}
     """
-    from borderhub.locate import Solution
-
-    if not isinstance(solution, Solution):
+    a = getattr(solution, "assignment", None)
+    if not (
+        isinstance(a, pd.DataFrame)
+        and {"facility", "cost", "weight"} <= set(a.columns)
+        and hasattr(solution, "open")
+    ):
         raise SpecificationError(
             f"solution must be a borderhub Solution, got {type(solution).__name__}; pass the "
             "result of a model's solve()"
         )
-    a = solution.assignment
     out = pd.DataFrame(index=a.index.copy())
     out.index.name = "demand"
     out["demand_name"] = (

@@ -31,20 +31,6 @@ settings.load_profile(
 
 #: node id (or file path) -> why skipping it under CI is acceptable.
 ALLOWED_SKIPS: dict[str, str] = {}
-# The architecture checks record the redesign's remaining violations as strict xfails: each
-# fails the run the moment its violation is gone (so the entry is then removed here), and
-# is reported as an expected failure until then.
-ALLOWED_SKIPS.update(
-    {
-        "tests/test_architecture.py::test_pending_violations_are_gone[robustness-split]": (
-            "robustness.py (1,071 lines) and robustness() (about 270) are over the size limits "
-            "until the function is split"
-        ),
-        "tests/test_architecture.py::test_pending_violations_are_gone[io-solutions]": (
-            "io.solution_table still checks for a locate.Solution (an upward import)"
-        ),
-    }
-)
 
 _skipped: list[tuple[str, str]] = []
 

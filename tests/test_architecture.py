@@ -15,10 +15,7 @@ Read from the source with :mod:`ast` (nothing is imported), so the checks are ex
   (without its docstring) over :data:`MAX_FUNCTION_LINES` lines, except the few named in
   :data:`ALLOWED` with the reason.
 
-Violations the redesign still has to remove are listed in :data:`PENDING`, grouped by the
-piece of work that removes them; each group is a strict ``xfail`` that turns into a failure
-(to be deleted from :data:`PENDING`) as soon as that work has landed. Any other violation
-fails at once.
+Every violation fails at once.
 """
 
 from __future__ import annotations
@@ -57,27 +54,6 @@ MAX_FUNCTION_LINES = 120
 
 #: Justified exceptions to the size limits: key -> reason.
 ALLOWED: dict[str, str] = {}
-
-#: Violations present when this test was written, by the work that removes them:
-#: group -> (reason, keys). Delete a group when its xfail turns into a failure.
-PENDING: dict[str, tuple[str, frozenset[str]]] = {
-    "robustness-split": (
-        "robustness() moved whole from scenarios.py to borderhub/robustness.py (1,071 lines; "
-        "its body about 270 lines): its input setup, draws table and selection tables are "
-        "still to become functions of their own (issue 21 step 5)",
-        frozenset(
-            {
-                "function:borderhub/robustness.py::robustness",
-                "module:borderhub/robustness.py",
-            }
-        ),
-    ),
-    "io-solutions": (
-        "io.solution_table checks for a locate.Solution: a foundation module importing a "
-        "model module; the Solution is to own its tables (issue 21 step 2)",
-        frozenset({"upward:io->locate"}),
-    ),
-}
 
 
 # ------------------------------------------------------------------------------------------
@@ -358,10 +334,6 @@ def _all_violations() -> frozenset[str]:
     return frozenset().union(*(check() for check in CHECKS.values()))
 
 
-def _pending_keys() -> set[str]:
-    return set().union(*(keys for _, keys in PENDING.values())) if PENDING else set()
-
-
 # ------------------------------------------------------------------------------------------
 # the tests
 # ------------------------------------------------------------------------------------------
@@ -369,22 +341,9 @@ def _pending_keys() -> set[str]:
 
 @pytest.mark.parametrize("check", list(CHECKS))
 def test_no_new_violation(check):
-    """Every violation is either justified (ALLOWED) or known and being removed (PENDING)."""
-    found = CHECKS[check]() - set(ALLOWED) - _pending_keys()
+    """Every violation fails, unless it is a justified exception (ALLOWED)."""
+    found = CHECKS[check]() - set(ALLOWED)
     assert not found, f"{check}: " + "; ".join(sorted(found))
-
-
-@pytest.mark.parametrize(
-    "group",
-    [
-        pytest.param(group, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for group, (reason, _) in PENDING.items()
-    ],
-)
-def test_pending_violations_are_gone(group):
-    """Turns into a failure once the work of ``group`` landed: then delete it from PENDING."""
-    left = PENDING[group][1] & _all_violations()
-    assert not left, f"{group}: still " + "; ".join(sorted(left))
 
 
 def test_allowed_exceptions_are_still_needed():
