@@ -429,6 +429,10 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
                               "candidate of these 专栏4 tiers, comma-separated, e.g. CORE or "
                               "CORE,RAIL (PORT: the coastal candidates)"}),
         ("--gateway-weight", _flag("gateway_weight")),
+        ("--distance", _choice("distance", "how distances are measured: geodesic (default), "
+                               "or along the OpenStreetMap road or rail network (extra "
+                               "'network'); the domestic legs, the distance criteria and "
+                               "every cross-border leg")),
         ("--solver", {"default": "highs", "help": "highs (default), cbc, or a PuLP solver"}),
         ("--time-limit", _flag("time_limit")),
         ("--mip-gap", _flag("mip_gap")),

@@ -522,8 +522,40 @@ def _non_negative(value: Any, name: str) -> float:
     return v
 
 
+def _onward(use: pd.DataFrame, partners: Any, distance: str) -> np.ndarray:
+    """Km from each gateway (through its ``via`` point) to each partner, by its mode."""
+    from borderhub.routes import network_km
+
+    onward = np.full((len(use), len(partners)), np.nan)
+    via = use[["via_lon", "via_lat"]].astype(float) if "via_lon" in use else None
+    has = np.isfinite(via.to_numpy()).all(axis=1) if via is not None else np.zeros(len(use), bool)
+    for mode in use["mode"].unique():
+        net = "geodesic" if distance == "geodesic" or mode == "air" else str(mode)
+        fallback = mode != "sea"  # a hub far from the sea lanes has no sea route
+        rows = np.flatnonzero((use["mode"] == mode).to_numpy())
+        direct = rows[~has[rows]]
+        if len(direct):
+            pts = use.iloc[direct][["lon", "lat"]].astype(float)
+            km = network_km(pts, partners, net, fallback=fallback)
+            onward[direct] = km.to_numpy(dtype=float)
+        through = rows[has[rows]]
+        if len(through) and via is not None:
+            pts = use.iloc[through][["lon", "lat"]].astype(float)
+            vpts = via.iloc[through].rename(columns={"via_lon": "lon", "via_lat": "lat"})
+            vpts = vpts.set_axis([f"via{k}" for k in range(len(vpts))])
+            first = network_km(pts, vpts, net, fallback=fallback).to_numpy(dtype=float).diagonal()
+            second = network_km(vpts, partners, net, fallback=fallback).to_numpy(dtype=float)
+            onward[through] = first[:, None] + second
+    return onward
+
+
 def gateway_costs(
-    candidates: Any, partners: Any, gateways: Any = None, modes: Any = None
+    candidates: Any,
+    partners: Any,
+    gateways: Any = None,
+    modes: Any = None,
+    *,
+    distance: str = "geodesic",
 ) -> pd.DataFrame:
     """The cheapest international route of every candidate centre to every partner hub.
 
@@ -532,8 +564,15 @@ def gateway_costs(
 
         truck_rate * d(j, g) + handling_m + rate_m * (d(g, via) + d(via, k))
 
-    (``via`` is the rail border crossing for rail routes, absent otherwise; distances are
-    geodesic km). The route of ``(j, k)`` is the cheapest over all gateways and modes.
+    (``via`` is the rail border crossing for rail routes, absent otherwise). With
+    ``distance="geodesic"`` every distance is geodesic km; with ``"road"`` or ``"rail"``
+    the domestic leg ``d(j, g)`` follows that network and the onward leg the network of
+    the gateway's mode -- road gateways the road network, rail gateways the rail network,
+    sea gateways the sea lanes (a partner hub farther than
+    :data:`borderhub.network.MAX_SNAP_KM` from them has no sea route), air gateways the
+    geodesic -- through :func:`borderhub.routes.network_km` (the geodesic where a network
+    does not reach a partner hub). The route of ``(j, k)`` is the cheapest over all
+    gateways and modes.
 
     Parameters
     ----------
@@ -549,6 +588,8 @@ def gateway_costs(
     modes : mapping, optional
         Overrides of ``DEFAULT_MODES``, e.g. ``{"air": {"rate": 2.0}, "sea": None}``
         (``None`` switches a mode off).
+    distance : {"geodesic", "road", "rail"}, default "geodesic"
+        How the legs are measured (see above); a network needs the extra ``network``.
 
     Returns
     -------
@@ -578,8 +619,9 @@ def gateway_costs(
     >>> r.loc[("310000", "LAO-VTE"), "mode"] in ("air", "rail", "road")
     True
     """
-    from borderhub.geo import distance_matrix
+    from borderhub.routes import check_distance, network_km
 
+    distance = check_distance(distance)
     table = mode_table(modes)
     gw = globals()["gateways"]() if gateways is None else gateways
     if not isinstance(gw, pd.DataFrame):
@@ -608,17 +650,8 @@ def gateway_costs(
     route_best = np.full((m, K), np.nan)
     if len(use):
         gpts = use[["lon", "lat"]].astype(float)
-        leg = distance_matrix(candidates, gpts).to_numpy(dtype=float)  # m x G
-        direct = distance_matrix(gpts, partners).to_numpy(dtype=float)  # G x K
-        via = use[["via_lon", "via_lat"]].astype(float) if "via_lon" in use else None
-        onward = direct.copy()
-        if via is not None:
-            has = np.isfinite(via.to_numpy()).all(axis=1)
-            if has.any():
-                vpts = via[has].rename(columns={"via_lon": "lon", "via_lat": "lat"})
-                first = distance_matrix(gpts[has], vpts).to_numpy(dtype=float).diagonal()
-                second = distance_matrix(vpts, partners).to_numpy(dtype=float)
-                onward[has] = first[:, None] + second
+        leg = network_km(candidates, gpts, distance).to_numpy(dtype=float)  # m x G
+        onward = _onward(use, partners, distance)  # G x K
         reach = np.zeros((len(use), K), dtype=bool)
         for g, (mode, r) in enumerate(zip(use["mode"], use["reach"].astype(str), strict=True)):
             if r.strip() == "*":
@@ -627,6 +660,7 @@ def gateway_costs(
                 reach[g] = np.isin(iso, [x.strip().upper() for x in r.split(";")])
             if mode == "sea":
                 reach[g] &= ~np.isin(iso, list(LANDLOCKED))
+        reach &= np.isfinite(onward)
         truck = table["truck"]["rate"]
         hand = use["mode"].map(lambda x: table[x].get("handling", 0.0)).to_numpy(dtype=float)
         rate = use["mode"].map(lambda x: table[x].get("rate", 0.0)).to_numpy(dtype=float)

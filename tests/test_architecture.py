@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
         "foundations",
         frozenset({"exceptions", "policy", "datasets", "geo", "network", "io"}),
     ),
-    ("models", frozenset({"scoring", "locate", "flows"})),
+    ("models", frozenset({"scoring", "locate", "flows", "routes"})),
     (
         "analyses and outputs",
         frozenset(

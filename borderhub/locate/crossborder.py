@@ -575,6 +575,7 @@ class CrossBorderMedian(LocationModel):
         gateways: Any = None,
         modes: Any = None,
         p: int | None = None,
+        gateway_distance: str | None = None,
         **params: Any,
     ) -> CrossBorderMedian:
         """Build the model from point tables of origins, candidates and partner hubs.
@@ -595,12 +596,19 @@ class CrossBorderMedian(LocationModel):
             Partner hubs with an ``iso3`` column.
         flows : pandas.DataFrame, optional
             Origins x partners flows (default :func:`borderhub.international_demand`).
-        distance : {"geodesic", "euclidean"} or pandas.DataFrame, default "geodesic"
-            Domestic cost, as for :meth:`LocationModel.from_geodataframe`.
+        distance : {"geodesic", "euclidean", "road", "rail"} or pandas.DataFrame
+            Domestic cost, as for :meth:`LocationModel.from_geodataframe` (default
+            ``"geodesic"``); ``"road"`` and ``"rail"`` measure along the network
+            (:func:`borderhub.routes.network_km`) and, unless ``gateway_distance`` says
+            otherwise, the legs of the gateway costs too.
         gateways, modes
             Passed to :func:`gateway_costs`.
         p : int, optional
             Number of centres (or ``fixed_cost=``).
+        gateway_distance : {"geodesic", "road", "rail"}, optional
+            How the legs of the gateway costs are measured (``distance=`` of
+            :func:`gateway_costs`); default ``distance`` when it is ``"road"`` or
+            ``"rail"``, else ``"geodesic"``.
         **params
             ``fixed_cost``, ``domestic_demand``, ``domestic_weight`` and the policy
             parameters.
@@ -625,7 +633,8 @@ class CrossBorderMedian(LocationModel):
         from borderhub.flows import international_demand
 
         dom = cost_from_frames(demand, candidates, distance)
-        routes = gateway_costs(candidates, partners, gateways=gateways, modes=modes)
+        legs = _legs(distance, gateway_distance)
+        routes = gateway_costs(candidates, partners, gateways=gateways, modes=modes, distance=legs)
         intl = (
             routes["cost"]
             .unstack("partner")
@@ -847,6 +856,13 @@ class _SharedLevels(Levels):
         b.constant += float(w @ self.S[:, 0])
 
 
+def _legs(distance: Any, gateway_distance: str | None) -> str:
+    """How the gateway legs are measured: as asked, else as the domestic leg if a network."""
+    if gateway_distance is not None:
+        return gateway_distance
+    return distance if isinstance(distance, str) and distance in ("road", "rail") else "geodesic"
+
+
 #: Initial extra levels per commodity in the iterative level scheme: commodities are many
 #: and their nearest open centre is usually the heuristic's, so start lean and expand.
 _SLACK = 0
@@ -866,6 +882,7 @@ def solve_crossborder(
     modes: Any = None,
     gateways: Any = None,
     distance: str | pd.DataFrame = "geodesic",
+    gateway_distance: str | None = None,
     solver: Any = "highs",
     time_limit: float | None = None,
     mip_gap: float | None = None,
@@ -892,8 +909,11 @@ def solve_crossborder(
         Passed to :func:`borderhub.international_demand`.
     modes, gateways
         Passed to :func:`gateway_costs`.
-    distance : {"geodesic", "euclidean"} or pandas.DataFrame, default "geodesic"
+    distance : {"geodesic", "euclidean", "road", "rail"} or pandas.DataFrame
         Domestic cost, as for :meth:`CrossBorderMedian.from_geodataframe`.
+    gateway_distance : {"geodesic", "road", "rail"}, optional
+        How the legs of the gateway costs are measured (default: ``distance`` when it
+        is a network, else geodesic); recorded as ``assumptions["gateway_distance"]``.
     solver, time_limit, mip_gap
         Passed to :meth:`CrossBorderMedian.solve`.
     **params
@@ -926,10 +946,12 @@ def solve_crossborder(
     else:
         assumptions = {"flows": "user-supplied origins x partners matrix"}
     assumptions["modes"] = mode_table(modes)
+    legs = _legs(distance, gateway_distance)
     assumptions["gateways"] = "bundled" if gateways is None else "user-supplied"
+    assumptions["gateway_distance"] = legs
     model = CrossBorderMedian.from_geodataframe(
         demand, candidates, partners, flows, distance=distance, gateways=gateways,
-        modes=modes, p=p, **params,
+        modes=modes, p=p, gateway_distance=legs, **params,
     )  # fmt: skip
     sol = model.solve(solver=solver, time_limit=time_limit, mip_gap=mip_gap)
     return dataclasses.replace(sol, assumptions=assumptions)

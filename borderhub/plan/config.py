@@ -75,6 +75,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "tiles": ("auto", "osm", "amap", "cartodb-positron", "none"),
     "lang": ("zh", "en"),
     "coordinates": ("wgs84", "gcj02", "bd09"),
+    "distance": ("geodesic", "road", "rail"),
 }
 _TEXT_OPTIONS = (
     "weight_column",
@@ -167,6 +168,14 @@ class PlanConfig:
         (:data:`borderhub.locate.DEFAULT_MODES`), as ``{"air": {"rate": 0.4}, "sea":
         None}`` or the command line's ``"air.rate=0.4,sea=off"`` (``off`` switches a mode
         off).
+    distance : {"geodesic", "road", "rail"}, default "geodesic"
+        How every distance of the plan is measured: the domestic leg from each demand unit
+        to its centre, the distance criteria of the scoring (border ports, RCEP partners)
+        and every leg of the cross-border costs (:func:`borderhub.routes.network_km`).
+        ``"road"`` and ``"rail"`` follow the OpenStreetMap networks of
+        :mod:`borderhub.network` and need the optional extra ``network``; with them the
+        cross-border gateways come from the infrastructure
+        (:func:`borderhub.flows.gateways`, ``infrastructure=True``).
     robustness : int, optional
         Also count how often each candidate is chosen over this many plausible demand
         draws (:func:`borderhub.robustness`); for ``crossborder`` the origin-partner
@@ -229,6 +238,7 @@ class PlanConfig:
     split: str = "exports"
     tilt: float = 1.0
     modes: Any = None
+    distance: str = "geodesic"
     robustness: int | None = None
     seed: int = 0
     spread: float | None = None
@@ -291,6 +301,13 @@ class PlanConfig:
         if self.modes is not None:
             put("modes", _mode_options(self.modes))
         self._check_robustness()
+        if self.distance != "geodesic":
+            from borderhub.routes import check_distance
+
+            try:
+                check_distance(self.distance)
+            except SpecificationError as err:
+                raise PlanOptionError(str(err)) from None
 
     def _check_model_options(self, put: Callable[[str, Any], None], models: dict) -> None:
         """The model's parameters and the options that apply to some models only."""

@@ -530,6 +530,13 @@ class PlanResult:
                 if weight
                 else float(len(self.demand)),
             }
+        if self.cost is not None and self.cost.attrs.get("distance"):
+            attrs = self.cost.attrs
+            content["distances"] = {
+                k: attrs[k]
+                for k in ("distance", "network", "licence", "fallback_pairs")
+                if k in attrs
+            }
         if scored is not None:
             content["scoring"] = {
                 "method": scored.method,

@@ -119,10 +119,16 @@ def run_plan(
     cost = None
     solved = None
     if config.solve:
-        from borderhub.geo import distance_matrix
+        from borderhub.routes import network_km
 
-        with steps.step("distances", "computing geodesic distances"):
-            cost = distance_matrix(inputs.demand, inputs.candidates)
+        with steps.step("distances", f"computing {config.distance} distances"):
+            cost = network_km(inputs.demand, inputs.candidates, config.distance)
+        if cost.attrs.get("fallback_pairs"):
+            steps.note(
+                f"{cost.attrs['fallback_pairs']} of {cost.size} demand-candidate pairs have no "
+                f"{config.distance} path (an island, or a point off the network): their "
+                "geodesic distance stands in"
+            )
         solved = Solved.run(inputs, config, steps, cost)
     extras: dict[str, Any] = {}
     if config.robustness and solved is not None and solved.solution.has_solution:

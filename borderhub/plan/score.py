@@ -42,7 +42,7 @@ class Scored:
 
 
 def _criteria_values(
-    inputs: Inputs,
+    inputs: Inputs, distance: str = "geodesic"
 ) -> tuple[Any, dict[str, str], dict[str, float], dict, dict[str, list[str]]]:
     """Evaluate the default criteria on the candidates; skip those the data cannot feed.
 
@@ -60,6 +60,8 @@ def _criteria_values(
             demand = demand.assign(_weight=1.0)
             column = "_weight"
         criteria = scoring.with_inputs(criteria, demand=demand, demand_weight=column)
+    if distance != "geodesic":
+        criteria = scoring.with_inputs(criteria, distance=distance)
     raw: dict[str, Any] = {}
     directions: dict[str, str] = {}
     weights: dict[str, float] = {}
@@ -119,7 +121,7 @@ def score_candidates(inputs: Inputs, config: PlanConfig, steps: Steps) -> Scored
     from borderhub import scoring
 
     with steps.step("score", "scoring candidates"):
-        raw, directions, default_w, skipped, estimated = _criteria_values(inputs)
+        raw, directions, default_w, skipped, estimated = _criteria_values(inputs, config.distance)
         if config.nan_policy == "auto":
             raw, directions, default_w = _leave_out_sparse(raw, directions, default_w, skipped)
         missing = scoring.missing_values(raw, directions)["missing"]

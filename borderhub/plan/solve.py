@@ -240,6 +240,7 @@ class Routed(Solved):
                     flows=flows,
                     modes=config.modes,
                     distance=cost,
+                    gateway_distance=config.distance,
                     solver=config.solver,
                     time_limit=config.time_limit,
                     mip_gap=config.mip_gap,
@@ -346,7 +347,9 @@ class Routed(Solved):
 
         options = {**self.params, **self.policy_terms(config)}
         flows = self.flows
-        routes = gateway_costs(inputs.candidates, self.partners, modes=config.modes)
+        routes = gateway_costs(
+            inputs.candidates, self.partners, modes=config.modes, distance=config.distance
+        )
         international = (
             routes["cost"]
             .unstack("partner")

@@ -44,6 +44,8 @@ INPUTS: dict[str, str] = {
     "demand_weight": "the column of the demand points giving each point's mass",
     "partners": "partner hubs, a (Geo)DataFrame like borderhub.datasets.partners()",
     "ports": "land border ports, a (Geo)DataFrame like borderhub.datasets.border_ports()",
+    "distance": "how distances are measured: 'geodesic', 'road' or 'rail' "
+    "(borderhub.routes.network_km)",
 }
 
 

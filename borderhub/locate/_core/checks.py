@@ -289,8 +289,13 @@ def cost_from_frames(demand: Any, candidates: Any, distance: Any) -> pd.DataFram
         return distance.loc[demand.index, candidates.index].copy()
     if not isinstance(distance, str):
         raise SpecificationError(
-            f"distance must be 'geodesic', 'euclidean' or a DataFrame, got {distance!r}"
+            f"distance must be 'geodesic', 'euclidean', 'road', 'rail' or a DataFrame, got "
+            f"{distance!r}"
         )
+    if distance in ("road", "rail"):
+        from borderhub.routes import network_km
+
+        return network_km(demand, candidates, distance)
     from borderhub.geo import distance_matrix
 
     return distance_matrix(demand, candidates, method=distance)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
-from borderhub.geo import distance_matrix
+from borderhub.routes import network_km
 from borderhub.scoring.criterion import Criterion
 
 __all__ = ["rcep_proximity", "border_port_distance", "RCEP_PROXIMITY", "BORDER_PORT_DISTANCE"]
@@ -19,8 +19,9 @@ def rcep_proximity(
     candidates: pd.DataFrame,
     partners: pd.DataFrame | None = None,
     weights: Mapping[str, float] | pd.Series | None = None,
+    distance: str = "geodesic",
 ) -> pd.Series:
-    """Weighted mean geodesic distance (km) from each candidate to the RCEP partner hubs.
+    """Weighted mean distance (km) from each candidate to the RCEP partner hubs.
 
     ``d_i = sum_k omega_k dist(i, k) / sum_k omega_k`` over the partner hubs ``k``. A cost:
     smaller means closer to the RCEP markets as a whole, or to the heavily weighted ones.
@@ -38,6 +39,10 @@ def rcep_proximity(
         weight is split equally over its hubs in ``partners``; hubs not named get weight 0.
         Default: every hub weighs the same, so a country with several hubs in ``partners``
         weighs more; pass ``{iso3: 1, ...}`` to weigh the countries equally.
+    distance : {"geodesic", "road", "rail"}, default "geodesic"
+        How a distance is measured (:func:`borderhub.routes.network_km`): along the road
+        or rail network where it reaches the hub, the geodesic where it does not (a hub
+        across the sea); ``attrs["fallback_pairs"]`` counts those pairs.
 
     Returns
     -------
@@ -73,7 +78,7 @@ def rcep_proximity(
             "rcep_proximity: the partners frame is empty; pass at least one partner hub, or "
             "None for the bundled RCEP hubs."
         )
-    dist = distance_matrix(candidates, partners)
+    dist = network_km(candidates, partners, distance)
     if weights is None:
         omega = np.full(len(partners), 1.0)
     else:
@@ -108,13 +113,22 @@ def rcep_proximity(
         if omega.sum() <= 0:
             raise SpecificationError("rcep_proximity weights are all zero.")
     vals = dist.to_numpy() @ (omega / omega.sum())
-    return pd.Series(vals, index=candidates.index.copy(), name="rcep_proximity")
+    out = pd.Series(vals, index=candidates.index.copy(), name="rcep_proximity")
+    out.attrs.update({k: v for k, v in dist.attrs.items() if k in _KEPT})
+    return out
+
+
+#: The attributes of a network distance a criterion passes on.
+_KEPT = ("distance", "network", "licence", "fallback_pairs")
 
 
 def border_port_distance(
-    candidates: pd.DataFrame, ports: pd.DataFrame | None = None, sourced_only: bool = False
+    candidates: pd.DataFrame,
+    ports: pd.DataFrame | None = None,
+    sourced_only: bool = False,
+    distance: str = "geodesic",
 ) -> pd.Series:
-    """Geodesic distance (km) from each candidate to the nearest land border port.
+    """Distance (km) from each candidate to the nearest land border port.
 
     A cost: road express to neighbouring countries crosses at these ports.
 
@@ -129,6 +143,9 @@ def border_port_distance(
         Use only ports whose point is their own sourced point (``point_sourced`` True in
         :func:`borderhub.datasets.border_ports`), leaving out those for which the admin
         centre of their county stands in. Requires a ``point_sourced`` column.
+    distance : {"geodesic", "road", "rail"}, default "geodesic"
+        How a distance is measured (:func:`borderhub.routes.network_km`; the geodesic
+        where the network does not carry a pair).
 
     Returns
     -------
@@ -179,8 +196,10 @@ def border_port_distance(
             "pass at least one port with lon/lat, or None for the bundled land border ports"
             + (" (sourced_only=True keeps only ports with a sourced point)" if sourced_only else "")
         )
-    dist = distance_matrix(candidates, ports).to_numpy()
+    km = network_km(candidates, ports, distance)
+    dist = km.to_numpy()
     out = pd.Series(dist.min(axis=1), index=candidates.index.copy(), name="border_port_distance")
+    out.attrs.update({k: v for k, v in km.attrs.items() if k in _KEPT})
     if "point_sourced" in ports.columns:
         sourced = ports["point_sourced"].fillna(False).astype(bool).to_numpy()
         nearest = dist.argmin(axis=1)
@@ -190,22 +209,22 @@ def border_port_distance(
     return out
 
 
-#: Mean geodesic km to the RCEP partner hubs (reads the study's ``partners``).
+#: Mean km to the RCEP partner hubs (reads the study's ``partners`` and ``distance``).
 RCEP_PROXIMITY = Criterion(
     "rcep_proximity",
     rcep_proximity,
     "cost",
-    description="mean geodesic distance to the RCEP partner hubs",
+    description="mean distance to the RCEP partner hubs",
     unit="km",
-    inputs=["partners"],
+    inputs=["partners", "distance"],
 )
 
-#: Geodesic km to the nearest land border port (reads the study's ``ports``).
+#: Km to the nearest land border port (reads the study's ``ports`` and ``distance``).
 BORDER_PORT_DISTANCE = Criterion(
     "border_port_distance",
     border_port_distance,
     "cost",
     description="distance to the nearest land border port",
     unit="km",
-    inputs=["ports"],
+    inputs=["ports", "distance"],
 )
