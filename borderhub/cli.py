@@ -362,6 +362,9 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
         ("--coordinates", {"choices": ("wgs84", "gcj02", "bd09"), "default": "wgs84", "help":
                            "datum of lon/lat in your CSV files: converted to WGS84 if gcj02 "
                            "(Amap, Tencent) or bd09 (Baidu); default wgs84"}),
+        ("--figures", {"metavar": "FILE", "help": "your own figures (columns place, quantity, "
+                       "value, unit, period, source, grade), e.g. official city volumes, in "
+                       "place of the bundled ones; the estimates are refitted around them"}),
     )  # fmt: skip
 
 

@@ -32,6 +32,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -345,8 +346,17 @@ def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
-def candidates() -> gpd.GeoDataFrame:
+def candidates(figures: Any = None) -> gpd.GeoDataFrame:
     """The 60 distinct places of 专栏4 with the attributes used for scoring.
+
+    Parameters
+    ----------
+    figures : str, pathlib.Path or pandas.DataFrame, optional
+        A researcher's own figures (official city volumes, airport cargo ...) put in place
+        of the bundled ones, with the estimates refitted around them
+        (:func:`borderhub.figures.apply_to_study`; the file's columns are described in
+        :mod:`borderhub.figures`). A place's own figure replaces its value; an estimated
+        place follows the refit of its prefecture.
 
     Returns
     -------
@@ -403,14 +413,27 @@ def candidates() -> gpd.GeoDataFrame:
     >>> int(cand["coastal"].sum()) > 0 and cand.index.is_unique
     True
     """
-    return _geo(_load("candidates"))
+    table = _geo(_load("candidates"))
+    if figures is None:
+        return table
+    from borderhub.figures import apply_to_study
+
+    return apply_to_study(table, _geo(_load("prefectures")), figures)[0]
 
 
-def prefectures() -> gpd.GeoDataFrame:
+def prefectures(figures: Any = None) -> gpd.GeoDataFrame:
     """Demand units: the 367 units of the 2020 census prefecture table.
 
     The 4 municipalities, 333 prefecture-level units and 30 province-administered
     county-level units (including the Xinjiang Production and Construction Corps cities).
+
+    Parameters
+    ----------
+    figures : str, pathlib.Path or pandas.DataFrame, optional
+        A researcher's own figures put in place of the bundled ones, each province's
+        estimates refitted so that its total still holds
+        (:func:`borderhub.figures.apply_to_study`, as for :func:`candidates`: a file that
+        names a place of either table is accepted by both).
 
     Returns
     -------
@@ -446,7 +469,12 @@ def prefectures() -> gpd.GeoDataFrame:
     >>> int((~pref["express_volume_estimated"]).sum())
     23
     """
-    return _geo(_load("prefectures"))
+    table = _geo(_load("prefectures"))
+    if figures is None:
+        return table
+    from borderhub.figures import apply_to_study
+
+    return apply_to_study(_geo(_load("candidates")), table, figures)[1]
 
 
 def partners() -> gpd.GeoDataFrame:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
 
-__all__ = ["write_report", "render_report", "estimate_caveats"]
+__all__ = ["write_report", "render_report", "estimate_caveats", "grade_caveats"]
 
 _CSS = """
 :root{--ink:#1d1d1b;--muted:#5d5d57;--rule:#d8d4c8;--accent:#8c2d04}
@@ -194,6 +194,65 @@ def estimate_caveats(*frames: pd.DataFrame) -> dict[str, str]:
             out[col] = (
                 f"{int(est.sum())} of {len(frame)} values of '{col}' are estimates, not "
                 f"published figures (marked * in the tables).{method}"
+            )
+    return out
+
+
+def grade_caveats(*frames: pd.DataFrame) -> dict[str, str]:
+    """Which grades of source the figures of the given tables rest on.
+
+    Every figure of borderhub's tables carries the grade of its source in
+    ``<column>_grade`` (:data:`borderhub.datasets.SOURCE_GRADES`: ``official``, ``news``,
+    ``secondary``); an estimate carries the grade of the inputs it is built on. For every
+    column with such a grade and at least one value, count the values by grade, and the
+    estimates among them (``<column>_estimated``), so that a report says what its answer
+    rests on.
+
+    Parameters
+    ----------
+    *frames : DataFrame
+        Tables such as :func:`borderhub.datasets.prefectures`.
+
+    Returns
+    -------
+    dict
+        ``{column: sentence}``, first table first.
+
+    Raises
+    ------
+    DataError
+        An argument is not a DataFrame.
+
+    Examples
+    --------
+    >>> from borderhub import datasets
+    >>> from borderhub.report import grade_caveats
+    >>> print(grade_caveats(datasets.prefectures())["express_volume"])
+    express_volume: 367 values, 23 of them figures and 344 estimates; by the grade of their source: secondary 364, news 3
+    """  # noqa: E501
+    out: dict[str, str] = {}
+    for frame in frames:
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(f"grade_caveats takes DataFrames, got {type(frame).__name__}.")
+        for gcol in [c for c in frame.columns if str(c).endswith("_grade")]:
+            col = str(gcol)[: -len("_grade")]
+            if col not in frame.columns or col in out:
+                continue
+            present = pd.to_numeric(frame[col], errors="coerce").notna()
+            present &= frame[col].notna()
+            grades = frame.loc[present.to_numpy(), gcol].astype("string").fillna("")
+            if not len(grades):
+                continue
+            counts = grades[grades.ne("")].value_counts()
+            by_grade = ", ".join(f"{g} {int(n)}" for g, n in counts.items())
+            flag = f"{col}_estimated"
+            mix = ""
+            if flag in frame.columns:
+                est = int(frame.loc[present.to_numpy(), flag].eq(True).sum())
+                mix = f", {len(grades) - est} of them figures and {est} estimates"
+            out[col] = (
+                f"{col}: {len(grades)} values{mix}; by the grade of their source: "
+                f"{by_grade or 'none recorded'}"
             )
     return out
 

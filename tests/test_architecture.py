@@ -36,7 +36,7 @@ PACKAGE = ROOT / "borderhub"
 LAYERS: list[tuple[str, frozenset[str]]] = [
     (
         "foundations",
-        frozenset({"exceptions", "policy", "datasets", "geo", "network", "io"}),
+        frozenset({"exceptions", "policy", "figures", "datasets", "geo", "network", "io"}),
     ),
     ("models", frozenset({"scoring", "locate", "flows", "routes"})),
     (

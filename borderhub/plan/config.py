@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from borderhub.exceptions import SpecificationError
 from borderhub.locate._registry import CENTRES, Param, registered
@@ -200,6 +203,12 @@ class PlanConfig:
     solution_file, scores_file : str, optional
         A ``solution.csv`` and a ``scores.csv`` written earlier, drawn on the map of a run
         that does not solve or score itself (``borderhub map``).
+    figures : str, pathlib.Path or pandas.DataFrame, optional
+        The researcher's own figures (official city volumes, airport cargo ...; the
+        columns of :mod:`borderhub.figures`) put into the candidates and demand in place
+        of the bundled values, the estimates refitted around them
+        (:func:`borderhub.figures.apply_to_study`); the manifest and the report name every
+        figure and its source (``--figures FILE``).
 
     Examples
     --------
@@ -249,6 +258,7 @@ class PlanConfig:
     plots: bool = False
     solution_file: str | None = None
     scores_file: str | None = None
+    figures: Any = None
 
     def __post_init__(self) -> None:
         from borderhub.policy import as_tiers
@@ -300,6 +310,10 @@ class PlanConfig:
             )
         if self.modes is not None:
             put("modes", _mode_options(self.modes))
+        if self.figures is not None and not isinstance(self.figures, str | Path | pd.DataFrame):
+            raise PlanOptionError(
+                f"figures must be a CSV file or a DataFrame, got {type(self.figures).__name__}"
+            )
         self._check_robustness()
         if self.distance != "geodesic":
             from borderhub.routes import check_distance
@@ -423,10 +437,17 @@ class PlanConfig:
         out: dict[str, Any] = {}
         for f in sorted(fields(self), key=lambda f: f.name):
             if f.name in ("score", "solve", "plots") or (
-                f.name in ("solution_file", "scores_file") and getattr(self, f.name) is None
+                f.name in ("solution_file", "scores_file", "figures")
+                and getattr(self, f.name) is None
             ):
                 continue
             value = getattr(self, f.name)
+            if f.name == "figures":
+                value = (
+                    str(value)
+                    if isinstance(value, str | Path)
+                    else f"<DataFrame of {len(value)} figures>"
+                )
             if isinstance(value, tuple):
                 value = [getattr(v, "name", v) for v in value] or None
             if f.name == "fixed_cost" and isinstance(value, float):

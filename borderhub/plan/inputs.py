@@ -192,6 +192,9 @@ def load_inputs(candidates: Any, demand: Any, config: PlanConfig, steps: Steps) 
             dem, sources["demand"] = _points(demand, "demand", config)
         else:
             dem = datasets.prefectures()
+        if config.figures is not None:
+            cand, dem, sources["figures"] = _own_figures(cand, dem, config.figures)
+            steps.note(_figures_note(sources["figures"]))
         bundled_dir = datasets.data_dir()
         for table, key in _BUNDLED_TABLES.items():
             path = bundled_dir / f"{table}.csv"
@@ -218,6 +221,30 @@ def load_inputs(candidates: Any, demand: Any, config: PlanConfig, steps: Steps) 
         sources=sources,
         given={"candidates": candidates, "demand": demand},
     )
+
+
+def _own_figures(cand: Any, dem: Any, figures: Any) -> tuple[Any, Any, dict[str, Any]]:
+    """The study's tables with the user's figures, and their provenance for the manifest."""
+    from borderhub.figures import apply_to_study
+
+    cand, dem, provenance = apply_to_study(cand, dem, figures)
+    if isinstance(figures, str | Path):
+        provenance = {"file": Path(figures).name, "sha256": sha256(Path(figures)), **provenance}
+    return cand, dem, provenance
+
+
+def _figures_note(provenance: dict[str, Any]) -> str:
+    applied = provenance["applied"]
+    refitted = provenance["refitted"]
+    text = (
+        f"own figures: {len(provenance['figures'])} given, {len(applied['candidates'])} put "
+        f"into candidates and {len(applied['demand'])} into demand units"
+    )
+    if refitted:
+        text += "; estimates refitted in " + ", ".join(
+            f"{p} (x{f:.3g})" for p, f in sorted(refitted.items())
+        )
+    return text
 
 
 def describe_candidates(cand: Any) -> Any:

@@ -218,7 +218,7 @@ def _draw_plots(
 
 def _write_report(result: PlanResult, path: Path, fmap: Any, figures: dict[str, Any]) -> None:
     """report.html: map, centres, ranking, plots, assumptions and data caveats."""
-    from borderhub.report import estimate_caveats, write_report
+    from borderhub.report import estimate_caveats, grade_caveats, write_report
 
     sol, config, solved = result.solution, result.config, result._need_solution()
     params = ", ".join(f"{k}={v!s}" for k, v in solved.params.items() if np.isscalar(v))
@@ -271,6 +271,8 @@ def _write_report(result: PlanResult, path: Path, fmap: Any, figures: dict[str, 
         )
     for role, frame in (("candidates", result.candidates), ("demand units", result.demand)):
         caveats += [f"{role}: {text}" for text in estimate_caveats(frame).values()]
+        caveats += [f"{role}: {text}" for text in grade_caveats(frame).values()]
+    caveats += _own_figures_caveats(result.inputs.sources.get("figures"))
     static = figures.get(_STATIC_MAP)
     write_report(
         path,
@@ -286,6 +288,24 @@ def _write_report(result: PlanResult, path: Path, fmap: Any, figures: dict[str, 
         summary=summary,
         figure_format="png",
     )
+
+
+def _own_figures_caveats(provenance: dict[str, Any] | None) -> list[str]:
+    """The report's lines on the user's own figures: each with its source and grade."""
+    if not provenance:
+        return []
+    lines = [
+        f"own figures: {f['place']} {f['quantity']} {f['value']:g} {f['unit']} "
+        f"({f['period']}; {f['grade']} grade; source: {f['source']})"
+        for f in provenance["figures"]
+    ]
+    if provenance["refitted"]:
+        lines.append(
+            "the estimates of "
+            + ", ".join(f"{p} (x{x:.3g})" for p, x in sorted(provenance["refitted"].items()))
+            + " were rescaled so that each province total still holds around these figures"
+        )
+    return lines
 
 
 def _save_figure(fig: Any, path: Path) -> None:
