@@ -339,10 +339,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 def _add_data(parser: argparse.ArgumentParser) -> None:
     about = (
-        "Default: the bundled tables (the 60 places of 专栏4 as candidates, the 367 "
-        "prefecture-level units as demand). Your own tables: CSV with lon/lat columns "
-        "(WGS84 degrees unless --coordinates says otherwise) or any file geopandas reads "
-        "(GeoJSON, GeoPackage, shapefile, GeoParquet; any CRS)."
+        "Default: the bundled tables (专栏4's 60 places, 367 prefecture-level units). Your "
+        "own: CSV with lon/lat (WGS84 unless --coordinates says otherwise; or 城市, 省份, "
+        "经度/纬度, 快递业务量(万件) ...) or any file geopandas reads (any CRS)."
     )
     name = {"metavar": "NAME"}
     _group(
@@ -359,9 +358,10 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
         ("--lat-column", {**name, "help": "latitude (default: lat, latitude, 纬度)"}),
         ("--provinces", {"type": _name_list, "metavar": "NAMES", "help": "only the demand and "
                          "candidates of these provinces, e.g. 广东,广西 or 广东省"}),
-        ("--coordinates", {"choices": ("wgs84", "gcj02", "bd09"), "default": "wgs84", "help":
-                           "datum of lon/lat in your CSV files: converted to WGS84 if gcj02 "
-                           "(Amap, Tencent) or bd09 (Baidu); default wgs84"}),
+        ("--coordinates", {"choices": ("wgs84", "gcj02", "bd09"), "help":
+                           "datum of your CSV lon/lat (gcj02: Amap, Tencent; bd09: Baidu); "
+                           "default wgs84, warned for a combined 'location' column"}),
+        ("--volume-unit", {"choices": ("亿件", "万件", "件"), "help": "of unlabelled 快递业务量"}),
         ("--figures", {"metavar": "FILE", "help": "your own figures (columns place, quantity, "
                        "value, unit, period, source, grade), e.g. official city volumes, in "
                        "place of the bundled ones; the estimates are refitted around them"}),

@@ -86,7 +86,7 @@ COORDINATES = ("wgs84", "gcj02", "bd09")
 _LON_NAMES = ("lon", "longitude", "lng", "long", "经度")
 _LAT_NAMES = ("lat", "latitude", "纬度")
 _LOCATION_NAMES = ("location", "lnglat", "lng_lat", "坐标")
-_ID_NAMES = ("adcode", "id", "label", "code")
+_ID_NAMES = ("adcode", "id", "label", "code", "编号", "代码", "行政区划代码", "区划代码")
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
@@ -236,7 +236,9 @@ def _read_csv_points(
     frame = frame.drop(columns=[c for c in used if c in frame.columns])
     frame["lon"] = np.asarray(lon, dtype=float)
     frame["lat"] = np.asarray(lat, dtype=float)
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    out.attrs["coordinate_columns"] = list(used)
+    return out
 
 
 def _read_geo_points(path: Path, role: str, id_column: str | None) -> Any:

@@ -350,7 +350,7 @@ def test_cli_provinces_and_coordinate_columns(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "over 2 demand units and 2 candidates" in proc.stdout
-    assert "440100 440100  CORE      2" in proc.stdout  # tiers looked up by label
+    assert "440100 广州市  CORE      2" in proc.stdout  # 名称 read as name; tiers looked up
     proc = subprocess.run(
         [sys.executable, "-m", "borderhub", "plan", "--out", str(tmp_path / "o"), "--p", "2",
          "--provinces", "广东,海南", "--quiet"],

@@ -79,7 +79,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "lang": ("zh", "en"),
     "coordinates": ("wgs84", "gcj02", "bd09"),
     "distance": ("geodesic", "road", "rail"),
+    "volume_unit": ("亿件", "万件", "件"),
 }
+#: Options of CHOICES that may be left unstated (None).
+_OPTIONAL_CHOICES = ("coordinates", "volume_unit")
 _TEXT_OPTIONS = (
     "weight_column",
     "id_column",
@@ -131,8 +134,14 @@ class PlanConfig:
         Demand weight column (default ``express_volume``, else ``population``, else 1).
     id_column, lon_column, lat_column : str, optional
         Columns of the caller's files (see :func:`borderhub.io.read_points`).
-    coordinates : {"wgs84", "gcj02", "bd09"}, default "wgs84"
-        Datum of the coordinates in the caller's CSV files.
+    coordinates : {"wgs84", "gcj02", "bd09"}, optional
+        Datum of the coordinates in the caller's CSV files (default WGS84; a combined
+        ``location`` column read without a stated datum is warned about, since Amap and
+        Tencent give GCJ-02 there).
+    volume_unit : {"亿件", "万件", "件"}, optional
+        Unit of the express volumes in the caller's candidates and demand whose header
+        states none (``快递业务量(万件)`` states one); converted to the library's 亿件
+        (:mod:`borderhub.plan.schema`).
     provinces : tuple of str
         Restrict demand units and candidates to these provinces (``广东`` or ``广东省``).
     method : {"topsis", "weighted_sum", "vikor"}, default "topsis"
@@ -235,7 +244,8 @@ class PlanConfig:
     id_column: str | None = None
     lon_column: str | None = None
     lat_column: str | None = None
-    coordinates: str = "wgs84"
+    coordinates: str | None = None
+    volume_unit: str | None = None
     provinces: Any = ()
     method: str = "topsis"
     weights: str = "default"
@@ -270,6 +280,8 @@ class PlanConfig:
         if self.model not in models:
             raise PlanOptionError(f"model must be one of {list(models)}, got {self.model!r}")
         for name, allowed in CHOICES.items():
+            if name in _OPTIONAL_CHOICES and getattr(self, name) is None:
+                continue
             if getattr(self, name) not in allowed:
                 raise PlanOptionError(
                     f"{name} must be one of {list(allowed)}, got {getattr(self, name)!r}"
@@ -450,6 +462,8 @@ class PlanConfig:
                 )
             if isinstance(value, tuple):
                 value = [getattr(v, "name", v) for v in value] or None
+            if f.name == "coordinates" and value is None:
+                value = "wgs84"
             if f.name == "fixed_cost" and isinstance(value, float):
                 value = _number_text(value)
             out[f.name] = value

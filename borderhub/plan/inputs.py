@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from borderhub.exceptions import DataError
+from borderhub.exceptions import DataError, DataWarning
 from borderhub.plan.config import PlanConfig, PlanOptionError
 from borderhub.plan.progress import Steps
 
@@ -35,17 +36,6 @@ _BUNDLED_TABLES = {
     "corridors": "corridors",
     "border_ports": "border_ports",
 }
-
-
-_PROVINCE_SUFFIXES = (
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "特别行政区",
-    "自治区",
-    "省",
-    "市",
-)
 
 
 @dataclass
@@ -98,11 +88,16 @@ def _derive_tiers(frame: Any) -> list[str]:
     return out
 
 
-def _points(given: Any, role: str, config: PlanConfig) -> tuple[Any, dict[str, Any]]:
-    """A caller's candidates or demand: a file (read by io.read_points) or a GeoDataFrame."""
+def _points(given: Any, role: str, config: PlanConfig, steps: Steps) -> tuple[Any, dict[str, Any]]:
+    """A caller's candidates or demand: a file (read by io.read_points) or a GeoDataFrame.
+
+    The columns are read with the study schema (:func:`borderhub.plan.schema.standard_columns`:
+    Chinese headers, units) and places outside the province they claim are refused.
+    """
     import geopandas as gpd
 
     from borderhub.io import read_points
+    from borderhub.plan.schema import check_provinces, standard_columns
 
     if isinstance(given, str | Path):
         frame = read_points(
@@ -110,44 +105,55 @@ def _points(given: Any, role: str, config: PlanConfig) -> tuple[Any, dict[str, A
             id_column=config.id_column,
             lon_column=config.lon_column,
             lat_column=config.lat_column,
-            coordinates=config.coordinates,
+            coordinates=config.coordinates or "wgs84",
             role=role,
         )
         path = Path(given)
-        source = {
+        source: dict[str, Any] = {
             "source": "user",
             "file": path.name,
             "sha256": sha256(path) if path.is_file() else None,
         }
-        return frame, source
-    if isinstance(given, gpd.GeoDataFrame):
+        used = frame.attrs.get("coordinate_columns", [])
+        if len(used) == 1 and config.coordinates is None:
+            message = (
+                f"{role} file {path.name}: the combined {used[0]!r} column is read as WGS84; "
+                "Amap and Tencent give GCJ-02 there (about 0.5 km off): state the datum with "
+                "coordinates='gcj02' (--coordinates gcj02) or coordinates='wgs84'"
+            )
+            warnings.warn(message, DataWarning, stacklevel=4)
+            steps.note(message)
+    elif isinstance(given, gpd.GeoDataFrame):
         from borderhub.geo import as_points
 
         frame = as_points(given, role)
         frame["lon"] = frame.geometry.x.to_numpy(dtype=float)
         frame["lat"] = frame.geometry.y.to_numpy(dtype=float)
-        return frame, {"source": "caller", "rows": len(frame)}
-    raise DataError(
-        f"{role} must be a file path or a GeoDataFrame, got {type(given).__name__}; pass e.g. "
-        "'candidates.csv' or borderhub.datasets.candidates()"
-    )
-
-
-def _province_key(name: Any) -> str:
-    text = str(name).strip()
-    for suffix in _PROVINCE_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            return text[: -len(suffix)]
-    return text
+        source = {"source": "caller", "rows": len(frame)}
+    else:
+        raise DataError(
+            f"{role} must be a file path or a GeoDataFrame, got {type(given).__name__}; pass "
+            "e.g. 'candidates.csv' or borderhub.datasets.candidates()"
+        )
+    frame, notes = standard_columns(frame, role, volume_unit=config.volume_unit)
+    for note in notes:
+        steps.note(note)
+    if notes:
+        source["columns"] = notes
+    check_provinces(frame, role)
+    return frame, source
 
 
 def _restrict_to_provinces(frame: Any, provinces: Sequence[str], role: str) -> Any:
+    from borderhub.plan.schema import province_key
+
     if "province" not in frame.columns:
         raise PlanOptionError(
-            f"provinces needs a 'province' column in the {role}; add one or drop the option"
+            f"provinces needs a 'province' (or 省份) column in the {role}; add one or drop "
+            "the option"
         )
-    keys = frame["province"].map(_province_key)
-    wanted = {_province_key(p) for p in provinces}
+    keys = frame["province"].map(province_key)
+    wanted = {province_key(p) for p in provinces}
     known = sorted(set(keys.dropna()))
     unknown = sorted(wanted - set(known))
     if unknown:
@@ -158,6 +164,10 @@ def _restrict_to_provinces(frame: Any, provinces: Sequence[str], role: str) -> A
 
 
 def _choose_weight(demand: Any, requested: str | None, user: bool) -> tuple[str | None, str]:
+    if requested and requested not in demand.columns:
+        from borderhub.plan.schema import standard_column_name
+
+        requested = standard_column_name(requested) or requested
     if requested:
         if requested not in demand.columns:
             raise DataError(
@@ -168,6 +178,7 @@ def _choose_weight(demand: Any, requested: str | None, user: bool) -> tuple[str 
     for column in ("express_volume", "population"):
         if column in demand.columns:
             unit = " (亿件, estimated)" if column == "express_volume" and not user else ""
+            unit = " (亿件)" if column == "express_volume" and user else unit
             return column, f"demand weight: column {column!r}{unit}"
     return None, "demand weight: none given, every demand unit weighs 1"
 
@@ -175,7 +186,7 @@ def _choose_weight(demand: Any, requested: str | None, user: bool) -> tuple[str 
 def load_inputs(candidates: Any, demand: Any, config: PlanConfig, steps: Steps) -> Inputs:
     from borderhub import datasets
 
-    if config.coordinates != "wgs84" and candidates is None and demand is None:
+    if config.coordinates not in (None, "wgs84") and candidates is None and demand is None:
         raise PlanOptionError(
             f"coordinates {config.coordinates!r} applies to your own CSV files; the bundled "
             "tables are WGS84: give candidates or demand files, or drop the option"
@@ -183,13 +194,15 @@ def load_inputs(candidates: Any, demand: Any, config: PlanConfig, steps: Steps) 
     with steps.step("load", "loading data"):
         sources: dict[str, Any] = {}
         if candidates is not None:
-            cand, sources["candidates"] = _points(candidates, "candidates", config)
+            cand, sources["candidates"] = _points(candidates, "candidates", config, steps)
             if "tiers" not in cand.columns:
                 cand["tiers"] = _derive_tiers(cand)
+            if "name" not in cand.columns:  # gateways and tables name places: the label
+                cand["name"] = [str(k) for k in cand.index]
         else:
             cand = datasets.candidates()
         if demand is not None:
-            dem, sources["demand"] = _points(demand, "demand", config)
+            dem, sources["demand"] = _points(demand, "demand", config, steps)
         else:
             dem = datasets.prefectures()
         if config.figures is not None:

@@ -210,15 +210,19 @@ class Routed(Solved):
 
     partners: Any = None
     flows: Any = None
+    #: The gateways the model routed through (their names and modes label the tables).
+    gateway_table: Any = None
 
     cost_curve: ClassVar[bool] = False  # scenarios.p_sweep has no routed model
     load_what: ClassVar[str] = "international express"
 
     def _solve(self, inputs: Inputs, config: PlanConfig, steps: Steps, cost: Any) -> None:
         from borderhub import datasets
-        from borderhub.locate import solve_crossborder
+        from borderhub.locate import gateways, solve_crossborder
 
         self.partners = datasets.partners()
+        # solve_crossborder's default gateways: those of the bundled candidates and ports
+        self.gateway_table = gateways()
         with steps.step("build", "international flows and gateway costs"):
             flows = self.flows = _flows(inputs, config, self.partners)
         assumptions = dict(flows.attrs.get("assumptions", {}))
@@ -273,10 +277,8 @@ class Routed(Solved):
 
     def routing(self, inputs: Inputs) -> Any:
         """``routing.csv``: one row per (origin, partner) flow, its centre, gateway and mode."""
-        from borderhub.locate import gateways
-
         r = self.solution.routing.reset_index()
-        gates = gateways(inputs.candidates)
+        gates = self.gateway_table
         out = pd.DataFrame({"origin": r["origin"].astype(str), "partner": r["partner"].astype(str)})
         out["origin_name"] = _names(inputs.demand, r["origin"])
         out["partner_name"] = _names(self.partners, r["partner"], "city")
@@ -293,12 +295,10 @@ class Routed(Solved):
 
     def loads(self, inputs: Inputs, by: str) -> Any:
         """Flow, commodities and cost per gateway or partner, with their names."""
-        from borderhub.locate import gateways
-
         loads = self.solution.loads(by)
         out = pd.DataFrame(index=pd.Index([str(k) for k in loads.index], name=by))
         if by == "gateway":
-            gates = gateways(inputs.candidates)
+            gates = self.gateway_table
             out["name"] = _names(gates, loads.index)
             out["mode"] = _names(gates, loads.index, "mode")
         else:

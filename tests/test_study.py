@@ -1,0 +1,113 @@
+"""A researcher's own study: Chinese headers, units, checks before the solve, complete tables.
+
+Each test is one defect met when a Northeast study (黑龙江, 吉林, 辽宁, 内蒙古) was run from
+the user's own files.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from borderhub import run_plan
+from borderhub.cli import main
+from borderhub.exceptions import DataError, DataWarning
+from borderhub.plan.schema import standard_column_name
+
+NORTHEAST = """城市,省份,经度,纬度,快递业务量(万件)
+哈尔滨,黑龙江,126.5289,45.8018,64267
+长春,吉林,125.3170,43.8148,62152
+沈阳,辽宁,123.4590,41.6749,99482
+大连,辽宁,121.6099,38.9133,43841
+丹东,辽宁,124.3487,39.9993,12638
+呼和浩特,内蒙古,111.7431,40.8409,8419
+黑河,黑龙江,127.5210,50.2435,2574
+"""
+
+
+@pytest.fixture
+def northeast(tmp_path):
+    path = tmp_path / "northeast.csv"
+    path.write_text(NORTHEAST, encoding="utf-8")
+    return path
+
+
+def test_chinese_headers_and_the_province_option(northeast):
+    result = run_plan(northeast, northeast, p=2, provinces="黑龙江,吉林", score=False)
+    assert sorted(result.candidates["name"]) == ["哈尔滨", "长春", "黑河"]
+    assert result.weight == "express_volume"
+    # 万件 converted to the library's 亿件
+    assert result.demand.set_index("name").loc["哈尔滨", "express_volume"] == pytest.approx(6.4267)
+    assert result.inputs.sources["candidates"]["columns"][0].startswith("candidates: column")
+
+
+def test_a_volume_without_unit_is_refused_or_given(tmp_path):
+    path = tmp_path / "bare.csv"
+    path.write_text(NORTHEAST.replace("快递业务量(万件)", "快递业务量"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"快递业务量\(万件\)"):
+        run_plan(path, path, p=2, score=False)
+    result = run_plan(path, path, p=2, score=False, volume_unit="万件")
+    assert float(result.demand["express_volume"].max()) == pytest.approx(9.9482)
+    assert standard_column_name("快递业务量（亿件）") == "express_volume"
+
+
+def test_a_negative_volume_is_refused_and_named(tmp_path):
+    path = tmp_path / "negative.csv"
+    path.write_text(NORTHEAST.replace("12638", "-600"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"丹东.*-600"):
+        run_plan(path, path, p=2, score=False)
+    text = tmp_path / "text.csv"
+    text.write_text(NORTHEAST.replace("12638", "约1.2万"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"must hold numbers.*丹东"):
+        run_plan(text, text, p=2, score=False)
+
+
+def test_vladivostok_claimed_for_heilongjiang_is_named(tmp_path):
+    path = tmp_path / "vladivostok.csv"
+    path.write_text(NORTHEAST + "符拉迪沃斯托克,黑龙江,131.8855,43.1155,900\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"符拉迪沃斯托克 \(8\) lies about \d+ km outside 黑龙江"):
+        run_plan(path, None, p=2, score=False)
+
+
+def test_a_combined_location_column_without_a_datum_warns(tmp_path):
+    path = tmp_path / "amap.csv"
+    path.write_text(
+        'name,省份,location\n哈尔滨,黑龙江,"126.535,45.803"\n长春,吉林,"125.324,43.817"\n',
+        encoding="utf-8",
+    )
+    with pytest.warns(DataWarning, match="gcj02"):
+        run_plan(path, None, p=1, score=False, provinces="黑龙江,吉林")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        run_plan(path, None, p=1, score=False, coordinates="gcj02", provinces="黑龙江,吉林")
+
+
+def test_crossborder_without_a_name_column_runs_and_names_every_gateway(tmp_path):
+    path = tmp_path / "unnamed.csv"
+    path.write_text(
+        "adcode,lon,lat\n230100,126.5289,45.8018\n220100,125.3170,43.8148\n"
+        "210100,123.4590,41.6749\n210200,121.6099,38.9133\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    status = main(["plan", "--quiet", "--candidates", str(path), "--model", "crossborder",
+                   "--p", "2", "--out", str(out)])  # fmt: skip
+    assert status == 0
+    loads = (out / "gateway_loads.csv").read_text(encoding="utf-8").splitlines()
+    assert loads[0].startswith("gateway,name,mode,")
+    for row in loads[1:]:
+        gateway, name, mode = row.split(",")[:3]
+        assert name and mode == gateway.split(":")[0], row
+
+
+def test_a_failed_run_leaves_the_folder_as_it_was(tmp_path, northeast):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(NORTHEAST.replace("64267", "-1"), encoding="utf-8")
+    status = main(["plan", "--quiet", "--candidates", str(bad), "--demand", str(northeast),
+                   "--model", "crossborder", "--p", "2", "--out", str(out)])  # fmt: skip
+    assert status == 1
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
