@@ -186,13 +186,17 @@ def available_memory() -> int | None:
         return None
 
 
-def estimate_memory(n_demand: int, n_candidates: int) -> int:
+def estimate_memory(n_demand: int, n_candidates: int, *, pairs: int | None = None) -> int:
     """Bytes a run's distance matrix and model need (see :data:`BYTES_PER_PAIR`).
 
     Parameters
     ----------
     n_demand, n_candidates : int
         Sizes of the run.
+    pairs : int, optional
+        The (demand, candidate) pairs the method holds when it does not hold them all: a
+        model built from points keeps only each demand point's nearest candidates (see
+        ``PMedian.size_estimate``). Default: every pair (a dense matrix).
 
     Returns
     -------
@@ -208,11 +212,16 @@ def estimate_memory(n_demand: int, n_candidates: int) -> int:
     >>> from borderhub.io import estimate_memory
     >>> round(estimate_memory(2850, 340) / 2**20)  # county-level demand, every candidate
     111
+    >>> round(estimate_memory(100_000, 3000, pairs=3_200_000) / 2**20)  # nearest lists only
+    366
     """
-    for name, value in (("n_demand", n_demand), ("n_candidates", n_candidates)):
+    for name, value in (("n_demand", n_demand), ("n_candidates", n_candidates), ("pairs", pairs)):
+        if name == "pairs" and value is None:
+            continue
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
             raise SpecificationError(f"{name} must be a whole number >= 0, got {value!r}")
-    return int(n_demand) * int(n_candidates) * BYTES_PER_PAIR
+    held = int(n_demand) * int(n_candidates) if pairs is None else int(pairs)
+    return held * BYTES_PER_PAIR
 
 
 def _size(n_bytes: float) -> str:
@@ -222,7 +231,9 @@ def _size(n_bytes: float) -> str:
     return f"{math.ceil(n_bytes / 1024)} KiB"
 
 
-def check_memory(n_demand: int, n_candidates: int, *, available: int | None = None) -> int:
+def check_memory(
+    n_demand: int, n_candidates: int, *, available: int | None = None, pairs: int | None = None
+) -> int:
     """Refuse, before any work, a run that would not fit in the memory available.
 
     Parameters
@@ -231,6 +242,8 @@ def check_memory(n_demand: int, n_candidates: int, *, available: int | None = No
         Sizes of the run.
     available : int, optional
         Bytes available (default :func:`available_memory`).
+    pairs : int, optional
+        The pairs the method holds, as for :func:`estimate_memory`.
 
     Returns
     -------
@@ -253,12 +266,13 @@ def check_memory(n_demand: int, n_candidates: int, *, available: int | None = No
     ...     print(str(err)[:58])
     60000 demand units x 60000 candidates need about 402.3 GiB
     """
-    need = estimate_memory(n_demand, n_candidates)
+    need = estimate_memory(n_demand, n_candidates, pairs=pairs)
     free = available_memory() if available is None else available
     if free is not None and need > 0.8 * free:
+        held = "the distance matrix" if pairs is None else f"{pairs} nearest pairs"
         raise SpecificationError(
             f"{n_demand} demand units x {n_candidates} candidates need about {_size(need)} of "
-            f"memory for the distance matrix and the model; {_size(free)} is available. Use "
+            f"memory for {held} and the model; {_size(free)} is available. Use "
             "fewer candidates (e.g. only tiered places, --required-tiers, or a province "
             "filter), aggregate the demand (prefectures instead of points), or run on a "
             "machine with more memory"

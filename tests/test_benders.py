@@ -192,9 +192,9 @@ def test_every_phase_runs_and_reduced_cost_fixing_keeps_the_optimum(monkeypatch)
         return bnc(*args, **kwargs)
 
     class Cuts(cuts_cls):  # records the candidates of every master built
-        def __init__(self, C):
-            calls["kept"].append(C.shape[1])
-            super().__init__(C)
+        def __init__(self, lists):
+            calls["kept"].append(lists.m)
+            super().__init__(lists)
 
     monkeypatch.setattr(benders, "_lp_phase", count_lp)
     monkeypatch.setattr(benders, "_branch_and_cut", count_bnc)

@@ -44,12 +44,18 @@ from typing import Any
 import numpy as np
 
 from borderhub.locate._core import (
+    SWAP_SECONDS,
+    Lists,
     Outcome,
     Policy,
     heuristic,
+    median_positive,
+    power_of_two_scale,
+    rescale,
     run,
     serve_cost,
     swap,
+    swap_lists,
     unit_scale,
 )
 from borderhub.locate.solution import OPTIMAL_GAP, Status
@@ -66,32 +72,71 @@ _PURGE = 1.1
 
 
 class _Cuts:
-    """Sorted costs of the demand points and the closed-form Benders cuts."""
+    """Closed-form Benders cuts read from each point's sorted candidate list (``Lists``).
 
-    def __init__(self, C: np.ndarray) -> None:
-        self.order = np.argsort(C, axis=1, kind="stable")
-        self.S = np.take_along_axis(C, self.order, axis=1)
-        n, m = C.shape
-        # level start of each sorted position: positions sharing a cost share the cut
-        first = np.ones((n, m), dtype=bool)
-        if m > 1:
-            first[:, 1:] = self.S[:, 1:] > self.S[:, :-1]
-        self.start = np.maximum.accumulate(np.where(first, np.arange(m)[None, :], 0), axis=1)
-        self.added = np.zeros((n, m), dtype=bool)  # (point, level start) already a row
+    Per list entry: its position in its row (``local``), the position where its cost level
+    starts (``start``: entries of equal cost share a cut) and whether the cut at that level
+    is already a row of the master (``added``). Rows too short for a separation point are
+    grown from the list's source.
+    """
+
+    def __init__(self, lists: Lists) -> None:
+        self.L = lists
+        self.added = np.zeros(len(lists.idx), dtype=bool)
+        self._index()
+
+    def _index(self) -> None:
+        L = self.L
+        nnz = len(L.idx)
+        self.rowid = L.rowid
+        self.head = L.indptr[:-1]
+        self.local = (np.arange(nnz, dtype=np.int64) - L.indptr[self.rowid]).astype(np.int32)
+        first = np.ones(nnz, dtype=bool)
+        if nnz > 1:
+            first[1:] = L.dist[1:] > L.dist[:-1]
+        first[self.head[np.diff(L.indptr) > 0]] = True
+        level = np.maximum.accumulate(np.where(first, np.arange(nnz, dtype=np.int64), 0))
+        self.start = (level - L.indptr[self.rowid]).astype(np.int32)
+
+    def grow(self, rows: np.ndarray) -> None:
+        """Lengthen the lists of ``rows``, keeping the marks of the cuts already added."""
+        dest = self.L.grow(rows)
+        added = np.zeros(len(self.L.idx), dtype=bool)
+        ok = dest >= 0
+        added[dest[ok]] = self.added[ok]
+        self.added = added
+        self._index()
 
     def separate(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each point: level start ``t`` of its deepest cut at ``y``, ``D``, value."""
-        n, m = self.S.shape
-        Ys = y[self.order]
-        cum = np.cumsum(Ys, axis=1)
-        pos = np.argmax(cum >= 1.0 - 1e-9, axis=1)
-        reach = cum[np.arange(n), -1] >= 1.0 - 1e-9
-        pos = np.where(reach, pos, m - 1)
-        t = self.start[np.arange(n), pos]
-        D = self.S[np.arange(n), t]
-        mask = np.arange(m)[None, :] < t[:, None]
-        val = D - ((D[:, None] - self.S) * Ys * mask).sum(axis=1)
-        return t, D, val
+        y = np.clip(y, 0.0, 1.0)
+        while True:
+            L = self.L
+            Ys = y[L.idx]
+            G = np.cumsum(Ys)
+            base = np.concatenate([[0.0], G])[self.head]
+            end = L.indptr[1:]
+            short = (G[end - 1] - base < 1.0 - 1e-9) & ~L.complete
+            if not short.any():
+                break
+            self.grow(np.flatnonzero(short))
+        pos = np.minimum(np.searchsorted(G, base + (1.0 - 1e-9), side="left"), end - 1)
+        t = self.start[pos].astype(np.int64)
+        D = L.dist[self.head + t]
+        return t, D, self.value(y, t, D)
+
+    def value(self, y: np.ndarray, t: np.ndarray, D: np.ndarray) -> np.ndarray:
+        """The value at ``y`` of each point's cut at level start ``t`` (cost ``D``)."""
+        L, r = self.L, self.rowid
+        y = np.clip(y, 0.0, 1.0)
+        part = np.where(self.local < t[r], (D[r] - L.dist) * y[L.idx], 0.0)
+        return D - np.bincount(r, part, minlength=L.n)
+
+    def is_added(self, t: np.ndarray) -> np.ndarray:
+        return self.added[self.head + t]
+
+    def unmark(self, pts: np.ndarray, t: np.ndarray) -> None:
+        self.added[self.head[pts] + t] = False
 
     def rows(
         self,
@@ -107,6 +152,7 @@ class _Cuts:
         ``D`` is the cut's cost; with ``mark`` (``D`` then being the cost at sorted position
         ``t``) the cut is recorded as a row, so separation does not add it again.
         """
+        L = self.L
         lens = t + 1  # theta_i plus the t cheaper candidates
         starts = np.concatenate([[0], np.cumsum(lens)])
         nnz = int(starts[-1])
@@ -118,11 +164,34 @@ class _Cuts:
             r = np.repeat(np.arange(len(pts)), t)
             off = np.arange(nnz - len(pts)) - np.repeat(np.cumsum(t) - t, t)
             tgt = np.repeat(starts[:-1] + 1, t) + off
-            idx[tgt] = ycol[self.order[pts[r], off]]
-            val[tgt] = D[r] - self.S[pts[r], off]
+            at = self.head[pts[r]] + off
+            idx[tgt] = ycol[L.idx[at]]
+            val[tgt] = D[r] - L.dist[at]
         if mark:
-            self.added[pts, t] = True
+            self.added[self.head[pts] + t] = True
         return starts[:-1].astype(np.int32), idx, val
+
+
+class _Data:
+    """The instance as the method sees it: sorted lists, and the cost matrix if given."""
+
+    def __init__(self, lists: Lists, C: np.ndarray | None = None) -> None:
+        self.lists, self.C = lists, C
+
+    def serve(self, w: np.ndarray, sel: np.ndarray, fixed: np.ndarray | None) -> float:
+        if self.C is not None:
+            return serve_cost(self.C, w, sel, fixed)
+        return self.lists.serve_cost(w, sel, fixed)
+
+    def swap(self, w: np.ndarray, top: np.ndarray, pol: Policy,
+             fixed: np.ndarray | None) -> np.ndarray:  # fmt: skip
+        if self.C is not None:
+            return swap(self.C, w, top, pol, fixed)
+        return swap_lists(self.lists, w, top, pol, fixed, SWAP_SECONDS)
+
+    def subset(self, keep: np.ndarray) -> tuple[_Data, np.ndarray]:
+        sub, flag = self.lists.subset(keep)
+        return _Data(sub, None if self.C is None else self.C[:, keep]), flag
 
 
 class _Master:
@@ -181,32 +250,45 @@ def solve_benders(model: Any, ctx: Any, fixed: np.ndarray | None = None) -> Any:
     """Exact p-median (or, given opening costs ``fixed``, fixed-charge location) by Benders.
 
     Costs and weights are first scaled by powers of two (:func:`unit_scale`) and the
-    objective and bound scaled back. Returns an ``Outcome``.
+    objective and bound scaled back. A model built from points (``model._points``) gives
+    sorted nearest-candidate lists instead of a cost matrix. Returns an ``Outcome``.
     """
     with ctx.building():
         act, allowed = model._active, model._allowed_pos
-        C = model._C[np.ix_(act, allowed)]
         w = model._w[act]
-        a, b = unit_scale(C), unit_scale(w)
-        if a != 1.0 or b != 1.0:
-            C, w = C * a, w * b
-            fixed = None if fixed is None else fixed * (a * b)
-    out = _solve_benders(model, ctx, C, w, fixed)
+        points = getattr(model, "_points", None)
+        if points is not None:
+            lists = points.lists(act, allowed)
+            a = power_of_two_scale(median_positive(lists.dist))
+            rescale(lists, a)
+            data = _Data(lists)
+        else:
+            C = model._C[np.ix_(act, allowed)]
+            a = unit_scale(C)
+            if a != 1.0:
+                C = C * a
+            data = _Data(Lists.from_dense(C), C)
+        b = unit_scale(w)
+        if b != 1.0:
+            w = w * b
+        if fixed is not None and a * b != 1.0:
+            fixed = fixed * (a * b)
+    out = _solve_benders(model, ctx, data, w, fixed)
     out.objective /= a * b
     out.bound /= a * b
     return out
 
 
-def _solve_benders(model: Any, ctx: Any, C: np.ndarray, w: np.ndarray,
+def _solve_benders(model: Any, ctx: Any, data: _Data, w: np.ndarray,
                    fixed: np.ndarray | None) -> Any:  # fmt: skip
-    """:func:`solve_benders` on the (scaled) costs ``C`` and weights ``w``."""
+    """:func:`solve_benders` on the (scaled) instance ``data`` and weights ``w``."""
     with ctx.building():
         allowed = model._allowed_pos
         card = model._cardinality()
         p = None if card is None else int(card)
         pol = Policy(model, allowed)
-        best = heuristic(C, w, p, pol, fixed)
-    best_obj = serve_cost(C, w, best, fixed) if best is not None else math.inf
+        best = heuristic(data.C, w, p, pol, fixed) if data.C is not None else None
+    best_obj = data.serve(w, best, fixed) if best is not None else math.inf
 
     def outcome(status: Status, bound: float) -> Any:
         bound = bound if math.isfinite(bound) else math.nan
@@ -216,14 +298,14 @@ def _solve_benders(model: Any, ctx: Any, C: np.ndarray, w: np.ndarray,
 
     if len(w) == 0 and best is not None and fixed is None:
         return outcome(Status.OPTIMAL, 0.0)
-    m = C.shape[1]
+    m = data.lists.m
     f = np.zeros(m) if fixed is None else fixed
     core = np.zeros(m)
     if best is not None:
         core[best] = 1.0
     else:
-        core[:] = (1 if p is None else p) / m
-    lp = _lp_phase(ctx, C, w, f, pol, p, core)
+        core[:] = min(1.0, (1 if p is None else p) / m)
+    lp = _lp_phase(ctx, data.lists, w, f, pol, p, core)
     if lp is None:  # time out
         return outcome(Status.FEASIBLE, -math.inf)
     if lp.status == "infeasible":
@@ -231,13 +313,13 @@ def _solve_benders(model: Any, ctx: Any, C: np.ndarray, w: np.ndarray,
     with ctx.building():  # LP rounding, improved by local search
         top = _round(lp.y, p, pol.required)
         if pol.feasible(top, p):
-            top = swap(C, w, top, pol, fixed)
-            obj = serve_cost(C, w, top, fixed)
+            top = data.swap(w, top, pol, fixed)
+            obj = data.serve(w, top, fixed)
             if obj < best_obj:
                 best, best_obj = top, obj
     if rel_ok(best_obj, lp.bound):
         return outcome(Status.OPTIMAL, lp.bound)
-    return _branch_and_cut(ctx, C, w, fixed, pol, p, lp, best, best_obj, allowed)
+    return _branch_and_cut(ctx, data, w, fixed, pol, p, lp, best, best_obj, allowed)
 
 
 def _round(y: np.ndarray, p: int | None, required: np.ndarray) -> np.ndarray:
@@ -253,18 +335,24 @@ def rel_ok(obj: float, bound: float) -> bool:
     return math.isfinite(obj) and bound >= obj - OPTIMAL_GAP * max(abs(obj), 1e-12)
 
 
-def _lagrange(C: np.ndarray, w: np.ndarray, f: np.ndarray, u: np.ndarray, p: int | None,
+def _lagrange(lists: Lists, w: np.ndarray, f: np.ndarray, u: np.ndarray, p: int | None,
               forced: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:  # fmt: skip
     """Lagrangian bound at multipliers ``u`` and, per candidate, the cost of flipping it.
 
     Relaxing the assignment rows ``sum_j x_ij = 1`` of the classic model with multipliers
     ``u`` leaves ``sum_i u_i + min sum_j G_j y_j``, ``G_j = f_j + sum_i min(0, w_i c_ij -
     u_i)``, over ``p`` candidates (at least one for the fixed-charge model) including
-    ``forced``; the group constraints are dropped, so it stays a lower bound. Returns the
-    bound, how much opening each closed candidate raises it, and how much closing each open
-    one does.
+    ``forced``; the group constraints are dropped, so it stays a lower bound. Any
+    multipliers give a bound, so ``u_i`` is first capped at ``w_i`` times the cost up to
+    which point ``i``'s list is complete: the pairs missing from the lists add nothing to
+    ``G``. Returns the bound, how much opening each closed candidate raises it, and how
+    much closing each open one does.
     """
-    G = f + np.minimum(w[:, None] * C - u[:, None], 0.0).sum(axis=0)
+    u = np.minimum(u, w * lists.last)
+    r = lists.rowid
+    v = w[r] * lists.dist - u[r]
+    neg = v < 0
+    G = f + np.bincount(lists.idx[neg], v[neg], minlength=lists.m)
     free = np.flatnonzero(~forced)
     order = free[np.argsort(G[free], kind="stable")]
     if p is None:
@@ -305,22 +393,23 @@ class _LP:
         self.u = np.zeros(0)
         self.row_pt = np.zeros(0, dtype=np.int64)
         self.row_D = np.zeros(0)
+        self.row_t = np.zeros(0, dtype=np.int64)
         self.dual = np.zeros(0)
 
 
-def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, f: np.ndarray, pol: Policy,
+def _lp_phase(ctx: Any, lists: Lists, w: np.ndarray, f: np.ndarray, pol: Policy,
               p: int | None, core: np.ndarray) -> _LP | None:  # fmt: skip
     """Stabilised cut loop on the LP relaxation of the master; None on time out."""
     with ctx.building():
-        cuts = _Cuts(C)
-        n, m = C.shape
+        cuts = _Cuts(lists)
+        n, m = lists.n, lists.m
         ycol = np.arange(m, dtype=np.int32)
-        master = _Master(ctx, w, f, cuts.S[:, 0], pol, np.arange(m), p, pol.required)
+        master = _Master(ctx, w, f, lists.first, pol, np.arange(m), p, pol.required)
         # start with the cuts at the core point (the incumbent when there is one)
         t, D, _ = cuts.separate(core)
         pts = np.arange(n)
         master.add(*cuts.rows(pts, t, D, ycol, n), rhs=D)
-        row_pt, row_D = [pts], [D]
+        row_pt, row_t, row_D = [pts], [t], [D]
     lam = _INOUT
     stall = 0
     while True:
@@ -337,15 +426,14 @@ def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, f: np.ndarray, pol: Policy
             for sep in ((lam * core + (1 - lam) * y) if lam > 0 else y, y):
                 t, D, _ = cuts.separate(sep)
                 # the cut's value at the LP point decides whether it cuts it off
-                Ys = y[cuts.order]
-                mask = np.arange(m)[None, :] < t[:, None]
-                val = D - ((D[:, None] - cuts.S) * Ys * mask).sum(axis=1)
+                val = cuts.value(y, t, D)
                 viol = val > theta + _VIOL * np.maximum(1.0, np.abs(val))
-                viol &= ~cuts.added[np.arange(n), t]
+                viol &= ~cuts.is_added(t)
                 pts = np.flatnonzero(viol)
                 if pts.size:
                     master.add(*cuts.rows(pts, t[pts], D[pts], ycol, n), rhs=D[pts])
                     row_pt.append(pts)
+                    row_t.append(t[pts])
                     row_D.append(D[pts])
                     added += pts.size
                     break
@@ -361,17 +449,18 @@ def _lp_phase(ctx: Any, C: np.ndarray, w: np.ndarray, f: np.ndarray, pol: Policy
     out.y = y
     out.rc = np.asarray(sol.col_dual)[:m]
     out.row_pt, out.row_D = np.concatenate(row_pt), np.concatenate(row_D)
+    out.row_t = np.concatenate(row_t)
     # Lagrangian multipliers of the classic model's assignment rows: every cut is a
     # subproblem dual (u_i = w_i D), weighed by its LP dual; theta_i's lower bound is the
     # cut at its cheapest cost
     dual = np.asarray(sol.row_dual)[master.rows0 :]
     out.u = np.bincount(out.row_pt, dual * out.row_D, minlength=n).astype(float)
-    out.u += np.asarray(sol.col_dual)[m:] * cuts.S[:, 0]
+    out.u += np.asarray(sol.col_dual)[m:] * lists.first
     out.dual = dual
     return out
 
 
-def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | None,
+def _branch_and_cut(ctx: Any, data: _Data, w: np.ndarray, fixed: np.ndarray | None,
                     pol: Policy, p: int | None, lp: _LP, best: Any, best_obj: float,
                     allowed: np.ndarray) -> Any:  # fmt: skip
     """Integer phase: branch and bound on ``y`` over the LP master, cuts at every node.
@@ -385,7 +474,7 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
     in every subtree. (Diving into one child and pseudo-cost branching were tried on rl1304
     and gave larger trees.) See :class:`_Tree`.
     """
-    tree = _Tree(ctx, C, w, fixed, pol, p, lp, best, best_obj)
+    tree = _Tree(ctx, data, w, fixed, pol, p, lp, best, best_obj)
     lower, stopped = tree.search()
     lower = max(lower, lp.bound)
     best, best_obj = tree.best, tree.best_obj
@@ -400,18 +489,19 @@ def _branch_and_cut(ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | 
 class _Tree:
     """The branch and cut of :func:`_branch_and_cut`: reduced master, cut rows, incumbent."""
 
-    def __init__(self, ctx: Any, C: np.ndarray, w: np.ndarray, fixed: np.ndarray | None,
+    def __init__(self, ctx: Any, data: _Data, w: np.ndarray, fixed: np.ndarray | None,
                  pol: Policy, p: int | None, lp: _LP, best: Any,
                  best_obj: float) -> None:  # fmt: skip
-        self.ctx, self.C, self.w, self.fixed, self.pol, self.p = ctx, C, w, fixed, pol, p
+        self.ctx, self.data, self.w, self.fixed, self.pol, self.p = ctx, data, w, fixed, pol, p
         self.best, self.best_obj = best, best_obj
         self.gap_rel = OPTIMAL_GAP / 10 if ctx.mip_gap is None else ctx.mip_gap
-        n, m_all = C.shape
+        lists = lp.cuts.L  # the LP's lists (grown there as far as it needed)
+        n, m_all = lists.n, lists.m
         f_all = np.zeros(m_all) if fixed is None else fixed
         with ctx.building():
             forced = pol.required.copy()
             tol = self.tolerance()
-            L, up_l, down_l = _lagrange(C, w, f_all, lp.u, p, forced)
+            L, up_l, down_l = _lagrange(lists, w, f_all, lp.u, p, forced)
             self.bound0 = max(lp.bound, L)
             rc = lp.rc
             slack = best_obj - L + tol  # the Lagrangian increases are relative to L
@@ -419,26 +509,30 @@ class _Tree:
             forced |= (down_l > slack) | ((rc < 0) & (lp.bound - rc > best_obj + tol))
             self.keep = keep = np.flatnonzero(~out | forced)
             self.forced = forced[keep]
-            self.Ck = C[:, keep]
             self.m = m = len(keep)
             self.f = f_all[keep]
             self.pol_k = pol.subset(keep)
-            self.cuts = cuts = _Cuts(self.Ck)
-            self.master = _Master(ctx, w, self.f, cuts.S[:, 0], pol, keep, p, self.forced)
-            self.ycol = np.arange(m, dtype=np.int32)
-            # the cut rows of the master: their point and (for rows separation knows)
-            # sorted position; first the cuts binding at the LP optimum, on the kept
-            # candidates (the others are 0 there)
+            # the binding cuts at the LP optimum, on the kept candidates (the others are 0
+            # there): the kept entries before the cut's level in the LP's lists
             bind = np.flatnonzero(lp.dual > 1e-9)
             bp, bD = lp.row_pt[bind], lp.row_D[bind]
-            bt = (self.Ck[bp] < bD[:, None]).sum(axis=1)
+            head = lists.indptr[bp]
+            self.sub, flag = data.subset(keep)  # data.lists is the LP's lists
+            kc = np.concatenate([[0], np.cumsum(flag)])
+            bt = kc[head + lp.row_t[bind]] - kc[head]
+            self.cuts = cuts = _Cuts(self.sub.lists)
+            self.master = _Master(ctx, w, self.f, self.sub.lists.first, pol, keep, p,
+                                  self.forced)  # fmt: skip
+            self.ycol = np.arange(m, dtype=np.int32)
+            # the cut rows of the master: their point and (for rows separation knows)
+            # sorted position
             self.master.add(*cuts.rows(bp, bt, bD, self.ycol, n, mark=False), rhs=bD)
             self.r_pt, self.r_t, self.r_D = [bp], [np.full(len(bp), -1)], [bD]
             if best is not None and np.isin(best, keep).all():  # the incumbent's cuts
                 inc = np.zeros(m)
                 inc[np.searchsorted(keep, best)] = 1.0
                 t, D, _ = cuts.separate(inc)
-                self.add_cuts(np.flatnonzero(~cuts.added[np.arange(n), t]), t, D)
+                self.add_cuts(np.flatnonzero(~cuts.is_added(t)), t, D)
         self.purge_at = int(_PURGE * (self.master.h.getNumRow() - self.master.rows0))
 
     def tolerance(self) -> float:
@@ -471,7 +565,7 @@ class _Tree:
             return
         h.deleteRows(drop.size, (drop + rows0).astype(np.int32))
         marked = drop[rt[drop] >= 0]
-        self.cuts.added[rpt[marked], rt[marked]] = False
+        self.cuts.unmark(rpt[marked], rt[marked])
         left = ~slack
         self.r_pt, self.r_t, self.r_D = [rpt[left]], [rt[left]], [rD[left]]
         self.purge_at = int(_PURGE * int(left.sum()))
@@ -482,7 +576,7 @@ class _Tree:
         None when the node is infeasible, "time" on time out, and the node's bound alone
         (a float) when it is pruned against the incumbent.
         """
-        ctx, master, h, n = self.ctx, self.master, self.master.h, len(self.w)
+        ctx, master, h = self.ctx, self.master, self.master.h
         self.purge()
         h.changeColsBounds(self.m, self.ycol, lo, up)
         while True:
@@ -503,7 +597,7 @@ class _Tree:
             with ctx.building():
                 t, D, cv = self.cuts.separate(y)
                 viol = cv > theta + _VIOL * np.maximum(1.0, np.abs(cv))
-                viol &= ~self.cuts.added[np.arange(n), t]
+                viol &= ~self.cuts.is_added(t)
                 pts = np.flatnonzero(viol)
                 if pts.size == 0:
                     return val, y, np.asarray(h.getSolution().col_dual)[: self.m]
@@ -515,8 +609,8 @@ class _Tree:
             top = _round(y, self.p, lo > 0.5)
             if self.pol.feasible(self.keep[top], self.p):
                 f = self.f if self.fixed is not None else None
-                cand = swap(self.Ck, self.w, top, self.pol_k, f)
-                obj = serve_cost(self.Ck, self.w, cand, f)
+                cand = self.sub.swap(self.w, top, self.pol_k, f)
+                obj = self.sub.serve(self.w, cand, f)
                 if obj < self.best_obj:
                     self.best, self.best_obj = self.keep[cand], obj
 
@@ -550,7 +644,7 @@ class _Tree:
             frac = np.flatnonzero((y > 1e-6) & (y < 1 - 1e-6))
             if frac.size == 0:  # integral, and its cuts are exact: this node is solved
                 sel = self.keep[np.flatnonzero(y > 0.5)]
-                obj = serve_cost(self.C, self.w, sel, self.fixed)
+                obj = self.data.serve(self.w, sel, self.fixed)
                 if obj < self.best_obj:
                     self.best, self.best_obj = sel, obj
                 continue

@@ -25,6 +25,8 @@ from borderhub.locate._core import (
     Builder,
     Context,
     Outcome,
+    PointCost,
+    PointData,
     PulpBuilder,
     check_positive,
     cost_frame,
@@ -32,7 +34,9 @@ from borderhub.locate._core import (
     gateway_series,
     group_limits,
     label_set,
+    list_pairs,
     preview,
+    read_xy,
     rel_gap,
     values,
     weight_from_frame,
@@ -136,7 +140,7 @@ class LocationModel:
         gateway_cost: Any = None,
         gateway_weight: float = 1.0,
     ) -> None:
-        self.cost = cost_frame(cost)
+        self.cost = cost if isinstance(cost, PointCost) else cost_frame(cost)
         self.weights = weight_series(weights, self.cost.index)
         cand = self.cost.columns
         self.required = label_set(required, cand, "required")
@@ -155,6 +159,13 @@ class LocationModel:
         # set before __init__ by from_geodataframe, so that messages can name the places
         self._demand_geo: Any = self.__dict__.get("_demand_geo")
         self._candidate_geo: Any = self.__dict__.get("_candidate_geo")
+        # set before __init__ by _from_points: coordinates instead of a cost matrix
+        self._points: PointData | None = self.__dict__.get("_points")
+        if self._points is not None and self.gateway_cost is not None:
+            raise SpecificationError(
+                "gateway_cost needs a cost matrix (it changes which candidate is nearest); "
+                "build the model with from_cost_matrix, or leave gateway_cost out"
+            )
 
     # ------------------------------------------------------------------------------
     # constructors
@@ -241,6 +252,35 @@ class LocationModel:
         model._candidate_geo = candidates
         model.__init__(cost, weights, **params)  # type: ignore[misc]
         return model
+
+    @classmethod
+    def _from_points(cls, demand: Any, candidates: Any, weights: Any, metric: str,
+                     params: dict[str, Any]) -> Any:  # fmt: skip
+        """The model over coordinates (see ``PMedian.from_points``): no cost matrix."""
+        dxy, dlab = read_xy(demand, "demand", metric)
+        cxy, clab = read_xy(candidates, "candidates", metric)
+        if isinstance(weights, str):
+            weights = weight_from_frame(demand, weights)
+        model = cls.__new__(cls)
+        if hasattr(demand, "geometry"):
+            model._demand_geo = demand
+        if hasattr(candidates, "geometry"):
+            model._candidate_geo = candidates
+        model._points = PointData(dxy, cxy, metric)
+        model.__init__(PointCost(dlab, clab), weights, **params)  # type: ignore[misc]
+        return model
+
+    def _size_estimate(self) -> dict[str, Any]:
+        """Pairs and bytes the Benders method on nearest lists will hold, about."""
+        from borderhub._checks import estimate_memory
+
+        n = int((self.weights.to_numpy(dtype=float) > 0).sum())
+        m = len(self.cost.columns) - len(self.forbidden)
+        pairs = list_pairs(n, m, self._cardinality())
+        if self._points is None:
+            pairs = n * m
+        return {"demand": n, "candidates": m, "pairs": pairs,
+                "bytes": estimate_memory(n, m, pairs=pairs)}  # fmt: skip
 
     # ------------------------------------------------------------------------------
     # solving
@@ -606,6 +646,16 @@ class LocationModel:
 
     def _prepare(self) -> None:
         """Arrays used by the formulations (computed at solve time)."""
+        if self._points is not None:
+            from borderhub._checks import check_memory
+
+            est = self._size_estimate()
+            check_memory(est["demand"], est["candidates"], pairs=est["pairs"])
+            self._gw = np.zeros(len(self.cost.columns))
+            self._allowed_pos = np.flatnonzero(~self.cost.columns.isin(self.forbidden))
+            self._w = self.weights.to_numpy(dtype=float)
+            self._active = np.flatnonzero(self._w > 0)
+            return
         C = self.cost.to_numpy(dtype=float)
         if self.gateway_cost is not None and self.gateway_weight:
             self._gw = self.gateway_weight * self.gateway_cost.to_numpy(dtype=float)
@@ -672,18 +722,23 @@ class LocationModel:
     def _assign_nearest(self, out: Outcome) -> pd.DataFrame:
         """Each demand point to its cheapest open centre (by effective cost)."""
         pos = np.sort(np.asarray(out.open_pos, dtype=np.int64))
+        if self._points is not None:
+            fac, cost = self._points.nearest(pos)
+            return self._assignment_frame(fac, cost=cost)
         sub = self._C[:, pos]
         k = sub.argmin(axis=1)
         fac = pos[k]
         return self._assignment_frame(fac)
 
-    def _assignment_frame(self, fac: np.ndarray, weight: np.ndarray | None = None) -> pd.DataFrame:
-        raw = self.cost.to_numpy(dtype=float)
-        r = np.arange(len(fac))
+    def _assignment_frame(
+        self, fac: np.ndarray, weight: np.ndarray | None = None, cost: np.ndarray | None = None
+    ) -> pd.DataFrame:
+        if cost is None:
+            cost = self.cost.to_numpy(dtype=float)[np.arange(len(fac)), fac]
         df = pd.DataFrame(
             {
                 "facility": self.cost.columns[fac],
-                "cost": raw[r, fac],
+                "cost": cost,
                 "gateway": self._gw[fac],
                 "weight": self._w if weight is None else weight,
             },

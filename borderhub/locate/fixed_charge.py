@@ -15,6 +15,7 @@ from borderhub.locate._core import (
     Outcome,
     choose_method,
     per_candidate,
+    points_method,
     preview,
 )
 from borderhub.locate._radius import solve_nearest_open
@@ -150,6 +151,91 @@ class FacilityLocation(LocationModel):
         self.single_source = bool(single_source)
         self._check()
 
+    @classmethod
+    def from_points(
+        cls,
+        demand: Any,
+        candidates: Any,
+        weights: Any = None,
+        *,
+        fixed_cost: Any,
+        metric: str = "geodesic",
+        **policy: Any,
+    ) -> FacilityLocation:
+        """Build the uncapacitated model from coordinates, without a cost matrix.
+
+        Solved by the Benders method of :class:`~borderhub.locate.PMedian` on each demand
+        point's nearest candidates, grown on demand (see
+        :meth:`PMedian.from_points <borderhub.locate.PMedian.from_points>`); exact for the
+        full cost matrix. Needs ``solver="highs"``.
+
+        Parameters
+        ----------
+        demand, candidates : array-like of shape (n, 2) or geopandas.GeoDataFrame
+            As for :meth:`PMedian.from_points <borderhub.locate.PMedian.from_points>`.
+        weights : array-like, pandas.Series or str, optional
+            Demand weights (default 1); a str names a column of a ``demand`` GeoDataFrame.
+        fixed_cost : float or pandas.Series
+            Opening cost of each candidate, in units of weight x cost.
+        metric : {"geodesic", "euclidean", "euclidean_floor"}, default "geodesic"
+            As for :meth:`PMedian.from_points <borderhub.locate.PMedian.from_points>`.
+        **policy
+            ``required``, ``forbidden``, ``groups``, ``min_per_group``, ``max_per_group``,
+            ``method`` (``"auto"`` or ``"benders"``). ``capacity`` and ``gateway_cost``
+            need a cost matrix and are refused.
+
+        Returns
+        -------
+        FacilityLocation
+
+        Raises
+        ------
+        DataError
+            Bad coordinates, as for :meth:`PMedian.from_points
+            <borderhub.locate.PMedian.from_points>`.
+        SpecificationError
+            ``capacity`` given, an unknown ``metric``, ``method="radius"``, a
+            ``gateway_cost``, or (at solve time) a solver other than HiGHS.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import FacilityLocation
+        >>> pts = np.array([[0.0, 0], [1, 0], [2, 0], [10, 0], [11, 0], [12, 0]])
+        >>> sol = FacilityLocation.from_points(pts, pts, fixed_cost=5.0,
+        ...                                    metric="euclidean").solve()
+        >>> sorted(sol.open), sol.objective
+        ([1, 4], 14.0)
+        """
+        if policy.get("capacity") is not None:
+            raise SpecificationError(
+                "capacity needs the dense capacitated model; build it with from_cost_matrix "
+                "(from_points builds the uncapacitated model only)"
+            )
+        return cls._from_points(
+            demand, candidates, weights, metric, {"fixed_cost": fixed_cost, **policy}
+        )
+
+    def size_estimate(self) -> dict[str, Any]:
+        """The pairs and memory the solve will use, estimated before any work.
+
+        Returns
+        -------
+        dict
+            ``demand``, ``candidates``, ``pairs`` and ``bytes``, as for
+            :meth:`PMedian.size_estimate <borderhub.locate.PMedian.size_estimate>`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import FacilityLocation
+        >>> pts = np.random.default_rng(0).random((400, 2))
+        >>> FacilityLocation.from_points(pts, pts, fixed_cost=1.0,
+        ...                              metric="euclidean").size_estimate()["pairs"]
+        40000
+        """
+        return self._size_estimate()
+
     def _check_model(self) -> None:
         if self.capacity is None:
             return
@@ -175,6 +261,9 @@ class FacilityLocation(LocationModel):
 
     def _solve(self, ctx: Context) -> Outcome:
         fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos]
+        if self._points is not None:
+            points_method(self.method, ctx)
+            return solve_benders(self, ctx, fixed)
         if self.capacity is None:
             if self._method(ctx) == "benders":
                 return solve_benders(self, ctx, fixed)

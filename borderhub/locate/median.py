@@ -8,7 +8,14 @@ import numpy as np
 
 from borderhub.exceptions import SpecificationError
 from borderhub.locate._benders import solve_benders
-from borderhub.locate._core import Context, Outcome, choose_method, is_highs, label_set
+from borderhub.locate._core import (
+    Context,
+    Outcome,
+    choose_method,
+    is_highs,
+    label_set,
+    points_method,
+)
 from borderhub.locate._radius import solve_nearest_open
 from borderhub.locate._registry import CENTRES
 from borderhub.locate._resolve import MedianResolver, Resolver
@@ -135,6 +142,92 @@ class PMedian(LocationModel):
         self.method = method
         self._check()
 
+    @classmethod
+    def from_points(
+        cls,
+        demand: Any,
+        candidates: Any,
+        weights: Any = None,
+        *,
+        p: int,
+        metric: str = "geodesic",
+        **policy: Any,
+    ) -> PMedian:
+        """Build the p-median from coordinates, without a demand x candidate matrix.
+
+        The Benders method (:class:`PMedian`, ``method="benders"``) asks a KD-tree for each
+        demand point's nearest candidates, sorted by cost, and lengthens a point's list only
+        when the method needs more of it; memory grows with the pairs used, not with
+        ``n_demand * n_candidates``. The answer is the exact p-median of the full cost
+        matrix all the same. Solving needs ``solver="highs"``.
+
+        Parameters
+        ----------
+        demand, candidates : array-like of shape (n, 2) or geopandas.GeoDataFrame
+            Arrays hold lon, lat degrees for ``metric="geodesic"`` and planar coordinates
+            otherwise (labels ``0..n-1``); GeoDataFrames need a CRS (projected for the
+            Euclidean metrics) and give their index as labels.
+        weights : array-like, pandas.Series or str, optional
+            Demand weights (default 1); a str names a column of a ``demand`` GeoDataFrame.
+        p : int
+            Number of centres to open.
+        metric : {"geodesic", "euclidean", "euclidean_floor"}, default "geodesic"
+            ``"geodesic"``: km on the WGS84 ellipsoid, as
+            :func:`borderhub.distance_matrix` computes them. ``"euclidean"``: the planar
+            distance in the coordinates' units. ``"euclidean_floor"``: the planar distance
+            rounded down to a whole number (the rule of the TSPLIB p-median benchmarks).
+        **policy
+            ``required``, ``forbidden``, ``groups``, ``min_per_group``, ``max_per_group``
+            and ``method`` (``"auto"`` or ``"benders"``), as for :class:`PMedian`.
+            ``gateway_cost`` needs a cost matrix and is refused.
+
+        Returns
+        -------
+        PMedian
+            The model; :meth:`size_estimate` tells the pairs and memory its solve will use,
+            and ``solve`` refuses a run that would not fit (:func:`borderhub.io.check_memory`).
+
+        Raises
+        ------
+        DataError
+            Coordinates missing, not finite, out of the lon/lat range for the geodesic metric,
+            or not of shape (n, 2); duplicate labels.
+        SpecificationError
+            An unknown ``metric``, ``method="radius"``, a ``gateway_cost``, or (at solve
+            time) a solver other than HiGHS.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import PMedian
+        >>> pts = np.array([[0.0, 0], [1, 0], [2, 0], [10, 0], [11, 0], [12, 0]])
+        >>> sol = PMedian.from_points(pts, pts, p=2, metric="euclidean").solve()
+        >>> sorted(sol.open), sol.objective
+        ([1, 4], 4.0)
+        """
+        return cls._from_points(demand, candidates, weights, metric, {"p": p, **policy})
+
+    def size_estimate(self) -> dict[str, Any]:
+        """The pairs and memory the solve will use, estimated before any work.
+
+        Returns
+        -------
+        dict
+            ``demand`` and ``candidates`` (the counts entering the method), ``pairs`` (the
+            (demand point, candidate) pairs held: every pair for a model built from a cost
+            matrix, the nearest ones for a model from points) and ``bytes``
+            (:func:`borderhub.io.estimate_memory` of those pairs).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from borderhub.locate import PMedian
+        >>> pts = np.random.default_rng(0).random((1000, 2))
+        >>> PMedian.from_points(pts, pts, p=100, metric="euclidean").size_estimate()["pairs"]
+        80000
+        """
+        return self._size_estimate()
+
     def _cardinality(self) -> int:
         return self.p
 
@@ -179,6 +272,8 @@ class PMedian(LocationModel):
             )
         self._prepare()
         pos = self.cost.columns.get_indexer(labels)
+        if self._points is not None:
+            return float(self._w @ self._points.nearest(pos)[1])
         return float(self._w @ self._C[:, pos].min(axis=1))
 
     def _warm_resolver(
@@ -189,9 +284,16 @@ class PMedian(LocationModel):
             return None
         if type(self)._solve is not PMedian._solve:  # another formulation: solve it cold
             return None
+        if self._points is not None:  # no cost matrix to keep: fresh solves
+            return None
         return MedianResolver(self, start=start, time_limit=time_limit, mip_gap=mip_gap)
 
     def _solve(self, ctx: Context) -> Outcome:
+        if self._points is not None:
+            points_method(self.method, ctx)
+            if self.p == 1 and self.groups is None:
+                return self._solve_one(ctx)
+            return solve_benders(self, ctx)
         if self.p == 1 and self.groups is None:
             return self._solve_one(ctx)
         if self._method(ctx) == "benders":
@@ -213,7 +315,10 @@ class PMedian(LocationModel):
             act, allowed = self._active, self._allowed_pos
             if len(self.required):
                 allowed = allowed[self.cost.columns[allowed].isin(self.required)]
-            totals = self._w[act] @ self._C[np.ix_(act, allowed)]
+            if self._points is not None:
+                totals = self._points.totals(self._w[act], act, allowed)
+            else:
+                totals = self._w[act] @ self._C[np.ix_(act, allowed)]
             best = int(np.argmin(totals))  # ties: the first allowed candidate
         objective = float(totals[best])
         return Outcome(Status.OPTIMAL, allowed[[best]], objective, objective)

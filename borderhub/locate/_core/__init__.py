@@ -24,6 +24,14 @@ import these names from here, and nothing here imports a model or a method:
     :class:`Levels`: the level rows of the radius formulation.
 ``starts``
     Heuristic starts: :func:`greedy`, :func:`heuristic` (greedy then :func:`swap`).
+``nearest``
+    :class:`Lists`: each demand point's candidates sorted by cost, grown on demand from a
+    cost matrix or from a KD-tree over coordinates (:class:`PointSource`).
+``local``
+    :func:`swap_lists`: the interchange local search on those lists.
+``points``
+    Models from coordinates: :class:`PointData` (coordinates and metric) and
+    :class:`PointCost` (labels of a cost matrix never formed), :func:`read_xy`.
 """
 
 from borderhub.locate._core.builder import EQ, GE, LE, Builder, PulpBuilder, coo, values
@@ -59,7 +67,23 @@ from borderhub.locate._core.highs import (
     unit_scale,
 )
 from borderhub.locate._core.levels import SLACK_MIN, SLACK_PER, Levels
+from borderhub.locate._core.local import swap_lists
+from borderhub.locate._core.nearest import (
+    METRICS,
+    Lists,
+    PointSource,
+    median_positive,
+    power_of_two_scale,
+    rescale,
+)
 from borderhub.locate._core.outcome import Outcome, Run, outcome_of, rel_gap
+from borderhub.locate._core.points import (
+    PointCost,
+    PointData,
+    list_pairs,
+    points_method,
+    read_xy,
+)
 from borderhub.locate._core.policy import Policy
 from borderhub.locate._core.starts import SWAP_SECONDS, greedy, heuristic, serve_cost, swap
 
@@ -76,6 +100,11 @@ __all__ = [
     "ColumnBuilder",
     "Context",
     "Levels",
+    "Lists",
+    "METRICS",
+    "PointCost",
+    "PointData",
+    "PointSource",
     "Outcome",
     "Policy",
     "PulpBuilder",
@@ -94,15 +123,22 @@ __all__ = [
     "heuristic",
     "is_highs",
     "label_set",
+    "list_pairs",
     "load_highs_solution",
+    "median_positive",
+    "power_of_two_scale",
+    "rescale",
+    "swap_lists",
     "outcome_of",
     "per_candidate",
     "per_group",
+    "points_method",
     "preview",
     "objective_scale",
     "quiet_highs_banner",
     "read_highs",
     "read_pulp",
+    "read_xy",
     "rel_gap",
     "run",
     "serve_cost",
