@@ -133,6 +133,29 @@ def test_resolver_is_warm_only_where_the_model_has_a_warm_re_solve(cls, options,
             assert got.objective == pytest.approx(_brute(C, wk, 2), rel=1e-9)
 
 
+@pytest.mark.parametrize("unit", [1e-14, 1.0, 1e14])
+def test_warm_pmedian_re_solve_does_not_depend_on_the_weights_units(unit):
+    """The warm re-solver scales its objective as a cold solve does (absolute tolerances).
+
+    Before the scaling, weights in units of 1e-14 gave a different answer from the cold
+    solve on every draw.
+    """
+    rng = np.random.default_rng(3)
+    pts = rng.uniform(0, 100, (120, 2))
+    cand = pts[rng.choice(120, 40, replace=False)]
+    C = np.sqrt(((pts[:, None] - cand[None]) ** 2).sum(-1))
+    w = rng.uniform(1, 10, 120) * unit
+    model = PMedian.from_cost_matrix(C, w, p=5)
+    resolver = model.resolver(warm=True)
+    assert resolver.warm
+    for _ in range(6):
+        wk = w * np.exp(rng.normal(0, 0.7, 120))
+        got, cold = resolver.solve(wk), model.with_weights(wk).solve()
+        assert str(got.status) == str(cold.status) == "optimal"
+        assert got.objective == pytest.approx(cold.objective, rel=1e-9)
+        assert list(got.open) == list(cold.open)
+
+
 def test_robustness_touches_no_private_attribute_and_tests_no_class_name():
     """robustness uses the public hook; nothing compares a model's class name."""
     trees = [

@@ -50,6 +50,7 @@ from borderhub.locate._core import (
     Context,
     Levels,
     greedy,
+    objective_scale,
     quiet_highs_banner,
     read_highs,
     rel_gap,
@@ -213,6 +214,11 @@ class MedianResolver:
             gap = OPTIMAL_GAP / 10 if self.mip_gap is None else self.mip_gap
             h.setOptionValue("mip_rel_gap", float(gap))
             b.load(h)
+            # the objective's units must not matter (HiGHS's tolerances are absolute): the
+            # same power-of-two scaling as a cold solve, from this build's costs
+            scale = objective_scale(w[rows] * step)
+            if scale:
+                h.setOptionValue("user_objective_scale", scale)
         self.b, self.rows, self.step = b, rows, step
         self.ycol = np.array([v.index for v in y.tolist()], dtype=np.int32)
         self.zcol = np.array([v.index for v in z.tolist()], dtype=np.int32)
@@ -222,6 +228,8 @@ class MedianResolver:
             lp.integrality_ = []
             self.h_lp = highspy.Highs()
             self.h_lp.setOptionValue("output_flag", False)
+            if scale:
+                self.h_lp.setOptionValue("user_objective_scale", scale)
             self.h_lp.passModel(lp)
 
     def _relaxation(self, ctx: Context, w: np.ndarray) -> tuple[np.ndarray, float] | None:
