@@ -432,10 +432,8 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
                               "candidate of these 专栏4 tiers, comma-separated, e.g. CORE or "
                               "CORE,RAIL (PORT: the coastal candidates)"}),
         ("--gateway-weight", _flag("gateway_weight")),
-        ("--distance", _choice("distance", "how distances are measured: geodesic (default), "
-                               "or along the OpenStreetMap road or rail network (extra "
-                               "'network'); the domestic legs, the distance criteria and "
-                               "every cross-border leg")),
+        ("--distance", _choice("distance", "every distance geodesic (default) or along the "
+                               "OpenStreetMap road or rail network (extra 'network')")),
         ("--solver", {"default": "highs", "help": "highs (default), cbc, or a PuLP solver"}),
         ("--time-limit", _flag("time_limit")),
         ("--mip-gap", _flag("mip_gap")),
@@ -448,6 +446,8 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
         ("--share", _flag("share")),
         ("--split", {"metavar": "FILE", "help": "partner split: exports (default, China's "
                      "exports by partner), equal, or a CSV with columns partner,share"}),
+        ("--partners", {"metavar": "FILE", "help": "own partner hubs: CSV partner,iso3,lon,lat"}),
+        ("--gateways", {"metavar": "FILE", "help": "own gateways: CSV gateway,mode,lon,lat,reach"}),
         ("--tilt", _flag("tilt")),
         ("--modes", {"metavar": "PARAMS", "help": "mode costs, e.g. air.rate=0.4,rail."
                      "handling=900,sea=off (modes truck, air, sea, road, rail; handling, rate)"}),

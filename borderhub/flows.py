@@ -25,15 +25,18 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
+from borderhub.routes import EUROPE_RAIL, iso3_of
 
 __all__ = [
     "DEFAULT_MODES",
     "EUROPE_RAIL",
     "LANDLOCKED",
+    "MODE_PARAMETERS",
     "gateway_costs",
     "gateways",
     "international_demand",
     "international_express",
+    "iso3_of",
     "mode_table",
     "partner_exports",
 ]
@@ -219,7 +222,7 @@ def international_demand(
     True
     >>> g = international_demand(share=0.05, split="equal")
     >>> g.shape
-    (367, 43)
+    (367, 50)
     """
     from borderhub import datasets
 
@@ -296,7 +299,8 @@ def international_demand(
 # gateways and their costs
 # ----------------------------------------------------------------------------------------
 #: Default cost parameters of each mode: ``handling`` (per piece, clearance and transfer at
-#: the gateway) and ``rate`` (per piece and km), both in *domestic truck-km equivalents*:
+#: the gateway), ``rate`` (per piece and km) and, for the land modes, ``border`` (per
+#: piece, the crossing itself), all in *domestic truck-km equivalents*:
 #: one unit is the cost of moving a piece one km on the domestic leg (``truck``, rate 1).
 #: These are **assumptions**, not published tariffs (no citable per-piece tariff covering
 #: all four modes was found); only their ratios matter, and the rail/air ratio of 0.2
@@ -307,45 +311,34 @@ DEFAULT_MODES: dict[str, dict[str, float]] = {
     "truck": {"handling": 0.0, "rate": 1.0},
     "air": {"handling": 400.0, "rate": 0.5},
     "sea": {"handling": 3000.0, "rate": 0.35},
-    "road": {"handling": 300.0, "rate": 1.0},
-    "rail": {"handling": 1200.0, "rate": 0.1},
+    "road": {"handling": 300.0, "rate": 1.0, "border": 0.0},
+    "rail": {"handling": 1200.0, "rate": 0.1, "border": 0.0},
 }
+
+#: The cost parameters a mode may have: ``border`` (per piece, crossing a land border:
+#: waiting, a gauge change, a transfer) applies to the land modes and is 0 by default --
+#: the default ``handling`` already stands for clearance and transfer at the gateway.
+MODE_PARAMETERS = ("handling", "rate", "border")
 
 #: Partner countries without a seaport (never served by ``sea`` gateways).
 LANDLOCKED = frozenset({"LAO", "ETH", "MNG", "KAZ", "KGZ", "TJK", "UZB", "NPL", "BTN"})
 
-#: Partner countries the China–Europe Railway Express serves (rail gateways of the hubs).
-EUROPE_RAIL = frozenset({"DEU", "BEL", "NLD", "POL", "ESP", "GBR", "RUS", "FRA", "ITA", "CZE"})
-
 #: Border crossings of the China–Europe Railway Express (port ids of the border-port table).
 _RAIL_CROSSINGS = ("alashankou", "khorgas", "erenhot", "manzhouli", "suifenhe")
-
-#: Neighbouring-country names of the border-port table -> ISO3 (used when the table has no
-#: ISO3 column).
-_COUNTRY_ISO3 = {
-    "myanmar": "MMR", "laos": "LAO", "lao pdr": "LAO", "vietnam": "VNM", "viet nam": "VNM",
-    "russia": "RUS", "dprk": "PRK", "north korea": "PRK", "mongolia": "MNG",
-    "kazakhstan": "KAZ", "kyrgyzstan": "KGZ", "tajikistan": "TJK", "pakistan": "PAK",
-    "afghanistan": "AFG", "nepal": "NPL", "india": "IND", "bhutan": "BTN",
-}  # fmt: skip
 
 _MODES = ("air", "sea", "road", "rail")
 _GATEWAY_COLUMNS = ("name", "mode", "lon", "lat", "reach")
 
 
-def _iso3_of(row: pd.Series) -> str:
-    for col in ("neighbour_iso3", "neighbour_country_iso3", "iso3"):
-        if col in row.index and isinstance(row[col], str) and row[col].strip():
-            return ";".join(x.strip().upper() for x in row[col].replace("/", ";").split(";"))
-    names = str(row.get("neighbour_country", "")).replace("/", ";").split(";")
-    codes = [_COUNTRY_ISO3.get(n.strip().lower()) for n in names]
-    return ";".join(c for c in codes if c)
-
-
-def gateways(candidates: Any = None, border_ports: Any = None) -> pd.DataFrame:
+def gateways(
+    candidates: Any = None, border_ports: Any = None, *, infrastructure: bool = False
+) -> pd.DataFrame:
     """The gateways through which international express can leave China.
 
-    Built from the candidate table and the land border-port table:
+    With ``infrastructure=True`` they are the real airports, seaports and border crossings
+    (:func:`borderhub.routes.infrastructure_gateways`: the extra ``network``); the cross-
+    border costs use them whenever distances follow a network. Otherwise they are built
+    from the candidate table and the land border-port table:
 
     * ``air`` -- every candidate with a known cargo airport throughput
       (``airport_cargo > 0``); reaches every partner;
@@ -370,6 +363,8 @@ def gateways(candidates: Any = None, border_ports: Any = None) -> pd.DataFrame:
         Border-port table with ``port``, ``lon``, ``lat`` and ``neighbour_country`` (or an
         ISO3 column); extra columns are ignored (default
         :func:`borderhub.datasets.border_ports`).
+    infrastructure : bool, default False
+        Gateways at the real airports, seaports and road and rail border crossings.
 
     Returns
     -------
@@ -403,6 +398,10 @@ def gateways(candidates: Any = None, border_ports: Any = None) -> pd.DataFrame:
             raise DataError(
                 f"{role} lacks columns {miss}; pass a table like borderhub.datasets.{role}()"
             )
+    if infrastructure:
+        from borderhub.routes import infrastructure_gateways
+
+        return infrastructure_gateways(cand, ports)
     rows: list[dict[str, Any]] = []
 
     def add(gid: str, name: str, mode: str, lon: float, lat: float, reach: str,
@@ -426,7 +425,7 @@ def gateways(candidates: Any = None, border_ports: Any = None) -> pd.DataFrame:
             add(f"sea:{lab}", f"{name} seaport", "sea", lon, lat, "*")
     pname = ports["port"] if "port" in ports.columns else pd.Series(ports.index, ports.index)
     for pid, row in ports.iterrows():
-        reach = _iso3_of(row)
+        reach = iso3_of(row)
         if not reach or not (np.isfinite(row["lon"]) and np.isfinite(row["lat"])):
             continue
         mode = str(row["mode"]).strip().lower() if "mode" in ports.columns else "road"
@@ -502,9 +501,10 @@ def mode_table(modes: Any = None) -> dict[str, dict[str, float]]:
                 f"modes[{mode!r}] must be a mapping with 'handling' and/or 'rate', got {par!r}"
             )
         for key, value in par.items():
-            if key not in ("handling", "rate"):
+            if key not in MODE_PARAMETERS or (key == "border" and mode not in ("road", "rail")):
                 raise SpecificationError(
-                    f"modes[{mode!r}]: unknown parameter {key!r}; use 'handling' and 'rate'"
+                    f"modes[{mode!r}]: unknown parameter {key!r}; use 'handling' and 'rate' "
+                    "(and 'border' for road and rail)"
                 )
             table[mode][key] = _non_negative(value, f"modes[{mode!r}][{key!r}]")
     return table
@@ -562,9 +562,12 @@ def gateway_costs(
     For centre ``j``, partner ``k`` and each gateway ``g`` of mode ``m`` that reaches
     ``k``'s country, the cost per piece is::
 
-        truck_rate * d(j, g) + handling_m + rate_m * (d(g, via) + d(via, k))
+        truck_rate * d(j, g) + handling_m + border_m + rate_m * (d(g, via) + d(via, k))
 
-    (``via`` is the rail border crossing for rail routes, absent otherwise). With
+    (``via`` is the rail border crossing for rail routes, absent otherwise; ``border_m``
+    the land modes' border-crossing term). A gateway whose ``leg_mode`` is ``rail`` (the
+    rail crossings of :func:`borderhub.routes.infrastructure_gateways`) is reached by
+    train from the centre: its leg costs ``rate_rail * d_rail(j, g)``. With
     ``distance="geodesic"`` every distance is geodesic km; with ``"road"`` or ``"rail"``
     the domestic leg ``d(j, g)`` follows that network and the onward leg the network of
     the gateway's mode -- road gateways the road network, rail gateways the rail network,
@@ -583,8 +586,9 @@ def gateway_costs(
         Partner hubs indexed by label with an ``iso3`` column (as
         :func:`borderhub.datasets.partners`).
     gateways : pandas.DataFrame, optional
-        Gateway table as returned by :func:`gateways` (default: built from the bundled
-        candidate and border-port tables).
+        Gateway table as returned by :func:`gateways` (default: with geodesic distances,
+        built from the bundled candidate and border-port tables; with a network, from the
+        infrastructure for these candidates, ``gateways(candidates, infrastructure=True)``).
     modes : mapping, optional
         Overrides of ``DEFAULT_MODES``, e.g. ``{"air": {"rate": 2.0}, "sea": None}``
         (``None`` switches a mode off).
@@ -623,7 +627,10 @@ def gateway_costs(
 
     distance = check_distance(distance)
     table = mode_table(modes)
-    gw = globals()["gateways"]() if gateways is None else gateways
+    if gateways is None and distance != "geodesic":
+        gw = globals()["gateways"](candidates, infrastructure=True)
+    else:
+        gw = globals()["gateways"]() if gateways is None else gateways
     if not isinstance(gw, pd.DataFrame):
         raise DataError(f"gateways must be a DataFrame like gateways(), got {type(gw).__name__}")
     miss = [c for c in _GATEWAY_COLUMNS if c not in gw.columns]
@@ -650,7 +657,15 @@ def gateway_costs(
     route_best = np.full((m, K), np.nan)
     if len(use):
         gpts = use[["lon", "lat"]].astype(float)
-        leg = network_km(candidates, gpts, distance).to_numpy(dtype=float)  # m x G
+        by_rail = (use["leg_mode"] == "rail").to_numpy() if "leg_mode" in use else None
+        by_rail = np.zeros(len(use), bool) if by_rail is None else by_rail
+        leg = np.full((m, len(use)), np.nan)  # m x G
+        if (~by_rail).any():
+            leg[:, ~by_rail] = network_km(candidates, gpts[~by_rail], distance).to_numpy()
+        if by_rail.any():  # the train is loaded at the centre
+            net = "geodesic" if distance == "geodesic" else "rail"
+            km = network_km(candidates, gpts[by_rail], net, fallback=False)
+            leg[:, by_rail] = km.to_numpy()
         onward = _onward(use, partners, distance)  # G x K
         reach = np.zeros((len(use), K), dtype=bool)
         for g, (mode, r) in enumerate(zip(use["mode"], use["reach"].astype(str), strict=True)):
@@ -663,9 +678,12 @@ def gateway_costs(
         reach &= np.isfinite(onward)
         truck = table["truck"]["rate"]
         hand = use["mode"].map(lambda x: table[x].get("handling", 0.0)).to_numpy(dtype=float)
+        hand = hand + use["mode"].map(lambda x: table[x].get("border", 0.0)).to_numpy(float)
         rate = use["mode"].map(lambda x: table[x].get("rate", 0.0)).to_numpy(dtype=float)
         g_cost = np.where(reach, hand[:, None] + rate[:, None] * onward, np.inf)  # G x K
-        total = truck * leg[:, :, None] + g_cost[None, :, :]  # m x G x K
+        leg_rate = np.where(by_rail, table["rail"].get("rate", 0.0), truck)
+        leg_cost = np.where(np.isfinite(leg), leg_rate[None, :] * leg, np.inf)
+        total = leg_cost[:, :, None] + g_cost[None, :, :]  # m x G x K
         best_g = total.argmin(axis=1)
         best = np.take_along_axis(total, best_g[:, None, :], axis=1)[:, 0, :]
         leg_best = np.take_along_axis(leg, best_g, axis=1)

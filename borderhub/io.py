@@ -917,7 +917,8 @@ def read_partner_split(
         raise DataError(
             f"partner split file {file.name} names partners {unknown[:10]} that are neither "
             f"hub labels nor ISO3 codes of the partner table; use labels such as "
-            f"{sorted(labels)[:3]} or ISO3 codes such as {sorted(set(iso3))[:3]}"
+            f"{sorted(labels)[:3]} or ISO3 codes such as {sorted(set(iso3))[:3]}, or give "
+            "a partner table of your own that has them (partners=, --partners FILE)"
         )
     result = pd.Series(out, name="share", dtype=float)
     result.index.name = "partner"

@@ -50,6 +50,7 @@ __all__ = [
     "weight_sweep",
     "growth_sweep",
     "solve_scenario",
+    "gateway_cost_sweep",
     "elbow",
     "MODELS",
 ]
@@ -832,3 +833,140 @@ def growth_sweep(
     )
     grid: dict[str, list[Any]] = {"year": _years(years), "rate": list(table_rates)}
     return sweep(fn, grid, executor, progress, errors=errors)
+
+
+# --------------------------------------------------------------------------------------------
+# cross-border costs: what one would have to believe for a border-port city to enter
+# --------------------------------------------------------------------------------------------
+def gateway_cost_sweep(
+    ratios: Iterable[float],
+    candidates: Any,
+    demand: Any,
+    partners: Any,
+    *,
+    p: int,
+    mode: str = "truck",
+    parameter: str = "rate",
+    flows: Any = None,
+    modes: Any = None,
+    gateways: Any = None,
+    distance: str = "geodesic",
+    border: Iterable[Any] | None = None,
+    **params: Any,
+) -> pd.DataFrame:
+    """Solve the cross-border model with one cost parameter scaled, ratio by ratio.
+
+    For each ``r`` in ``ratios`` the parameter ``modes[mode][parameter]`` is ``r`` times
+    its value (:func:`borderhub.flows.mode_table` of ``modes``) and
+    :func:`borderhub.locate.solve_crossborder` chooses ``p`` centres. The table says which
+    centres open, whether a border-port city is among them, and how the flow divides
+    over the modes -- so a proposal can say at which cost ratio a border-port city enters
+    and what one would have to believe for it. The distances and gateways are computed
+    once (with ``distance="road"`` or ``"rail"`` along the networks and at the
+    infrastructure's gateways).
+
+    Parameters
+    ----------
+    ratios : iterable of float
+        Multipliers of the parameter (> 0), e.g. ``[0.5, 1, 2, 4]``.
+    candidates, demand, partners : geopandas.GeoDataFrame
+        As for :func:`borderhub.locate.solve_crossborder` (``demand`` with
+        ``express_volume`` unless ``flows`` is given).
+    p : int
+        Number of centres.
+    mode : {"truck", "air", "sea", "road", "rail"}, default "truck"
+        The mode whose parameter is scaled. ``truck`` (the centre-to-gateway leg) is the
+        one that moves centres towards the border: at ratio ``r`` a km trucked from a
+        centre to its gateway costs ``r`` km of the collection leg.
+    parameter : {"rate", "handling", "border"}, default "rate"
+    flows, modes, gateways, distance
+        As for :func:`borderhub.locate.solve_crossborder` (``distance`` is the method,
+        ``"geodesic"``, ``"road"`` or ``"rail"``).
+    border : iterable, optional
+        The labels of the border-port cities among the candidates (default: those whose
+        ``border_port`` column is true, as in :func:`borderhub.datasets.candidates`).
+    **params
+        Further arguments of :func:`~borderhub.locate.solve_crossborder` (``required``,
+        ``forbidden``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``ratio``; columns ``value`` (the parameter's value), ``open`` and
+        ``border_open`` (``;``-joined labels), ``n_border``, ``objective`` and
+        ``share_air``, ``share_sea``, ``share_road``, ``share_rail`` (of the flow);
+        ``attrs["first_border_ratio"]`` is the first ratio at which a border-port city
+        opens (None if none does).
+
+    Raises
+    ------
+    SpecificationError
+        A bad ratio, mode or parameter.
+
+    Examples
+    --------
+    >>> from borderhub import datasets
+    >>> from borderhub.scenarios import gateway_cost_sweep
+    >>> pref = datasets.prefectures()
+    >>> dem = pref[pref["province"] == "广西壮族自治区"]
+    >>> cand = dem.loc[["450100", "450600", "451400"]]  # 南宁, 防城港, 崇左
+    >>> part = datasets.partners().loc[["VNM-HAN"]]
+    >>> t = gateway_cost_sweep([0.5, 1], cand, dem, part, p=1, share=0.05,
+    ...                        border=["450600", "451400"])
+    >>> t["open"].tolist(), t.attrs["first_border_ratio"]
+    (['450100', '451400'], 1.0)
+    """
+    from borderhub.flows import international_demand, mode_table
+    from borderhub.locate import solve_crossborder
+    from borderhub.routes import check_distance, network_km
+
+    table = mode_table(modes)
+    if mode not in table or not table[mode] or parameter not in table[mode]:
+        raise SpecificationError(
+            f"gateway_cost_sweep: no parameter {mode}.{parameter}; choose one of "
+            f"{ {m: sorted(v) for m, v in table.items()} }"
+        )
+    given = list(ratios)
+    try:
+        values = [float(r) for r in given]
+    except (TypeError, ValueError):
+        values = []
+    if not values or any(not math.isfinite(v) or v <= 0 for v in values):
+        raise SpecificationError(f"ratios must be positive numbers, got {given!r}")
+    distance = check_distance(distance)
+    share = params.pop("share", None)
+    if flows is None:
+        flows = international_demand(demand, partners, share=share)
+    dom = network_km(demand, candidates, distance)
+    if gateways is None:
+        from borderhub.flows import gateways as build
+
+        gateways = build(candidates, infrastructure=True) if distance != "geodesic" else build()
+    if border is None:
+        column = candidates.get("border_port", pd.Series(False, index=candidates.index))
+        border = candidates.index[column.fillna(False).astype(bool).to_numpy()]
+    border_set = {str(b) for b in border}
+    rows = []
+    for r in values:
+        scaled = {k: dict(v) for k, v in table.items()}
+        scaled[mode][parameter] = table[mode][parameter] * r
+        sol = solve_crossborder(
+            candidates, demand, partners, p=p, flows=flows, modes=scaled, gateways=gateways,
+            distance=dom, gateway_distance=distance, **params,
+        )  # fmt: skip
+        opened = [str(k) for k in sol.open]
+        by_mode = sol.loads("mode")["flow"] if sol.has_solution else pd.Series(dtype=float)
+        total = float(by_mode.sum()) or 1.0
+        rows.append(
+            {"ratio": r, "value": scaled[mode][parameter], "open": ";".join(opened),
+             "border_open": ";".join(k for k in opened if k in border_set),
+             "n_border": sum(k in border_set for k in opened), "objective": sol.objective,
+             **{f"share_{m}": float(by_mode.get(m, 0.0)) / total
+                for m in ("air", "sea", "road", "rail")}}
+        )  # fmt: skip
+    out = pd.DataFrame(rows).set_index("ratio")
+    entered = out.index[out["n_border"] > 0]
+    out.attrs["first_border_ratio"] = float(entered[0]) if len(entered) else None
+    out.attrs["parameter"] = f"{mode}.{parameter}"
+    out.attrs["distance"] = distance
+    return out

@@ -50,6 +50,7 @@ from borderhub import (
     pipeline,
     plots,
     policy,
+    routes,
     scenarios,
     scoring,
 )
@@ -2965,6 +2966,52 @@ case(
 )
 
 
+# --------------------------------------------------------------------------------------
+# routes: distances by network, gateways from the infrastructure, a study's own tables
+# --------------------------------------------------------------------------------------
+
+
+def _file(ctx: Any, name: str, text: str) -> Any:
+    path = ctx.tmp / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+case("routes.check_distance-unknown", call(routes.check_distance, "car"), SpecificationError,
+     "car", "geodesic")  # fmt: skip
+case("routes.network_km-unknown-mode", lazy(lambda: (routes.network_km, (lonlat(), lonlat(),
+     "bus"), {})), SpecificationError, "bus")  # fmt: skip
+case("routes.crossings-sea", call(routes.crossings, "sea"), SpecificationError, "sea")
+case("routes.infrastructure_gateways-without-airportsdata",
+     lambda ctx: (ctx.monkeypatch.setattr(routes.util, "find_spec", lambda n: None),
+                  (routes.infrastructure_gateways, (lonlat(name=["a", "b", "c"]),
+                   datasets.border_ports()), {}))[1],
+     SpecificationError, "airportsdata", "network")  # fmt: skip
+case("routes.read_partners-no-iso3",
+     lambda ctx: (routes.read_partners, (_file(ctx, "p.csv", "partner,lon,lat\nX,1,2\n"),), {}),
+     DataError, "iso3")  # fmt: skip
+case("routes.read_partners-bad-iso3",
+     lambda ctx: (routes.read_partners,
+                  (_file(ctx, "p.csv", "partner,iso3,lon,lat\nX,Mongolia,106,47\n"),), {}),
+     DataError, "iso3", "X")  # fmt: skip
+case("routes.read_gateways-unknown-mode",
+     lambda ctx: (routes.read_gateways,
+                  (_file(ctx, "g.csv", "gateway,mode,lon,lat,reach\ng1,ship,121,31,*\n"),), {}),
+     DataError, "g1", "mode")  # fmt: skip
+case("routes.read_gateways-no-reach",
+     lambda ctx: (routes.read_gateways,
+                  (_file(ctx, "g.csv", "gateway,mode,lon,lat\ng1,air,121,31\n"),), {}),
+     DataError, "reach")  # fmt: skip
+case("scenarios.gateway_cost_sweep-unknown-parameter",
+     lazy(lambda: (scenarios.gateway_cost_sweep, ([1.0], points(), points(), points()),
+                   {"p": 1, "mode": "air", "parameter": "border"})),
+     SpecificationError, "air.border")  # fmt: skip
+case("scenarios.gateway_cost_sweep-bad-ratio",
+     lazy(lambda: (scenarios.gateway_cost_sweep, ([-2.0], points(), points(), points()),
+                   {"p": 1})),
+     SpecificationError, "-2.0")  # fmt: skip
+
+
 @pytest.mark.parametrize("key", list(CASES), ids=list(CASES))
 def test_bad_input(key, ctx):
     _check(CASES[key], ctx)
@@ -2988,6 +3035,7 @@ def test_every_public_entry_point_has_a_case():
         "pipeline": pipeline,
         "io": bio,
         "network": network,
+        "routes": routes,
     }
     skip = {
         # no input to get wrong (or only the environment, covered by the datasets cases)
@@ -3032,6 +3080,14 @@ def test_every_public_entry_point_has_a_case():
         "flows.DEFAULT_MODES",  # constants of the gateway costs
         "flows.LANDLOCKED",
         "flows.EUROPE_RAIL",
+        "flows.MODE_PARAMETERS",
+        "flows.iso3_of",  # any row: its neighbours, or none
+        "routes.iso3_of",
+        "routes.DISTANCES",  # constants of the routes module
+        "routes.CROSSING_KM",
+        "routes.AIRPORT_KM",
+        "routes.EUROPE_TRANSIT",
+        "routes.EUROPE_RAIL",
         "flowmap.MODE_COLOURS",
         "network.MODES",  # constants of the network module
         "network.REGION",

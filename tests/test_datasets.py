@@ -29,7 +29,7 @@ LOADERS = {
 ROWS = {
     "candidates": 60,
     "prefectures": 367,
-    "partners": 43,
+    "partners": 50,
     "corridors": 14,
     "border_ports": 50,
     "cbec_pilot_zones": 174,
@@ -282,8 +282,15 @@ def test_partners(cand):
     assert not hubs.loc[~hubs["rcep"], "iso3"].isin(RCEP_OTHERS).any()
     assert "CHN" not in set(hubs["iso3"])
     regions = {"ASEAN", "Northeast Asia", "Oceania", "North America", "Europe",
-               "Middle East", "Africa", "Latin America"}  # fmt: skip
+               "Middle East", "Africa", "Latin America", "Central Asia", "South Asia"}  # fmt: skip
     assert set(hubs["region"]) == regions
+    # every country with a listed land port has a hub, from a cited source
+    ports = datasets.border_ports()
+    neighbours = set(";".join(ports["neighbour_iso3"].dropna()).split(";")) - {""}
+    assert neighbours <= set(hubs["iso3"])
+    land = hubs[hubs["source"].str.startswith("airportsdata")]
+    assert set(land["iso3"]) == {"MNG", "PRK", "KAZ", "KGZ", "TJK", "PAK", "NPL"}
+    assert land["source"].str.contains(r"IATA [A-Z]{3}").all()
     assert hubs["lon"].between(-180, 180).all() and hubs["lat"].between(-90, 90).all()
     assert hubs.index.str.fullmatch(r"[A-Z]{3}-[A-Z]{3}").all()
     assert (hubs.index.str[:3] == hubs["iso3"]).all()

@@ -73,3 +73,144 @@ def test_the_command_line_takes_distance(tmp_path):
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["distance"] == "rail"
+
+
+# ---- gateways from the infrastructure ------------------------------------------------------
+@pytest.fixture(scope="module")
+def infra():
+    from borderhub.routes import infrastructure_gateways
+
+    return infrastructure_gateways(datasets.candidates(), datasets.border_ports())
+
+
+def test_land_ports_sit_on_their_crossing_toward_their_neighbour(infra):
+    from borderhub.routes import CROSSING_KM
+
+    road = infra[infra["mode"] == "road"]
+    placed = road["point_of"].str.startswith("road border crossing toward")
+    # the note counts the ports left at their listed point
+    assert f"{int((~placed).sum())} port gateway(s)" in infra.attrs["note"]
+    assert placed.sum() >= 25
+    for gid in ("road:manzhouli", "road:heihe", "road:suifenhe", "road:erenhot", "road:dandong"):
+        assert road.loc[gid, "point_of"].startswith("road border crossing toward")
+        km = float(road.loc[gid, "point_of"].split("), ")[1].split(" km")[0])
+        assert km <= CROSSING_KM
+    assert road.loc["road:heihe", "reach"] == "RUS"
+    assert "OpenStreetMap" in " ".join(infra.attrs["sources"])
+
+
+def test_rail_gateways_at_every_rail_crossing_with_a_port(infra):
+    rail = infra[infra["mode"] == "rail"]
+    assert (rail["leg_mode"] == "rail").all()  # loaded at the centre, not only at the hubs
+    for gid in ("rail:manzhouli:RUS", "rail:suifenhe:RUS", "rail:erenhot:MNG",
+                "rail:dandong:PRK", "rail:mohan:LAO", "rail:hekou:VNM",
+                "rail:alashankou:KAZ"):  # fmt: skip
+        assert gid in rail.index, gid
+    assert "DEU" in rail.loc["rail:erenhot:MNG", "reach"]  # via Mongolia to Europe
+    assert rail.loc["rail:dandong:PRK", "reach"] == "PRK"
+
+
+def test_air_gateways_at_every_candidate_with_an_airport(infra):
+    air = infra[infra["mode"] == "air"]
+    assert len(air) >= 50  # not only the 9 with a sourced cargo figure
+    assert air.loc["air:230100", "name"].endswith("(HRB)")  # 哈尔滨
+    assert air.loc["air:110000", "name"].endswith("(PEK)")  # an international airport first
+    assert air["point_of"].str.contains("airportsdata").all()
+
+
+def test_network_costs_are_never_below_the_geodesic_legs(infra):
+    from borderhub.flows import gateway_costs
+
+    cand = datasets.candidates().loc[["230100", "450100"]]  # 哈尔滨, 南宁
+    part = datasets.partners().loc[["RUS-MOW", "VNM-HAN", "MNG-ULN"]]
+    road = gateway_costs(cand, part, distance="road")
+    assert road["cost"].notna().all()
+    assert road.loc[("230100", "RUS-MOW"), "gateway"] == "rail:manzhouli:RUS"
+    # the same gateways measured both ways: every network cost >= its geodesic cost
+    for gid in ("road:youyiguan", "rail:pingxiang:VNM", "air:450100"):
+        one = infra.loc[[gid]]
+        net = gateway_costs(cand, part, gateways=one, distance="road")
+        geo = gateway_costs(cand, part, gateways=one)
+        both = net["cost"].notna() & geo["cost"].notna()
+        assert both.any(), gid
+        assert (net.loc[both, "cost"] >= geo.loc[both, "cost"] - 1e-6).all(), gid
+    with pytest.raises(SpecificationError, match="unknown parameter 'border'"):
+        gateway_costs(cand, part, modes={"air": {"border": 1.0}})
+    dearer = gateway_costs(cand, part, distance="road", modes={"rail": {"border": 500.0}})
+    moscow = ("230100", "RUS-MOW")
+    assert dearer.loc[moscow, "cost"] >= road.loc[moscow, "cost"]
+
+
+# ---- a study's own partners, split and gateways ---------------------------------------------
+def _study(tmp_path):
+    partners = tmp_path / "partners.csv"
+    partners.write_text(
+        "partner,iso3,city,lon,lat\nMNG-ULN,MNG,Ulaanbaatar,106.82,47.6467\n"
+        "PRK-FNJ,PRK,Pyongyang,125.67,39.2241\n",
+        encoding="utf-8",
+    )
+    split = tmp_path / "split.csv"
+    split.write_text("partner,share\nMNG,2\nPRK,1\n", encoding="utf-8")
+    return partners, split
+
+
+def test_run_plan_takes_partners_and_split_files(tmp_path):
+    partners, split = _study(tmp_path)
+    result = run_plan(model="crossborder", p=1, provinces="辽宁", score=False,
+                      partners=str(partners), split=str(split))  # fmt: skip
+    routing = result.solved.routing(result.inputs)
+    assert set(routing.index.get_level_values("partner")) == {"MNG-ULN", "PRK-FNJ"}
+    flows = routing["flow"].groupby(level="partner").sum()
+    assert flows["MNG-ULN"] == pytest.approx(2 * flows["PRK-FNJ"])
+    assert result.manifest["inputs"]["partners"]["file"] == "partners.csv"
+
+
+def test_split_naming_unknown_partners_says_how_to_add_them(tmp_path):
+    bad = tmp_path / "split.csv"
+    bad.write_text("partner,share\nATA,1\n", encoding="utf-8")
+    from borderhub.exceptions import DataError
+
+    with pytest.raises(DataError, match="neither hub labels nor ISO3 codes"):
+        run_plan(model="crossborder", p=1, provinces="辽宁", score=False, split=str(bad))
+    # the land-port countries are partners of the bundled table now
+    ok = tmp_path / "ok.csv"
+    ok.write_text("partner,share\nMNG,1\nPRK,1\n", encoding="utf-8")
+    run_plan(model="crossborder", p=1, provinces="辽宁", score=False, split=str(ok))
+
+
+def test_user_gateways_replace_the_built_ones(tmp_path):
+    gates = tmp_path / "gateways.csv"
+    gates.write_text(
+        "gateway,name,mode,lon,lat,reach\nroad:dd,丹东,road,124.39,40.12,PRK\n"
+        "air:x,某机场,air,123.49,41.64,*\n",
+        encoding="utf-8",
+    )
+    partners, split = _study(tmp_path)
+    result = run_plan(model="crossborder", p=1, provinces="辽宁", score=False,
+                      partners=str(partners), split=str(split), gateways=str(gates))  # fmt: skip
+    used = set(result.solved.routing(result.inputs)["gateway"])
+    assert used <= {"road:dd", "air:x"}
+    assert result.manifest["crossborder"]["gateways"] == "user-supplied"
+
+
+def test_partners_and_gateways_belong_to_the_crossborder_model():
+    with pytest.raises(PlanOptionError, match="only to crossborder"):
+        PlanConfig(partners="p.csv")
+
+
+def test_the_cost_ratio_sweep_says_when_a_border_city_enters():
+    from borderhub.scenarios import gateway_cost_sweep
+
+    pref = datasets.prefectures()
+    dem = pref[pref["province"] == "广西壮族自治区"]
+    cand = dem.loc[["450100", "450600", "451400"]]  # 南宁, 防城港, 崇左
+    part = datasets.partners().loc[["VNM-HAN"]]
+    t = gateway_cost_sweep([0.25, 0.5, 1, 2], cand, dem, part, p=1, share=0.05,
+                           border=["450600", "451400"])  # fmt: skip
+    assert t.attrs["parameter"] == "truck.rate"
+    first = t.attrs["first_border_ratio"]
+    assert first is not None
+    assert (t.loc[t.index >= first, "n_border"] >= 1).all()
+    assert (t.loc[t.index < first, "n_border"] == 0).all()
+    with pytest.raises(SpecificationError, match="ratios must be positive"):
+        gateway_cost_sweep([0], cand, dem, part, p=1, share=0.05)

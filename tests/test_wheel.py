@@ -117,7 +117,7 @@ def test_wheel_installs_and_loads_every_table(tmp_path):
         "column4": 63,
         "candidates": 60,
         "prefectures": 367,
-        "partners": 43,
+        "partners": 50,
         "corridors": 14,
         "border_ports": 50,
         "cbec_pilot_zones": 174,

@@ -364,6 +364,20 @@ PARTNERS = [
      3871336, "air cargo gateway"),
 ]  # fmt: skip
 
+# Partner hubs of the countries with an open land port that are not in PARTNERS: the point
+# is the capital's main airport as recorded in the airportsdata package (MIT), cited by
+# package, version and IATA code. Columns: partner_id, city, country, iso3, region, IATA.
+AIRPORT_PARTNERS = [
+    ("MNG-ULN", "Ulaanbaatar", "Mongolia", "MNG", "Northeast Asia", "UBN"),
+    ("PRK-FNJ", "Pyongyang", "Democratic People's Republic of Korea", "PRK", "Northeast Asia",
+     "FNJ"),
+    ("KAZ-NQZ", "Astana", "Kazakhstan", "KAZ", "Central Asia", "NQZ"),
+    ("KGZ-BSZ", "Bishkek", "Kyrgyzstan", "KGZ", "Central Asia", "BSZ"),
+    ("TJK-DYU", "Dushanbe", "Tajikistan", "TJK", "Central Asia", "DYU"),
+    ("PAK-ISB", "Islamabad", "Pakistan", "PAK", "South Asia", "ISB"),
+    ("NPL-KTM", "Kathmandu", "Nepal", "NPL", "South Asia", "KTM"),
+]  # fmt: skip
+
 COMPREHENSIVE = ("CORE", "LONG_TERM")
 # Corridors of task 14 and 专栏5. Origins are computed from the tier table (see below);
 # columns: corridor_id, name, mode, origin rule, destination_region, partners, plan_ref,
@@ -1181,7 +1195,7 @@ def apply_city_airport_totals(first: pd.DataFrame, src: Sources) -> pd.DataFrame
 
 
 def build_partners() -> pd.DataFrame:
-    """Partner hubs abroad (WGS84, GeoNames)."""
+    """Partner hubs abroad (WGS84; GeoNames, and airportsdata for the land-port countries)."""
     cols = ["partner_id", "city", "country", "iso3", "rcep", "region", "lat", "lon",
             "geonameid", "role"]  # fmt: skip
     df = pd.DataFrame(PARTNERS, columns=cols)
@@ -1189,6 +1203,23 @@ def build_partners() -> pd.DataFrame:
         "geonameid"
     ].astype(str)
     df["source_grade"] = "secondary"
+    from importlib.metadata import version
+
+    import airportsdata
+
+    airports = airportsdata.load("IATA")
+    cited = f"airportsdata {version('airportsdata')} (MIT)"
+    rows = []
+    for pid, city, country, iso3, region, code in AIRPORT_PARTNERS:
+        a = airports[code]
+        rows.append({
+            "partner_id": pid, "city": city, "country": country, "iso3": iso3, "rcep": False,
+            "region": region, "lat": round(float(a["lat"]), 4), "lon": round(float(a["lon"]), 4),
+            "geonameid": pd.NA, "role": f"capital's main airport ({a['name']}, {code})",
+            "source": f"{cited}, IATA {code} ({a['name']})", "source_grade": "secondary",
+        })  # fmt: skip
+    df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
+    df["geonameid"] = df["geonameid"].astype("Int64")
     return df[["partner_id", "city", "country", "iso3", "rcep", "region", "role", "lon", "lat",
                "geonameid", "source", "source_grade"]]  # fmt: skip
 

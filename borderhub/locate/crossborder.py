@@ -366,7 +366,7 @@ class CrossBorderMedian(LocationModel):
         "p": dataclasses.replace(CENTRES, excludes=("fixed_cost",)),
         "fixed_cost": dataclasses.replace(OPENING_COST, required=False, excludes=("p",)),
     }
-    plan_options = frozenset({"share", "split", "tilt", "modes"})
+    plan_options = frozenset({"share", "split", "tilt", "modes", "partners", "gateways"})
     plan_inputs = frozenset({"partner_flows"})
 
     def __init__(

@@ -167,11 +167,21 @@ class PlanConfig:
     share : float, optional
         ``crossborder``: international share of express volume, in (0, 1] (default: the
         sourced national share, :func:`borderhub.international_demand`).
-    split : str, default "exports"
+    split : str or pandas.Series, default "exports"
         ``crossborder``: how each origin's international express divides over the partner
-        hubs: ``"exports"`` (China's exports by partner country, sourced), ``"equal"``, or
-        a CSV file with ``partner`` and ``share`` columns
-        (:func:`borderhub.io.read_partner_split`).
+        hubs: ``"exports"`` (China's exports by partner country, sourced), ``"equal"``, a
+        CSV file with ``partner`` and ``share`` columns
+        (:func:`borderhub.io.read_partner_split`; partner labels or ISO3 codes of the
+        partner table), or a Series partner label -> share.
+    partners : str or pandas.DataFrame, optional
+        ``crossborder``: the study's own partner hubs, a CSV file
+        (:func:`borderhub.routes.read_partners`: ``partner``, ``iso3``, ``lon``, ``lat``)
+        or a DataFrame like :func:`borderhub.datasets.partners` (default: that table).
+    gateways : str or pandas.DataFrame, optional
+        ``crossborder``: the study's own gateways, a CSV file
+        (:func:`borderhub.routes.read_gateways`) or a DataFrame like
+        :func:`borderhub.flows.gateways` (default: built from the candidates and the
+        border ports; from the infrastructure when ``distance`` is a network).
     tilt : float, default 1
         ``crossborder``: relative international propensity of origins hosting a
         cross-border e-commerce pilot zone (1: none).
@@ -254,9 +264,11 @@ class PlanConfig:
     lang: str = "zh"
     title: str | None = None
     share: float | None = None
-    split: str = "exports"
+    split: Any = "exports"
     tilt: float = 1.0
     modes: Any = None
+    partners: Any = None
+    gateways: Any = None
     distance: str = "geodesic"
     robustness: int | None = None
     seed: int = 0
@@ -316,10 +328,18 @@ class PlanConfig:
                 f"provinces must be a list of province names, got {self.provinces!r}"
             ) from None
         put("provinces", provinces)
-        if not isinstance(self.split, str) or not self.split.strip():
+        if not _table_or_text(self.split, "Series") or (
+            isinstance(self.split, str) and not self.split.strip()
+        ):
             raise PlanOptionError(
-                f"split must be 'exports', 'equal' or a CSV file, got {self.split!r}"
+                f"split must be 'exports', 'equal', a CSV file or a pandas Series partner -> "
+                f"share, got {self.split!r}"
             )
+        for name in ("partners", "gateways"):
+            if getattr(self, name) is not None and not _table_or_text(getattr(self, name)):
+                raise PlanOptionError(
+                    f"{name} must be a CSV file or a DataFrame, got {getattr(self, name)!r}"
+                )
         if self.modes is not None:
             put("modes", _mode_options(self.modes))
         if self.figures is not None and not isinstance(self.figures, str | Path | pd.DataFrame):
@@ -368,7 +388,8 @@ class PlanConfig:
             put(name, spec.check(value, name, error=PlanOptionError, text=True))
         scoped = {name for c in models.values() for name in c.plan_options}
         for name in [n for n in defaults if n in scoped and n not in cls.plan_options]:
-            if getattr(self, name) != defaults[name]:
+            value = getattr(self, name)
+            if hasattr(value, "shape") or value != defaults[name]:
                 users = ", ".join(m for m, c in models.items() if name in c.plan_options)
                 raise PlanOptionError(
                     f"{name} does not apply to model {self.model!r} (only to {users}); drop "
@@ -464,6 +485,8 @@ class PlanConfig:
                 value = [getattr(v, "name", v) for v in value] or None
             if f.name == "coordinates" and value is None:
                 value = "wgs84"
+            if hasattr(value, "shape"):  # a table given in code: the manifest describes it
+                value = f"user {type(value).__name__} ({len(value)} rows)"
             if f.name == "fixed_cost" and isinstance(value, float):
                 value = _number_text(value)
             out[f.name] = value
@@ -510,14 +533,22 @@ def _mode_options(modes: Any) -> dict[str, Any]:
             raise PlanOptionError(f"modes[{mode!r}] must be a mapping, got {params!r}")
         entry = {}
         for key, value in sorted(params.items()):
-            if key not in ("handling", "rate"):
+            if key not in ("handling", "rate", "border") or (
+                key == "border" and mode not in ("road", "rail")
+            ):
                 raise PlanOptionError(
                     f"modes: unknown parameter {mode}.{key}; use {mode}.handling and {mode}.rate"
+                    " (and road.border, rail.border)"
                 )
             name = f"modes {mode}.{key}"
             entry[key] = _MODE_COST.check(value, name, error=PlanOptionError, text=True)
         out[mode] = entry
     return out
+
+
+def _table_or_text(value: Any, kind: str = "DataFrame") -> bool:
+    """Whether ``value`` is text (a file name, a keyword) or a pandas table of that kind."""
+    return isinstance(value, str) or type(value).__name__ in (kind, "GeoDataFrame")
 
 
 def _number_text(value: float) -> str:

@@ -217,14 +217,14 @@ class Routed(Solved):
     load_what: ClassVar[str] = "international express"
 
     def _solve(self, inputs: Inputs, config: PlanConfig, steps: Steps, cost: Any) -> None:
-        from borderhub import datasets
-        from borderhub.locate import gateways, solve_crossborder
+        from borderhub.locate import solve_crossborder
 
-        self.partners = datasets.partners()
-        # solve_crossborder's default gateways: those of the bundled candidates and ports
-        self.gateway_table = gateways()
+        self.partners = _partners(inputs, config)
         with steps.step("build", "international flows and gateway costs"):
             flows = self.flows = _flows(inputs, config, self.partners)
+            self.gateway_table = _gateway_table(inputs, config)
+        if self.gateway_table.attrs.get("note"):
+            steps.note(str(self.gateway_table.attrs["note"]))
         assumptions = dict(flows.attrs.get("assumptions", {}))
         total = float(flows.to_numpy().sum())
         steps.note(
@@ -243,6 +243,7 @@ class Routed(Solved):
                     self.partners,
                     flows=flows,
                     modes=config.modes,
+                    gateways=self.gateway_table,
                     distance=cost,
                     gateway_distance=config.distance,
                     solver=config.solver,
@@ -252,6 +253,16 @@ class Routed(Solved):
                     **extra,
                 )
         given = {k: v for k, v in sol.assumptions.items() if k != "flows"}
+        given["gateways"] = (
+            "user-supplied"
+            if config.gateways is not None
+            else "infrastructure"
+            if config.distance != "geodesic"
+            else "bundled"
+        )
+        if self.gateway_table.attrs.get("note"):
+            given["gateways_note"] = str(self.gateway_table.attrs["note"])
+            given["gateways_sources"] = list(self.gateway_table.attrs.get("sources", []))
         self.solution = replace(sol, assumptions={**assumptions, **given})
 
     def assignments(self, inputs: Inputs) -> Any:
@@ -348,7 +359,11 @@ class Routed(Solved):
         options = {**self.params, **self.policy_terms(config)}
         flows = self.flows
         routes = gateway_costs(
-            inputs.candidates, self.partners, modes=config.modes, distance=config.distance
+            inputs.candidates,
+            self.partners,
+            gateways=self.gateway_table,
+            modes=config.modes,
+            distance=config.distance,
         )
         international = (
             routes["cost"]
@@ -432,7 +447,7 @@ def _flows(inputs: Inputs, config: PlanConfig, partners: Any) -> Any:
     from borderhub.flows import international_demand
 
     split: Any = config.split
-    if split not in ("exports", "equal"):
+    if isinstance(split, str) and split not in ("exports", "equal"):
         from borderhub.io import read_partner_split
 
         split = read_partner_split(config.split, partners)
@@ -451,3 +466,45 @@ def _flows(inputs: Inputs, config: PlanConfig, partners: Any) -> Any:
         tilt=config.tilt,
         volume=inputs.weight,
     )
+
+
+def _partners(inputs: Inputs, config: PlanConfig) -> Any:
+    """The partner hubs of the plan: the bundled table, a user's file or table."""
+    from borderhub import datasets
+
+    given = config.partners
+    if given is None:
+        return datasets.partners()
+    if isinstance(given, str):
+        from borderhub.routes import read_partners
+
+        path = Path(given)
+        table = read_partners(path)
+        inputs.sources["partners"] = {"source": "user", "file": path.name, "sha256": sha256(path)}
+        return table
+    if "iso3" not in given.columns:
+        raise PlanOptionError(
+            "partners must have an iso3 column (and lon, lat), like borderhub.datasets.partners()"
+        )
+    inputs.sources["partners"] = {"source": "user", "rows": len(given)}
+    return given.copy()
+
+
+def _gateway_table(inputs: Inputs, config: PlanConfig) -> Any:
+    """The gateways of the plan: a user's, or from the infrastructure (network) or tables."""
+    from borderhub.flows import gateways
+
+    given = config.gateways
+    if isinstance(given, str):
+        from borderhub.routes import read_gateways
+
+        path = Path(given)
+        table = read_gateways(path)
+        inputs.sources["gateways"] = {"source": "user", "file": path.name, "sha256": sha256(path)}
+        return table
+    if given is not None:
+        inputs.sources["gateways"] = {"source": "user", "rows": len(given)}
+        return given.copy()
+    if config.distance != "geodesic":
+        return gateways(inputs.candidates, infrastructure=True)
+    return gateways()
