@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-__all__ = ["printable", "printable_frame"]
+__all__ = ["printable", "printable_frame", "printable_lines"]
 
 
 def printable(text: Any) -> str:
@@ -38,6 +38,27 @@ def printable(text: Any) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def printable_lines(text: Any) -> str:
+    r"""``str(text)`` line by line through :func:`printable`: the line breaks are kept.
+
+    Parameters
+    ----------
+    text : object
+        Lines of text (or anything; it is turned into ``str``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from borderhub.io import printable_lines
+    >>> printable_lines("上海\x1b[2J\n广州")
+    '上海[2J\n广州'
+    """
+    return "\n".join(printable(line) for line in str(text).split("\n"))
 
 
 def printable_frame(frame: Any) -> Any:

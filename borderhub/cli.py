@@ -37,12 +37,15 @@ borderhub ...
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
+
+from borderhub._terminal import printable, printable_lines
 
 __all__ = ["main", "build_parser"]
 
@@ -107,7 +110,7 @@ class _Progress:
     def __call__(self, event: Any) -> None:
         if self.quiet:
             return
-        text = f"{PROG}: {event.message}"
+        text = f"{PROG}: {printable(event.message)}"
         if event.kind == "note":
             print(text, file=self.stream, flush=True)
         elif event.kind == "start":
@@ -214,65 +217,42 @@ def _run(args: argparse.Namespace, **parts: Any) -> Any:
     from borderhub.plan.run import run_plan
 
     config = _config(args, **parts)
+    if args.out:  # a link, a file, a read-only or someone else's folder: refused before work
+        from borderhub.plan.write import check_save_folder
+
+        check_save_folder(args.out, force=args.force)
     return run_plan(args.candidates, args.demand, config=config, progress=_Progress(args.quiet))
 
 
-def _no_solution(result: Any, where: str = "") -> None:
-    sol = result.solution
-    if not sol.has_solution:
-        raise _Failed(
-            f"the model is {sol.status.value}"
-            + (f": {sol.message}" if sol.message else "")
-            + (f"; see {where}/manifest.json" if where else "")
-        )
+def _finish(args: argparse.Namespace, result: Any, summary: str) -> int:
+    """Save (with --out), print; exit status 130 when a solve was interrupted (Ctrl-C)."""
+    if args.out:
+        keep = not args.keep_formulas
+        names = result.save(args.out, argv=args.argv, force=args.force, neutralise=keep)
+        summary += f"\n\nwrote {printable(args.out)}: {', '.join(names)}"
+    print(printable_lines(summary.lstrip("\n")))
+    if result.interrupted:
+        return _fail("interrupted; the results so far are marked so in the manifest", 130)
+    if result.solved is not None and not (sol := result.solution).has_solution:
+        where = f"; see {args.out}/manifest.json" if args.command == "plan" else ""
+        message = f": {sol.message}" if sol.message else ""
+        raise _Failed(f"the model is {sol.status.value}{message}{where}")
+    return 0
 
 
 class _Failed(Exception):
     """The run ended without a result (exit status 1)."""
 
 
-def _cmd_plan(args: argparse.Namespace) -> int:
-    result = _run(args)
-    written = result.save(args.out, argv=args.argv)
-    print(result.summary())
-    print()
-    print(f"wrote {args.out}: {', '.join(written)}")
-    _no_solution(result, args.out)
-    return 0
-
-
-def _cmd_score(args: argparse.Namespace) -> int:
-    result = _run(args, solve=False)
-    print(result.summary(top=args.top))
-    if args.out:
-        written = result.save(args.out, argv=args.argv)
-        print(f"\nwrote {args.out}: {', '.join(written)}")
-    return 0
-
-
-def _cmd_solve(args: argparse.Namespace) -> int:
-    result = _run(args, score=False)
-    print(result.summary())
-    if args.out:
-        written = result.save(args.out, argv=args.argv)
-        print(f"\nwrote {args.out}: {', '.join(written)}")
-    _no_solution(result)
-    return 0
+def _cmd_plan(args: argparse.Namespace, **parts: Any) -> int:
+    result = _run(args, **parts)
+    return _finish(args, result, result.summary(**({"top": args.top} if "solve" in parts else {})))
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
     title = args.title or "borderhub: cross-border express corridors"
-    result = _run(
-        args,
-        score=False,
-        solve=False,
-        title=title,
-        solution_file=args.solution,
-        scores_file=args.scores,
-    )
-    written = result.save(args.out, argv=args.argv)
-    print(f"wrote {args.out}: {', '.join(written)}")
-    return 0
+    parts = {"title": title, "solution_file": args.solution, "scores_file": args.scores}
+    return _finish(args, _run(args, score=False, solve=False, **parts), "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -327,6 +307,15 @@ def _group(parser: Any, title: str, about: str | None, *options: tuple[str, dict
         group.add_argument(*flag.split(), **kwargs)
 
 
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    _group(parser, "output", "--out gets the complete new results or keeps the earlier ones.",
+        ("--force", {"action": "store_true", "help": "write into a non-empty --out that no "
+                     "borderhub run wrote (files of yours named like an output are replaced)"}),
+        ("--keep-formulas", {"action": "store_true", "help": "CSV cells that begin with = + "
+                             "- @ as they are (default: a ' first, shown as text)"}),
+    )  # fmt: skip
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     _group(
         parser,
@@ -365,6 +354,8 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
         ("--figures", {"metavar": "FILE", "help": "your own figures (columns place, quantity, "
                        "value, unit, period, source, grade), e.g. official city volumes, in "
                        "place of the bundled ones; the estimates are refitted around them"}),
+        ("--strict-places", {"action": "store_true", "default": None, "help": "stop at places "
+                             "outside China and its border zone (else a note names them)"}),
     )  # fmt: skip
 
 
@@ -495,7 +486,8 @@ _COMMANDS: tuple[tuple[str, str, str, tuple[tuple[str, dict], ...], tuple, Calla
      (("--out", {"required": True}),
       ("--plots", {"action": "store_true", "help": "also save PNG plots (static map, rank "
                    "stability, cost against the number of centres)"})),
-     (_add_data, _add_scoring, _add_model, _add_robustness, _add_map, _add_common), _cmd_plan),
+     (_add_data, _add_scoring, _add_model, _add_robustness, _add_map, _add_output, _add_common),
+     _cmd_plan),
     ("score", "rank the candidates on location and volume",
      "Score the candidates on borderhub.scoring.default_criteria() (RCEP proximity, border "
      "ports, rail/sea/air/e-commerce gateways, express volume and access to demand), print "
@@ -503,12 +495,14 @@ _COMMANDS: tuple[tuple[str, str, str, tuple[tuple[str, dict], ...], tuple, Calla
      (("--out", {"help": "directory for scores.csv"}),
       ("--top", {"type": _top, "default": 20, "metavar": "N",
                  "help": "rows to print (default 20)"})),
-     (_add_data, _add_scoring, _add_common), _cmd_score),
+     (_add_data, _add_scoring, _add_output, _add_common),
+     functools.partial(_cmd_plan, solve=False)),
     ("solve", "choose centres with a facility-location model",
      "Solve a facility-location model on the demand and candidates, print the chosen "
      "centres with their tiers and load and, with --out, write solution.csv, centres.csv, "
      "solution.geojson and manifest.json.",
-     (("--out", {}),), (_add_data, _add_model, _add_common), _cmd_solve),
+     (("--out", {}),), (_add_data, _add_model, _add_output, _add_common),
+     functools.partial(_cmd_plan, score=False)),
     ("map", "draw the corridor map (tiers, or a solution and scores written earlier)",
      "Draw the RCEP corridor map into --out/map.html: the places of 专栏4 by tier, partner "
      "hubs and corridors, and optionally a solution.csv and scores.csv written by "
@@ -517,7 +511,7 @@ _COMMANDS: tuple[tuple[str, str, str, tuple[tuple[str, dict], ...], tuple, Calla
       ("--solution", {"metavar": "FILE", "help": "solution.csv to draw"}),
       ("--scores", {"metavar": "FILE", "help": "scores.csv to draw"}),
       ("--plots", {"action": "store_true", "help": "also save map.png (matplotlib)"})),
-     (_add_data, _add_map, _add_common), _cmd_map),
+     (_add_data, _add_map, _add_output, _add_common), _cmd_map),
     ("tiers", "print the city tiers of 专栏4 of the plan",
      "Print the tiers of 专栏4 (进出境快件处理中心建设工程) of the 14th Five-Year Express "
      "Development Plan: which places the plan names for which kind of cross-border express "
@@ -576,7 +570,7 @@ def _one_line(message: str) -> str:
 
 
 def _fail(message: str, status: int) -> int:
-    print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr, flush=True)
+    print(f"{PROG}: error: {printable(_one_line(message))}", file=sys.stderr, flush=True)
     return status
 
 

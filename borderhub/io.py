@@ -38,6 +38,7 @@ import pandas as pd
 
 from borderhub._atomic import ResultWriter, check_output_dir
 from borderhub._checks import (
+    MAX_MAP_POINTS,
     available_memory,
     check_memory,
     check_places,
@@ -51,7 +52,7 @@ from borderhub._formulas import (
     neutralise_frame,
     restore_formulas,
 )
-from borderhub._terminal import printable, printable_frame
+from borderhub._terminal import printable, printable_frame, printable_lines
 from borderhub.exceptions import DataError, SpecificationError
 
 __all__ = [
@@ -74,11 +75,13 @@ __all__ = [
     "FORMULA_PREFIXES",
     "printable",
     "printable_frame",
+    "printable_lines",
     "check_places",
     "check_memory",
     "estimate_memory",
     "available_memory",
     "thin_points",
+    "MAX_MAP_POINTS",
 ]
 
 #: Datums :func:`read_points` converts from (to WGS84).

@@ -17,7 +17,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from borderhub.exceptions import InfeasibleError, SpecificationError
+from borderhub._interrupt import graceful_interrupts
+from borderhub.exceptions import DataError, InfeasibleError, SpecificationError
 from borderhub.locate._core import (
     EQ,
     GE,
@@ -341,10 +342,15 @@ class LocationModel:
         """
         self._check()
         ctx = Context(solver, time_limit, mip_gap, msg)
-        with ctx.building():
-            self._prepare()
-        out = self._solve(ctx)
+        with graceful_interrupts():  # Ctrl-C: the best solution so far, marked interrupted
+            with ctx.building():
+                self._prepare()
+            out = self._solve(ctx)
+            ctx.remaining()  # notes a Ctrl-C that came after the last check
         message = out.message
+        if ctx.interrupted:
+            found = "the best solution found" if out.open_pos is not None else "no solution"
+            message = "; ".join(filter(None, [f"interrupted (Ctrl-C) with {found}", message]))
         if out.status == Status.INFEASIBLE and not message:
             message = self._diagnose_infeasible(ctx)
         if out.status == Status.INFEASIBLE and raise_on_infeasible:
@@ -373,6 +379,7 @@ class LocationModel:
             solve_time=ctx.solve_time,
             iterations=ctx.calls,
             message=message,
+            interrupted=ctx.interrupted,
             _demand_geo=self._demand_geo,
             _candidate_geo=self._candidate_geo,
         )
@@ -382,6 +389,8 @@ class LocationModel:
     # ------------------------------------------------------------------------------
     #: Are the demand weights an input of the model? (HubMedian derives them from flows.)
     _weights_given: ClassVar[bool] = True
+    #: Does the objective add up weighted costs? (Then their sum must not overflow.)
+    _sums_costs: ClassVar[bool] = True
 
     @property
     def maximises(self) -> bool:
@@ -666,6 +675,8 @@ class LocationModel:
         self._allowed_pos = np.flatnonzero(allowed)
         self._w = self.weights.to_numpy(dtype=float)
         self._active = np.flatnonzero(self._w > 0)
+        if self._sums_costs:
+            _check_magnitude(self._C, self._w)
 
     def _open_block(self, b: Builder, name: str = "y") -> np.ndarray:
         """Binary open variables of the allowed candidates, with p and the policy rows."""
@@ -750,3 +761,18 @@ class LocationModel:
     def _open_positions(self, y: np.ndarray) -> np.ndarray:
         """Positions (in the full candidate list) of the open centres from y's values."""
         return self._allowed_pos[values(y) > 0.5]
+
+
+def _check_magnitude(C: np.ndarray, w: np.ndarray) -> None:
+    """Refuse costs whose weighted sum overflows: no solver can add them up."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        worst = float(np.sum(w * C.max(axis=1)))  # the dearest assignment's objective
+    if math.isfinite(worst):
+        return
+    raise DataError(
+        f"the costs are too large to add up: the largest is {float(C.max()):.3g}, and the "
+        "weighted total of the dearest assignment overflows floating point (above "
+        "1.8e308), so no solver can compare plans; give the costs in larger units (e.g. "
+        "thousands of km), and mark a pair to avoid with a moderate cost such as 1e9 or "
+        "leave the candidate out (forbidden=...)"
+    )

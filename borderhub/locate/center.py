@@ -67,6 +67,7 @@ class PCenter(LocationModel):
     cost_label = "longest distance (km)"
 
     _objective_name = "largest cost"
+    _sums_costs = False  # the objective is one cost, the largest
 
     def __init__(self, cost: Any, weights: Any = None, *, p: int, **policy: Any) -> None:
         super().__init__(cost, weights, **policy)

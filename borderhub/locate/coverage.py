@@ -93,6 +93,7 @@ class _Coverage(LocationModel):
     """Shared parts of the coverage models (not public)."""
 
     radius: float
+    _sums_costs = False  # costs are only compared with the radius
 
     @classmethod
     def from_coverage_matrix(cls, coverage: Any, weights: Any = None, **params: Any) -> Any:

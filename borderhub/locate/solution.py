@@ -97,6 +97,9 @@ class Solution:
     message : str
         Human-readable diagnosis (for example which constraint family makes a model
         infeasible).
+    interrupted : bool
+        Ctrl-C (SIGINT) stopped the solve: the solution is the best found so far (status
+        ``feasible``, or ``not_solved`` when there was none).
 
     Examples
     --------
@@ -121,6 +124,7 @@ class Solution:
     solve_time: float
     iterations: int = 1
     message: str = ""
+    interrupted: bool = False
     _demand_geo: Any = field(default=None, repr=False)
     _candidate_geo: Any = field(default=None, repr=False)
 

@@ -34,6 +34,7 @@ _LAZY = {
     "PlanEvent": "borderhub.plan.progress",
     "PlanResult": "borderhub.plan.result",
     "OUTPUTS": "borderhub.plan.write",
+    "check_save_folder": "borderhub.plan.write",
 }
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "PlanOptionError",
     "OUTPUTS",
     "DEFAULT_P",
+    "check_save_folder",
 ]
 
 
@@ -55,4 +57,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from borderhub.plan.progress import PlanEvent
     from borderhub.plan.result import PlanResult
     from borderhub.plan.run import run_plan
-    from borderhub.plan.write import OUTPUTS
+    from borderhub.plan.write import OUTPUTS, check_save_folder

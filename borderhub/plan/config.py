@@ -228,6 +228,11 @@ class PlanConfig:
         of the bundled values, the estimates refitted around them
         (:func:`borderhub.figures.apply_to_study`); the manifest and the report name every
         figure and its source (``--figures FILE``).
+    strict_places : bool, default False
+        Make the check of the caller's candidates and demand an error: places outside
+        China and its border zone, or with longitude and latitude swapped
+        (:func:`borderhub.io.check_places`), otherwise reported as a note or
+        :class:`~borderhub.exceptions.DataWarning`.
 
     Examples
     --------
@@ -281,6 +286,7 @@ class PlanConfig:
     solution_file: str | None = None
     scores_file: str | None = None
     figures: Any = None
+    strict_places: bool = False
 
     def __post_init__(self) -> None:
         from borderhub.policy import as_tiers
@@ -307,7 +313,7 @@ class PlanConfig:
         except SpecificationError as err:
             raise PlanOptionError(str(err)) from None
         put("required_tiers", tuple(tiers))
-        for name in ("score", "solve", "plots"):
+        for name in ("score", "solve", "plots", "strict_places"):
             if not isinstance(getattr(self, name), bool):
                 raise PlanOptionError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if not isinstance(self.solver, str) or not self.solver.strip():

@@ -216,6 +216,7 @@ def load_inputs(candidates: Any, demand: Any, config: PlanConfig, steps: Steps) 
         if config.provinces:
             cand = _restrict_to_provinces(cand, config.provinces, "candidates")
             dem = _restrict_to_provinces(dem, config.provinces, "demand units")
+        _check_places({"candidates": candidates, "demand": demand}, cand, dem, config, steps)
         weight, note = _choose_weight(dem, config.weight_column, demand is not None)
         if weight is not None:
             dem[weight] = numeric_column(dem, weight, "demand")
@@ -280,3 +281,29 @@ def describe_given(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     return f"<{type(value).__name__} of {len(value)} rows>"
+
+
+def _check_places(
+    given: dict[str, Any], cand: Any, dem: Any, config: PlanConfig, steps: Steps
+) -> None:
+    """The caller's places outside China and its border zone: a note, or a DataWarning.
+
+    With a progress callable the finding is a note (the command line prints it), else a
+    :class:`~borderhub.exceptions.DataWarning`; ``strict_places`` makes it a DataError.
+    """
+    import warnings
+
+    from borderhub.exceptions import DataWarning
+    from borderhub.io import check_places
+
+    for role, frame in (("candidates", cand), ("demand units", dem)):
+        if given["candidates" if role == "candidates" else "demand"] is None:
+            continue  # the bundled tables lie in China
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DataWarning)
+            check_places(frame, role, strict=config.strict_places)
+        for found in caught:
+            if steps.progress is not None and issubclass(found.category, DataWarning):
+                steps.note(str(found.message))
+            else:
+                warnings.warn(found.message, found.category, stacklevel=4)

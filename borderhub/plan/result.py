@@ -51,6 +51,10 @@ class PlanResult:
         with ``plots=True`` ``"rank_stability"`` (the table of
         :func:`borderhub.rank_stability`) and ``"cost_curve"`` (the table of
         :func:`borderhub.p_sweep` with its model, title, axis label and the plan's p).
+    interrupted : bool
+        Ctrl-C stopped the run's solving: the solution is the best found so far (see
+        :attr:`Solution.interrupted <borderhub.locate.Solution.interrupted>`) and the
+        further analyses (robustness, figures) were skipped; the manifest says so.
 
     Examples
     --------
@@ -70,6 +74,7 @@ class PlanResult:
     steps: Steps = field(repr=False)
     started: float = field(repr=False)
     extras: dict[str, Any] = field(default_factory=dict, repr=False)
+    interrupted: bool = field(default=False)
 
     def __repr__(self) -> str:
         sol = self.solved.solution if self.solved is not None else None
@@ -430,7 +435,13 @@ class PlanResult:
         return plots.plot_static_map(**args)
 
     def save(
-        self, out: str | Path, plots: bool | None = None, *, argv: Sequence[str] | None = None
+        self,
+        out: str | Path,
+        plots: bool | None = None,
+        *,
+        argv: Sequence[str] | None = None,
+        force: bool = False,
+        neutralise: bool = True,
     ) -> list[str]:
         """Write the files of ``borderhub plan`` into ``out`` and return their names.
 
@@ -450,6 +461,17 @@ class PlanResult:
         ``robustness.png``. The same inputs give byte-identical files (except the timings
         in the manifest).
 
+        The files are saved as one set (:class:`borderhub.io.ResultWriter`): they are
+        written beside ``out`` and moved into place in one step, so ``out`` holds the
+        complete earlier set or the complete new one, never a mix -- also when the save
+        fails or the process is killed. The manifest's hashes are those of the bytes
+        written; nothing is written through a symbolic link; the files an earlier plan
+        wrote in ``out`` (those its manifest lists) are removed, other files kept. A
+        non-empty folder without a borderhub manifest, or a file of the user's with the
+        name of an output, is refused unless ``force=True``. Text cells of the CSV files
+        that a spreadsheet would run as formulas are prefixed with ``'``
+        (:func:`borderhub.io.neutralise_formulas`) unless ``neutralise=False``.
+
         Parameters
         ----------
         out : str or pathlib.Path
@@ -460,6 +482,12 @@ class PlanResult:
             with ``plots=True``.
         argv : sequence of str, optional
             The command line, recorded in the manifest.
+        force : bool, default False
+            Write into a non-empty folder that no borderhub run wrote, replacing files of
+            the user's that have the name of an output (the command line's ``--force``).
+        neutralise : bool, default True
+            Neutralise formula-like CSV cells (``False``: write them as they are; the
+            command line's ``--keep-formulas``).
 
         Returns
         -------
@@ -468,14 +496,17 @@ class PlanResult:
 
         Raises
         ------
-        DataError
-            ``out`` exists and is not a directory.
+        OutputError
+            ``out`` is a file or a symbolic link, not writable, a folder of someone else's
+            (without ``force``), or a write failed (the message names the file; ``out``
+            keeps the earlier results).
         SpecificationError
             ``plots=True`` for a full plan whose run did not compute the figures' analyses.
         """
         from borderhub.plan.write import save
 
-        return save(self, Path(out), self.config.plots if plots is None else plots, argv)
+        draw = self.config.plots if plots is None else plots
+        return save(self, Path(out), draw, argv, force=force, neutralise=neutralise)
 
     def _command(self) -> str:
         """Which command's files the run makes: plan, score, solve, or map (neither)."""
@@ -517,6 +548,7 @@ class PlanResult:
             "dependencies": _versions(),
             "command": command,
             "argv": list(argv) if argv is not None else None,
+            "interrupted": self.interrupted,
             "parameters": self._parameters(out, plotted),
             "inputs": self.inputs.sources,
         }

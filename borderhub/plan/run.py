@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import fields, replace
 from typing import Any
 
+from borderhub._interrupt import graceful_interrupts, interrupt_requested
 from borderhub._native import native_stdout_elsewhere
 from borderhub.exceptions import SpecificationError
 from borderhub.locate import P_MODELS, model_class
@@ -119,8 +120,10 @@ def run_plan(
     cost = None
     solved = None
     if config.solve:
+        from borderhub.io import check_memory
         from borderhub.routes import network_km
 
+        check_memory(len(inputs.demand), len(inputs.candidates))  # before the matrix is built
         with steps.step("distances", f"computing {config.distance} distances"):
             cost = network_km(inputs.demand, inputs.candidates, config.distance)
         if cost.attrs.get("fallback_pairs"):
@@ -129,12 +132,22 @@ def run_plan(
                 f"{config.distance} path (an island, or a point off the network): their "
                 "geodesic distance stands in"
             )
-        solved = Solved.run(inputs, config, steps, cost)
     extras: dict[str, Any] = {}
-    if config.robustness and solved is not None and solved.solution.has_solution:
-        extras["robustness"] = _robustness(inputs, config, steps, cost, solved)
-    if config.plots and solved is not None and scored is not None and solved.solution.has_solution:
-        extras.update(_analyses(inputs, config, steps, cost, scored, solved))
+    with graceful_interrupts():  # Ctrl-C: the best plan found so far, no further analyses
+        solved = Solved.run(inputs, config, steps, cost) if cost is not None else None
+        if config.robustness and solved is not None and solved.solution.has_solution:
+            extras["robustness"] = _robustness(inputs, config, steps, cost, solved)
+        if (
+            config.plots
+            and solved is not None
+            and scored is not None
+            and solved.solution.has_solution
+        ):
+            extras.update(_analyses(inputs, config, steps, cost, scored, solved))
+        interrupted = interrupt_requested()
+    if interrupted:
+        extras = {}
+        steps.note("interrupted (Ctrl-C): the plan holds the best solution found so far")
     return PlanResult(
         config=config,
         inputs=inputs,
@@ -144,6 +157,7 @@ def run_plan(
         steps=steps,
         started=start,
         extras=extras,
+        interrupted=interrupted,
     )
 
 

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 import time
 import warnings
 from collections.abc import Sequence
@@ -24,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from borderhub._native import native_stdout_elsewhere
-from borderhub.exceptions import DataError, SpecificationError
-from borderhub.plan.inputs import describe_candidates, sha256
+from borderhub.exceptions import SpecificationError
+from borderhub.plan.inputs import describe_candidates
 
 if TYPE_CHECKING:  # pragma: no cover
     from borderhub.plan.result import PlanResult
 
-__all__ = ["OUTPUTS"]
+__all__ = ["OUTPUTS", "MANIFEST", "check_save_folder"]
 
 #: Every file a plan can write, in the order written (``manifest.json`` last).
 OUTPUTS = (
@@ -55,17 +56,70 @@ OUTPUTS = (
 )
 
 
+#: The file that lists the outputs with their SHA-256, written last.
+MANIFEST = "manifest.json"
+
 #: Caption of the static map among the figures of a plan (the report prints it in place of
 #: the interactive map).
 _STATIC_MAP = "Static map of the plan"
 
 
-def save(result: PlanResult, folder: Path, plots: bool, argv: Sequence[str] | None) -> list[str]:
-    """Write the files of the run into ``folder``; see :meth:`PlanResult.save`."""
-    from borderhub.io import json_text
+def check_save_folder(out: str | Path, *, force: bool = False) -> Path:
+    """Check, before any work, that a plan can be saved into ``out``.
 
-    if folder.exists() and not folder.is_dir():
-        raise DataError(f"--out {folder} exists and is not a directory; choose another path")
+    :func:`borderhub.io.check_output_dir` with the names a plan may write: the command
+    line calls it before it reads, scores or solves anything, so a bad ``--out`` costs no
+    solve. :meth:`PlanResult.save` checks again.
+
+    Parameters
+    ----------
+    out : str or pathlib.Path
+        The folder (created when saved if it does not exist).
+    force : bool, default False
+        As for :meth:`PlanResult.save`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out`` as an absolute path.
+
+    Raises
+    ------
+    OutputError
+        ``out`` is a symbolic link or a file, not writable, or a non-empty folder of
+        someone else's (without ``force``), or holds a file of the user's with the name
+        of an output.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from borderhub.plan import check_save_folder
+    >>> base = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (base / "scores.csv").write_text("mine")
+    >>> try:
+    ...     check_save_folder(base)
+    ... except OSError as err:
+    ...     print(type(err).__name__)
+    OutputError
+    >>> check_save_folder(base, force=True) == base
+    True
+    """
+    from borderhub.io import check_output_dir
+
+    return check_output_dir(out, overwrite=force, names=(*OUTPUTS, MANIFEST))
+
+
+def save(
+    result: PlanResult,
+    folder: Path,
+    plots: bool,
+    argv: Sequence[str] | None,
+    force: bool = False,
+    neutralise: bool = True,
+) -> list[str]:
+    """Write the files of the run into ``folder`` as one set; see :meth:`PlanResult.save`."""
+    from borderhub.io import ResultWriter, json_text
+
     steps, command = result.steps, result._command()
     figures_due = plots and command == "plan" and result.solution.has_solution
     if figures_due and "rank_stability" not in result.extras:
@@ -73,48 +127,55 @@ def save(result: PlanResult, folder: Path, plots: bool, argv: Sequence[str] | No
             "save(plots=True) draws the analyses of the run (cost curve, rank stability); "
             "run with plots=True, e.g. run_plan(..., plots=True).save(out)"
         )
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[str] = []
+    # checked before anything is drawn: a link, a file, someone else's folder
+    with ResultWriter(folder, overwrite=force, names=(*OUTPUTS, MANIFEST)) as writer:
+        written = _write_all(result, writer, plots, figures_due, neutralise)
+        steps.timings["total"] = time.perf_counter() - result.started
+        manifest = result._manifest(argv, written.pop("plots"), str(folder), bool(plots))
+        # the files of this run, hashed from the bytes written (not read back)
+        names = [name for name in OUTPUTS if name in writer.hashes]
+        manifest["outputs"] = {name: writer.hashes[name] for name in names}
+        manifest["neutralise_formulas"] = bool(neutralise)
+        writer.write_text(MANIFEST, json_text(manifest, indent=2) + "\n")
+        writer.commit()
+    return [*names, MANIFEST]
+
+
+def _write_all(
+    result: PlanResult, writer: Any, plots: bool, figures_due: bool, neutralise: bool
+) -> dict[str, Any]:
+    """Every file but the manifest, into the writer; returns what the manifest records."""
+    steps, command = result.steps, result._command()
     if command != "map":
-        with steps.step("write", f"writing results to {folder}"):
-            written += _write_tables(result, folder, command)
+        with steps.step("write", f"writing results to {writer.given}"):
+            _write_tables(result, writer, command, neutralise)
     fmap = None
     if command in ("plan", "map"):
         with steps.step("map", "drawing the corridor map"):
             fmap = result.map()
-            fmap.save(str(folder / "map.html"))
-        written.append("map.html")
+            writer.write_text("map.html", fmap.get_root().render())
     plot_info: dict[str, Any] = {}
     figures: dict[str, Any] = {}
-    if plots and command == "map":
-        with steps.step("plots", "drawing the static map"):
-            ax = result.static_map(world=True, scores=result.inputs.drawn_scores)
-            _save_figure(ax.figure, folder / "map.png")
-        written.append("map.png")
-    elif figures_due:
-        plot_info = _plots(result, folder, figures)
-        drawn = plot_info.pop("files")
-        written += [name for name in OUTPUTS if name in drawn]
     try:
+        if plots and command == "map":
+            with steps.step("plots", "drawing the static map"):
+                ax = result.static_map(world=True, scores=result.inputs.drawn_scores)
+                figures[_STATIC_MAP] = ax.figure
+                writer.write_bytes("map.png", _png(ax.figure))
+        elif figures_due:
+            plot_info = _plots(result, writer, figures, neutralise)
         if command == "plan":
             with steps.step("report", "writing report.html"):
-                _write_report(result, folder / "report.html", fmap, figures)
-            written.append("report.html")
+                writer.write_text("report.html", _report_text(result, fmap, figures))
     finally:
         for fig in figures.values():
             _close_figure(fig)
-    steps.timings["total"] = time.perf_counter() - result.started
-    manifest = result._manifest(argv, plot_info, str(folder), bool(plots))
-    # the files of this run (not those an earlier run left in the folder)
-    names = [name for name in OUTPUTS if name in written]
-    manifest["outputs"] = {name: sha256(folder / name) for name in names}
-    (folder / "manifest.json").write_text(json_text(manifest, indent=2) + "\n", encoding="utf-8")
-    return [*names, "manifest.json"]
+    return {"plots": plot_info}
 
 
-def _write_tables(result: PlanResult, folder: Path, command: str) -> list[str]:
+def _write_tables(result: PlanResult, writer: Any, command: str, neutralise: bool) -> list[str]:
     """The CSV tables and GeoJSON files of the run; returns their names."""
-    from borderhub.io import write_geojson, write_table
+    from borderhub.io import csv_text, geojson_text
 
     tables: dict[str, Any] = {}
     geo: dict[str, Any] = {}
@@ -133,22 +194,30 @@ def _write_tables(result: PlanResult, folder: Path, command: str) -> list[str]:
             columns=[c for c in ("seconds",) if c in rob.draws]
         )
     for name, frame in tables.items():
-        write_table(frame, folder / name)
+        writer.write_text(name, csv_text(frame, neutralise=neutralise))
     for name, frame in geo.items():
-        write_geojson(frame, folder / name)
+        writer.write_text(name, geojson_text(frame))
     return [*tables, *geo]
 
 
-def _plots(result: PlanResult, folder: Path, figures: dict[str, Any]) -> dict[str, Any]:
-    """The PNG figures; returns what the manifest records (and ``files``, the names).
+def _png(fig: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _plots(
+    result: PlanResult, writer: Any, figures: dict[str, Any], neutralise: bool
+) -> dict[str, Any]:
+    """The PNG figures (and ``cost_curve.csv``); returns what the manifest records.
 
     The figures stay open in ``figures`` (caption -> Figure) for the report.
     """
-    info: dict[str, Any] = {"files": []}
+    info: dict[str, Any] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with native_stdout_elsewhere():
-            _draw_plots(result, folder, info, figures)
+            _draw_plots(result, writer, info, figures, neutralise)
     if any("font" in str(w.message) or "Glyph" in str(w.message) for w in caught):
         result.steps.note(
             "matplotlib has no font with Chinese glyphs (install e.g. fonts-noto-cjk and "
@@ -159,19 +228,21 @@ def _plots(result: PlanResult, folder: Path, figures: dict[str, Any]) -> dict[st
 
 
 def _draw_plots(
-    result: PlanResult, folder: Path, info: dict[str, Any], figures: dict[str, Any]
+    result: PlanResult,
+    writer: Any,
+    info: dict[str, Any],
+    figures: dict[str, Any],
+    neutralise: bool,
 ) -> None:
     """Draw what the run computed: static map, robustness, rank stability, cost curve."""
     from borderhub import plots
-    from borderhub.io import write_table
+    from borderhub.io import csv_text
 
     steps, extras = result.steps, result.extras
-    files: list[str] = info["files"]
 
     def save(fig: Any, name: str, caption: str) -> None:
-        fig.savefig(folder / name, dpi=120, bbox_inches="tight", metadata={"Software": None})
         figures[caption] = fig
-        files.append(name)
+        writer.write_bytes(name, _png(fig))
 
     with steps.step("plots", "drawing the static map"):
         # the solution at the scale of China: no partner hubs or corridor arcs (map.html
@@ -209,16 +280,16 @@ def _draw_plots(
         # wall-clock times vary from run to run: they go to the manifest, not into the
         # CSV, so that the same inputs give a byte-identical cost_curve.csv
         timing = [c for c in ("build_time", "solve_time") if c in table.columns]
-        write_table(table.drop(columns=timing).set_index("p"), folder / "cost_curve.csv")
-        files.append("cost_curve.csv")
+        curve_table = table.drop(columns=timing).set_index("p")
+        writer.write_text("cost_curve.csv", csv_text(curve_table, neutralise=neutralise))
     info["cost_curve"] = {"model": curve["model"], "p": curve["p"]}
     for column in timing:
         info["cost_curve"][column] = round(float(table[column].sum()), 6)
 
 
-def _write_report(result: PlanResult, path: Path, fmap: Any, figures: dict[str, Any]) -> None:
+def _report_text(result: PlanResult, fmap: Any, figures: dict[str, Any]) -> str:
     """report.html: map, centres, ranking, plots, assumptions and data caveats."""
-    from borderhub.report import estimate_caveats, grade_caveats, write_report
+    from borderhub.report import estimate_caveats, grade_caveats, render_report
 
     sol, config, solved = result.solution, result.config, result._need_solution()
     params = ", ".join(f"{k}={v!s}" for k, v in solved.params.items() if np.isscalar(v))
@@ -274,8 +345,7 @@ def _write_report(result: PlanResult, path: Path, fmap: Any, figures: dict[str, 
         caveats += [f"{role}: {text}" for text in grade_caveats(frame).values()]
     caveats += _own_figures_caveats(result.inputs.sources.get("figures"))
     static = figures.get(_STATIC_MAP)
-    write_report(
-        path,
+    return render_report(
         title=result.title,
         map=fmap,
         static_figure=static,
@@ -306,11 +376,6 @@ def _own_figures_caveats(provenance: dict[str, Any] | None) -> list[str]:
             + " were rescaled so that each province total still holds around these figures"
         )
     return lines
-
-
-def _save_figure(fig: Any, path: Path) -> None:
-    fig.savefig(path, dpi=120, bbox_inches="tight", metadata={"Software": None})
-    _close_figure(fig)
 
 
 def _close_figure(fig: Any) -> None:

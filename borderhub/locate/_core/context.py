@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pulp
 
+from borderhub._interrupt import interrupt_requested, run_stoppable
 from borderhub.exceptions import SolverError, SpecificationError
 from borderhub.locate._core.builder import PulpBuilder
 from borderhub.locate._core.highs import (
@@ -58,15 +59,21 @@ class Context:
         self.build_time = 0.0
         self.solve_time = 0.0
         self.calls = 0
+        self.interrupted = False  # set once a Ctrl-C stopped (part of) this solve
         self._make_solver(None)  # fail early on unknown / unavailable solvers
 
     # -- time -------------------------------------------------------------------------
     def remaining(self) -> float | None:
+        """Seconds left (None: no limit; 0 once Ctrl-C was pressed)."""
+        if interrupt_requested():
+            self.interrupted = True
+            return 0.0
         if self.deadline is None:
             return None
         return self.deadline - time.perf_counter()
 
     def timed_out(self) -> bool:
+        """Whether the time is up, or Ctrl-C was pressed (iterative schemes stop)."""
         r = self.remaining()
         return r is not None and r <= 0.0
 
@@ -134,6 +141,8 @@ class Context:
         remaining = self.remaining()
         limit = None if remaining is None else max(remaining, 0.01)
         solver = self._make_solver(limit)
+        if isinstance(solver, pulp.HiGHS) and not getattr(solver, "callbackTuple", None):
+            solver.callSolver = lambda lp: run_stoppable(lp.solverModel)  # type: ignore[method-assign]
         if isinstance(solver, pulp.HiGHS) and "user_objective_scale" not in solver.optionsDict:
             coefs = [np.ravel(c) for c in b._obj_coefs]
             scale = objective_scale(np.concatenate(coefs) if coefs else np.zeros(0))

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pulp
 
+from borderhub._interrupt import run_stoppable
 from borderhub.exceptions import SolverError, SpecificationError
 from borderhub.locate._core.builder import EQ, GE, LE, coo
 from borderhub.locate._core.outcome import Run, rel_gap
@@ -79,7 +80,7 @@ def run(h: Any, ctx: Any, what: str = "the model", limit: float | None = None) -
     h.setOptionValue("time_limit", math.inf if rem is None else h.getRunTime() + max(rem, 0.01))
     t = time.perf_counter()
     try:
-        h.run()
+        run_stoppable(h)  # Ctrl-C stops it with its incumbent
     except Exception as err:  # pragma: no cover - HiGHS internal failure
         raise SolverError(f"HiGHS failed on {what}: {err}") from err
     finally:

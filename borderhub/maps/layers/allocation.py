@@ -2,7 +2,9 @@
 
 HTML: a line from each served unit to its centre (width by weight, colour of the centre)
 and the units as points (white with a red ring where not covered). Print: the same lines
-thin and translucent, the units as small dots.
+thin and translucent, the units as small dots. More than
+:data:`~borderhub.io.MAX_MAP_POINTS` units are thinned to that many, evenly
+(:func:`borderhub.io.thin_points`), and the layer's name says so.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def allocation_layers(ctx: SceneContext) -> list[SceneLayer]:
         return []
     if sol is None or sol.assignment is None:
         return [_plain_demand(ctx)]
-    a = sol.assignment
+    a, note = _thin(sol.assignment, ctx)
     dem = c.demand.loc[a.index]
     cand = c.cand
     w = _numeric(a, "weight", 1.0)
@@ -74,13 +76,13 @@ def allocation_layers(ctx: SceneContext) -> list[SceneLayer]:
     return [
         SceneLayer(
             "allocation",
-            text["allocation"],
+            text["allocation"] + note,
             [Paths(pieces, {"weight": 1.2, "opacity": 0.55}, line_each, line_tips)],
             ink=[lines],
         ),
         SceneLayer(
             "allocation",
-            text["demand"],
+            text["demand"] + note,
             [Marks(dem["_lon"], dem["_lat"], dstyle, each, tips)],
             ink=ink,
             keys=keys,
@@ -90,14 +92,24 @@ def allocation_layers(ctx: SceneContext) -> list[SceneLayer]:
 
 def _plain_demand(ctx: SceneContext) -> SceneLayer:
     """Demand units without a solution: small grey points."""
-    dem = ctx.content.demand
+    dem, note = _thin(ctx.content.demand, ctx)
     style = {"radius": 2.5, "color": "#555", "weight": 1, "fillColor": "#999"}
     tips = [_esc(n) for n in dem["_name"]]
     key = Key(ctx.text["demand"], {"marker": "o", "mfc": "#888", "mec": "#888", "ms": 3}, rank=10)
     return SceneLayer(
         "allocation",
-        ctx.text["demand"],
+        ctx.text["demand"] + note,
         [Marks(dem["_lon"], dem["_lat"], {**style, "fillOpacity": 0.8}, tips=tips)],
         ink=[Dots(dem["_lon"], dem["_lat"], {"s": 4, "c": "#888", "zorder": 2, "linewidths": 0})],
         keys=[key],
     )
+
+
+def _thin(frame: Any, ctx: SceneContext) -> tuple[Any, str]:
+    """At most MAX_MAP_POINTS rows, evenly chosen, and the note for the layer's name."""
+    from borderhub.io import thin_points
+
+    kept, note = thin_points(frame, role="demand units")
+    if not note:
+        return frame, ""
+    return kept, ctx.text["thinned"].format(shown=f"{len(kept):,}", total=f"{len(frame):,}")
