@@ -96,7 +96,8 @@ class _Parser(argparse.ArgumentParser):
 class _Progress:
     """Progress of a run's PlanEvents on standard error: ``borderhub: <step> ... done (1.2 s)``.
 
-    Live on a terminal, one line per finished step elsewhere; a failed step leaves nothing.
+    Live on a terminal; elsewhere one line per finished step, and one when a step is still
+    running after a few seconds; a failed step leaves nothing.
     """
 
     def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
@@ -116,6 +117,9 @@ class _Progress:
         elif event.kind == "start":
             if self.live:
                 print(text + " ...", end="", file=self.stream, flush=True)
+        elif event.kind == "running":  # a long step, where its start was not shown
+            if not self.live:
+                print(text + " ... (running)", file=self.stream, flush=True)
         elif event.kind == "progress":
             if self.live:
                 print("\r\033[K" + text, end="", file=self.stream, flush=True)

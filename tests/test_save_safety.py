@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -416,7 +417,7 @@ def test_killed_saves_leave_the_earlier_set_or_the_new_one(tmp_path):
                             stdout=subprocess.DEVNULL)  # fmt: skip
     assert proc.stderr is not None
     for line in proc.stderr:
-        if line.startswith("borderhub: solving"):
+        if line.startswith("borderhub: solving") and " done (" in line:
             break
     started = time.perf_counter()
     proc.wait(timeout=300)
@@ -433,7 +434,7 @@ def test_killed_saves_leave_the_earlier_set_or_the_new_one(tmp_path):
                                 stdout=subprocess.DEVNULL)  # fmt: skip
         assert proc.stderr is not None
         for line in proc.stderr:
-            if line.startswith("borderhub: solving"):
+            if line.startswith("borderhub: solving") and " done (" in line:
                 break
         time.sleep(rng.uniform(0.0, 1.1 * save_seconds))
         proc.kill()
@@ -477,3 +478,43 @@ def test_maps_of_many_demand_units_are_thinned_with_a_note():
         assert layers and all(note in layer.name for layer in layers)
         for layer in layers:
             assert all(len(part.tips or []) == 3000 for part in layer.parts)
+
+
+def test_a_long_step_is_announced_within_seconds(monkeypatch):
+    from borderhub.cli import _Progress
+    from borderhub.plan import progress
+
+    monkeypatch.setattr(progress, "RUNNING_AFTER", 0.05)
+    events = []
+    steps = progress.Steps(events.append)
+    with steps.step("solve", "solving"):
+        time.sleep(0.5)
+    with steps.step("write", "writing"):
+        pass
+    time.sleep(0.2)
+    assert [(e.kind, e.key) for e in events] == [
+        ("start", "solve"),
+        ("running", "solve"),
+        ("done", "solve"),
+        ("start", "write"),
+        ("done", "write"),
+    ]
+
+    class Log:
+        text = ""
+
+        def write(self, text: str) -> None:
+            self.text += text
+
+        def flush(self) -> None:
+            pass
+
+    log = Log()
+    show = _Progress(stream=log)  # type: ignore[arg-type]
+    for event in events:
+        show(event)
+    assert re.sub(r"\d+\.\d\d s", "t", log.text).splitlines() == [
+        "borderhub: solving ... (running)",
+        "borderhub: solving ... done (t)",
+        "borderhub: writing ... done (t)",
+    ]

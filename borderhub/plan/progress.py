@@ -9,6 +9,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,11 @@ from typing import Any, NamedTuple
 
 from borderhub.plan.config import PlanOptionError
 
-__all__ = ["PlanEvent"]
+__all__ = ["PlanEvent", "RUNNING_AFTER"]
+
+#: Seconds after which a step still under way is announced (a ``"running"`` event), so that
+#: a long run shows progress within seconds even where ``"start"`` events are not shown.
+RUNNING_AFTER = 5.0
 
 
 class PlanEvent(NamedTuple):
@@ -25,8 +30,10 @@ class PlanEvent(NamedTuple):
     Parameters
     ----------
     kind : str
-        ``"start"`` and ``"done"`` (or ``"failed"``) around a step, ``"note"`` for a remark,
-        ``"progress"`` for how far a long step (the robustness draws) has got.
+        ``"start"`` and ``"done"`` (or ``"failed"``) around a step, ``"running"`` once when
+        a step is still running after ``RUNNING_AFTER`` (5) seconds (sent from a helper
+        thread), ``"note"`` for a remark, ``"progress"`` for how far a long step (the
+        robustness draws) has got.
     key : str
         The step (``load``, ``score``, ``distances``, ``build``, ``solve``,
         ``robustness``, ``write``, ``map``, ``plots``, ``report``); empty for notes.
@@ -58,6 +65,7 @@ class Steps:
             )
         self.progress = progress
         self.timings: dict[str, float] = {}
+        self._lock = threading.Lock()
 
     @contextmanager
     def step(self, key: str, message: str) -> Iterator[None]:
@@ -65,14 +73,26 @@ class Steps:
             self.progress(PlanEvent("start", key, message, 0.0))
         start = time.perf_counter()
         failed = True
+        ended = threading.Event()
+        if self.progress is not None:
+            timer = threading.Timer(RUNNING_AFTER, self._running, (key, message, ended))
+            timer.daemon = True
+            timer.start()
         try:
             yield
             failed = False
         finally:
+            with self._lock:
+                ended.set()
             elapsed = time.perf_counter() - start
             self.timings[key] = self.timings.get(key, 0.0) + elapsed
             if self.progress is not None:
                 self.progress(PlanEvent("failed" if failed else "done", key, message, elapsed))
+
+    def _running(self, key: str, message: str, ended: threading.Event) -> None:
+        with self._lock:
+            if not ended.is_set() and self.progress is not None:
+                self.progress(PlanEvent("running", key, message, RUNNING_AFTER))
 
     def note(self, message: str) -> None:
         if self.progress is not None:
