@@ -374,7 +374,9 @@ def _add_scoring(parser: argparse.ArgumentParser) -> None:
     _group(
         parser,
         "scoring",
-        "Candidates are scored on borderhub.scoring.default_criteria().",
+        "Candidates are scored on borderhub.scoring.default_criteria() or --criteria.",
+        ("--criteria", {"metavar": "FILE", "help": "criteria and weights: CSV criterion,weight "
+                        "(指标,权重; your own add direction,column)"}),
         ("--method", _choice("method", "multi-criteria method (default topsis)")),
         ("--weights", _choice("weights", "criterion weights: the documented defaults, equal, "
                               "or entropy")),
@@ -469,8 +471,11 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
         "map",
         None,
         ("--tiles", _choice("tiles", "map.html basemap: auto = offline vector (amap: GCJ-02)")),
-        ("--lang", _choice("lang", "map labels (default zh)")),
-        ("--title", {"help": "map title"}),
+        ("--lang", {"choices": ("zh", "en"), "help": "maps and report (default: zh for Chinese "
+                    "headers, else zh maps and an en report)"}),
+        ("--title", {"help": "title of the maps and the report"}),
+        ("--extent", {"metavar": "BOX", "help": "map view: china, content or W,S,E,N degrees "
+                      "(default: the --provinces' outline)"}),
     )  # fmt: skip
 
 

@@ -358,7 +358,8 @@ def test_plan_on_user_csv_with_plots(user_files):
     )
     assert proc.returncode == 0, proc.stderr
     assert "over 30 demand units and 6 candidates" in proc.stdout
-    assert "criteria skipped for lack of data" in proc.stderr
+    assert "default criteria cannot be computed from your candidates" in proc.stderr
+    assert "rail_hub (needs a column 'rail_hub' (or 中欧班列)" in proc.stderr
     assert "Running HiGHS" not in proc.stdout
     scores = read_csv(out / "scores.csv", dtype={"adcode": str})
     assert len(scores) == 6

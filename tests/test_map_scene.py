@@ -170,8 +170,9 @@ def test_both_renderers_draw_the_same_layers_of_a_solution():
     # with the corridors only) stay on the HTML map
     printed = [layer for layer in scene.layers if layer.on_print]
     assert [layer.key for layer in printed] == ["centres", "centres"]
-    (ink,) = printed[1].ink
+    halo, ink = printed[1].ink  # a white halo under each centre: legible on any fill
     assert isinstance(ink, Dots) and ink.kw["s"] == 70 and len(ink.lon) == 2
+    assert halo.kw["c"] == "#ffffff" and halo.kw["s"] > ink.kw["s"] and len(halo.lon) == 2
 
 
 @pytest.fixture(scope="module")
@@ -195,8 +196,12 @@ def test_flows_enter_both_renderers_through_the_scene(south):
     assert len(circles) == seg["gateway"].nunique()
     assert len([i for i in layer.ink if isinstance(i, Curves)]) == len(seg)
 
-    m = corridor_map(c, partners=p, corridors=no_corridors(), flows=sol, self_contained=True)
+    m = corridor_map(
+        c, partners=p, corridors=no_corridors(), flows=sol, self_contained=True, lang="en"
+    )
     drawn = _layer_summary(m)["Cross-border flows"]
+    zh = corridor_map(c, partners=p, corridors=no_corridors(), flows=sol, self_contained=True)
+    assert _layer_summary(zh)["跨境流向"] == drawn  # the map's language names the layer
     assert drawn == (len(circles), len(lines), True)
     # the same layer, added to a map afterwards
     m2 = add_flow_layer(corridor_map(c, partners=p, corridors=no_corridors()), sol, c, p)

@@ -587,7 +587,7 @@ def test_crossborder_cli_writes_the_files_of_run_plan(crossborder, tmp_path):
             name
         )
     page = (tmp_path / "lib" / "map.html").read_text(encoding="utf-8")
-    assert "Cross-border flows" in page
+    assert "跨境流向" in page  # the flow layer, named in the map's language (zh)
     report = (tmp_path / "lib" / "report.html").read_text(encoding="utf-8")
     assert "Gateway loads" in report and "cross-border: share" in report
 

@@ -111,3 +111,42 @@ def test_a_failed_run_leaves_the_folder_as_it_was(tmp_path, northeast):
                    "--model", "crossborder", "--p", "2", "--out", str(out)])  # fmt: skip
     assert status == 1
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_default_criteria_the_columns_cannot_feed_are_named_with_their_column(northeast):
+    with pytest.warns(DataWarning, match=r"rail_hub \(needs a column 'rail_hub' \(or 中欧班列\)"):
+        result = run_plan(northeast, northeast, p=2, solve=False)
+    # express volume is computed from 快递业务量(万件): not among those left out
+    assert "express_volume" in result.scored.directions
+    assert set(result.scored.skipped) == {"rail_hub", "coastal", "airport_cargo", "cbec_seniority"}
+
+
+def test_criteria_from_a_file_and_an_uncomputable_one_refused_before_the_solve(tmp_path, northeast):
+    table = tmp_path / "criteria.csv"
+    table.write_text("指标,权重\nexpress_volume,0.6\nrcep_proximity,0.4\n", encoding="utf-8")
+    result = run_plan(northeast, northeast, p=2, criteria=table)
+    assert list(result.scored.directions) == ["express_volume", "rcep_proximity"]
+    assert result.scored.weights == pytest.approx({"express_volume": 0.6, "rcep_proximity": 0.4})
+    table.write_text("指标,权重\nrail_hub,1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["plan", "--quiet", "--candidates", str(northeast), "--demand", str(northeast)]
+    status = main([*argv, "--criteria", str(table), "--p", "2", "--out", str(out)])
+    assert status == 1 and not out.exists()
+    own = tmp_path / "own.csv"
+    own.write_text("criterion,weight,direction,column\n货量,1,效益,快递业务量(万件)\n", "utf-8")
+    scored = run_plan(northeast, northeast, p=2, criteria=own, solve=False).scores
+    assert scored["name"].iloc[0] == "沈阳"  # the largest volume ranks first
+
+
+@pytest.mark.filterwarnings("ignore::borderhub.exceptions.DataWarning")
+def test_a_provincial_study_is_drawn_and_reported_at_its_extent_in_chinese(tmp_path, northeast):
+    result = run_plan(northeast, northeast, p=2, provinces="黑龙江,吉林,辽宁", plots=True)
+    assert result.lang == "zh" and result.title.startswith("黑龙江、吉林、辽宁")
+    west, south, east, north = result.extent
+    assert 115 < west < 121 and 36 < south < 40 and 133 < east < 138 and 52 < north < 56
+    result.save(tmp_path / "out")
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "<h2>选中的中心</h2>" in page
+    assert "<dt>研究区域</dt><dd>黑龙江、吉林、辽宁 (" in page
+    english = run_plan(northeast, northeast, p=2, provinces="黑龙江", lang="en", title="NE")
+    assert english.lang == "en" and english.title == "NE"

@@ -418,13 +418,80 @@ def _decorate(
             title_fontproperties=prop,
         )  # fmt: skip
         canvas.legend.set_zorder(10)
+        _place_legend(canvas, scene)
     if scene.choropleth is not None:
         _choropleth_bar(ax.figure, ax, scene.choropleth, family)
-    _other_legends(ax, [k for k in keys if k.group != "legend"])
+    _other_legends(ax, [k for k in keys if k.group != "legend"], font)
     if canvas.show_inset:
         canvas.inset = _scs_inset(ax, canvas.crs_wkt, canvas.fwd, zh, family, boundaries)
     _scale_bar(ax, family, "km")
     _north_arrow(ax, "北" if zh else "N", family)
+
+
+#: Where the map's legend may go, in order of preference: loc and anchor in axes fractions.
+_LEGEND_SPOTS = (
+    ("lower left", (0.0, 0.07)),
+    ("lower right", (1.0, 0.07)),
+    ("upper right", (1.0, 1.0)),
+    ("upper left", (0.0, 0.9)),
+)
+
+
+def _place_legend(canvas: _Canvas, scene: Scene) -> None:
+    """Move the legend to the first corner where it hides no chosen centre.
+
+    Of the corners of :data:`_LEGEND_SPOTS`, the first whose box (with a margin) holds no
+    chosen centre; if each holds some, the one holding the fewest.
+    """
+    sol = scene.content.solution
+    if canvas.legend is None or sol is None or not len(sol.open):
+        return
+    ax, cand = canvas.ax, scene.content.cand
+    opened = [x for x in sol.open if x in cand.index]
+    x, y = canvas.proj(cand.loc[opened, "_lon"], cand.loc[opened, "_lat"])
+    points = ax.transData.transform(np.column_stack([x, y]))
+    renderer = _renderer(ax.figure)
+    best: tuple[int, int] | None = None
+    for k, (loc, anchor) in enumerate(_LEGEND_SPOTS):
+        canvas.legend.set_loc(loc)
+        canvas.legend.set_bbox_to_anchor(anchor, transform=ax.transAxes)
+        x0, y0, x1, y1 = canvas.legend.get_window_extent(renderer).extents
+        pad = 12.0
+        inside = (points[:, 0] > x0 - pad) & (points[:, 0] < x1 + pad)
+        inside &= (points[:, 1] > y0 - pad) & (points[:, 1] < y1 + pad)
+        hidden = int(inside.sum())
+        if best is None or hidden < best[0]:
+            best = (hidden, k)
+        if hidden == 0:
+            break
+    assert best is not None
+    loc, anchor = _LEGEND_SPOTS[best[1]]
+    canvas.legend.set_loc(loc)
+    canvas.legend.set_bbox_to_anchor(anchor, transform=ax.transAxes)
+
+
+def _neighbour_names(canvas: _Canvas, view: Any, zh: bool) -> None:
+    """Name the neighbouring countries seen in a regional view, in grey italics."""
+    if isinstance(view, str):
+        return
+    layer = _carto.layer("neighbours")
+    box = shapely.box(*view)
+    ax, font = canvas.ax, (canvas.family or {}).get("fontfamily")
+    area = box.area
+    for iso3, row in layer.iterrows():
+        if not bool(row.get("near_china", True)) or not row.geometry.intersects(box):
+            continue
+        seen = row.geometry.intersection(box)
+        if seen.is_empty or seen.area < 0.02 * area:
+            continue
+        at = seen.representative_point() if seen.area < 0.3 * area else seen.centroid
+        if not seen.contains(at):
+            at = seen.representative_point()
+        name = str(row["name"] if zh and font else row.get("name_en", iso3))
+        px, py = canvas.proj(np.array([at.x]), np.array([at.y]))
+        kw = {"fontfamily": font} if font else {}
+        ax.text(float(px[0]), float(py[0]), name, ha="center", va="center", fontsize=11,
+                color="#777777", style="italic", zorder=0.6, clip_on=True, **kw)  # fmt: skip
 
 
 def _handle(key: Key, line2d: Any) -> Any:
@@ -432,7 +499,7 @@ def _handle(key: Key, line2d: Any) -> Any:
     return line2d([], [], ls=kw.pop("ls", ""), label=key.label, **kw)
 
 
-def _other_legends(ax: Any, keys: list[Key]) -> None:
+def _other_legends(ax: Any, keys: list[Key], font: str | None = None) -> None:
     """A legend per other group of keys (e.g. the flows'), top right, keeping the map's."""
     from matplotlib.lines import Line2D
 
@@ -444,9 +511,15 @@ def _other_legends(ax: Any, keys: list[Key]) -> None:
         if previous is not None:  # keep the map's own legend next to this one
             ax.add_artist(previous)
         handles = [Line2D([], [], label=k.label, **k.kw) for k in group]
-        corner = "upper right" if previous is not None else "lower left"  # not on top of it
-        ax.legend(handles=handles, title=group[0].title, loc=corner, fontsize=7,
-                  title_fontsize=7)  # fmt: skip
+        corner = "lower left"
+        if previous is not None:  # not on top of it: the top corner away from it
+            bb, box = previous.get_window_extent(_renderer(ax.figure)), ax.bbox
+            top = bb.y0 > box.y0 + 0.5 * box.height
+            left = bb.x0 < box.x0 + 0.5 * box.width
+            corner = "upper left" if top and not left else "upper right"
+        prop = {"family": font, "size": 7} if font else {"size": 7}
+        ax.legend(handles=handles, title=group[0].title, loc=corner, prop=prop,
+                  title_fontproperties=prop)  # fmt: skip
 
 
 def _labels(canvas: _Canvas, scene: Scene, labels: str) -> None:
@@ -702,6 +775,8 @@ def static_map(
     ax.lonlat_transform = _lonlat_transform(crs) + ax.transData  # type: ignore[attr-defined]
     ax.set_xlabel("")  # geopandas labels the axes with the CRS's; a map needs none
     ax.set_ylabel("")
+    if boundaries:
+        _neighbour_names(canvas, view, scene.content.lang == "zh")
     keys = draw_layers(canvas, scene.layers)
     _decorate(canvas, scene, keys, title, boundaries)
     if labels != "none":

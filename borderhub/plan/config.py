@@ -82,7 +82,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "volume_unit": ("亿件", "万件", "件"),
 }
 #: Options of CHOICES that may be left unstated (None).
-_OPTIONAL_CHOICES = ("coordinates", "volume_unit")
+_OPTIONAL_CHOICES = ("coordinates", "volume_unit", "lang")
 _TEXT_OPTIONS = (
     "weight_column",
     "id_column",
@@ -144,6 +144,15 @@ class PlanConfig:
         (:mod:`borderhub.plan.schema`).
     provinces : tuple of str
         Restrict demand units and candidates to these provinces (``广东`` or ``广东省``).
+    criteria : str, mapping or sequence of Criterion, optional
+        The criteria and weights to score with (default
+        :func:`borderhub.scoring.default_criteria`): a CSV file (``criterion,weight``,
+        ``指标,权重``; a criterion of your own adds ``direction`` and ``column``), a
+        mapping ``{name: weight}`` or weighted :class:`~borderhub.scoring.Criterion`
+        objects (:func:`borderhub.plan.criteria.study_criteria`). A criterion named here
+        that the candidates cannot feed is an error before anything is solved; a default
+        criterion they cannot feed is left out with a warning naming the column that would
+        enable it.
     method : {"topsis", "weighted_sum", "vikor"}, default "topsis"
         Scoring method.
     weights : {"default", "equal", "entropy"}, default "default"
@@ -160,10 +169,17 @@ class PlanConfig:
         Basemap of the corridor map: ``"auto"`` and ``"none"`` draw the offline vector
         basemap of China's boundaries (the saved map needs no network); the tile services
         need one when the page is opened.
-    lang : {"zh", "en"}, default "zh"
-        Language of map labels.
+    lang : {"zh", "en"}, optional
+        Language of the maps, the report's sections, table headings and assumptions, and
+        the default title. Default: Chinese for a study whose own tables have Chinese
+        headers; otherwise Chinese map labels and an English report.
     title : str, optional
-        Map title (default ``"borderhub: <model> plan"``).
+        Title of the maps and the report (default ``"borderhub: <model> plan"``, or in
+        Chinese the region and the model).
+    extent : "china", "content" or (lon_min, lat_min, lon_max, lat_max), optional
+        The view of the maps and the print map (also ``"lon_min,lat_min,lon_max,lat_max"``).
+        Default: the outline of the ``provinces`` of a study restricted to some, else all
+        of China.
     share : float, optional
         ``crossborder``: international share of express volume, in (0, 1] (default: the
         sourced national share, :func:`borderhub.international_demand`).
@@ -262,12 +278,14 @@ class PlanConfig:
     coordinates: str | None = None
     volume_unit: str | None = None
     provinces: Any = ()
+    criteria: Any = None
     method: str = "topsis"
     weights: str = "default"
     nan_policy: str = "auto"
     tiles: str = "auto"
-    lang: str = "zh"
+    lang: str | None = None
     title: str | None = None
+    extent: Any = None
     share: float | None = None
     split: Any = "exports"
     tilt: float = 1.0
@@ -352,6 +370,12 @@ class PlanConfig:
             raise PlanOptionError(
                 f"figures must be a CSV file or a DataFrame, got {type(self.figures).__name__}"
             )
+        if self.extent is not None:
+            put("extent", _extent(self.extent))
+        if isinstance(self.criteria, Path):
+            put("criteria", str(self.criteria))
+        if isinstance(self.criteria, str) and not self.criteria.strip():
+            raise PlanOptionError("criteria must be a CSV file, a mapping or Criterion objects")
         self._check_robustness()
         if self.distance != "geodesic":
             from borderhub.routes import check_distance
@@ -489,6 +513,8 @@ class PlanConfig:
                 )
             if isinstance(value, tuple):
                 value = [getattr(v, "name", v) for v in value] or None
+            if f.name == "criteria" and value is not None and not isinstance(value, str):
+                value = _criteria_text(value)
             if f.name == "coordinates" and value is None:
                 value = "wgs84"
             if hasattr(value, "shape"):  # a table given in code: the manifest describes it
@@ -555,6 +581,36 @@ def _mode_options(modes: Any) -> dict[str, Any]:
 def _table_or_text(value: Any, kind: str = "DataFrame") -> bool:
     """Whether ``value`` is text (a file name, a keyword) or a pandas table of that kind."""
     return isinstance(value, str) or type(value).__name__ in (kind, "GeoDataFrame")
+
+
+def _extent(value: Any) -> Any:
+    """``extent`` as "china", "content" or four floats (text "a,b,c,d" read too)."""
+    import math
+
+    if isinstance(value, str) and value.strip().lower() in ("china", "content"):
+        return value.strip().lower()
+    parts = value.replace("，", ",").split(",") if isinstance(value, str) else value
+    try:
+        box = tuple(float(v) for v in parts)
+    except (TypeError, ValueError):
+        box = ()
+    if (
+        len(box) != 4
+        or not all(math.isfinite(v) for v in box)
+        or not (-180 <= box[0] < box[2] <= 180 and -90 <= box[1] < box[3] <= 90)
+    ):
+        raise PlanOptionError(
+            f"extent must be 'china', 'content' or lon_min,lat_min,lon_max,lat_max in "
+            f"degrees (e.g. 111,38,135,54), got {value!r}"
+        )
+    return box
+
+
+def _criteria_text(value: Any) -> Any:
+    """The criteria option as the manifest records it: a file name, or names and weights."""
+    if hasattr(value, "items"):
+        return {str(k): (dict(v) if hasattr(v, "items") else v) for k, v in value.items()}
+    return {getattr(c, "name", str(c)): getattr(c, "weight", None) for c in value}
 
 
 def _number_text(value: float) -> str:

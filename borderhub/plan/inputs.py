@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -121,7 +122,8 @@ def _points(given: Any, role: str, config: PlanConfig, steps: Steps) -> tuple[An
                 "Amap and Tencent give GCJ-02 there (about 0.5 km off): state the datum with "
                 "coordinates='gcj02' (--coordinates gcj02) or coordinates='wgs84'"
             )
-            warnings.warn(message, DataWarning, stacklevel=4)
+            if steps.progress is None:  # a library call: a warning; the command line: a note
+                warnings.warn(message, DataWarning, stacklevel=4)
             steps.note(message)
     elif isinstance(given, gpd.GeoDataFrame):
         from borderhub.geo import as_points
@@ -135,6 +137,8 @@ def _points(given: Any, role: str, config: PlanConfig, steps: Steps) -> tuple[An
             f"{role} must be a file path or a GeoDataFrame, got {type(given).__name__}; pass "
             "e.g. 'candidates.csv' or borderhub.datasets.candidates()"
         )
+    if any(re.search("[\u4e00-\u9fff]", str(c)) for c in frame.columns):
+        source["headers"] = "zh"
     frame, notes = standard_columns(frame, role, volume_unit=config.volume_unit)
     for note in notes:
         steps.note(note)

@@ -111,9 +111,43 @@ class PlanResult:
         return f"{what} ({self.weight})" if self.weight else what
 
     @property
+    def lang(self) -> str:
+        """The language of the report and the default title.
+
+        The ``lang`` option, else ``"zh"`` for a study with Chinese headers, else ``"en"``.
+        """
+        from borderhub.plan.region import study_lang
+
+        return study_lang(self.config, self.inputs) or "en"
+
+    @property
+    def map_lang(self) -> str:
+        """The language of the maps (Chinese place labels unless English is asked for)."""
+        from borderhub.plan.region import study_lang
+
+        return study_lang(self.config, self.inputs) or "zh"
+
+    @property
+    def extent(self) -> Any:
+        """The maps' extent: the ``extent`` option, else the provinces' outline, else China."""
+        from borderhub.plan.region import study_extent
+
+        return study_extent(self.config)
+
+    @property
     def title(self) -> str:
-        """The map title: the ``title`` option or ``"borderhub: <model> plan"``."""
-        return self.config.title or f"borderhub: {self.config.model_class().title} plan"
+        """The title of the maps and the report.
+
+        The ``title`` option, else ``"borderhub: <model> plan"`` (in Chinese: the region
+        and the model).
+        """
+        from borderhub.plan.region import word
+
+        if self.config.title:
+            return self.config.title
+        lang, model = self.lang, self.config.model_class().title
+        region = "、".join(self.config.provinces) or word("all of China", lang)
+        return word("title", lang, region=region, model=model)
 
     @property
     def required(self) -> list[str]:
@@ -375,14 +409,16 @@ class PlanResult:
         args: dict[str, Any] = {
             "candidates": self.candidates,
             "solution": self._map_solution(),
-            "partners": datasets.partners(),
+            "partners": _own_partners(self.solved),
             "corridors": self._corridors(),
             "scores": self._map_scores(),
             "tiles": None if self.config.tiles == "none" else self.config.tiles,
             "self_contained": True,
             "title": self.title,
-            "lang": self.config.lang,
+            "lang": self.map_lang,
             "demand": self.demand,
+            "extent": self.extent,
+            "flows": self.solved.map_flows(self.inputs) if self.solved is not None else None,
         }
         args.update(kw)
         fmap = maps.corridor_map(**args)
@@ -412,7 +448,7 @@ class PlanResult:
         from borderhub._fonts import cjk_family
 
         candidates = self.candidates
-        lang = self.config.lang
+        lang = self.map_lang
         if cjk_family() is None:
             candidates = candidates.copy()
             candidates["name"] = [str(k) for k in candidates.index]
@@ -430,7 +466,11 @@ class PlanResult:
             "title": self.title,
             "lang": lang,
             "demand": self.demand,
+            "extent": self.extent,
         }
+        flows = self.solved.map_flows(self.inputs) if self.solved is not None else None
+        if flows is not None:  # routed flows need the partner hubs they go to
+            args.update(flows=flows, partners=getattr(self.solved, "partners", None))
         args.update(kw)
         return plots.plot_static_map(**args)
 
@@ -610,6 +650,14 @@ class PlanResult:
             content["plots"] = plots
         content["timings"] = {k: round(v, 4) for k, v in self.steps.timings.items()}
         return content
+
+
+def _own_partners(solved: Any) -> Any:
+    """The partner hubs of a routed plan (its own table), else the bundled ones."""
+    from borderhub import datasets
+
+    partners = getattr(solved, "partners", None)
+    return partners if partners is not None else datasets.partners()
 
 
 def _table_text(frame: Any, index: bool = True) -> str:

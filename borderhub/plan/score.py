@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from borderhub.exceptions import DataError, MissingDataWarning
+from borderhub.exceptions import DataError, DataWarning, MissingDataWarning
 from borderhub.plan.config import PlanConfig
 from borderhub.plan.inputs import Inputs, describe_candidates
 from borderhub.plan.progress import Steps, one_line
@@ -42,17 +42,20 @@ class Scored:
 
 
 def _criteria_values(
-    inputs: Inputs, distance: str = "geodesic"
+    inputs: Inputs, distance: str = "geodesic", given: Any = None
 ) -> tuple[Any, dict[str, str], dict[str, float], dict, dict[str, list[str]]]:
-    """Evaluate the default criteria on the candidates; skip those the data cannot feed.
+    """Evaluate the study's criteria (default: the default ones) on the candidates.
 
+    A default criterion the data cannot feed is skipped, with the reason and the column
+    that would enable it; one the study named itself (``given``) is an error instead.
     Also returns, per criterion, the candidates whose value rests on an estimate (a
     criterion's ``attrs["stand_in"]``, as :func:`~borderhub.scoring.border_port_distance`
     sets it).
     """
     from borderhub import scoring
+    from borderhub.plan.criteria import needs, study_criteria
 
-    criteria = scoring.default_criteria()
+    criteria = scoring.default_criteria() if given is None else study_criteria(given)
     if not inputs.bundled_demand:
         demand = inputs.demand
         column = inputs.weight
@@ -71,12 +74,23 @@ def _criteria_values(
         try:
             raw[criterion.name] = criterion.evaluate(inputs.candidates)
         except DataError as err:
-            skipped[criterion.name] = one_line(str(err))
+            enable = needs(criterion.name)
+            skipped[criterion.name] = (
+                f"needs {enable}"
+                if enable and _lacks_column(inputs.candidates, criterion.name)
+                else one_line(str(err))
+            )
             continue
         if raw[criterion.name].attrs.get("stand_in"):
             estimated[criterion.name] = [str(c) for c in raw[criterion.name].attrs["stand_in"]]
         directions[criterion.name] = criterion.direction
         weights[criterion.name] = float(criterion.weight or 0.0)
+    if given is not None and skipped:
+        raise DataError(
+            "criteria cannot be computed for these candidates: "
+            + "; ".join(f"{k}: {v}" for k, v in skipped.items())
+            + " (or drop them from the criteria)"
+        )
     if not raw:
         raise DataError(
             "none of the default criteria can be computed for these candidates; give them "
@@ -85,6 +99,13 @@ def _criteria_values(
         )
     frame = pd.DataFrame(raw, index=inputs.candidates.index)
     return frame, directions, weights, skipped, estimated
+
+
+def _lacks_column(candidates: Any, name: str) -> bool:
+    """Whether the column that feeds criterion ``name`` is absent from the candidates."""
+    from borderhub.plan.criteria import ENABLING_COLUMNS
+
+    return ENABLING_COLUMNS.get(name, "") not in candidates.columns
 
 
 def _leave_out_sparse(
@@ -121,7 +142,9 @@ def score_candidates(inputs: Inputs, config: PlanConfig, steps: Steps) -> Scored
     from borderhub import scoring
 
     with steps.step("score", "scoring candidates"):
-        raw, directions, default_w, skipped, estimated = _criteria_values(inputs, config.distance)
+        raw, directions, default_w, skipped, estimated = _criteria_values(
+            inputs, config.distance, config.criteria
+        )
         if config.nan_policy == "auto":
             raw, directions, default_w = _leave_out_sparse(raw, directions, default_w, skipped)
         missing = scoring.missing_values(raw, directions)["missing"]
@@ -131,11 +154,19 @@ def score_candidates(inputs: Inputs, config: PlanConfig, steps: Steps) -> Scored
             table = scoring.score(
                 raw, directions, weights=weights, method=config.method, nan_policy=config.nan_policy
             )
-    if skipped:
+    if skipped and inputs.bundled_candidates:
         steps.note(
             f"criteria skipped for lack of data: {', '.join(skipped)} (the reasons are in "
             "manifest.json)"
         )
+    elif skipped:  # the study's own candidates: say what is missing and what would enable it
+        message = f"{len(skipped)} of {len(skipped) + len(directions)} default criteria " + (
+            "cannot be computed from your candidates and are left out: "
+            + "; ".join(f"{k} ({v})" for k, v in skipped.items())
+        )
+        if steps.progress is None:  # a library call: a warning; the command line: a note
+            warnings.warn(message, DataWarning, stacklevel=3)
+        steps.note(message)
     if len(missing):
         names = describe_candidates(inputs.candidates)["name"].reindex(missing.index)
         counts = missing.str.split(";").explode().value_counts(sort=False)

@@ -180,8 +180,8 @@ class Solved:
         """``gateway_loads.csv`` / ``partner_loads.csv`` (an error for this kind of model)."""
         return self.routing(inputs)
 
-    def report_tables(self, inputs: Inputs) -> dict[str, Any]:
-        """Further tables of the report: caption -> table."""
+    def report_tables(self, inputs: Inputs, lang: str = "en") -> dict[str, Any]:
+        """Further tables of the report: caption (in ``lang``) -> table."""
         return {}
 
     def manifest_entries(self) -> dict[str, Any]:
@@ -192,6 +192,10 @@ class Solved:
     def map_solution(self) -> Any:
         """The solution drawn as allocations on the maps (None: nothing to draw)."""
         return self.solution if len(self.solution.open) else None
+
+    def map_flows(self, inputs: Inputs) -> Any:
+        """The flows drawn on the maps (None: a model without routed flows)."""
+        return None
 
     def add_map_layers(self, fmap: Any, inputs: Inputs) -> None:
         """Draw what the corridor map shows beyond the allocations (nothing here)."""
@@ -322,11 +326,13 @@ class Routed(Solved):
         out["cost"] = loads["cost"].to_numpy(dtype=float)
         return out
 
-    def report_tables(self, inputs: Inputs) -> dict[str, Any]:
+    def report_tables(self, inputs: Inputs, lang: str = "en") -> dict[str, Any]:
         """The gateway and partner loads."""
+        from borderhub.plan.region import word
+
         return {
-            "Gateway loads (international express by gateway)": self.loads(inputs, "gateway"),
-            "Partner loads": self.loads(inputs, "partner"),
+            word("gateway loads", lang): self.loads(inputs, "gateway"),
+            word("partner loads", lang): self.loads(inputs, "partner"),
         }
 
     def manifest_entries(self) -> dict[str, Any]:
@@ -334,15 +340,18 @@ class Routed(Solved):
         return {"crossborder": dict(getattr(self.solution, "assumptions", {}))}
 
     def map_solution(self) -> Any:
-        """None: the flows are drawn as flows (:func:`borderhub.flowmap.add_flow_layer`)."""
-        return None
+        """The open centres (labelled on the maps); their flows are :meth:`map_flows`."""
+        return [str(k) for k in self.solution.open] if len(self.solution.open) else None
 
-    def add_map_layers(self, fmap: Any, inputs: Inputs) -> None:
-        """The flows from the origins through the centres and gateways to the partners."""
-        if len(self.solution.open):
-            from borderhub.flowmap import add_flow_layer
+    def map_flows(self, inputs: Inputs) -> Any:
+        """The flows from the centres through their gateways to the partners (segments)."""
+        if not len(self.solution.open):
+            return None
+        from borderhub.flowmap import flow_segments
 
-            add_flow_layer(fmap, self.solution, inputs.candidates, self.partners)
+        return flow_segments(
+            self.solution, inputs.candidates, self.partners, gateways=self.gateway_table
+        )
 
     def robustness_inputs(
         self, inputs: Inputs, config: PlanConfig, cost: Any

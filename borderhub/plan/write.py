@@ -237,8 +237,9 @@ def _draw_plots(
     """Draw what the run computed: static map, robustness, rank stability, cost curve."""
     from borderhub import plots
     from borderhub.io import csv_text
+    from borderhub.plan.region import word
 
-    steps, extras = result.steps, result.extras
+    steps, extras, lang = result.steps, result.extras, result.lang
 
     def save(fig: Any, name: str, caption: str) -> None:
         figures[caption] = fig
@@ -250,23 +251,13 @@ def _draw_plots(
         save(result.static_map().figure, "map.png", _STATIC_MAP)
     if "robustness" in extras:
         with steps.step("plots", "robustness: selection frequency and regret"):
-            save(
-                extras["robustness"].plot(),
-                "robustness.png",
-                "Selection frequency of each candidate over the demand draws, and the "
-                "nominal plan's regret",
-            )
+            save(extras["robustness"].plot(), "robustness.png", word("robustness figure", lang))
     if "rank_stability" in extras:
         stability = extras["rank_stability"]
         with steps.step("plots", "drawing the rank stability of the scores"):
             names = describe_candidates(result.candidates)["name"]
             ax = plots.plot_rank_stability(stability["table"], names=names)
-            save(
-                ax.figure,
-                "rank_stability.png",
-                f"Rank stability of the scores over {stability['n']:,} draws of the criterion "
-                "weights",
-            )
+            save(ax.figure, "rank_stability.png", word("rank stability", lang, n=stability["n"]))
         info["rank_stability"] = {k: stability[k] for k in ("n", "spread", "seed")}
     if "cost_curve" not in extras:
         return
@@ -276,7 +267,7 @@ def _draw_plots(
         ax = plots.plot_cost_curve(
             table, mark=curve["mark"], ylabel=curve["ylabel"], label=curve["title"]
         )
-        save(ax.figure, "cost_curve.png", f"{curve['title']}: cost against p")
+        save(ax.figure, "cost_curve.png", word("cost curve", lang, title=curve["title"]))
         # wall-clock times vary from run to run: they go to the manifest, not into the
         # CSV, so that the same inputs give a byte-identical cost_curve.csv
         timing = [c for c in ("build_time", "solve_time") if c in table.columns]
@@ -289,39 +280,26 @@ def _draw_plots(
 
 def _report_text(result: PlanResult, fmap: Any, figures: dict[str, Any]) -> str:
     """report.html: map, centres, ranking, plots, assumptions and data caveats."""
+    from borderhub.plan.region import word
     from borderhub.report import estimate_caveats, grade_caveats, render_report
 
     sol, config, solved = result.solution, result.config, result._need_solution()
+    lang = result.lang
     params = ", ".join(f"{k}={v!s}" for k, v in solved.params.items() if np.isscalar(v))
-    summary = (
-        f"{config.model_class().title} ({params or 'per-candidate costs'}) over "
-        f"{len(result.demand)} demand units and {len(result.candidates)} candidates: "
-        f"{len(sol.open)} centres chosen; status {sol.status.value}, objective "
-        f"{sol.objective:.6g}, gap {sol.gap:.3g}. {result.weight_note}."
-    )
+    summary = word(
+        "summary", lang, model=config.model_class().title,
+        params=params or "per-candidate costs", demand=len(result.demand),
+        candidates=len(result.candidates), open=len(sol.open), status=sol.status.value,
+        objective=f"{sol.objective:.6g}", gap=f"{sol.gap:.3g}", weight=result.weight_note,
+    )  # fmt: skip
     scores = result.scores
     ranking = scores[[c for c in scores.columns if not str(c).endswith("_contrib")]]
     tables: dict[str, Any] = {}
-    tables.update(solved.report_tables(result.inputs))
+    tables.update(solved.report_tables(result.inputs, lang))
     if "robustness" in result.extras:
         rob = result.extras["robustness"]
-        tables[f"Robustness: selection frequency over {rob.n} demand draws"] = rob.to_frame()
-    assumptions: dict[str, Any] = {
-        "model": config.model_class().title,
-        "parameters": params or "none",
-        "required tiers": ", ".join(t.name for t in config.required_tiers) or "none",
-        "demand weight": result.weight or "none (every unit weighs 1)",
-        "scoring": f"{result.scored.method} with weights {config.weights}"
-        if result.scored is not None
-        else "not scored",
-        "missing criterion values": f"nan_policy {config.nan_policy!r}",
-        "solver": config.solver,
-    }
-    for key, value in sorted(getattr(sol, "assumptions", {}).items()):
-        assumptions[f"cross-border: {key}"] = value
-    if "robustness" in result.extras:
-        rob = result.extras["robustness"]
-        assumptions["robustness draws"] = f"{rob.n} (seed {rob.seed})"
+        tables[word("robustness", lang, n=rob.n)] = rob.to_frame()
+    assumptions = _assumptions(result, params, lang)
     caveats: list[str] = []
     missing = result.scored.missing if result.scored is not None else {}
     if missing:
@@ -332,7 +310,10 @@ def _report_text(result: PlanResult, fmap: Any, figures: dict[str, Any]) -> str:
             f"{config.nan_policy!r}: " + ", ".join(map(str, names))
         )
     if result.scored is not None and result.scored.skipped:
-        caveats.append("criteria skipped for lack of data: " + ", ".join(result.scored.skipped))
+        caveats.append(
+            word("criteria skipped", lang)
+            + "; ".join(f"{k} ({v})" for k, v in result.scored.skipped.items())
+        )
     for criterion, labels in (result.scored.estimated if result.scored is not None else {}).items():
         names = describe_candidates(result.candidates)["name"].reindex(labels)
         caveats.append(
@@ -357,7 +338,44 @@ def _report_text(result: PlanResult, fmap: Any, figures: dict[str, Any]) -> str:
         tables=tables,
         summary=summary,
         figure_format="png",
+        lang=lang,
     )
+
+
+def _assumptions(result: PlanResult, params: str, lang: str) -> dict[str, Any]:
+    """The report's assumptions: model, parameters, region, weights, scoring, solver ..."""
+    from borderhub.plan.region import word
+
+    config, sol = result.config, result.solution
+    none = word("none", lang)
+    region = "、".join(config.provinces) if config.provinces else word("all of China", lang)
+    if not isinstance(result.extent, str):
+        region += " (" + ", ".join(f"{v:g}" for v in result.extent) + ")"
+    criteria = config.criteria if isinstance(config.criteria, str) else (
+        "default_criteria()" if config.criteria is None else "given"
+    )  # fmt: skip
+    scoring = (
+        f"{result.scored.method} with weights {config.weights}"
+        if result.scored is not None
+        else word("not scored", lang)
+    )
+    out: dict[str, Any] = {
+        word("model", lang): config.model_class().title,
+        word("parameters", lang): params or none,
+        word("region", lang): region,
+        word("required tiers", lang): ", ".join(t.name for t in config.required_tiers) or none,
+        word("demand weight", lang): result.weight or word("every unit weighs 1", lang),
+        word("criteria", lang): criteria,
+        word("scoring", lang): scoring,
+        word("missing criterion values", lang): f"nan_policy {config.nan_policy!r}",
+        word("solver", lang): config.solver,
+    }
+    for key, value in sorted(getattr(sol, "assumptions", {}).items()):
+        out[f"{word('cross-border', lang)}: {key}"] = value
+    if "robustness" in result.extras:
+        rob = result.extras["robustness"]
+        out[word("robustness draws", lang)] = f"{rob.n} (seed {rob.seed})"
+    return out
 
 
 def _own_figures_caveats(provenance: dict[str, Any] | None) -> list[str]:

@@ -209,6 +209,10 @@ def centre_layers(ctx: SceneContext) -> list[SceneLayer]:
     dim_edges = [e["color"] for e in dim_each]
     dim_ink = Dots(rlon, rlat, {"s": 12, "c": "#cfcfcf", "edgecolors": dim_edges,
                                 "linewidths": 0.8, "zorder": 4})  # fmt: skip
+    # a white halo ringed in black under each centre: legible on any fill (a service-area
+    # choropleth of the centre's own colour, a tier outline of the same hue)
+    halo_ink = Dots(olon, olat, {"s": 190, "c": "#ffffff", "edgecolors": "#000000",
+                                 "linewidths": 0.8, "zorder": 4.9})  # fmt: skip
     open_ink = Dots(olon, olat, {"s": 70, "c": [ctx.colour[f] for f in sol.open],
                                  "edgecolors": [e["color"] for e in each], "linewidths": 2.0,
                                  "zorder": 5})  # fmt: skip
@@ -226,7 +230,8 @@ def centre_layers(ctx: SceneContext) -> list[SceneLayer]:
         ),
         SceneLayer(
             "centres", text["centres"], [Marks(olon, olat, centre_style, each, tips, popups)],
-            ink=[open_ink], keys=_centre_keys(ctx), legend=[LegendEntry(html, rank=10)],
+            ink=[halo_ink, open_ink], keys=_centre_keys(ctx),
+            legend=[LegendEntry(html, rank=10)],
         ),
     ]  # fmt: skip
 

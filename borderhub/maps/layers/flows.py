@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import SpecificationError
-from borderhub.maps._core.style import _esc
+from borderhub.maps._core.style import _MODE_NAMES, _esc
 from borderhub.maps.scene import (
     Curves,
     Dots,
@@ -121,6 +121,14 @@ def flow_segments(
         missing = pd.Index(seg[key].unique()).difference(table.index)
         if len(missing):
             raise SpecificationError(f"{role} lacks points for {list(missing[:10])}")
+    for key, table, column in (("centre", candidates, "name"), ("gateway", gw, "name"),
+                               ("partner", partners, "city")):  # fmt: skip
+        names = table[column] if column in getattr(table, "columns", ()) else None
+        seg[f"{key}_name"] = (
+            names.reindex(seg[key]).fillna("").astype(str).to_numpy()
+            if names is not None
+            else seg[key].astype(str).to_numpy()
+        )
     seg["centre_lon"] = cand["lon"].reindex(seg["centre"]).to_numpy()
     seg["centre_lat"] = cand["lat"].reindex(seg["centre"]).to_numpy()
     for col in ("lon", "lat"):
@@ -156,11 +164,35 @@ def _widths(flow: pd.Series, max_width: float) -> np.ndarray:
     return 1.0 + (max_width - 1.0) * flow.to_numpy(dtype=float) / (top or 1.0)
 
 
+#: The flow layer's words -> (Chinese, English).
+_WORDS = {
+    "title": ("流向：颜色 = 运输方式，线宽 ∝ 流量", "flows: colour = mode, width ∝ volume"),
+    "gateway": ("出境口岸（面积 ∝ 负荷）", "gateway (area ∝ load)"),
+    "tip": ("{partner}：{flow}，经中心 {centre}、口岸 {gateway}（{mode}）",
+            "{partner}: {flow} via centre {centre}, gateway {gateway} ({mode})"),
+    "load": ("口岸 {gateway}（{mode}）：负荷 {flow}", "gateway {gateway} ({mode}): load {flow}"),
+    "legend": ("线：中心 → 口岸 → 伙伴，颜色 = 运输方式，<br>线宽 ∝ 流量（最宽 = {widest}）；"
+               "<br>圆面积 ∝ 口岸负荷",
+               "line: centre → gateway → partner, colour = mode,<br>width ∝ volume (widest = "
+               "{widest});<br>circle area ∝ gateway load"),
+}  # fmt: skip
+
+
+def _say(key: str, lang: str, **values: Any) -> str:
+    return _WORDS[key][0 if lang == "zh" else 1].format(**values)
+
+
+def _label(row: Any, key: str) -> str:
+    name = str(row.get(f"{key}_name", "") or "")
+    return name or str(row[key])
+
+
 def flow_layer(
     seg: pd.DataFrame,
     name: str = "Cross-border flows",
     max_width: float = 10.0,
     print_width: float = 6.0,
+    lang: str = "en",
 ) -> SceneLayer:
     """The scene layer of flow segments: lines by mode and volume, circles by gateway load.
 
@@ -172,6 +204,8 @@ def flow_layer(
         Name of the layer and title of its HTML legend.
     max_width, print_width : float
         Width of the largest flow on the HTML map (px) and on the print map (pt).
+    lang : {"en", "zh"}, default "en"
+        Language of the legend and the tooltips (place names where the segments have them).
 
     Returns
     -------
@@ -182,8 +216,11 @@ def flow_layer(
     pieces, each, tips = [], [], []
     ink: list[Ink] = []
     for k, (_, row) in enumerate(seg.iterrows()):
-        tip = (f"{row['partner']}: {row['flow']:.4g} via centre {row['centre']}, "
-               f"gateway {row['gateway']} ({row['mode']})")  # fmt: skip
+        mode = _MODE_NAMES["zh" if lang == "zh" else "en"].get(row["mode"], row["mode"])
+        tip = _say(
+            "tip", lang, partner=_label(row, "partner"), flow=f"{row['flow']:.4g}",
+            centre=_label(row, "centre"), gateway=_label(row, "gateway"), mode=mode,
+        )  # fmt: skip
         path = flow_paths(row)
         for piece in path:
             pieces.append([piece])
@@ -191,9 +228,12 @@ def flow_layer(
             tips.append(_html(tip))
         ink.append(Curves(path, {"color": colour[k], "lw": float(print_w[k]), "alpha": 0.7,
                                  "solid_capstyle": "round", "zorder": 3}, seam=False))  # fmt: skip
+    if "gateway_name" not in seg.columns:
+        seg = seg.assign(gateway_name=seg["gateway"].astype(str))
     load = seg.groupby(["gateway", "mode"], as_index=False).agg(
-        flow=("flow", "sum"), lon=("gateway_lon", "first"), lat=("gateway_lat", "first")
-    )
+        flow=("flow", "sum"), lon=("gateway_lon", "first"), lat=("gateway_lat", "first"),
+        gname=("gateway_name", "first"),
+    )  # fmt: skip
     top = float(load["flow"].max()) if len(load) else 1.0
     share = load["flow"].to_numpy(dtype=float) / (top or 1.0)
     gcol = [MODE_COLOURS.get(m, "#555555") for m in load["mode"]]
@@ -201,8 +241,10 @@ def flow_layer(
         load["lon"], load["lat"], {"fillOpacity": 0.6},
         [{"radius": float(3 + 12 * np.sqrt(s)), "color": c}
          for s, c in zip(share, gcol, strict=True)],
-        [_html(f"gateway {g} ({m}): load {f:.4g}")
-         for g, m, f in zip(load["gateway"], load["mode"], load["flow"], strict=True)],
+        [_html(_say("load", lang, gateway=f"{n} [{g}]" if n and n != g else g, flow=f"{f:.4g}",
+                    mode=_MODE_NAMES["zh" if lang == "zh" else "en"].get(m, m)))
+         for g, n, m, f in zip(load["gateway"], load["gname"], load["mode"], load["flow"],
+                               strict=True)],
     )  # fmt: skip
     ink.append(Dots(load["lon"], load["lat"], {"s": 20 + 300 * share, "c": gcol, "alpha": 0.6,
                                                "edgecolors": "black", "linewidths": 0.5,
@@ -212,8 +254,8 @@ def flow_layer(
         name,
         [Paths(pieces, {"opacity": 0.75}, each, tips), circles],
         ink=ink,
-        keys=_keys(),
-        legend=[LegendEntry(_legend(name, seg), rank=60, box=True)],
+        keys=_keys(lang),
+        legend=[LegendEntry(_legend(name, seg, lang), rank=60, box=True)],
     )
 
 
@@ -221,28 +263,27 @@ def _html(text: str) -> str:
     return _esc(text)
 
 
-def _keys() -> list[Key]:
-    title = "flows: colour = mode, width ∝ volume"
+def _keys(lang: str = "en") -> list[Key]:
+    title = _say("title", lang)
+    names = _MODE_NAMES["zh" if lang == "zh" else "en"]
     keys = [
-        Key(m, {"color": c, "lw": 3}, rank=i, group=FLOW_KEYS, title=title)
+        Key(names.get(m, m), {"color": c, "lw": 3}, rank=i, group=FLOW_KEYS, title=title)
         for i, (m, c) in enumerate(MODE_COLOURS.items())
     ]
     marker = {"color": "none", "marker": "o", "markerfacecolor": "grey", "markersize": 8}
-    keys.append(Key("gateway (area ∝ load)", marker, rank=9, group=FLOW_KEYS, title=title))
+    keys.append(Key(_say("gateway", lang), marker, rank=9, group=FLOW_KEYS, title=title))
     return keys
 
 
-def _legend(name: str, seg: pd.DataFrame) -> str:
+def _legend(name: str, seg: pd.DataFrame, lang: str = "en") -> str:
+    names = _MODE_NAMES["zh" if lang == "zh" else "en"]
     rows = "".join(
         f'<div><span style="display:inline-block;width:18px;height:4px;background:{c};'
-        f'vertical-align:middle"></span> {m}</div>'
+        f'vertical-align:middle"></span> {_esc(names.get(m, m))}</div>'
         for m, c in MODE_COLOURS.items()
     )
     widest = seg["flow"].max() if len(seg) else 0
-    return (
-        f"<b>{_esc(name)}</b><br>line: centre → gateway → partner, colour = mode,<br>"
-        f"width ∝ volume (widest = {widest:.4g});<br>circle area ∝ gateway load{rows}"
-    )
+    return f"<b>{_esc(name)}</b><br>" + _say("legend", lang, widest=f"{widest:.4g}") + rows
 
 
 def flow_layers(ctx: SceneContext) -> list[SceneLayer]:
@@ -257,9 +298,12 @@ def flow_layers(ctx: SceneContext) -> list[SceneLayer]:
     return [
         flow_layer(
             seg,
-            name=str(opts.get("flow_name", "Cross-border flows")),
+            name=str(
+                opts.get("flow_name", "跨境流向" if ctx.lang == "zh" else "Cross-border flows")
+            ),
             max_width=float(opts.get("flow_width", 10.0)),
             print_width=float(opts.get("flow_print_width", 6.0)),
+            lang=ctx.lang,
         )
     ]
 
