@@ -404,7 +404,7 @@ class PlanResult:
         folium.Map
             ``.save("map.html")`` writes the page.
         """
-        from borderhub import datasets, maps
+        from borderhub import maps
 
         args: dict[str, Any] = {
             "candidates": self.candidates,
