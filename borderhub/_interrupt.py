@@ -21,7 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["graceful_interrupts", "interrupt_requested", "run_stoppable"]
+__all__ = ["graceful_interrupts", "interrupt_requested", "run_stoppable", "Interrupted"]
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised (by a progress callable) to end a loop of solves after the first Ctrl-C."""
 
 
 class _State:

@@ -314,13 +314,18 @@ def test_ctrl_c_during_a_solve_writes_the_incumbent_and_exits_130(tmp_path):
 
 
 _SOLVE_AND_PRINT = """
-import json, sys, time
+import json, sys
 import numpy as np
-from borderhub.locate import PMedian
+from borderhub.locate import FacilityLocation, PMedian
 rng = np.random.default_rng(0)
 pts = rng.random((1500, 2)) * 1000
 cost = np.hypot(*(pts[:, None, :] - pts[None, :300, :]).transpose(2, 0, 1))
-model = PMedian.from_cost_matrix(cost, p=30, method="radius")
+if sys.argv[1] == "pmedian":
+    model = PMedian.from_cost_matrix(cost, p=30, method="radius")
+else:  # the capacitated search: Lagrangian bound, local search, kicks, reduced MIP
+    w = rng.uniform(1, 10, 1500)
+    model = FacilityLocation.from_cost_matrix(cost[:1000, :150], w[:1000], fixed_cost=2000.0,
+                                              capacity=w[:1000].sum() / 15, single_source=True)
 print("solving", flush=True)
 sol = model.solve()
 print(json.dumps({"status": sol.status.value, "interrupted": sol.interrupted,
@@ -329,9 +334,10 @@ print(json.dumps({"status": sol.status.value, "interrupted": sol.interrupted,
 
 
 @pytest.mark.slow
-def test_ctrl_c_stops_a_library_solve_with_its_incumbent():
+@pytest.mark.parametrize("kind", ["pmedian", "capacitated"])
+def test_ctrl_c_stops_a_library_solve_with_its_incumbent(kind):
     proc = subprocess.Popen(
-        [sys.executable, "-c", _SOLVE_AND_PRINT],
+        [sys.executable, "-c", _SOLVE_AND_PRINT, kind],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -347,8 +353,9 @@ def test_ctrl_c_stops_a_library_solve_with_its_incumbent():
     assert proc.returncode == 0, err
     result = json.loads(out.strip().splitlines()[-1])
     assert result["interrupted"] is True, result
-    assert result["status"] == "feasible" and result["open"] == 30, result
-    assert seconds < 10, seconds  # about 1 s on a loaded machine
+    assert result["status"] == "feasible" and result["open"] > 0, result
+    # measured under a load of 5 on 2 cores: p-median 0.8 s, capacitated 3-5 s
+    assert seconds < 15, seconds
 
 
 # --------------------------------------------------------------------------------------------
@@ -518,3 +525,19 @@ def test_a_long_step_is_announced_within_seconds(monkeypatch):
         "borderhub: solving ... done (t)",
         "borderhub: writing ... done (t)",
     ]
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_the_robustness_draws_keeps_the_solved_plan(tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "borderhub", "plan", "--out", str(out), *SMALL,
+               "--robustness", "100000"]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.DEVNULL)  # fmt: skip
+    _interrupt_after(proc, "solving p-median", 2.0)
+    rest = proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == 130, rest
+    assert "the solved plan is kept" in rest
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["interrupted"] is True and manifest["result"]["status"] == "optimal"
+    assert not any(name.startswith("robustness") for name in manifest["outputs"])

@@ -56,6 +56,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from borderhub._interrupt import interrupt_requested
 from borderhub.locate._core import (
     EQ,
     GE,
@@ -426,7 +427,7 @@ class _Search:
             gv = centre_values(self.C[:, closed], self.w, self.Q[closed], self.f[closed],
                                self.prices)[0]  # fmt: skip
             for j in closed[np.argsort(gv, kind="stable")][:tries]:
-                if time.perf_counter() >= deadline:
+                if _past(deadline):
                     return
                 sub = _Search(self.C, self.w, self.Q, self.f, self.pol, self.single)
                 sub.cache = self.cache
@@ -448,7 +449,7 @@ class _Search:
         """
         pol, w, Q = self.pol, self.w, self.Q
         improved = True
-        while improved and self.sel is not None and time.perf_counter() < deadline:
+        while improved and self.sel is not None and not _past(deadline):
             improved = False
             sel = self.sel
             closed = np.setdiff1d(np.arange(len(self.f)), sel)
@@ -465,7 +466,7 @@ class _Search:
             moves += [sel[sel != k] for k in drops]
             moves += [np.append(sel[sel != k], j) for j in adds for k in drops]
             for new in moves:
-                if time.perf_counter() >= deadline:
+                if _past(deadline):
                     return
                 if self.evaluate(new):
                     improved = True
@@ -615,6 +616,11 @@ def _deadline(ctx: Any) -> float:
     return time.perf_counter() + min(_LS_SECONDS, 0.1 * rem if rem is not None else math.inf)
 
 
+def _past(deadline: float) -> bool:
+    """Whether a search's time is up, or Ctrl-C was pressed (the incumbent is kept)."""
+    return time.perf_counter() >= deadline or interrupt_requested()
+
+
 def _proven(obj: float, bound: float) -> bool:
     return (
         math.isfinite(obj)
@@ -635,7 +641,7 @@ def _subgradient(ctx: Any, lag: Lagrangian, search: _Search,
     lam, stall = _LAMBDA0, 0
     it = 0
     for it in range(_MAX_ITER):  # noqa: B007 - reported
-        if time.perf_counter() >= stop:
+        if _past(stop):
             break
         value, g, sub = lag.evaluate(u)
         if value > best_lb + 1e-12 * max(1.0, abs(value)):

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import fields, replace
 from typing import Any
 
-from borderhub._interrupt import graceful_interrupts, interrupt_requested
+from borderhub._interrupt import Interrupted, graceful_interrupts, interrupt_requested
 from borderhub._native import native_stdout_elsewhere
 from borderhub.exceptions import SpecificationError
 from borderhub.locate import P_MODELS, model_class
@@ -135,19 +135,24 @@ def run_plan(
     extras: dict[str, Any] = {}
     with graceful_interrupts():  # Ctrl-C: the best plan found so far, no further analyses
         solved = Solved.run(inputs, config, steps, cost) if cost is not None else None
-        if config.robustness and solved is not None and solved.solution.has_solution:
-            extras["robustness"] = _robustness(inputs, config, steps, cost, solved)
-        if (
-            config.plots
-            and solved is not None
-            and scored is not None
-            and solved.solution.has_solution
-        ):
-            extras.update(_analyses(inputs, config, steps, cost, scored, solved))
+        try:
+            if config.robustness and solved is not None and solved.solution.has_solution:
+                extras["robustness"] = _robustness(inputs, config, steps, cost, solved)
+            if (
+                config.plots
+                and solved is not None
+                and scored is not None
+                and solved.solution.has_solution
+            ):
+                extras.update(_analyses(inputs, config, steps, cost, scored, solved))
+        except Interrupted:  # the robustness draws end at the first report after Ctrl-C
+            pass
         interrupted = interrupt_requested()
     if interrupted:
         extras = {}
-        steps.note("interrupted (Ctrl-C): the plan holds the best solution found so far")
+        cut = solved is not None and solved.solution.interrupted
+        kept = "the best solution found so far" if cut else "the solved plan"
+        steps.note(f"interrupted (Ctrl-C): {kept} is kept, robustness and figures left out")
     return PlanResult(
         config=config,
         inputs=inputs,
@@ -213,6 +218,8 @@ def _robustness(inputs: Inputs, config: PlanConfig, steps: Steps, cost: Any, sol
     )
 
     def report(done: int, total: int) -> None:
+        if interrupt_requested():
+            raise Interrupted  # the draws so far are dropped with the other analyses
         if steps.progress is not None:
             message = f"robustness: {done} of {total} draws solved"
             steps.progress(PlanEvent("progress", "robustness", message, 0.0))
