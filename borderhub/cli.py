@@ -118,8 +118,7 @@ class _Progress:
             if self.live:
                 print(text + " ...", end="", file=self.stream, flush=True)
         elif event.kind == "running":  # a long step, where its start was not shown
-            if not self.live:
-                print(text + " ... (running)", file=self.stream, flush=True)
+            print(text + " ... (running)", file=self.stream, flush=True) if not self.live else None
         elif event.kind == "progress":
             if self.live:
                 print("\r\033[K" + text, end="", file=self.stream, flush=True)
@@ -219,11 +218,10 @@ def _config(args: argparse.Namespace, **parts: Any) -> Any:
 
 def _run(args: argparse.Namespace, **parts: Any) -> Any:
     from borderhub.plan.run import run_plan
+    from borderhub.plan.write import check_save_folder
 
     config = _config(args, **parts)
     if args.out:  # a link, a file, a read-only or someone else's folder: refused before work
-        from borderhub.plan.write import check_save_folder
-
         check_save_folder(args.out, force=args.force)
     return run_plan(args.candidates, args.demand, config=config, progress=_Progress(args.quiet))
 
@@ -239,8 +237,7 @@ def _finish(args: argparse.Namespace, result: Any, summary: str) -> int:
         return _fail("interrupted; the results so far are marked so in the manifest", 130)
     if result.solved is not None and not (sol := result.solution).has_solution:
         where = f"; see {args.out}/manifest.json" if args.command == "plan" else ""
-        message = f": {sol.message}" if sol.message else ""
-        raise _Failed(f"the model is {sol.status.value}{message}{where}")
+        raise _Failed(f"the model is {sol.status.value}{sol.message and ': ' + sol.message}{where}")
     return 0
 
 
