@@ -150,3 +150,24 @@ def test_size_check_and_bad_input():
         PMedian.from_points(d, c, p=2, metric="euclidean").solve(solver="cbc")
     with pytest.raises(SpecificationError, match="capacity"):
         FacilityLocation.from_points(d, c, fixed_cost=1.0, capacity=5.0, metric="euclidean")
+
+
+@pytest.mark.parametrize("batch_from", [2, 10_000])
+def test_list_local_search_improves_and_reports_the_true_cost(monkeypatch, batch_from):
+    """One move at a time or many independent ones: never worse, and its cost is exact."""
+    from borderhub.locate._core import Policy, local, serve_cost, swap_lists
+
+    monkeypatch.setattr(local, "BATCH_FROM", batch_from)
+    d, c, w = planar(400, 150, 9)
+    D = dense(d, c, "euclidean_floor")
+    lists = Lists.from_points(PointSource(d, c, "euclidean_floor"))
+    before = (len(lists.idx), lists.k.copy())
+    model = PMedian.from_cost_matrix(D, w, p=30)
+    model._prepare()
+    pol = Policy(model, np.arange(150))
+    start = np.arange(0, 150, 5)
+    got = swap_lists(lists, w, start, pol, None, 5.0)
+    assert len(np.unique(got)) == 30
+    assert serve_cost(D, w, got) <= serve_cost(D, w, start)
+    assert lists.serve_cost(w, got, None) == serve_cost(D, w, got)
+    assert len(lists.idx) == before[0] and np.array_equal(lists.k, before[1])  # not grown

@@ -288,6 +288,8 @@ def _solve_benders(model: Any, ctx: Any, data: _Data, w: np.ndarray,
         p = None if card is None else int(card)
         pol = Policy(model, allowed)
         best = heuristic(data.C, w, p, pol, fixed) if data.C is not None else None
+        if data.C is None and p is not None and not len(pol.lo):
+            best = _spread_start(data, w, p, pol)
     best_obj = data.serve(w, best, fixed) if best is not None else math.inf
 
     def outcome(status: Status, bound: float) -> Any:
@@ -320,6 +322,18 @@ def _solve_benders(model: Any, ctx: Any, data: _Data, w: np.ndarray,
     if rel_ok(best_obj, lp.bound):
         return outcome(Status.OPTIMAL, lp.bound)
     return _branch_and_cut(ctx, data, w, fixed, pol, p, lp, best, best_obj, allowed)
+
+
+def _spread_start(data: _Data, w: np.ndarray, p: int, pol: Policy) -> np.ndarray:
+    """A start on lists: the required candidates, others drawn at random, local search.
+
+    The draw is seeded, so a run is repeatable.
+    """
+    m = data.lists.m
+    req = np.flatnonzero(pol.required)
+    rest = np.setdiff1d(np.arange(m), req)
+    pick = np.random.default_rng(0).choice(rest, size=p - len(req), replace=False)
+    return data.swap(w, np.sort(np.concatenate([req, pick])), pol, None)
 
 
 def _round(y: np.ndarray, p: int | None, required: np.ndarray) -> np.ndarray:
@@ -512,6 +526,10 @@ class _Tree:
             self.m = m = len(keep)
             self.f = f_all[keep]
             self.pol_k = pol.subset(keep)
+            # the root's reduced costs, to fix again whenever the incumbent improves
+            self.root = (L, lp.bound, up_l[keep], down_l[keep], rc[keep])
+            self.fix_at = best_obj
+            self.fix_lo, self.fix_up = self.forced.astype(float), np.ones(m)
             # the binding cuts at the LP optimum, on the kept candidates (the others are 0
             # there): the kept entries before the cut's level in the LP's lists
             bind = np.flatnonzero(lp.dual > 1e-9)
@@ -570,6 +588,22 @@ class _Tree:
         self.r_pt, self.r_t, self.r_D = [rpt[left]], [rt[left]], [rD[left]]
         self.purge_at = int(_PURGE * int(left.sum()))
 
+    def refix(self) -> None:
+        """Root reduced-cost and Lagrangian fixing against the improved incumbent.
+
+        A candidate whose opening (closing) lifts the root's LP or Lagrangian bound above
+        the incumbent is closed (opened) in every node from now on: no solution better than
+        the incumbent has it otherwise.
+        """
+        L, lpb, up_l, down_l, rc = self.root
+        best, tol = self.best_obj, self.tolerance()
+        slack = best - L + tol
+        out = (up_l > slack) | ((rc > 0) & (lpb + rc > best + tol))
+        into = (down_l > slack) | ((rc < 0) & (lpb - rc > best + tol))
+        self.fix_up = np.where(out & ~self.forced, 0.0, 1.0)
+        self.fix_lo = np.where(into | self.forced, 1.0, 0.0)
+        self.fix_at = best
+
     def node_lp(self, lo: np.ndarray, up: np.ndarray) -> Any:
         """Cut loop at a node: (bound, y, reduced costs), None, "time", or a float.
 
@@ -578,6 +612,9 @@ class _Tree:
         """
         ctx, master, h = self.ctx, self.master, self.master.h
         self.purge()
+        if self.best_obj < self.fix_at:
+            self.refix()
+        lo, up = np.maximum(lo, self.fix_lo), np.minimum(up, self.fix_up)
         h.changeColsBounds(self.m, self.ycol, lo, up)
         while True:
             if ctx.timed_out():

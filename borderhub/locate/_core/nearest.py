@@ -210,6 +210,13 @@ class Lists:
         """Cost up to which a row is complete: inf for a whole row."""
         return np.where(self.complete, np.inf, self.rest)
 
+    def copy(self) -> Lists:
+        """An independent copy (growing it leaves this one as it is)."""
+        out = Lists(self.source, self.n, self.m, self.cmap)
+        out.indptr, out.idx, out.dist = self.indptr, self.idx, self.dist  # replaced on growth
+        out.complete, out.k, out.rest = self.complete.copy(), self.k.copy(), self.rest.copy()
+        return out
+
     def nbytes(self) -> int:
         return int(self.idx.nbytes + self.dist.nbytes + self.indptr.nbytes)
 
