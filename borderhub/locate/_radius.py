@@ -104,9 +104,12 @@ def solve_nearest_open(
         k = lv.expand(k, t, np.flatnonzero(under))
     if best_open is None:
         # stopped before any solver solution: the heuristic start, if the policy allows it
+        # and it serves every demand point (a cross-border flow with no gateway from its
+        # centres costs inf: such a start is no solution)
         if len(heur) and Policy(model, allowed).feasible(heur, len(heur)):
-            best_open = allowed[heur]
-            best_obj = float(w @ C[:, heur].min(axis=1)) + float(fixed_all[heur].sum())
+            start = float(w @ C[:, heur].min(axis=1)) + float(fixed_all[heur].sum())
+            if math.isfinite(start):
+                best_open, best_obj = allowed[heur], start
     if best_open is None:
         return Outcome(Status.NOT_SOLVED, bound=best_bound)
     bound = best_bound if math.isfinite(best_bound) else math.nan
