@@ -810,7 +810,6 @@ def route(
     >>> 19_000 < r.length_km < 21_500
     True
     """
-    from scipy.sparse.csgraph import dijkstra
     from shapely.geometry import LineString
 
     mode = _check_mode(mode)
@@ -822,7 +821,7 @@ def route(
     node, snap = _snap(net, np.array([o[0], d[0]]), np.array([o[1], d[1]]), ends, "route", limit)
     so, sd = int(node[0]), int(node[1])
     ko, kd = float(snap[0]), float(snap[1])
-    dist, pred = dijkstra(net.graph, directed=True, indices=so, return_predecessors=True)
+    dist, pred = _tree(mode, closed, so)
     if not np.isfinite(dist[sd]):
         raise DataError(
             f"no {mode} route from {o} to {d}: the {mode} network does not connect them "
@@ -848,6 +847,15 @@ def route(
         destination_snap_km=float(kd),
         passages=tuple(passages),
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _tree(mode: str, closed: tuple[str, ...], source: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shortest-path distances and predecessors from one node (kept: routes share sources)."""
+    from scipy.sparse.csgraph import dijkstra
+
+    graph = _network(mode, closed).graph
+    return dijkstra(graph, directed=True, indices=source, return_predecessors=True)
 
 
 def border_crossings(mode: str = "road", *, merge_km: float = 2.0) -> gpd.GeoDataFrame:

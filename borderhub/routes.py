@@ -334,6 +334,7 @@ def _airports() -> tuple[pd.DataFrame, str]:
     import airportsdata
 
     table = pd.DataFrame.from_dict(airportsdata.load("IATA"), orient="index")
+    table = table[table["country"] == "CN"]  # a gateway of China is an airport in China
     version = metadata.version("airportsdata")
     return table, f"airportsdata {version} (MIT)"
 
@@ -341,10 +342,10 @@ def _airports() -> tuple[pd.DataFrame, str]:
 def infrastructure_gateways(candidates: Any, border_ports: Any) -> pd.DataFrame:
     """Gateways at the real airports, seaports and border crossings.
 
-    * ``air`` -- every candidate with an airport (an IATA code in the ``airportsdata``
-      package) within :data:`AIRPORT_KM`: the gateway is the nearest airport named
-      "International" within that distance, else the nearest airport (its code in the
-      name), reaching every partner;
+    * ``air`` -- every candidate with an airport in China (an IATA code of country ``CN``
+      in the ``airportsdata`` package) within :data:`AIRPORT_KM`: the gateway is the
+      nearest airport named "International" within that distance, else the nearest
+      airport (its code in the name), reaching every partner;
     * ``sea`` -- every coastal candidate (``coastal`` column): its point, on the sea lanes
       of :mod:`borderhub.network`; reaches every partner but the landlocked ones;
     * ``road`` -- every listed land port (``mode`` empty or naming road), placed on the

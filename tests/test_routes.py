@@ -214,3 +214,32 @@ def test_the_cost_ratio_sweep_says_when_a_border_city_enters():
     assert (t.loc[t.index < first, "n_border"] == 0).all()
     with pytest.raises(SpecificationError, match="ratios must be positive"):
         gateway_cost_sweep([0], cand, dem, part, p=1, share=0.05)
+
+
+# ---- maps: flows along their routes -----------------------------------------------------------
+def test_flows_are_drawn_along_their_routes_with_the_attribution():
+    import folium
+
+    from borderhub.flowmap import add_flow_layer, flow_segments
+    from borderhub.locate import solve_crossborder
+
+    cand = datasets.candidates().loc[["530100"]]  # 昆明
+    dem = datasets.prefectures().loc[["530100", "532500"]]
+    part = datasets.partners().loc[["VNM-HAN", "LAO-VTE"]]
+    sol = solve_crossborder(cand, dem, part, p=1, share=0.05, split="equal", distance="road")
+    seg = flow_segments(sol, cand, part, gateways=sol_gateways(cand), distance="road")
+    assert "path" in seg.columns and "OpenStreetMap" in seg.attrs["licence"]
+    for _, row in seg.iterrows():
+        pieces = row["path"]
+        start = pieces[0][0]
+        assert abs(start[0] - row["centre_lon"]) < 1e-6 and abs(start[1] - row["centre_lat"]) < 1e-6
+        points = sum(len(p) for p in pieces)
+        assert points > 10  # a route, not the three corners of a straight path
+    html = add_flow_layer(folium.Map(tiles=None), seg, cand, part).get_root().render()
+    assert "OpenStreetMap" in html and "bh-gateway" in html
+
+
+def sol_gateways(cand):
+    from borderhub.flows import gateways
+
+    return gateways(cand, infrastructure=True)

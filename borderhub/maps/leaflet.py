@@ -509,6 +509,7 @@ def add_flow_layer(
     *,
     name: str = "Cross-border flows",
     max_width: float = 10.0,
+    distance: str = "geodesic",
 ) -> Any:
     """Draw the flows and gateway loads of a cross-border solution on a folium map.
 
@@ -521,8 +522,10 @@ def add_flow_layer(
     fmap : folium.Map
         The map to add to (e.g. from :func:`borderhub.corridor_map`); it is modified
         and returned.
-    solution, candidates, partners, gateways
-        As for :func:`borderhub.flowmap.flow_segments`.
+    solution, candidates, partners, gateways, distance
+        As for :func:`borderhub.flowmap.flow_segments` (``distance="road"`` or ``"rail"``
+        draws each flow along its route); ``solution`` may also be the segments
+        :func:`~borderhub.flowmap.flow_segments` returned.
     name : str, default "Cross-border flows"
         Name of the layer in the layer control.
     max_width : float, default 10.0
@@ -555,7 +558,11 @@ def add_flow_layer(
     """
     from borderhub.maps.layers.flows import flow_layer, flow_segments
 
-    seg = flow_segments(solution, candidates, partners, gateways)
+    seg = (
+        solution
+        if isinstance(solution, pd.DataFrame)
+        else flow_segments(solution, candidates, partners, gateways, distance=distance)
+    )
     layer = flow_layer(seg, name=name, max_width=max_width)
     web = _web_layer(layer, _identity)
     group = folium.FeatureGroup(name=web.name)

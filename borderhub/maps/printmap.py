@@ -23,7 +23,17 @@ import shapely
 import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
 from borderhub.maps._core.style import _TEXT, _cjk_font
-from borderhub.maps.scene import Curves, Dots, Key, Marks, Scene, SceneLayer, Strokes, build_scene
+from borderhub.maps.scene import (
+    Curves,
+    Dots,
+    Key,
+    Marks,
+    Scene,
+    SceneLayer,
+    Strokes,
+    Texts,
+    build_scene,
+)
 
 __all__ = ["plot_flows", "static_map"]
 
@@ -322,9 +332,15 @@ def draw_layers(canvas: _Canvas, layers: list[SceneLayer]) -> list[Key]:
     return sorted(keys, key=lambda k: k.rank)
 
 
-def _draw_ink(canvas: _Canvas, ink: Dots | Strokes | Curves) -> Key | None:
+def _draw_ink(canvas: _Canvas, ink: Dots | Strokes | Curves | Texts) -> Key | None:
     """Draw one piece of ink; the key of a set of dots that has one and was drawn."""
     ax = canvas.ax
+    if isinstance(ink, Texts):
+        tx, ty = canvas.proj(np.asarray(ink.lon, float), np.asarray(ink.lat, float))
+        for x, y, text in zip(tx, ty, ink.labels, strict=True):
+            ax.annotate(text, (x, y), xytext=(ink.dx, ink.dy), textcoords="offset points",
+                        **{**(canvas.family or {}), **ink.kw})  # fmt: skip
+        return None
     if isinstance(ink, Strokes):
         from matplotlib.collections import LineCollection
 
@@ -558,6 +574,7 @@ def plot_flows(
     *,
     max_width: float = 6.0,
     legend: bool = True,
+    distance: str = "geodesic",
 ) -> Any:
     """Draw the flows and gateway loads of a cross-border solution on matplotlib axes.
 
@@ -570,8 +587,10 @@ def plot_flows(
     ax : matplotlib.axes.Axes
         Axes in lon/lat degrees, or the projected axes of :func:`borderhub.static_map`
         (``static_map(...).axes[0]``), whose ``lonlat_transform`` places lon/lat on them.
-    solution, candidates, partners, gateways
-        As for :func:`borderhub.flowmap.flow_segments`.
+    solution, candidates, partners, gateways, distance
+        As for :func:`borderhub.flowmap.flow_segments` (``distance="road"`` or ``"rail"``
+        draws each flow along its route); ``solution`` may also be the segments
+        :func:`~borderhub.flowmap.flow_segments` returned.
     max_width : float, default 6.0
         Line width (pt) of the largest flow.
     legend : bool, default True
@@ -601,7 +620,11 @@ def plot_flows(
     """
     from borderhub.maps.layers.flows import flow_layer, flow_segments
 
-    seg = flow_segments(solution, candidates, partners, gateways)
+    seg = (
+        solution
+        if isinstance(solution, pd.DataFrame)
+        else flow_segments(solution, candidates, partners, gateways, distance=distance)
+    )
     layer = flow_layer(seg, print_width=max_width)
     keys = draw_layers(_Canvas(ax, _axes_projection(ax)), [layer])
     if legend:

@@ -190,7 +190,19 @@ class Curves:
     seam: bool = True
 
 
-Ink = Dots | Strokes | Curves
+@dataclass
+class Texts:
+    """Labels at WGS84 points, drawn with ``ax.annotate`` (offset ``dx``, ``dy`` points)."""
+
+    lon: Any
+    lat: Any
+    labels: list[str]
+    kw: dict[str, Any]
+    dx: float = 4.0
+    dy: float = 2.0
+
+
+Ink = Dots | Strokes | Curves | Texts
 
 
 # --------------------------------------------------------------------------- layers

@@ -369,10 +369,16 @@ class PlanResult:
         return _table_text(show, index=False)
 
     def _corridors(self) -> Any:
-        """The plan's corridors, keeping only origins present among candidates or demand."""
+        """The plan's corridors, keeping only origins present among candidates or demand.
+
+        None with distances along a network: the corridors are straight arcs, and a map
+        whose flows follow their routes draws no straight corridors beside them.
+        """
         from borderhub import datasets
 
         corridors = datasets.corridors()
+        if self.config.distance != "geodesic":
+            return corridors.iloc[:0]
         bundled = self.inputs.bundled_candidates and self.inputs.bundled_demand
         if bundled and not self.config.provinces:
             return corridors
@@ -444,7 +450,7 @@ class PlanResult:
         matplotlib.axes.Axes
             ``.figure.savefig(...)`` saves it.
         """
-        from borderhub import datasets, plots
+        from borderhub import plots
         from borderhub._fonts import cjk_family
 
         candidates = self.candidates
@@ -453,7 +459,7 @@ class PlanResult:
             candidates = candidates.copy()
             candidates["name"] = [str(k) for k in candidates.index]
             lang = "en"
-        partners = datasets.partners()
+        partners = _own_partners(self.solved)
         corridors = self._corridors()
         if not world:
             partners, corridors = partners.iloc[:0], corridors.iloc[:0]

@@ -216,6 +216,9 @@ class Routed(Solved):
     flows: Any = None
     #: The gateways the model routed through (their names and modes label the tables).
     gateway_table: Any = None
+    #: How the plan measured its distances (the flows are drawn along that network).
+    distance: str = "geodesic"
+    segments: Any = None
 
     cost_curve: ClassVar[bool] = False  # scenarios.p_sweep has no routed model
     load_what: ClassVar[str] = "international express"
@@ -224,6 +227,7 @@ class Routed(Solved):
         from borderhub.locate import solve_crossborder
 
         self.partners = _partners(inputs, config)
+        self.distance = config.distance
         with steps.step("build", "international flows and gateway costs"):
             flows = self.flows = _flows(inputs, config, self.partners)
             self.gateway_table = _gateway_table(inputs, config)
@@ -344,14 +348,18 @@ class Routed(Solved):
         return [str(k) for k in self.solution.open] if len(self.solution.open) else None
 
     def map_flows(self, inputs: Inputs) -> Any:
-        """The flows from the centres through their gateways to the partners (segments)."""
-        if not len(self.solution.open):
-            return None
-        from borderhub.flowmap import flow_segments
+        """The flow segments, along their routes when the plan measured by a network."""
+        if self.segments is None and len(self.solution.open):
+            from borderhub.flowmap import flow_segments
 
-        return flow_segments(
-            self.solution, inputs.candidates, self.partners, gateways=self.gateway_table
-        )
+            self.segments = flow_segments(
+                self.solution,
+                inputs.candidates,
+                self.partners,
+                self.gateway_table,
+                distance=self.distance,
+            )
+        return self.segments
 
     def robustness_inputs(
         self, inputs: Inputs, config: PlanConfig, cost: Any

@@ -155,7 +155,8 @@ class _VectorLayer(_DataElement):
                 var f = F[i];
                 var o = L.Util.extend({}, S[f[1]], f[3] || {});
                 var l = f[0] === 0 ? L.circleMarker(f[2], o) : L.polyline(f[2], o);
-                if (f[4] >= 0) { l.bindTooltip(T[f[4]], {sticky: f[0] === 1}); }
+                if (f[4] >= 0) { l.bindTooltip(T[f[4]], o.label === true ? {permanent: true,
+                    direction: "right", className: "bh-gateway"} : {sticky: f[0] === 1}); }
                 if (f[5] >= 0) { l.bindPopup(T[f[5]], {maxWidth: 380}); }
                 l.addTo(g);
             }

@@ -4,7 +4,8 @@ Per (partner, centre, gateway, mode) a line from the centre to the gateway and o
 (through the rail border crossing, if any) to the partner hub, its width proportional to
 the volume and its colour the mode; a circle per gateway sized by its load; a legend that
 says so. :func:`flow_segments` computes what is drawn; :func:`flow_paths` gives each
-segment's route as lon/lat pieces (great circles today; a route geometry can replace it).
+segment's route as lon/lat pieces: along its road, railway or sea lane when the segments
+were made with a network ``distance=``, great circles otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from borderhub.maps.scene import (
     Paths,
     SceneContext,
     SceneLayer,
+    Texts,
 )
 
 #: Colour of each mode on the flow layers.
@@ -50,7 +52,12 @@ def _lonlat(frame: Any, role: str) -> pd.DataFrame:
 
 
 def flow_segments(
-    solution: Any, candidates: Any, partners: Any, gateways: Any = None
+    solution: Any,
+    candidates: Any,
+    partners: Any,
+    gateways: Any = None,
+    *,
+    distance: str = "geodesic",
 ) -> pd.DataFrame:
     """The flows of a solution aggregated per (partner, centre, gateway, mode), with points.
 
@@ -64,13 +71,22 @@ def flow_segments(
         the flows to the partners in ``partners`` are drawn (pass a subset to draw part).
     gateways : pandas.DataFrame, optional
         Gateway table (default :func:`borderhub.flows.gateways`).
+    distance : {"geodesic", "road", "rail"}, default "geodesic"
+        With a network, each segment also gets its route geometry (column ``path``):
+        the leg from the centre to the gateway along that network (along the railway
+        for a gateway whose ``leg_mode`` is ``rail``) and on along the network of the
+        gateway's mode -- road, railway, sea lane; air legs and legs a network does not
+        carry stay great circles (:func:`borderhub.network.route`; the extra
+        ``network``).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``partner``, ``centre``, ``gateway``, ``mode``, ``flow`` and the points
         ``centre_lon/lat``, ``gateway_lon/lat``, ``via_lon/lat`` (NaN when direct),
-        ``partner_lon/lat``; largest flow first.
+        ``partner_lon/lat``, the names ``centre_name``, ``gateway_name``,
+        ``partner_name``, and with a network ``path`` (lon/lat pieces); largest flow
+        first. ``attrs["licence"]`` names the data of drawn routes.
 
     Raises
     ------
@@ -136,12 +152,73 @@ def flow_segments(
         via = gw[f"via_{col}"] if f"via_{col}" in gw.columns else pd.Series(np.nan, gw.index)
         seg[f"via_{col}"] = via.reindex(seg["gateway"]).to_numpy(dtype=float)
         seg[f"partner_{col}"] = part[col].reindex(seg["partner"]).to_numpy()
-    return seg.sort_values("flow", ascending=False, kind="stable").reset_index(drop=True)
+    seg = seg.sort_values("flow", ascending=False, kind="stable").reset_index(drop=True)
+    if distance != "geodesic":
+        from borderhub.routes import check_distance
+
+        check_distance(distance)
+        leg = gw["leg_mode"] if "leg_mode" in gw.columns else pd.Series("truck", gw.index)
+        seg["path"] = [_route_pieces(row, distance, str(leg.get(row["gateway"], "truck")))
+                       for _, row in seg.iterrows()]  # fmt: skip
+        seg.attrs["licence"] = ROUTE_LICENCE
+    return seg
+
+
+#: The attribution of flows drawn along the networks (OpenStreetMap: ODbL 1.0).
+ROUTE_LICENCE = (
+    "routes: road and rail © OpenStreetMap contributors, ODbL 1.0 (scgraph_data); sea "
+    "lanes: searoute (Apache-2.0)"
+)
+
+
+def _route_pieces(row: pd.Series, distance: str, leg_mode: str) -> list[np.ndarray]:
+    """The lon/lat pieces of one segment along its networks (great circles where none)."""
+    from borderhub.exceptions import DataError
+    from borderhub.geo import great_circle
+    from borderhub.network import route
+
+    stops = [(row["centre_lon"], row["centre_lat"]), (row["gateway_lon"], row["gateway_lat"])]
+    if np.isfinite(row["via_lon"]):
+        stops.append((row["via_lon"], row["via_lat"]))
+    stops.append((row["partner_lon"], row["partner_lat"]))
+    onward = {"air": None, "sea": "sea", "road": "road", "rail": "rail"}.get(str(row["mode"]))
+    first = "rail" if leg_mode == "rail" else distance
+    line: list[tuple[float, float]] = []
+    for k, (a, b) in enumerate(zip(stops[:-1], stops[1:], strict=True)):
+        if a == b:
+            continue
+        net = first if k == 0 else onward
+        coords = None
+        if net is not None:
+            try:
+                coords = np.asarray(route(a, b, net, max_snap_km=25_000.0).geometry.coords)
+            except DataError:
+                coords = None
+        if coords is None:
+            coords = np.concatenate(great_circle(a, b, n=32))
+        line.extend((float(x), float(y)) for x, y in coords)
+    out: list[np.ndarray] = []
+    if len(line) < 2:
+        return out
+    piece = np.array(line, dtype=float)
+    lon = (piece[:, 0] + 180.0) % 360.0 - 180.0  # into [-180, 180], split where it jumps
+    cuts = np.flatnonzero(np.abs(np.diff(lon)) > 180.0) + 1
+    for part in np.split(np.column_stack([lon, piece[:, 1]]), cuts):
+        if len(part) >= 2:
+            out.append(part)
+    return out
 
 
 def flow_paths(row: pd.Series) -> list[np.ndarray]:
-    """Lon/lat pieces centre -> gateway -> (via) -> partner, split at the antimeridian."""
+    """Lon/lat pieces centre -> gateway -> (via) -> partner, split at the antimeridian.
+
+    The segment's route geometry (``path``) when it has one, else great circles.
+    """
     from borderhub.geo import great_circle
+
+    path = row.get("path") if hasattr(row, "get") else None
+    if isinstance(path, list) and path:
+        return path
 
     pts = [(row["centre_lon"], row["centre_lat"]), (row["gateway_lon"], row["gateway_lat"])]
     if np.isfinite(row["via_lon"]):
@@ -175,6 +252,9 @@ _WORDS = {
                "<br>圆面积 ∝ 口岸负荷",
                "line: centre → gateway → partner, colour = mode,<br>width ∝ volume (widest = "
                "{widest});<br>circle area ∝ gateway load"),
+    "along": ("线沿其公路、铁路或航道绘制；", "lines drawn along their road, railway or sea lane;"),
+    "credit": ("路线：© OpenStreetMap 贡献者（ODbL）；航道：searoute",
+               "routes: © OpenStreetMap contributors (ODbL); sea lanes: searoute"),
 }  # fmt: skip
 
 
@@ -237,33 +317,63 @@ def flow_layer(
     top = float(load["flow"].max()) if len(load) else 1.0
     share = load["flow"].to_numpy(dtype=float) / (top or 1.0)
     gcol = [MODE_COLOURS.get(m, "#555555") for m in load["mode"]]
+    named, titles = _labelled(load)
     circles = Marks(
         load["lon"], load["lat"], {"fillOpacity": 0.6},
-        [{"radius": float(3 + 12 * np.sqrt(s)), "color": c}
-         for s, c in zip(share, gcol, strict=True)],
-        [_html(_say("load", lang, gateway=f"{n} [{g}]" if n and n != g else g, flow=f"{f:.4g}",
-                    mode=_MODE_NAMES["zh" if lang == "zh" else "en"].get(m, m)))
-         for g, n, m, f in zip(load["gateway"], load["gname"], load["mode"], load["flow"],
-                               strict=True)],
+        [{"radius": float(3 + 12 * np.sqrt(s)), "color": c, "label": bool(n)}
+         for s, c, n in zip(share, gcol, named, strict=True)],
+        [_html(t if n else _say("load", lang, gateway=f"{gn} [{g}]" if gn and gn != g else g,
+                                flow=f"{f:.4g}",
+                                mode=_MODE_NAMES["zh" if lang == "zh" else "en"].get(m, m)))
+         for g, gn, m, f, n, t in zip(load["gateway"], load["gname"], load["mode"],
+                                      load["flow"], named, titles, strict=True)],
     )  # fmt: skip
     ink.append(Dots(load["lon"], load["lat"], {"s": 20 + 300 * share, "c": gcol, "alpha": 0.6,
                                                "edgecolors": "black", "linewidths": 0.5,
                                                "zorder": 4}))  # fmt: skip
+    ink.append(Texts(load["lon"][named], load["lat"][named],
+                     [t for t, n in zip(titles, named, strict=True) if n],
+                     {"fontsize": 6, "zorder": 5}))  # fmt: skip
+    routed = "path" in seg.columns
     return SceneLayer(
         "flows",
         name,
         [Paths(pieces, {"opacity": 0.75}, each, tips), circles],
         ink=ink,
-        keys=_keys(lang),
-        legend=[LegendEntry(_legend(name, seg, lang), rank=60, box=True)],
+        keys=_keys(lang, routed),
+        legend=[LegendEntry(_legend(name, seg, lang, routed), rank=60, box=True)],
     )
+
+
+#: How many gateways (those carrying most) are labelled by name on the flow maps.
+LABELLED_GATEWAYS = 12
+
+
+def _labelled(load: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Which gateways are labelled (those carrying most), and their labels.
+
+    One label for gateways at one place (a port's road and rail crossings).
+    """
+    named = load["flow"].rank(ascending=False, method="first").to_numpy() <= LABELLED_GATEWAYS
+    flow = load["flow"].to_numpy(dtype=float)
+    glon, glat = load["lon"].to_numpy(dtype=float), load["lat"].to_numpy(dtype=float)
+    titles = [str(n) if n else str(g) for g, n in zip(load["gateway"], load["gname"], strict=True)]
+    for k in np.argsort(-flow, kind="stable"):
+        if not named[k]:
+            continue
+        near = np.flatnonzero(named & (np.hypot(glon - glon[k], glat - glat[k]) < 0.3))
+        for j in near[near != k]:
+            if flow[j] <= flow[k]:
+                titles[k] = f"{titles[k]} · {titles[j]}"
+                named[j] = False
+    return named, titles
 
 
 def _html(text: str) -> str:
     return _esc(text)
 
 
-def _keys(lang: str = "en") -> list[Key]:
+def _keys(lang: str = "en", routed: bool = False) -> list[Key]:
     title = _say("title", lang)
     names = _MODE_NAMES["zh" if lang == "zh" else "en"]
     keys = [
@@ -272,10 +382,13 @@ def _keys(lang: str = "en") -> list[Key]:
     ]
     marker = {"color": "none", "marker": "o", "markerfacecolor": "grey", "markersize": 8}
     keys.append(Key(_say("gateway", lang), marker, rank=9, group=FLOW_KEYS, title=title))
+    if routed:
+        keys.append(Key(_say("credit", lang).split("；")[0].split("; ")[0], {"color": "none"},
+                        rank=10, group=FLOW_KEYS, title=title))  # fmt: skip
     return keys
 
 
-def _legend(name: str, seg: pd.DataFrame, lang: str = "en") -> str:
+def _legend(name: str, seg: pd.DataFrame, lang: str = "en", routed: bool = False) -> str:
     names = _MODE_NAMES["zh" if lang == "zh" else "en"]
     rows = "".join(
         f'<div><span style="display:inline-block;width:18px;height:4px;background:{c};'
@@ -283,7 +396,18 @@ def _legend(name: str, seg: pd.DataFrame, lang: str = "en") -> str:
         for m, c in MODE_COLOURS.items()
     )
     widest = seg["flow"].max() if len(seg) else 0
-    return f"<b>{_esc(name)}</b><br>" + _say("legend", lang, widest=f"{widest:.4g}") + rows
+    credit = (
+        f'<div style="font-size:10px;color:#555">{_esc(_say("credit", lang))}</div>'
+        if routed
+        else ""
+    )
+    along = _esc(_say("along", lang)) + "<br>" if routed else ""
+    return (
+        f"<b>{_esc(name)}</b><br>{along}"
+        + _say("legend", lang, widest=f"{widest:.4g}")
+        + rows
+        + credit
+    )
 
 
 def flow_layers(ctx: SceneContext) -> list[SceneLayer]:
