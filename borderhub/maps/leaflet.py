@@ -553,7 +553,7 @@ def add_flow_layer(
     >>> part = datasets.partners().loc[["VNM-HAN"]]
     >>> sol = solve_crossborder(cand, dem, part, p=1)
     >>> m = add_flow_layer(folium.Map(tiles=None), sol, cand, part)
-    >>> "road:hekou" in m.get_root().render()
+    >>> "河口 border port" in m.get_root().render()  # the gateway, labelled by name
     True
     """
     from borderhub.maps.layers.flows import flow_layer, flow_segments

@@ -318,15 +318,16 @@ def flow_layer(
     share = load["flow"].to_numpy(dtype=float) / (top or 1.0)
     gcol = [MODE_COLOURS.get(m, "#555555") for m in load["mode"]]
     named, titles = _labelled(load)
+    said = [_html(_say("load", lang, gateway=f"{gn} [{g}]" if gn and gn != g else g,
+                       flow=f"{f:.4g}", mode=_MODE_NAMES["zh" if lang == "zh" else "en"].get(m, m)))
+            for g, gn, m, f in zip(load["gateway"], load["gname"], load["mode"], load["flow"],
+                                   strict=True)]  # fmt: skip
     circles = Marks(
         load["lon"], load["lat"], {"fillOpacity": 0.6},
         [{"radius": float(3 + 12 * np.sqrt(s)), "color": c, "label": bool(n)}
          for s, c, n in zip(share, gcol, named, strict=True)],
-        [_html(t if n else _say("load", lang, gateway=f"{gn} [{g}]" if gn and gn != g else g,
-                                flow=f"{f:.4g}",
-                                mode=_MODE_NAMES["zh" if lang == "zh" else "en"].get(m, m)))
-         for g, gn, m, f, n, t in zip(load["gateway"], load["gname"], load["mode"],
-                                      load["flow"], named, titles, strict=True)],
+        [_html(t) if n else p for p, n, t in zip(said, named, titles, strict=True)],
+        said,  # the popup: name, id, mode and load of every gateway
     )  # fmt: skip
     ink.append(Dots(load["lon"], load["lat"], {"s": 20 + 300 * share, "c": gcol, "alpha": 0.6,
                                                "edgecolors": "black", "linewidths": 0.5,
