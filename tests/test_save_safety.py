@@ -541,3 +541,33 @@ def test_ctrl_c_during_the_robustness_draws_keeps_the_solved_plan(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["interrupted"] is True and manifest["result"]["status"] == "optimal"
     assert not any(name.startswith("robustness") for name in manifest["outputs"])
+
+
+def test_maps_of_many_candidates_show_the_best_ranked_and_a_sample_of_the_rest():
+    import geopandas as gpd
+
+    from borderhub.maps.scene import build_scene
+
+    rng = np.random.default_rng(6)
+    n = 4000
+    labels = [f"c{k}" for k in range(n)]
+    cand = gpd.GeoDataFrame(
+        {"name": labels},
+        index=labels,
+        geometry=gpd.points_from_xy(rng.uniform(104, 118, n), rng.uniform(25, 38, n)),
+        crs="EPSG:4326",
+    )
+    score = rng.random(n)
+    scores = pd.DataFrame({"score": score, "rank": (-score).argsort().argsort() + 1}, index=labels)
+    scene = build_scene(cand, solution=["c0", "c1"], scores=scores, corridors=None, lang="en")
+    layers = {layer.name: layer for layer in scene.layers}
+    unchosen = [k for k in layers if k.startswith("Solution · candidates not chosen")]
+    assert unchosen == [
+        "Solution · candidates not chosen (showing 3,000 of 3,998, evenly chosen: too many "
+        "to draw one by one)"
+    ]
+    ranked = [k for k in layers if "best-ranked" in k]
+    assert ranked and "showing the 3,000 best-ranked of 4,000" in ranked[0]
+    tips = layers[ranked[0]].parts[0].tips or []
+    assert len(tips) == 3000 and any(t.startswith("#1 ") for t in tips)
+    assert not any(t.startswith("#3001 ") for t in tips)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from borderhub.maps._core.inputs import _candidate_popup, _numeric, _tier_outline
 from borderhub.maps._core.style import (
@@ -43,18 +44,21 @@ def score_layers(ctx: SceneContext) -> list[SceneLayer]:
     c, text = ctx.content, ctx.text
     if c.scores is None or not len(c.scores):
         return []
-    v = c.scores["score"].to_numpy(dtype=float)
+    best = c.scores.sort_values("rank", kind="stable")
+    shown, note = _fewer(list(best.index), ctx, "best_shown", evenly=False)
+    scores = c.scores.loc[c.scores.index.isin(shown)]
+    v = scores["score"].to_numpy(dtype=float)
     lo, hi = float(v.min()), float(v.max())
     t = (v - lo) / (hi - lo) if hi > lo else np.full(len(v), 0.5)
     colours = _viridis(t)
     each, tips, popups = [], [], []
-    for k, (label, rank) in enumerate(zip(c.scores.index, c.scores["rank"], strict=True)):
+    for k, (label, rank) in enumerate(zip(scores.index, scores["rank"], strict=True)):
         rank_txt = _esc(_fmt(rank, c.lang))
         tips.append(f"#{rank_txt} {ctx.name(label)} · {_esc(text['score'])} {v[k]:.3f}")
         extra = [(_esc(text["rank"]), rank_txt), (_esc(text["score"]), f"{v[k]:.4f}")]
         popups.append(_candidate_popup(c, label, ctx.records[label], extra))
         each.append({"radius": round(4 + 10 * float(t[k]), 2), "fillColor": colours[k]})
-    lon, lat = _points(ctx, list(c.scores.index))
+    lon, lat = _points(ctx, list(scores.index))
     base = {"color": "#333", "weight": 1, "fillOpacity": 0.85}
     size = 15 + 90 * (v - v.min()) / max(np.ptp(v), 1e-12)
     ink = Dots(lon, lat, {"s": size, "c": v, "cmap": "viridis", "edgecolors": "#333",
@@ -69,7 +73,7 @@ def score_layers(ctx: SceneContext) -> list[SceneLayer]:
     return [
         SceneLayer(
             "scores",
-            text["scores"],
+            text["scores"] + note,
             [Marks(lon, lat, base, each, tips, popups)],
             show=ctx.primary == "scores",
             printed=ctx.print_primary == "scores",
@@ -189,6 +193,7 @@ def centre_layers(ctx: SceneContext) -> list[SceneLayer]:
     served = _served(ctx)
     chosen = set(sol.open)
     rest = [x for x in c.cand.index if x not in chosen]
+    rest, note = _fewer(rest, ctx, "thinned")
     dim_each = [{"color": _tier_outline(c, x, "#888")} for x in rest]
     dim_tips = [f"{ctx.name(x)} · {_esc(text['not_chosen'])}" for x in rest]
     each, tips, popups = [], [], []
@@ -223,7 +228,7 @@ def centre_layers(ctx: SceneContext) -> list[SceneLayer]:
     centre_style = {"radius": 10, "color": "#000", "weight": 4, "fillOpacity": 0.95}
     return [
         SceneLayer(
-            "centres", text["unchosen"],
+            "centres", text["unchosen"] + note,
             [Marks(rlon, rlat, {**dim_style, "fillOpacity": 0.5}, dim_each, dim_tips,
                    [ctx.popups[x] for x in rest])],
             ink=[dim_ink],
@@ -268,3 +273,15 @@ def _centre_keys(ctx: SceneContext) -> list[Key]:
         kw = {"marker": "o", "mfc": "white", "mec": _tier_style(t).fill, "mew": 2, "ms": 6}
         keys.append(Key(f"{outline}: {_short(t, c.lang)}", kw, 40.01 + i / 1000))
     return keys
+
+
+def _fewer(
+    labels: list[Any], ctx: SceneContext, kind: str, evenly: bool = True
+) -> tuple[list[Any], str]:
+    """At most :data:`~borderhub.io.MAX_MAP_POINTS` labels (evenly chosen, or the first)."""
+    from borderhub.io import MAX_MAP_POINTS, thin_points
+
+    if len(labels) <= MAX_MAP_POINTS:
+        return labels, ""
+    kept = list(thin_points(pd.Series(labels))[0]) if evenly else labels[:MAX_MAP_POINTS]
+    return kept, ctx.text[kind].format(shown=f"{len(kept):,}", total=f"{len(labels):,}")
