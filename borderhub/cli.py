@@ -14,6 +14,8 @@
     the selection frequencies over N demand draws.
 ``borderhub score``, ``borderhub solve``, ``borderhub map``
     The parts of ``plan`` on their own, with the same options.
+``borderhub template FOLDER``
+    Write a template set of a study's input files (:mod:`borderhub.plan.template`).
 ``borderhub tiers``
     Print the city tiers of 专栏4 of the 14th Five-Year Express Development Plan.
 
@@ -254,6 +256,14 @@ def _cmd_map(args: argparse.Namespace) -> int:
     title = args.title or "borderhub: cross-border express corridors"
     parts = {"title": title, "solution_file": args.solution, "scores_file": args.scores}
     return _finish(args, _run(args, score=False, solve=False, **parts), "")
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from borderhub.plan.template import write_template
+
+    names = write_template(args.folder, overwrite=args.force)
+    print(f"wrote {printable(args.folder)}: {', '.join(names)} (see README.txt)")
+    return 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -527,6 +537,13 @@ _COMMANDS: tuple[tuple[str, str, str, tuple[tuple[str, dict], ...], tuple, Calla
       ("--format", {"choices": ("text", "csv", "json"), "default": "text", "help": "text "
                     "(default): a readable table; csv / json: one row per (place, tier)"})),
      (_add_common,), _cmd_tiers),
+    ("template", "write a template set of a study's input files",
+     "Write candidates.csv, demand.csv, criteria.csv, partners.csv, split.csv, gateways.csv "
+     "and README.txt into FOLDER: a Northeast study (黑龙江, 吉林, 辽宁, 内蒙古) in Chinese "
+     "headers to edit and run with 'borderhub plan' (README.txt gives the command).",
+     (("folder", {"metavar": "FOLDER", "help": "where to write the files"}),
+      ("--force", {"action": "store_true", "help": "replace template files already there"})),
+     (_add_common,), _cmd_template),
 )  # fmt: skip
 
 

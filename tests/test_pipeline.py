@@ -318,7 +318,8 @@ def test_cli_mirrors_the_library_and_library_never_imports_cli():
     for path in [ROOT / "borderhub" / "pipeline.py", *library]:
         text = path.read_text(encoding="utf-8")
         assert "borderhub.cli" not in text and "from borderhub import cli" not in text
-    assert len((ROOT / "borderhub" / "cli.py").read_text(encoding="utf-8").splitlines()) <= 650
+    # a thin shell (parse, one library call per command, print); 680 with `template`
+    assert len((ROOT / "borderhub" / "cli.py").read_text(encoding="utf-8").splitlines()) <= 680
 
 
 def test_import_borderhub_loads_no_heavy_dependency():

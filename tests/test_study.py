@@ -150,3 +150,53 @@ def test_a_provincial_study_is_drawn_and_reported_at_its_extent_in_chinese(tmp_p
     assert "<dt>研究区域</dt><dd>黑龙江、吉林、辽宁 (" in page
     english = run_plan(northeast, northeast, p=2, provinces="黑龙江", lang="en", title="NE")
     assert english.lang == "en" and english.title == "NE"
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::borderhub.exceptions.DataWarning")
+def test_the_northeast_study_runs_from_the_template_as_from_python(tmp_path):
+    import json
+
+    from borderhub.plan.template import write_template
+
+    folder = tmp_path / "study"
+    assert main(["template", str(folder)]) == 0
+    assert main(["template", str(folder)]) == 1  # files there: refused, nothing replaced
+    files = {k: str(folder / f"{k}.csv") for k in ("candidates", "demand", "criteria")}
+    files.update({k: str(folder / f"{k}.csv") for k in ("partners", "split", "gateways")})
+    options = ["--provinces", "黑龙江,吉林,辽宁,内蒙古", "--model", "crossborder", "--p", "4"]
+    argv = [f"--{k}={v}" for k, v in files.items()]
+    assert main(["plan", "--quiet", *argv, *options, "--out", str(tmp_path / "cli")]) == 0
+    result = run_plan(
+        files.pop("candidates"), files.pop("demand"), provinces="黑龙江,吉林,辽宁,内蒙古",
+        model="crossborder", p=4, **files,
+    )  # fmt: skip
+    result.save(tmp_path / "lib")
+    for name in ("centres.csv", "routing.csv", "gateway_loads.csv", "partner_loads.csv"):
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "lib" / name).read_bytes()
+    gateway_rows = (tmp_path / "cli" / "gateway_loads.csv").read_text("utf-8").splitlines()[1:]
+    assert all(row.split(",")[1] and row.split(",")[2] for row in gateway_rows)
+    page = (tmp_path / "cli" / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "黑龙江、吉林、辽宁、内蒙古" in page
+    assert "Ulaanbaatar" in page  # the partners it covers
+    manifest = json.loads((tmp_path / "cli" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["provinces"] == ["黑龙江", "吉林", "辽宁", "内蒙古"]
+    assert write_template(folder, overwrite=True)[0] == "candidates.csv"
+
+
+def test_the_print_legend_hides_no_chosen_centre_and_neighbours_are_named():
+    from borderhub import datasets
+    from borderhub.maps import static_map
+
+    cand = datasets.prefectures().loc[["150100", "230100", "210100"]]
+    # 呼和浩特 sits in the lower left of this box, where the legend would go first
+    fig = static_map(cand, solution=["150100", "230100", "210100"], corridors=None,
+                     extent=(110, 38, 135, 54), figsize=(8, 6))  # fmt: skip
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    lon, lat = cand["lon"].to_numpy(), cand["lat"].to_numpy()
+    points = ax.lonlat_transform.transform(list(zip(lon, lat, strict=True)))
+    assert not any(box.contains(x, y) for x, y in points)
+    texts = {t.get_text() for t in ax.texts}
+    assert {"俄罗斯", "蒙古国"} <= texts

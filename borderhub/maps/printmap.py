@@ -498,7 +498,7 @@ def _neighbour_names(canvas: _Canvas, view: Any, zh: bool) -> None:
         if not bool(row.get("near_china", True)) or not row.geometry.intersects(box):
             continue
         seen = row.geometry.intersection(box)
-        if seen.is_empty or seen.area < 0.02 * area:
+        if seen.is_empty or seen.area < 0.008 * area:
             continue
         at = seen.representative_point() if seen.area < 0.3 * area else seen.centroid
         if not seen.contains(at):

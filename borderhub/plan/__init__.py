@@ -12,6 +12,10 @@ per step:
     :class:`PlanResult`: holds what the run computed (tables, maps, manifest).
 :mod:`borderhub.plan.write`
     ``PlanResult.save``: writes the files; computes nothing new.
+:mod:`borderhub.plan.schema`, :mod:`borderhub.plan.criteria`, :mod:`borderhub.plan.region`
+    A study's own tables (Chinese headers, units, checks), criteria, extent and language.
+:mod:`borderhub.plan.template`
+    :func:`write_template` (``borderhub template``): a study's input files to start from.
 
 Examples
 --------
@@ -35,6 +39,7 @@ _LAZY = {
     "PlanResult": "borderhub.plan.result",
     "OUTPUTS": "borderhub.plan.write",
     "check_save_folder": "borderhub.plan.write",
+    "write_template": "borderhub.plan.template",
 }
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "OUTPUTS",
     "DEFAULT_P",
     "check_save_folder",
+    "write_template",
 ]
 
 
@@ -57,4 +63,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from borderhub.plan.progress import PlanEvent
     from borderhub.plan.result import PlanResult
     from borderhub.plan.run import run_plan
+    from borderhub.plan.template import write_template
     from borderhub.plan.write import OUTPUTS, check_save_folder

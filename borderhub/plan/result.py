@@ -379,6 +379,11 @@ class PlanResult:
         corridors = datasets.corridors()
         if self.config.distance != "geodesic":
             return corridors.iloc[:0]
+        if getattr(self.solved, "partners", None) is not None:  # a routed plan's own partners
+            hubs = set(map(str, self.solved.partners.index))  # type: ignore[union-attr]
+            ends = corridors["partners"].fillna("").astype(str)
+            ends = ends.map(lambda s: ";".join(k for k in s.split(";") if k in hubs))
+            corridors = corridors.assign(partners=ends)[ends != ""]
         bundled = self.inputs.bundled_candidates and self.inputs.bundled_demand
         if bundled and not self.config.provinces:
             return corridors

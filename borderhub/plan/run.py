@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields, replace
@@ -24,7 +25,7 @@ from typing import Any
 
 from borderhub._interrupt import Interrupted, graceful_interrupts, interrupt_requested
 from borderhub._native import native_stdout_elsewhere
-from borderhub.exceptions import SpecificationError
+from borderhub.exceptions import MissingDataWarning, SpecificationError
 from borderhub.locate import P_MODELS, model_class
 from borderhub.plan.config import PlanConfig, PlanOptionError
 from borderhub.plan.inputs import Inputs, load_inputs
@@ -251,7 +252,12 @@ def _analyses(
     from borderhub import scenarios, scoring
 
     out: dict[str, Any] = {}
-    with steps.step("rank_stability", "rank stability of the scores (1,000 weight draws)"):
+    with (
+        steps.step("rank_stability", "rank stability of the scores (1,000 weight draws)"),
+        warnings.catch_warnings(),
+    ):
+        # the gaps were filled and reported when scoring (a note, the manifest)
+        warnings.simplefilter("ignore", MissingDataWarning)
         table = scoring.rank_stability(
             scored.raw,
             scored.directions,
