@@ -3,15 +3,11 @@
 ``run_plan(criteria=...)`` and ``borderhub plan --criteria FILE`` take the criteria a study
 scores with. A file is a CSV with one row per criterion:
 
-==============  ========  ===================================================================
-column          header    what it holds
-==============  ========  ===================================================================
-``criterion``   ``指标``   a registered criterion (:func:`borderhub.scoring.lookup_criteria`)
-                          or a name of your own
-``weight``      ``权重``   its weight (normalised to sum 1 over the criteria scored)
-``direction``   ``方向``   for your own: ``benefit``/``效益`` or ``cost``/``成本``
-``column``      ``列``     for your own: the candidates' column it reads
-==============  ========  ===================================================================
+* ``criterion`` (``指标``) -- a registered criterion
+  (:func:`borderhub.scoring.lookup_criteria`) or a name of your own;
+* ``weight`` (``权重``) -- its weight (normalised to sum 1 over the criteria scored);
+* ``direction`` (``方向``) -- for your own: ``benefit``/``效益`` or ``cost``/``成本``;
+* ``column`` (``列``) -- for your own: the candidates' column it reads.
 
 :func:`needs` says which column of the candidates feeds a registered criterion, so that a
 criterion the data cannot feed is reported, before anything is solved, with the column that
