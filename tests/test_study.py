@@ -148,6 +148,7 @@ def test_a_provincial_study_is_drawn_and_reported_at_its_extent_in_chinese(tmp_p
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert '<html lang="zh">' in page and "<h2>选中的中心</h2>" in page
     assert "<dt>研究区域</dt><dd>黑龙江、吉林、辽宁 (" in page
+    assert "需求权重：express_volume 列（亿件）" in page
     english = run_plan(northeast, northeast, p=2, provinces="黑龙江", lang="en", title="NE")
     assert english.lang == "en" and english.title == "NE"
 

@@ -290,7 +290,7 @@ def _report_text(result: PlanResult, fmap: Any, figures: dict[str, Any]) -> str:
         "summary", lang, model=config.model_class().title,
         params=params or "per-candidate costs", demand=len(result.demand),
         candidates=len(result.candidates), open=len(sol.open), status=sol.status.value,
-        objective=f"{sol.objective:.6g}", gap=f"{sol.gap:.3g}", weight=result.weight_note,
+        objective=f"{sol.objective:.6g}", gap=f"{sol.gap:.3g}", weight=_weight_note(result),
     )  # fmt: skip
     scores = result.scores
     ranking = scores[[c for c in scores.columns if not str(c).endswith("_contrib")]]
@@ -340,6 +340,16 @@ def _report_text(result: PlanResult, fmap: Any, figures: dict[str, Any]) -> str:
         figure_format="png",
         lang=lang,
     )
+
+
+def _weight_note(result: PlanResult) -> str:
+    """The demand weight in the report's language."""
+    if result.lang != "zh":
+        return result.weight_note
+    if result.weight is None:
+        return "每个需求单元权重为 1"
+    unit = "（亿件）" if result.weight == "express_volume" else ""
+    return f"需求权重：{result.weight} 列{unit}"
 
 
 def _assumptions(result: PlanResult, params: str, lang: str) -> dict[str, Any]:
