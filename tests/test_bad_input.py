@@ -3066,6 +3066,8 @@ def test_every_public_entry_point_has_a_case():
         "io.COORDINATES",
         "io.FORMULA_PREFIXES",
         "io.printable",  # any object: its str() without control characters
+        "io.printable_lines",  # any object: its lines without control characters
+        "io.MAX_MAP_POINTS",  # a constant: the maps' point budget
         "io.available_memory",  # no input: the machine's
         "locate.MODELS",  # constants of the model registry
         "locate.MODEL_TITLES",
