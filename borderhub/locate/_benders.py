@@ -110,6 +110,8 @@ class _Cuts:
     def separate(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each point: level start ``t`` of its deepest cut at ``y``, ``D``, value."""
         y = np.clip(y, 0.0, 1.0)
+        if self.L.complete.all() and len(self.L.idx) == self.L.n * self.L.m:
+            return self._separate_rect(y)
         while True:
             L = self.L
             Ys = y[L.idx]
@@ -125,10 +127,29 @@ class _Cuts:
         D = L.dist[self.head + t]
         return t, D, self.value(y, t, D)
 
+    def _separate_rect(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`separate` when every row lists every candidate (a cost matrix given)."""
+        n, m = self.L.n, self.L.m
+        Ys = y[self.L.idx].reshape(n, m)
+        cum = np.cumsum(Ys, axis=1)
+        pos = np.argmax(cum >= 1.0 - 1e-9, axis=1)
+        pos = np.where(cum[:, -1] >= 1.0 - 1e-9, pos, m - 1)
+        rows = np.arange(n)
+        t = self.start.reshape(n, m)[rows, pos].astype(np.int64)
+        S = self.L.dist.reshape(n, m)
+        D = S[rows, t]
+        mask = np.arange(m)[None, :] < t[:, None]
+        return t, D, D - ((D[:, None] - S) * Ys * mask).sum(axis=1)
+
     def value(self, y: np.ndarray, t: np.ndarray, D: np.ndarray) -> np.ndarray:
         """The value at ``y`` of each point's cut at level start ``t`` (cost ``D``)."""
         L, r = self.L, self.rowid
         y = np.clip(y, 0.0, 1.0)
+        if L.complete.all() and len(L.idx) == L.n * L.m:  # rectangular: no gathers
+            n, m = L.n, L.m
+            S, Ys = L.dist.reshape(n, m), y[L.idx].reshape(n, m)
+            mask = np.arange(m)[None, :] < t[:, None]
+            return D - ((D[:, None] - S) * Ys * mask).sum(axis=1)
         part = np.where(self.local < t[r], (D[r] - L.dist) * y[L.idx], 0.0)
         return D - np.bincount(r, part, minlength=L.n)
 
