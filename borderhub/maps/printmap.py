@@ -541,7 +541,7 @@ def _other_legends(ax: Any, keys: list[Key], font: str | None = None) -> None:
 def _labels(canvas: _Canvas, scene: Scene, labels: str) -> None:
     """Name the centres (else the CORE places), with "all" the others too.
 
-    Labels are placed around the markers, the legend and the inset.
+    Labels are placed around the markers, the legend, the inset and the text already drawn.
     """
     ax = canvas.ax
     cand = scene.content.cand
@@ -551,6 +551,8 @@ def _labels(canvas: _Canvas, scene: Scene, labels: str) -> None:
     for artist in (canvas.legend, canvas.inset):
         if artist is not None:
             obstacles.append(tuple(artist.get_window_extent(renderer).extents))
+    # text already on the map (gateway labels, neighbouring countries): labels go around it
+    obstacles += [tuple(t.get_window_extent(renderer).extents) for t in ax.texts if t.get_text()]
     major, rest = scene.labels
     cx, cy = canvas.proj(cand["_lon"], cand["_lat"])
     at = {x: k for k, x in enumerate(cand.index)}
