@@ -370,10 +370,15 @@ def hub(rng: np.random.Generator, option: str, n: int = 5, diagonal: bool = Fals
     return _apply(inst, option, rng)
 
 
-def crossborder(rng: np.random.Generator, option: str, fixed: bool = False) -> Instance:
-    n, m, k = 5, 5, 3
-    G = rng.random((m, k)) * 30
-    G[rng.random((m, k)) < 0.35] = np.nan  # no gateway of j reaches k
+def crossborder(
+    rng: np.random.Generator, option: str, fixed: bool = False, air: bool = False
+) -> Instance:
+    """``air``: every centre reaches every partner at about the same cost (an air gateway
+    at each), so the truncated level model undercharges and the Benders method takes over."""
+    n, m, k = (8, 7, 4) if air else (5, 5, 3)
+    G = 20 + rng.random((m, k)) * 2 if air else rng.random((m, k)) * 30
+    if not air:
+        G[rng.random((m, k)) < 0.35] = np.nan  # no gateway of j reaches k
     for col in range(k):  # every partner reachable from some allowed centre
         G[rng.integers(0, m), col] = rng.random() * 30
     inst = Instance("crossborder", _costs(rng, n, m, unreachable=False), G=G,
@@ -421,6 +426,7 @@ CASES = [
     ("hub-diagonal-flow", lambda r, o, **k: hub(r, o, diagonal=True, **k), "flow"),
     ("crossborder-p", crossborder, None),
     ("crossborder-fixed", lambda r, o, **k: crossborder(r, o, fixed=True), None),
+    ("crossborder-air", lambda r, o, **k: crossborder(r, o, air=True), None),
     ("pcenter", lambda r, o, **k: coverage(r, "pcenter", o), None),
     ("maxcover", lambda r, o, **k: coverage(r, "maxcover", o), None),
     ("setcover", lambda r, o, **k: coverage(r, "setcover", o), None),

@@ -54,12 +54,15 @@ def solve_nearest_open(
     fixed: np.ndarray | None = None,
     slack: int | None = None,
     levels: type[Levels] | None = None,
+    rounds: int | None = None,
 ) -> Any:
     """Radius formulation with iterative expansion; returns an ``Outcome``.
 
     ``slack`` overrides the number of extra initial positions per row (default: tuned for
     the p-median, see ``SLACK_MIN``); ``levels`` replaces the :class:`Levels` class
-    (a subclass may build the level rows differently).
+    (a subclass may build the level rows differently). With ``rounds``, ``None`` is
+    returned when that many solved rounds still left some point undercharged (the caller
+    then solves the model another way) instead of expanding further.
     """
     with ctx.building():
         act, allowed = model._active, model._allowed_pos
@@ -75,6 +78,7 @@ def solve_nearest_open(
             slack = SLACK_MIN if p is None else max(SLACK_MIN, SLACK_PER * math.ceil(m / p))
         k = lv.initial(C, heur, slack)
     best_obj, best_open, best_bound = math.inf, None, -math.inf
+    done = 0
     fixed_all = np.zeros(m) if fixed is None else fixed
     while True:
         with ctx.building():
@@ -101,6 +105,9 @@ def solve_nearest_open(
             return Outcome(Status.OPTIMAL, allowed[sel], true, min(run.bound, true))
         if not run.proven or ctx.timed_out():
             break
+        done += 1
+        if rounds is not None and done >= rounds:
+            return None
         k = lv.expand(k, t, np.flatnonzero(under))
     if best_open is None:
         # stopped before any solver solution: the heuristic start, if the policy allows it

@@ -6,7 +6,8 @@ domestic leg ``d_ij``) and leaves China through the cheapest gateway of ``j`` fo
 (the international cost ``g_jk``: an airport, a seaport, a land border port or a rail
 route). With ``g`` computed once per (centre, partner) by :func:`gateway_costs`, choosing
 the centres is a p-median over commodities, solved exactly by the sparse level (radius)
-machinery of :class:`~borderhub.locate.PMedian`.
+machinery of :class:`~borderhub.locate.PMedian` (or its Benders method, when the
+international costs lie close together across the centres).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import DataError, SpecificationError
+from borderhub.locate._benders import solve_benders
 from borderhub.locate._core import (
     GE,
     Context,
@@ -28,6 +30,7 @@ from borderhub.locate._core import (
     PulpBuilder,
     as_float,
     check_positive,
+    choose_method,
     cost_from_frames,
     per_candidate,
     preview,
@@ -300,7 +303,11 @@ class CrossBorderMedian(LocationModel):
     model) whose demand rows are the commodities, solved exactly with the chained level
     formulation and iterative expansion of :class:`~borderhub.locate.PMedian`; pairs
     with no route are left out of a commodity's levels, and the last level of a
-    commodity forces one of the centres that can route it to open.
+    commodity forces one of the centres that can route it to open. When the first solve
+    of the truncated levels leaves commodities undercharged (international costs close
+    together across centres), a model with a fixed ``p``, no opening costs and every
+    pair routable is finished by the Benders method of :class:`~borderhub.locate.PMedian`
+    under HiGHS.
 
     Parameters
     ----------
@@ -700,7 +707,7 @@ class CrossBorderMedian(LocationModel):
         fixed = None
         if self.fixed_cost is not None:
             fixed = self.fixed_cost.to_numpy(dtype=float)[self._allowed_pos] * self._scale
-        out = solve_nearest_open(self, ctx, fixed, slack=_SLACK, levels=_SharedLevels)
+        out = self._solve_scaled(ctx, fixed)
         out.objective /= self._scale
         out.bound /= self._scale
         self._w = self._w / self._scale
@@ -721,6 +728,28 @@ class CrossBorderMedian(LocationModel):
             )
             out.assignment = a
         return out
+
+    def _solve_scaled(self, ctx: Context, fixed: np.ndarray | None) -> Outcome:
+        """The level formulation, or Benders when its truncated levels do not suffice.
+
+        When the international legs cost about the same from many centres (air gateways at
+        most of them), the first solve of the truncated level model leaves commodities
+        undercharged and each expansion round rebuilds and re-solves a larger MILP; the
+        Benders method (:mod:`borderhub.locate._benders`) then proves the optimum faster.
+        It needs HiGHS, exactly ``p`` centres without opening costs and every cost finite
+        (its cuts take the cost of each candidate), else the rounds go on.
+        """
+        C = self._C[np.ix_(self._active, self._allowed_pos)]
+        benders = (
+            self.p is not None and fixed is None and bool(np.isfinite(C).all())
+            and choose_method("auto", ctx.solver_spec, "benders", "radius", lambda: True)
+            == "benders"
+        )  # fmt: skip
+        rounds = 1 if benders else None
+        out = solve_nearest_open(
+            self, ctx, fixed, slack=_SLACK, levels=_SharedLevels, rounds=rounds
+        )
+        return solve_benders(self, ctx) if out is None else out
 
     def solve(self, *args: Any, **kwargs: Any) -> CrossBorderSolution:
         """Build and solve the model; see :meth:`LocationModel.solve`.
