@@ -324,9 +324,9 @@ def _solve_benders(model: Any, ctx: Any, data: _Data, w: np.ndarray,
     m = data.lists.m
     f = np.zeros(m) if fixed is None else fixed
     core = np.zeros(m)
-    if best is not None:
+    if best is not None and data.C is not None:
         core[best] = 1.0
-    else:
+    else:  # (on lists, a spread core point gave far faster LPs than the drawn start)
         core[:] = min(1.0, (1 if p is None else p) / m)
     lp = _lp_phase(ctx, data.lists, w, f, pol, p, core)
     if lp is None:  # time out
