@@ -17,7 +17,16 @@ from pyproj import CRS
 
 from borderhub.exceptions import DataError
 
-__all__ = ["check_lonlat", "point_geometry", "read_points", "short"]
+__all__ = ["EARTH_KM", "check_lonlat", "point_geometry", "read_points", "short", "unit_vectors"]
+
+#: Mean Earth radius (IUGG), km: great-circle distances on the sphere.
+EARTH_KM = 6371.0088
+
+
+def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Unit vectors (x, y, z) of points given in degrees of lon/lat (for KD-trees)."""
+    lo, la = np.radians(lon), np.radians(lat)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
 def check_lonlat(

@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from borderhub._lonlat import unit_vectors
 from borderhub.exceptions import DataError, SpecificationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -131,7 +132,6 @@ _SOURCES = {
     "sea": ("searoute", "marnet"),
 }
 _CACHE_FORMAT = "borderhub-network-1"
-_EARTH_KM = 6371.0088
 
 
 # ----------------------------------------------------------------------------------------
@@ -213,12 +213,7 @@ class _Network:
     def tree(self) -> Any:
         from scipy.spatial import cKDTree
 
-        return cKDTree(_unit_vectors(self.lon[self.snappable], self.lat[self.snappable]))
-
-
-def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lo, la = np.radians(lon), np.radians(lat)
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+        return cKDTree(unit_vectors(self.lon[self.snappable], self.lat[self.snappable]))
 
 
 def _geodesic_km(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
@@ -492,7 +487,7 @@ def _snap(
     """Nearest snappable node of each point and the geodesic km to it; refuse far points."""
     if len(lon) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=float)
-    _, pos = net.tree.query(_unit_vectors(lon, lat))
+    _, pos = net.tree.query(unit_vectors(lon, lat))
     node = net.snappable[np.asarray(pos, dtype=np.int64)]
     km = _geodesic_km(lon, lat, net.lon[node], net.lat[node])
     _refuse(km, labels, role, net.mode, limit)

@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from borderhub._lonlat import EARTH_KM, unit_vectors
+
 __all__ = [
     "EARTH_KM",
     "METRICS",
@@ -40,8 +42,6 @@ __all__ = [
     "unit_vectors",
 ]
 
-#: Mean Earth radius (IUGG), km: spherical distances for the KD-tree's certificates.
-EARTH_KM = 6371.0088
 #: Bound on the relative difference between the WGS84 geodesic and the great circle on the
 #: sphere of radius :data:`EARTH_KM` (the true largest difference is about 0.56 %).
 SPHERE_SLACK = 0.01
@@ -50,12 +50,6 @@ _EPS = 1e-9
 #: Entries per row asked of the KD-tree at first.
 FIRST_K = 16
 METRICS = ("geodesic", "euclidean", "euclidean_floor")
-
-
-def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Unit vectors (x, y, z) of points given in degrees of lon/lat."""
-    lo, la = np.radians(lon), np.radians(lat)
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
 def _chord_km(chord: np.ndarray) -> np.ndarray:
