@@ -40,22 +40,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-
-def tsp_points(path: Path) -> np.ndarray:
-    """The NODE_COORD_SECTION of a TSPLIB file as an (n, 2) array."""
-    xy, on = [], False
-    for line in path.read_text().splitlines():
-        s = line.strip()
-        if s.startswith("NODE_COORD_SECTION"):
-            on = True
-            continue
-        if s == "EOF":
-            break
-        if on and s:
-            _, x, y = s.split()[:3]
-            xy.append((float(x), float(y)))
-    return np.array(xy)
+from bench_locate import tsplib_points  # the script's folder is on sys.path
 
 
 def paper_table(folder: Path) -> dict[tuple[str, int], dict]:
@@ -105,7 +90,7 @@ def run_one(ns: argparse.Namespace) -> dict:
         d, c, w = china_points(Path(ns.shared_data), ns.china_n, ns.china_m)
         metric = "geodesic"
     else:
-        d = c = tsp_points(Path(ns.tsplib_large) / f"{ns.one}.tsp")
+        d = c = tsplib_points(Path(ns.tsplib_large) / f"{ns.one}.tsp")
         w, metric = None, "euclidean_floor"
     model = PMedian.from_points(d, c, w, p=ns.one_p, metric=metric)
     est = model.size_estimate()
