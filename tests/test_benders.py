@@ -488,6 +488,68 @@ def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monke
     assert sol.bound <= ref.objective + 1e-9 <= sol.objective + 1e-9
 
 
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_stopped_in_the_lp_phase_keeps_the_last_master_bound(monkeypatch, rounds):
+    """Time runs out in the LP phase's cut loop: `feasible`, with the last master LP's value
+    as its bound (a relaxation, so at most the optimum), not without a bound."""
+    seen = {"rounds": 0}
+    real = Context.timed_out
+
+    def timed_out(self):
+        import inspect
+
+        if inspect.stack()[1].function == "_lp_phase":
+            seen["rounds"] += 1
+            return seen["rounds"] > rounds
+        return real(self)
+
+    monkeypatch.setattr(Context, "timed_out", timed_out)
+    cost, w = euclidean(200, 150, 5)
+    model = PMedian.from_cost_matrix(cost, w, p=10, method="benders")
+    sol = model.solve(time_limit=600)
+    assert seen["rounds"] == rounds + 1
+    assert sol.status == "feasible"
+    assert math.isfinite(sol.bound) and 0 < sol.bound < sol.objective
+    monkeypatch.setattr(Context, "timed_out", real)
+    ref = model.solve()
+    assert ref.status == "optimal"
+    assert sol.bound <= ref.objective + 1e-9 <= sol.objective + 1e-9
+
+
+@pytest.mark.parametrize("kind", ["pmedian", "fixed_charge"])
+def test_the_dive_for_an_incumbent_only_offers_exactly_costed_points(monkeypatch, kind):
+    """The dive in the LP optimum's box: its incumbent is never worse than the start, its
+    objective is that point's exact cost, and the search still proves the optimum."""
+    seen = []
+    real = benders._Tree.dive
+
+    def dive(self, y_lp):
+        before = self.best_obj
+        better = real(self, y_lp)
+        sel = np.asarray(self.best)
+        open_cost = 0.0 if self.fixed is None else float(self.fixed[sel].sum())
+        exact = float(self.w @ self.data.C[:, sel].min(axis=1)) + open_cost
+        seen.append((before, self.best_obj, exact, better))
+        return better
+
+    monkeypatch.setattr(benders._Tree, "dive", dive)
+    for seed in (3, 5, 8):
+        cost, w = euclidean(200, 150, seed)
+        if kind == "pmedian":
+            model = PMedian.from_cost_matrix(cost, w, p=10, method="benders")
+            ref = PMedian.from_cost_matrix(cost, w, p=10, method="radius").solve()
+        else:
+            model = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=20.0, method="benders")
+            ref = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=20.0).solve(solver="cbc")
+        sol = model.solve()
+        assert sol.status == ref.status == "optimal"
+        assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
+    assert seen, "the integer phase never dived"
+    for before, after, exact, better in seen:
+        assert after <= before and after == pytest.approx(exact, rel=1e-12)
+        assert better == (after < before)
+
+
 def test_fixed_charge_benders_on_a_badly_scaled_instance_equals_the_scaled_optimum():
     """Weights and opening costs times 1e6 (the master's objective is then rescaled)."""
     cost, w = euclidean(200, 150, 5)

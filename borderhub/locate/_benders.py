@@ -21,15 +21,21 @@ The method:
    and gives the upper bound;
 2. the LP relaxation of the master solved by a cut loop with in-out stabilisation
    (Ben-Ameur & Neto 2007; Fischetti, Ljubic & Sinnl 2017) -- its bound equals the LP bound
-   of the radius and the classic formulations;
+   of the radius and the classic formulations; stopped by the time limit, the last master
+   LP solved (a relaxation of it) still gives a valid lower bound;
 3. reduced-cost fixing with the LP reduced costs and with those of the Lagrangian bound
    whose multipliers the LP duals of the cuts give;
-4. branch and cut on ``y`` around the LP master, rebuilt on the remaining candidates with
+4. a dive for a better incumbent inside the LP optimum's box (the candidates integral
+   there keep their values, the fractional ones are branched on depth first), followed by
+   local search; a better incumbent fixes more candidates in step 3, which is then redone;
+5. branch and cut on ``y`` around the LP master, rebuilt on the remaining candidates with
    the cuts binding at the LP optimum: every node re-solves it from the previous basis and
-   adds the cuts violated at its solution (valid everywhere, so they stay). HiGHS has no
-   callback through which a MIP solve could take cuts at its nodes, so the tree is kept
-   here; a master MIP holding only the root's cuts was tried and took minutes, since its
-   nodes lack the cuts their LP solutions violate.
+   adds the cuts violated at its solution (valid everywhere, so they stay). HiGHS's
+   callbacks (1.16) cannot add constraints at its nodes, so the tree is kept here. A master
+   MIP re-solved with the cuts its last solution violated was tried: with the root's cuts
+   only it took minutes on small instances, and with every cut up to each point's level
+   at the incumbent it proved usa13509 p = 4000 in one round but 326 s, while fl3795
+   p = 400 stayed short of its optimum after six rounds (190 s).
 
 It talks to HiGHS through highspy directly rather than through PuLP: the cut loop adds rows
 to a model that stays loaded and re-solves it from the previous basis (dual simplex), which
@@ -39,6 +45,7 @@ PuLP cannot do -- it would rebuild and re-pass the whole model row by row at eve
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -66,6 +73,13 @@ _INOUT = 0.5
 _VIOL = 1e-7
 #: The integer phase runs the rounding-and-swap heuristic at every this many nodes.
 _NODE_HEURISTIC = 20
+#: ... as long as it has taken at most this share of the integer phase's time.
+_HEUR_SHARE = 0.1
+#: The dive for an incumbent in the LP optimum's box (:meth:`_Tree.dive`) stops after this
+#: many nodes, this many seconds or this share of the time left, whichever comes first.
+_DIVE_NODES = 300
+_DIVE_SECONDS = 60.0
+_DIVE_SHARE = 0.2
 #: Slack cuts are dropped from the integer phase's master when its cut rows exceed this
 #: multiple of their number after the previous purge (fewer rows, faster node LPs).
 _PURGE = 1.1
@@ -329,8 +343,8 @@ def _solve_benders(model: Any, ctx: Any, data: _Data, w: np.ndarray,
     else:  # (on lists, a spread core point gave far faster LPs than the drawn start)
         core[:] = min(1.0, (1 if p is None else p) / m)
     lp = _lp_phase(ctx, data.lists, w, f, pol, p, core)
-    if lp is None:  # time out
-        return outcome(Status.FEASIBLE, -math.inf)
+    if lp.status == "time":  # the last master LP solved still bounds the optimum
+        return outcome(Status.FEASIBLE, lp.bound)
     if lp.status == "infeasible":
         return Outcome(Status.INFEASIBLE)
     with ctx.building():  # LP rounding, improved by local search
@@ -433,8 +447,13 @@ class _LP:
 
 
 def _lp_phase(ctx: Any, lists: Lists, w: np.ndarray, f: np.ndarray, pol: Policy,
-              p: int | None, core: np.ndarray) -> _LP | None:  # fmt: skip
-    """Stabilised cut loop on the LP relaxation of the master; None on time out."""
+              p: int | None, core: np.ndarray) -> _LP:  # fmt: skip
+    """Stabilised cut loop on the LP relaxation of the master.
+
+    On time out the status is ``"time"`` and the bound that of the last master LP solved
+    to optimality (it holds only some of the cuts, so it is a relaxation of the LP
+    relaxation: a valid, weaker lower bound), or NaN when none was.
+    """
     with ctx.building():
         cuts = _Cuts(lists)
         n, m = lists.n, lists.m
@@ -447,14 +466,16 @@ def _lp_phase(ctx: Any, lists: Lists, w: np.ndarray, f: np.ndarray, pol: Policy,
         row_pt, row_t, row_D = [pts], [t], [D]
     lam = _INOUT
     stall = 0
+    timed = _LP("time")
     while True:
         if ctx.timed_out():
-            return None
+            return timed
         st = master.run()
         if st == "Infeasible":
             return _LP("infeasible")
         if st != "Optimal":
-            return None
+            return timed
+        timed.bound = float(master.h.getInfo().objective_function_value)
         y, theta = master.solution()
         with ctx.building():
             added = 0
@@ -510,6 +531,9 @@ def _branch_and_cut(ctx: Any, data: _Data, w: np.ndarray, fixed: np.ndarray | No
     and gave larger trees.) See :class:`_Tree`.
     """
     tree = _Tree(ctx, data, w, fixed, pol, p, lp, best, best_obj)
+    if tree.dive(lp.y) and not ctx.timed_out():
+        # a better incumbent fixes more candidates: rebuild the master without them
+        tree = _Tree(ctx, data, w, fixed, pol, p, lp, tree.best, tree.best_obj)
     lower, stopped = tree.search()
     lower = max(lower, lp.bound)
     best, best_obj = tree.best, tree.best_obj
@@ -573,6 +597,7 @@ class _Tree:
                 t, D, _ = cuts.separate(inc)
                 self.add_cuts(np.flatnonzero(~cuts.is_added(t)), t, D)
         self.purge_at = int(_PURGE * (self.master.h.getNumRow() - self.master.rows0))
+        self.t0, self.heur_time = time.perf_counter(), 0.0
 
     def tolerance(self) -> float:
         """How close to the incumbent a bound may come and still be pruned (the gap)."""
@@ -663,6 +688,7 @@ class _Tree:
 
     def improve(self, y: np.ndarray, lo: np.ndarray) -> None:
         """The rounding-and-swap heuristic at a node's LP point ``y``."""
+        t = time.perf_counter()
         with self.ctx.building():
             top = _round(y, self.p, lo > 0.5)
             if self.pol.feasible(self.keep[top], self.p):
@@ -671,6 +697,57 @@ class _Tree:
                 obj = self.sub.serve(self.w, cand, f)
                 if obj < self.best_obj:
                     self.best, self.best_obj = self.keep[cand], obj
+        self.heur_time += time.perf_counter() - t
+
+    def dive(self, y_lp: np.ndarray) -> bool:
+        """Depth-first search inside the LP optimum's box, for a better incumbent.
+
+        The candidates integral at the LP optimum keep their values and only the
+        fractional ones are branched on, the child nearer the LP value first (a RINS-like
+        neighbourhood: Danna, Rothberg & Le Pape 2005), for at most :data:`_DIVE_NODES`
+        nodes or :data:`_DIVE_SHARE` of the time left; the best point found is then
+        improved by local search. Returns whether the incumbent improved. Nothing found
+        here bounds anything: the search proper starts afresh.
+        """
+        y = y_lp[self.keep]
+        if not ((y > 1e-6) & (y < 1 - 1e-6)).any():
+            return False
+        start, obj0 = time.perf_counter(), self.best_obj
+        rem = self.ctx.remaining()
+        budget = _DIVE_SECONDS if rem is None else min(_DIVE_SECONDS, _DIVE_SHARE * rem)
+        stack = [(np.maximum((y > 1 - 1e-6).astype(float), self.forced),
+                  (y > 1e-6).astype(float))]  # fmt: skip
+        nodes = 0
+        while stack and nodes < _DIVE_NODES and time.perf_counter() - start < budget:
+            lo, up = stack.pop()
+            res = self.node_lp(lo, up)
+            nodes += 1
+            if isinstance(res, str):
+                break
+            if res is None or isinstance(res, float):
+                continue
+            val, yn, _ = res
+            frac = np.flatnonzero((yn > 1e-6) & (yn < 1 - 1e-6))
+            if frac.size == 0:
+                self.offer(self.keep[np.flatnonzero(yn > 0.5)])
+                continue
+            j = frac[np.argmax(np.abs(yn[frac] - 0.5))]  # the least fractional
+            for v in (0.0, 1.0) if yn[j] >= 0.5 else (1.0, 0.0):  # nearer value last
+                clo, cup = lo.copy(), up.copy()
+                clo[j] = cup[j] = v
+                stack.append((clo, cup))
+        if self.best is not None and self.best_obj < obj0:
+            with self.ctx.building():
+                f = self.fixed
+                top = self.data.swap(self.w, np.asarray(self.best), self.pol, f)
+                self.offer(top)
+        return self.best_obj < obj0
+
+    def offer(self, sel: np.ndarray) -> None:
+        """Take the open candidates ``sel`` (positions in the instance) if they are better."""
+        obj = self.data.serve(self.w, sel, self.fixed)
+        if obj < self.best_obj:
+            self.best, self.best_obj = np.sort(sel), obj
 
     def search(self) -> tuple[float, bool]:
         """Best-bound search; returns (lower bound, stopped by the time limit).
@@ -701,12 +778,11 @@ class _Tree:
             val, y, rcv = res
             frac = np.flatnonzero((y > 1e-6) & (y < 1 - 1e-6))
             if frac.size == 0:  # integral, and its cuts are exact: this node is solved
-                sel = self.keep[np.flatnonzero(y > 0.5)]
-                obj = self.data.serve(self.w, sel, self.fixed)
-                if obj < self.best_obj:
-                    self.best, self.best_obj = sel, obj
+                self.offer(self.keep[np.flatnonzero(y > 0.5)])
                 continue
-            if nodes % _NODE_HEURISTIC == 1:
+            if nodes % _NODE_HEURISTIC == 1 and self.heur_time < _HEUR_SHARE * (
+                time.perf_counter() - self.t0
+            ):
                 self.improve(y, lo)
             bar = self.best_obj + self.tolerance()
             lo, up = lo.copy(), up.copy()
