@@ -380,6 +380,16 @@ def _round(y: np.ndarray, p: int | None, required: np.ndarray) -> np.ndarray:
     return sel if sel.size else np.array([int(np.argmax(score))])
 
 
+def _pack(lo: np.ndarray, up: np.ndarray) -> tuple[bytes, bytes]:
+    """A node's 0/1 bounds on ``y`` as bits."""
+    return np.packbits(lo > 0.5).tobytes(), np.packbits(up > 0.5).tobytes()
+
+
+def _unpack(bits: bytes, m: int) -> np.ndarray:
+    """The 0/1 bounds of :func:`_pack` back as floats."""
+    return np.unpackbits(np.frombuffer(bits, dtype=np.uint8), count=m).astype(float)
+
+
 def rel_ok(obj: float, bound: float) -> bool:
     return math.isfinite(obj) and bound >= obj - OPTIMAL_GAP * max(abs(obj), 1e-12)
 
@@ -758,16 +768,21 @@ class _Tree:
         """
         import heapq
 
-        heap: list[Any] = [(self.bound0, 0, self.forced.astype(float), np.ones(self.m))]
+        m = self.m
+        # open nodes keep their bounds as bits (an open node's two float arrays would be
+        # 16 bytes per candidate: gigabytes once thousands of nodes are open)
+        pack, unpack = _pack, lambda b: _unpack(b, m)
+        heap: list[Any] = [(self.bound0, 0, *pack(self.forced.astype(float), np.ones(m)))]
         count, nodes, pruned = 1, 0, math.inf
         while heap:
-            nlb, _, lo, up = heapq.heappop(heap)
+            nlb, _, blo, bup = heapq.heappop(heap)
             if nlb > self.best_obj - self.tolerance():
                 pruned = min(pruned, nlb)
                 continue
+            lo, up = unpack(blo), unpack(bup)
             res = self.node_lp(lo, up)
             if isinstance(res, str):  # time out: the node stays open
-                heapq.heappush(heap, (nlb, count, lo, up))
+                heapq.heappush(heap, (nlb, count, blo, bup))
                 return min([self.best_obj, pruned, *(x[0] for x in heap)]), True
             nodes += 1
             if res is None:
@@ -792,6 +807,6 @@ class _Tree:
             for v in (1.0, 0.0):
                 clo, cup = lo.copy(), up.copy()
                 clo[j] = cup[j] = v
-                heapq.heappush(heap, (val, count, clo, cup))
+                heapq.heappush(heap, (val, count, *pack(clo, cup)))
                 count += 1
         return min(self.best_obj, pruned), False
