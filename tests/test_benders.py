@@ -550,6 +550,108 @@ def test_the_dive_for_an_incumbent_only_offers_exactly_costed_points(monkeypatch
         assert better == (after < before)
 
 
+@pytest.fixture
+def mip_at_once(monkeypatch):
+    """The own tree hands over to HiGHS's MIP at once; counts the hand-overs."""
+    from borderhub.locate import _master_mip
+
+    seen = {"mip": 0}
+    real = _master_mip.finish_with_mip
+
+    def finish(tree, y_lp):
+        seen["mip"] += 1
+        return real(tree, y_lp)
+
+    monkeypatch.setattr(_master_mip, "TREE_NODES", 0)
+    monkeypatch.setattr(_master_mip, "finish_with_mip", finish)
+    return seen
+
+
+@pytest.mark.parametrize("seed", [3, 5, 10])
+def test_the_master_mip_finish_equals_the_radius_optimum(mip_at_once, seed):
+    """The iterated master MIP (no own tree at all) proves the same optimum as the radius
+    formulation, for the p-median with and without a policy and for fixed charges."""
+    cost, w = euclidean(200, 150, seed)
+    for p in (5, 10, 20):
+        sol = PMedian.from_cost_matrix(cost, w, p=p, method="benders").solve()
+        ref = PMedian.from_cost_matrix(cost, w, p=p, method="radius").solve()
+        assert sol.status == ref.status == "optimal"
+        assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
+        assert sol.bound <= sol.objective + 1e-9
+    labels = list(PMedian.from_cost_matrix(cost, w, p=8).cost.columns)
+    policy = {"required": labels[:2], "forbidden": labels[2:6]}
+    sol = PMedian.from_cost_matrix(cost, w, p=8, method="benders", **policy).solve()
+    ref = PMedian.from_cost_matrix(cost, w, p=8, method="radius", **policy).solve()
+    assert sol.status == ref.status == "optimal"
+    assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
+    assert set(labels[:2]) <= set(sol.open) and not set(labels[2:6]) & set(sol.open)
+    fl = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=20.0, method="benders").solve()
+    ref = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=20.0).solve(solver="cbc")
+    assert fl.status == ref.status == "optimal"
+    assert fl.objective == pytest.approx(ref.objective, rel=1e-9)
+    assert mip_at_once["mip"] >= 1, "no instance reached the master MIP"
+
+
+def test_the_master_mip_finish_on_points_equals_the_dense_optimum(mip_at_once):
+    """From points (nearest lists, grown during the MIP's rounds) as from the matrix."""
+    for seed, p in ((0, 15), (3, 15), (5, 30)):  # these reach the integer phase
+        pts = np.round(np.random.default_rng(seed).random((300, 2)) * 40)  # many ties
+        a = PMedian.from_points(pts, pts, p=p, metric="euclidean_floor").solve()
+        cost = np.floor(np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)))
+        b = PMedian.from_cost_matrix(cost, p=p, method="radius").solve()
+        assert a.status == b.status == "optimal"
+        assert a.objective == pytest.approx(b.objective, rel=1e-12)
+    assert mip_at_once["mip"] == 3
+
+
+def test_the_master_mip_stopped_by_time_is_feasible_with_a_valid_bound(mip_at_once, monkeypatch):
+    """Time runs out between two MIP rounds: `feasible`, bound at most the optimum."""
+    from borderhub.locate import _master_mip
+
+    real_timed_out = Context.timed_out
+
+    def timed_out(self):
+        import inspect
+
+        if inspect.stack()[1].function == "finish_with_mip":
+            return True
+        return real_timed_out(self)
+
+    monkeypatch.setattr(Context, "timed_out", timed_out)
+    cost, w = euclidean(200, 150, 5)
+    model = PMedian.from_cost_matrix(cost, w, p=10, method="benders")
+    sol = model.solve(time_limit=600)
+    assert mip_at_once["mip"] == 1
+    monkeypatch.setattr(Context, "timed_out", real_timed_out)
+    ref = PMedian.from_cost_matrix(cost, w, p=10, method="radius").solve()
+    assert sol.status in ("feasible", "optimal")
+    assert sol.bound <= ref.objective + 1e-9 <= sol.objective + 1e-9
+    if sol.status == "feasible":
+        assert sol.bound < sol.objective
+    assert _master_mip.TREE_NODES == 0
+
+
+def test_level_cuts_list_each_points_levels_once_up_to_the_asked_depth():
+    """Level starts only (ties share a cut), up to one level past the asked position, and
+    none already a row of the master."""
+    from borderhub.locate._core import Lists
+    from borderhub.locate._master_mip import level_cuts
+
+    C = np.array([[0.0, 2.0, 2.0, 5.0, 7.0], [3.0, 1.0, 4.0, 4.0, 9.0]])
+    cuts = benders._Cuts(Lists.from_dense(C))
+    pts, t, D = level_cuts(cuts, np.array([1, 0]), 1)
+    # point 0: levels 0 (0), 2 (positions 1-2), 5, 7 -> up to position 1's level + 1 = 5
+    # point 1: levels 1, 3, 4 (two), 9 -> up to position 0's level + 1 = 3
+    assert sorted(zip(pts.tolist(), t.tolist(), D.tolist(), strict=True)) == [
+        (0, 1, 2.0),
+        (0, 3, 5.0),
+        (1, 1, 3.0),
+    ]
+    cuts.added[cuts.head[0] + 3] = True
+    pts, t, D = level_cuts(cuts, np.array([1, 0]), 1)
+    assert sorted(zip(pts.tolist(), t.tolist(), strict=True)) == [(0, 1), (1, 1)]
+
+
 def test_fixed_charge_benders_on_a_badly_scaled_instance_equals_the_scaled_optimum():
     """Weights and opening costs times 1e6 (the master's objective is then rescaled)."""
     cost, w = euclidean(200, 150, 5)

@@ -451,6 +451,33 @@ def test_every_model_and_policy_against_the_oracles(name, make, method, option):
     check(inst, solve(inst, method), optimum(inst))
 
 
+#: The Benders cases finished by HiGHS's MIP on the master from the first node on.
+MIP_CASES = [("pmedian-benders-mip", pmedian), ("facility-benders-mip", facility)]
+
+
+@pytest.mark.parametrize("option", OPTIONS)
+@pytest.mark.parametrize(("name", "make"), MIP_CASES, ids=[c[0] for c in MIP_CASES])
+def test_benders_finished_by_the_master_mip_against_the_oracles(monkeypatch, name, make, option):
+    from borderhub.locate import _master_mip
+
+    monkeypatch.setattr(_master_mip, "TREE_NODES", 0)
+    inst = make(np.random.default_rng(_seed(name, option)), option)
+    check(inst, solve(inst, "benders"), optimum(inst))
+
+
+@pytest.mark.parametrize("limit", ["gap", "time"])
+@pytest.mark.parametrize(("name", "make"), MIP_CASES, ids=[c[0] for c in MIP_CASES])
+def test_benders_finished_by_the_master_mip_keeps_the_invariants_when_limited(
+    monkeypatch, name, make, limit
+):
+    from borderhub.locate import _master_mip
+
+    monkeypatch.setattr(_master_mip, "TREE_NODES", 0)
+    rng = np.random.default_rng(_seed(name, limit))
+    inst = make(rng, "group_minmax" if rng.random() < 0.5 else "plain")
+    check(inst, solve(inst, "benders", **LIMITS[limit]), optimum(inst, dense=False), limited=True)
+
+
 @pytest.mark.parametrize("limit", sorted(LIMITS))
 @pytest.mark.parametrize(("name", "make", "method"), CASES, ids=[c[0] for c in CASES])
 def test_limited_runs_keep_the_invariants(name, make, method, limit):

@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from borderhub.locate import _master_mip
 from borderhub.locate._core import (
     SWAP_SECONDS,
     Lists,
@@ -544,7 +545,10 @@ def _branch_and_cut(ctx: Any, data: _Data, w: np.ndarray, fixed: np.ndarray | No
     if tree.dive(lp.y) and not ctx.timed_out():
         # a better incumbent fixes more candidates: rebuild the master without them
         tree = _Tree(ctx, data, w, fixed, pol, p, lp, tree.best, tree.best_obj)
-    lower, stopped = tree.search()
+    lower, stopped = tree.search(_master_mip.TREE_NODES)
+    if tree.capped:  # still open: HiGHS's MIP on the master finishes (see _master_mip)
+        mip_lower, stopped = _master_mip.finish_with_mip(tree, lp.y)
+        lower = max(lower, mip_lower)
     lower = max(lower, lp.bound)
     best, best_obj = tree.best, tree.best_obj
     if best is None:
@@ -608,6 +612,7 @@ class _Tree:
                 self.add_cuts(np.flatnonzero(~cuts.is_added(t)), t, D)
         self.purge_at = int(_PURGE * (self.master.h.getNumRow() - self.master.rows0))
         self.t0, self.heur_time = time.perf_counter(), 0.0
+        self.capped = False
 
     def tolerance(self) -> float:
         """How close to the incumbent a bound may come and still be pruned (the gap)."""
@@ -621,6 +626,27 @@ class _Tree:
         self.r_pt.append(pts)
         self.r_t.append(t[pts])
         self.r_D.append(D[pts])
+
+    def add_cuts_at(self, pts: np.ndarray, t: np.ndarray, D: np.ndarray) -> None:
+        """Add one cut per entry: point ``pts[k]`` at sorted position ``t[k]``, cost ``D[k]``."""
+        if len(pts):
+            n = len(self.w)
+            self.master.add(*self.cuts.rows(pts, t, D, self.ycol, n), rhs=D)
+            self.r_pt.append(pts)
+            self.r_t.append(t)
+            self.r_D.append(D)
+
+    def incumbent_y(self) -> np.ndarray | None:
+        """The incumbent as 0/1 values of the kept candidates (None if it has another)."""
+        if self.best is None or not np.isin(self.best, self.keep).all():
+            return None
+        y = np.zeros(self.m)
+        y[np.searchsorted(self.keep, self.best)] = 1.0
+        return y
+
+    def serve_of(self, y: np.ndarray) -> np.ndarray:
+        """Each point's cost from its cheapest open candidate in the 0/1 point ``y``."""
+        return self.sub.lists.nearest_open(y > 0.5, 1)[1][:, 0]
 
     def purge(self) -> None:
         """Drop the cuts slack at the last node solved (separation finds them again)."""
@@ -759,8 +785,11 @@ class _Tree:
         if obj < self.best_obj:
             self.best, self.best_obj = np.sort(sel), obj
 
-    def search(self) -> tuple[float, bool]:
+    def search(self, max_nodes: int | None = None) -> tuple[float, bool]:
         """Best-bound search; returns (lower bound, stopped by the time limit).
+
+        After ``max_nodes`` nodes the search stops with its open nodes' least bound and
+        :attr:`capped` set.
 
         A subtree pruned against the incumbent keeps its bound: with a gap tolerance it is
         dropped when its bound is merely close to the incumbent, so that bound still
@@ -775,6 +804,9 @@ class _Tree:
         heap: list[Any] = [(self.bound0, 0, *pack(self.forced.astype(float), np.ones(m)))]
         count, nodes, pruned = 1, 0, math.inf
         while heap:
+            if max_nodes is not None and nodes >= max_nodes:
+                self.capped = True
+                return min([self.best_obj, pruned, *(x[0] for x in heap)]), False
             nlb, _, blo, bup = heapq.heappop(heap)
             if nlb > self.best_obj - self.tolerance():
                 pruned = min(pruned, nlb)

@@ -1,0 +1,110 @@
+"""The Benders master as a HiGHS MIP, re-solved with the cuts its solutions violate.
+
+The integer phase of :mod:`borderhub.locate._benders` searches its own tree first. When that
+tree is still open after :data:`TREE_NODES` nodes, :func:`finish_with_mip` hands the master
+over to HiGHS's MIP solver: ``y`` becomes binary, the master keeps every cut it holds, and
+gains, for every demand point, the cuts at each cost level up to one level past its level
+at the incumbent and at the LP optimum (the cuts an improving solution most likely needs).
+HiGHS then brings what the own tree lacks -- presolve, general cutting planes on the cut
+rows, its heuristics -- while HiGHS's callbacks cannot add the cuts a solution violates
+during its search. So the MIP is solved, its solution checked exactly against every
+point's cuts, the violated ones added and the MIP solved again, until a solution violates
+none (it is then optimal over the candidates not fixed) or time runs out. Every run's dual
+bound is a valid lower bound: each MIP is a relaxation of the problem on those candidates.
+
+Measured on TSPLIB usa13509 with p = 4000 (2-core machine): the own tree left a gap of
+0.002 % after 600 s, the MIP proved the optimum in one round.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from borderhub.locate._core import run
+
+__all__ = ["TREE_NODES", "finish_with_mip", "level_cuts"]
+
+#: The own tree hands over to the HiGHS MIP after this many nodes.
+TREE_NODES = 400
+#: Levels beyond a point's level at the incumbent and the LP optimum whose cuts are added.
+EXTRA_LEVELS = 1
+#: Relative violation from which a cut is added.
+_VIOL = 1e-7
+
+
+def level_cuts(cuts: Any, upto: np.ndarray, extra: int) -> tuple[np.ndarray, ...]:
+    """Every point's cuts at its cost levels up to ``extra`` levels past position ``upto``.
+
+    Returns the points, the sorted positions where the levels start and their costs, for
+    the cuts not yet rows of the master.
+    """
+    L, r = cuts.L, cuts.rowid
+    if len(L.idx) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    starts = cuts.local == cuts.start
+    rank = np.cumsum(starts)
+    head = L.indptr[:-1]
+    level = rank - rank[head[r]]  # 0 at each row's first level
+    size = np.diff(L.indptr)
+    cap = np.minimum(np.asarray(upto, dtype=np.int64), np.maximum(size - 1, 0))
+    top = level[np.where(size > 0, head + cap, 0)]
+    sel = starts & (level <= top[r] + extra) & (cuts.local > 0)
+    pts, t = r[sel].astype(np.int64), cuts.local[sel].astype(np.int64)
+    fresh = ~cuts.added[head[pts] + t]
+    pts, t = pts[fresh], t[fresh]
+    return pts, t, L.dist[head[pts] + t]
+
+
+def finish_with_mip(tree: Any, y_lp: np.ndarray) -> tuple[float, bool]:
+    """Solve ``tree``'s master as an iterated HiGHS MIP; (lower bound, stopped by time).
+
+    The tree's incumbent is updated in place. The lower bound is that of the candidates
+    the tree keeps (the others are fixed against the incumbent, as in the tree).
+    """
+    import highspy
+
+    ctx, master, cuts = tree.ctx, tree.master, tree.cuts
+    h, m = master.h, tree.m
+    if tree.best_obj < tree.fix_at:
+        tree.refix()
+    h.changeColsBounds(m, tree.ycol, tree.fix_lo, tree.fix_up)
+    upto = cuts.separate(y_lp[tree.keep])[0]
+    inc = tree.incumbent_y()
+    if inc is not None:
+        upto = np.maximum(upto, cuts.separate(inc)[0])
+    pts, t, D = level_cuts(cuts, upto, EXTRA_LEVELS)
+    tree.add_cuts_at(pts, t, D)
+    h.changeColsIntegrality(m, tree.ycol, np.full(m, highspy.HighsVarType.kInteger))
+    h.setOptionValue("mip_rel_gap", tree.gap_rel)
+    lower = -math.inf
+    while True:
+        if ctx.timed_out():
+            return lower, True
+        inc = tree.incumbent_y()
+        if inc is not None:
+            start = highspy.HighsSolution()
+            start.col_value = list(np.concatenate([inc, tree.serve_of(inc)]))
+            start.value_valid = True
+            h.setSolution(start)
+        st = run(h, ctx, "the Benders master MIP")
+        info = h.getInfo()
+        if math.isfinite(info.mip_dual_bound):
+            lower = max(lower, float(info.mip_dual_bound))
+        if st == "Infeasible":  # nothing better than the incumbent on these candidates
+            return tree.best_obj, False
+        if int(info.primal_solution_status) != 2:  # no solution: stopped early
+            return lower, True
+        x = np.asarray(h.getSolution().col_value)
+        y, theta = np.round(x[:m]), x[m:]
+        tree.offer(tree.keep[np.flatnonzero(y > 0.5)])
+        tt, D, cv = cuts.separate(y)
+        viol = cv > theta + _VIOL * np.maximum(1.0, np.abs(cv))
+        viol &= ~cuts.is_added(tt)
+        if not viol.any():
+            return lower, st != "Optimal"
+        pv = np.flatnonzero(viol)
+        tree.add_cuts_at(pv, tt[pv], D[pv])
