@@ -35,7 +35,10 @@ The method:
    MIP re-solved with the cuts its last solution violated was tried: with the root's cuts
    only it took minutes on small instances, and with every cut up to each point's level
    at the incumbent it proved usa13509 p = 4000 in one round but 326 s, while fl3795
-   p = 400 stayed short of its optimum after six rounds (190 s).
+   p = 400 stayed short of its optimum after six rounds (190 s). A tree still open after
+   :data:`~borderhub.locate._master_mip.TREE_NODES` nodes is handed to that MIP all the
+   same (:mod:`borderhub.locate._master_mip`): where the own tree stalls, HiGHS's
+   presolve and general cuts close the gap faster.
 
 It talks to HiGHS through highspy directly rather than through PuLP: the cut loop adds rows
 to a model that stays loaded and re-solves it from the previous basis (dual simplex), which
