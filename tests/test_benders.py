@@ -652,6 +652,38 @@ def test_level_cuts_list_each_points_levels_once_up_to_the_asked_depth():
     assert sorted(zip(pts.tolist(), t.tolist(), strict=True)) == [(0, 1), (1, 1)]
 
 
+@pytest.mark.parametrize("seed", [3, 5, 8])
+def test_the_early_lagrangian_bound_is_valid_and_close(seed):
+    """The bound taken before the LP phase: never above the optimum (complete rows, and
+    rows cut short as the nearest lists from points are), within 3 % of it here."""
+    from borderhub.locate._core import Lists
+    from borderhub.locate._core.nearest import PointSource
+
+    cost, w = euclidean(200, 150, seed)
+    m = cost.shape[1]
+    for p in (5, 10, 20):
+        opt = PMedian.from_cost_matrix(cost, w, p=p, method="radius").solve().objective
+        ctx = Context("highs", 100.0, None, False)
+        b = benders._early_bound(ctx, Lists.from_dense(cost), w, np.zeros(m), p,
+                                 np.zeros(m, dtype=bool), 1.01 * opt)  # fmt: skip
+        assert 0.97 * opt <= b <= opt + 1e-9
+    fl = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=20.0).solve(solver="cbc")
+    b = benders._early_bound(ctx, Lists.from_dense(cost), w, np.full(m, 20.0), None,
+                             np.zeros(m, dtype=bool), 1.01 * fl.objective)  # fmt: skip
+    assert b <= fl.objective + 1e-9
+    pts = np.random.default_rng(seed).random((300, 2)) * 1000
+    lists = Lists.from_points(PointSource(pts, pts, "euclidean_floor"), k=4)  # short rows
+    assert not lists.complete.all()
+    full = np.floor(np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)))
+    opt = PMedian.from_cost_matrix(full, p=12, method="radius").solve().objective
+    b = benders._early_bound(ctx, lists, np.ones(300), np.zeros(300), 12,
+                             np.zeros(300, dtype=bool), 1.01 * opt)  # fmt: skip
+    assert 0 < b <= opt + 1e-9
+    assert math.isnan(benders._early_bound(Context("highs", None, None, False),
+                                           Lists.from_dense(cost), w, np.zeros(m), 5,
+                                           np.zeros(m, dtype=bool), 1.0))  # fmt: skip
+
+
 def test_fixed_charge_benders_on_a_badly_scaled_instance_equals_the_scaled_optimum():
     """Weights and opening costs times 1e6 (the master's objective is then rescaled)."""
     cost, w = euclidean(200, 150, 5)

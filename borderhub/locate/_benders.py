@@ -22,7 +22,8 @@ The method:
 2. the LP relaxation of the master solved by a cut loop with in-out stabilisation
    (Ben-Ameur & Neto 2007; Fischetti, Ljubic & Sinnl 2017) -- its bound equals the LP bound
    of the radius and the classic formulations; stopped by the time limit, the last master
-   LP solved (a relaxation of it) still gives a valid lower bound;
+   LP solved (a relaxation of it) and a Lagrangian bound taken before the loop (with a
+   time limit only) still give a valid lower bound;
 3. reduced-cost fixing with the LP reduced costs and with those of the Lagrangian bound
    whose multipliers the LP duals of the cuts give;
 4. a dive for a better incumbent inside the LP optimum's box (the candidates integral
@@ -84,6 +85,10 @@ _HEUR_SHARE = 0.1
 _DIVE_NODES = 300
 _DIVE_SECONDS = 60.0
 _DIVE_SHARE = 0.2
+#: The Lagrangian bound taken before the LP phase (:func:`_early_bound`): at most this
+#: many subgradient steps and this share of the time left.
+_EARLY_STEPS = 30
+_EARLY_SHARE = 0.02
 #: Slack cuts are dropped from the integer phase's master when its cut rows exceed this
 #: multiple of their number after the previous purge (fewer rows, faster node LPs).
 _PURGE = 1.1
@@ -346,9 +351,10 @@ def _solve_benders(model: Any, ctx: Any, data: _Data, w: np.ndarray,
         core[best] = 1.0
     else:  # (on lists, a spread core point gave far faster LPs than the drawn start)
         core[:] = min(1.0, (1 if p is None else p) / m)
+    early = _early_bound(ctx, data.lists, w, f, p, pol.required, best_obj)
     lp = _lp_phase(ctx, data.lists, w, f, pol, p, core)
     if lp.status == "time":  # the last master LP solved still bounds the optimum
-        return outcome(Status.FEASIBLE, lp.bound)
+        return outcome(Status.FEASIBLE, np.fmax(lp.bound, early))
     if lp.status == "infeasible":
         return Outcome(Status.INFEASIBLE)
     with ctx.building():  # LP rounding, improved by local search
@@ -399,7 +405,7 @@ def rel_ok(obj: float, bound: float) -> bool:
 
 
 def _lagrange(lists: Lists, w: np.ndarray, f: np.ndarray, u: np.ndarray, p: int | None,
-              forced: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:  # fmt: skip
+              forced: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """Lagrangian bound at multipliers ``u`` and, per candidate, the cost of flipping it.
 
     Relaxing the assignment rows ``sum_j x_ij = 1`` of the classic model with multipliers
@@ -409,7 +415,7 @@ def _lagrange(lists: Lists, w: np.ndarray, f: np.ndarray, u: np.ndarray, p: int 
     multipliers give a bound, so ``u_i`` is first capped at ``w_i`` times the cost up to
     which point ``i``'s list is complete: the pairs missing from the lists add nothing to
     ``G``. Returns the bound, how much opening each closed candidate raises it, and how
-    much closing each open one does.
+    much closing each open one does, and which candidates the bound opens.
     """
     u = np.minimum(u, w * lists.last)
     r = lists.rowid
@@ -442,7 +448,51 @@ def _lagrange(lists: Lists, w: np.ndarray, f: np.ndarray, u: np.ndarray, p: int 
     else:
         up[rest] = np.inf
     down[forced] = np.inf
-    return L, up, down
+    is_chosen = np.zeros(len(G), dtype=bool)
+    is_chosen[forced] = True
+    is_chosen[chosen] = True
+    return L, up, down, is_chosen
+
+
+def _early_bound(ctx: Any, lists: Lists, w: np.ndarray, f: np.ndarray, p: int | None,
+                 forced: np.ndarray, ub: float) -> float:  # fmt: skip
+    """A Lagrangian lower bound before the LP phase, for a run its time limit stops there.
+
+    Only with a time limit: multipliers start at each point's cost at its ``m / p``-th
+    nearest candidate and take at most :data:`_EARLY_STEPS` subgradient steps toward the
+    incumbent's value ``ub`` (Held, Wolfe & Crowder 1974), within
+    :data:`_EARLY_SHARE` of the time left. Every step's value is a valid bound (any
+    multipliers give one); the best is returned, NaN without a time limit.
+    """
+    rem = ctx.remaining()
+    if rem is None or not len(w) or not math.isfinite(ub):
+        return math.nan
+    stop = time.perf_counter() + _EARLY_SHARE * rem
+    size = np.diff(lists.indptr)
+    k = max(1, lists.m // max(1, p if p is not None else 1))
+    ok = size > 0
+    u = np.zeros(len(w))
+    u[ok] = w[ok] * lists.dist[lists.indptr[:-1][ok] + np.minimum(k, size[ok] - 1)]
+    best, step, still = -math.inf, 2.0, 0
+    for _ in range(_EARLY_STEPS):
+        if time.perf_counter() > stop or ctx.timed_out():
+            break
+        u = np.minimum(u, w * lists.last)
+        L, _, _, chosen = _lagrange(lists, w, f, u, p, forced)
+        if not math.isfinite(best) or L > best + 1e-12 * max(1.0, abs(best)):
+            best, still = L, 0
+        else:
+            still += 1
+            if still >= 3:
+                step, still = step / 2, 0
+        r = lists.rowid
+        served = chosen[lists.idx] & (w[r] * lists.dist < u[r])
+        g = 1.0 - np.bincount(r[served], minlength=len(w))
+        norm = float(g @ g)
+        if norm == 0 or ub - L <= 0:
+            break
+        u = np.maximum(u + step * (ub - L) / norm * g, 0.0)
+    return best if math.isfinite(best) else math.nan
 
 
 class _LP:
@@ -577,7 +627,7 @@ class _Tree:
         with ctx.building():
             forced = pol.required.copy()
             tol = self.tolerance()
-            L, up_l, down_l = _lagrange(lists, w, f_all, lp.u, p, forced)
+            L, up_l, down_l, _ = _lagrange(lists, w, f_all, lp.u, p, forced)
             self.bound0 = max(lp.bound, L)
             rc = lp.rc
             slack = best_obj - L + tol  # the Lagrangian increases are relative to L
