@@ -563,7 +563,7 @@ def mip_at_once(monkeypatch):
         return real(tree, y_lp)
 
     monkeypatch.setattr(_master_mip, "TREE_NODES", 0)
-    monkeypatch.setattr(_master_mip, "finish_with_mip", finish)
+    monkeypatch.setattr(benders, "finish_with_mip", finish)
     return seen
 
 

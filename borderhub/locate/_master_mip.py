@@ -28,7 +28,7 @@ import numpy as np
 
 from borderhub.locate._core import run
 
-__all__ = ["TREE_NODES", "finish_with_mip", "level_cuts"]
+__all__ = ["TREE_NODES", "finish_with_mip", "hand_over_after", "level_cuts"]
 
 #: The own tree hands over to the HiGHS MIP after this many nodes.
 TREE_NODES = 2000
@@ -36,6 +36,11 @@ TREE_NODES = 2000
 EXTRA_LEVELS = 1
 #: Relative violation from which a cut is added.
 _VIOL = 1e-7
+
+
+def hand_over_after() -> int:
+    """Nodes of the own tree before the hand-over (:data:`TREE_NODES`, read at each call)."""
+    return TREE_NODES
 
 
 def level_cuts(cuts: Any, upto: np.ndarray, extra: int) -> tuple[np.ndarray, ...]:
