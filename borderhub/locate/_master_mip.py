@@ -67,6 +67,27 @@ def level_cuts(cuts: Any, upto: np.ndarray, extra: int) -> tuple[np.ndarray, ...
     return pts, t, L.dist[head[pts] + t]
 
 
+def _fresh(h: Any, ctx: Any, gap: float) -> Any:
+    """A new HiGHS object holding ``h``'s model, for one MIP round.
+
+    Each round runs in its own object: the time limit that :func:`run` sets counts from
+    the object's summed run time, and the master object has thousands of node LPs behind
+    it (with it a MIP round overran a 600 s limit by 130 s).
+    """
+    import highspy
+
+    mip = highspy.Highs()
+    mip.setOptionValue("output_flag", bool(ctx.msg))
+    mip.setOptionValue("random_seed", 0)
+    mip.setOptionValue("mip_rel_gap", gap)
+    scale = h.getOptionValue("user_objective_scale")  # (status, value) in highspy
+    mip.setOptionValue(
+        "user_objective_scale", int(scale[-1] if isinstance(scale, tuple) else scale)
+    )
+    mip.passModel(h.getModel())
+    return mip
+
+
 def finish_with_mip(tree: Any, y_lp: np.ndarray) -> tuple[float, bool]:
     """Solve ``tree``'s master as an iterated HiGHS MIP; (lower bound, stopped by time).
 
@@ -87,26 +108,26 @@ def finish_with_mip(tree: Any, y_lp: np.ndarray) -> tuple[float, bool]:
     pts, t, D = level_cuts(cuts, upto, EXTRA_LEVELS)
     tree.add_cuts_at(pts, t, D)
     h.changeColsIntegrality(m, tree.ycol, np.full(m, highspy.HighsVarType.kInteger))
-    h.setOptionValue("mip_rel_gap", tree.gap_rel)
     lower = -math.inf
     while True:
         if ctx.timed_out():
             return lower, True
+        mip = _fresh(h, ctx, tree.gap_rel)
         inc = tree.incumbent_y()
         if inc is not None:
             start = highspy.HighsSolution()
             start.col_value = list(np.concatenate([inc, tree.serve_of(inc)]))
             start.value_valid = True
-            h.setSolution(start)
-        st = run(h, ctx, "the Benders master MIP")
-        info = h.getInfo()
+            mip.setSolution(start)
+        st = run(mip, ctx, "the Benders master MIP")
+        info = mip.getInfo()
         if math.isfinite(info.mip_dual_bound):
             lower = max(lower, float(info.mip_dual_bound))
         if st == "Infeasible":  # nothing better than the incumbent on these candidates
             return tree.best_obj, False
         if int(info.primal_solution_status) != 2:  # no solution: stopped early
             return lower, True
-        x = np.asarray(h.getSolution().col_value)
+        x = np.asarray(mip.getSolution().col_value)
         y, theta = np.round(x[:m]), x[m:]
         tree.offer(tree.keep[np.flatnonzero(y > 0.5)])
         tt, D, cv = cuts.separate(y)
