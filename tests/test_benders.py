@@ -498,7 +498,7 @@ def test_stopped_in_the_lp_phase_keeps_the_last_master_bound(monkeypatch, rounds
     def timed_out(self):
         import inspect
 
-        if inspect.stack()[1].function == "_lp_phase":
+        if inspect.stack()[1].function == "out_of_time":
             seen["rounds"] += 1
             return seen["rounds"] > rounds
         return real(self)

@@ -22,8 +22,8 @@ The method:
 2. the LP relaxation of the master solved by a cut loop with in-out stabilisation
    (Ben-Ameur & Neto 2007; Fischetti, Ljubic & Sinnl 2017) -- its bound equals the LP bound
    of the radius and the classic formulations; stopped by the time limit, the last master
-   LP solved (a relaxation of it) and a Lagrangian bound taken before the loop (with a
-   time limit only) still give a valid lower bound;
+   LP solved (a relaxation of it) and a Lagrangian bound taken in the time the loop keeps
+   for it still give a valid lower bound;
 3. reduced-cost fixing with the LP reduced costs and with those of the Lagrangian bound
    whose multipliers the LP duals of the cuts give;
 4. a dive for a better incumbent inside the LP optimum's box (the candidates integral
@@ -89,8 +89,9 @@ _DIVE_SHARE = 0.2
 #: many seconds (:func:`_start_seconds`).
 _START_SHARE = 0.1
 _START_SECONDS = 60.0
-#: The Lagrangian bound taken before the LP phase (:func:`_early_bound`): at most this
-#: many subgradient steps and this share of the time left.
+#: The Lagrangian bound of a run stopped in the LP phase (:func:`_early_bound`): at most
+#: this many subgradient steps, in the time the LP phase keeps for it (this share of the
+#: time left when it starts).
 _EARLY_STEPS = 30
 _EARLY_SHARE = 0.02
 #: Slack cuts are dropped from the integer phase's master when its cut rows exceed this
@@ -285,9 +286,11 @@ class _Master:
         if k:
             self.h.addRows(k, rhs.astype(float), np.full(k, self.inf), len(idx), starts, idx, val)
 
-    def run(self) -> str:
-        """Solve within the remaining time; the HiGHS model status as a name."""
-        return run(self.h, self.ctx, "the Benders master")
+    def run(self, keep: float = 0.0) -> str:
+        """Solve within the remaining time less ``keep`` seconds; the model status's name."""
+        rem = self.ctx.remaining()
+        limit = None if rem is None or keep <= 0 else max(rem - keep, 0.01)
+        return run(self.h, self.ctx, "the Benders master", limit)
 
     def solution(self) -> tuple[np.ndarray, np.ndarray]:
         x = np.asarray(self.h.getSolution().col_value)
@@ -355,9 +358,11 @@ def _solve_benders(model: Any, ctx: Any, data: _Data, w: np.ndarray,
         core[best] = 1.0
     else:  # (on lists, a spread core point gave far faster LPs than the drawn start)
         core[:] = min(1.0, (1 if p is None else p) / m)
-    early = _early_bound(ctx, data.lists, w, f, p, pol.required, best_obj)
-    lp = _lp_phase(ctx, data.lists, w, f, pol, p, core)
+    rem = ctx.remaining()
+    keep = 0.0 if rem is None else _EARLY_SHARE * rem  # time kept for a Lagrangian bound
+    lp = _lp_phase(ctx, data.lists, w, f, pol, p, core, keep)
     if lp.status == "time":  # the last master LP solved still bounds the optimum
+        early = _early_bound(ctx, data.lists, w, f, p, pol.required, best_obj)
         return outcome(Status.FEASIBLE, np.fmax(lp.bound, early))
     if lp.status == "infeasible":
         return Outcome(Status.INFEASIBLE)
@@ -476,18 +481,19 @@ def _lagrange(lists: Lists, w: np.ndarray, f: np.ndarray, u: np.ndarray, p: int 
 
 def _early_bound(ctx: Any, lists: Lists, w: np.ndarray, f: np.ndarray, p: int | None,
                  forced: np.ndarray, ub: float) -> float:  # fmt: skip
-    """A Lagrangian lower bound before the LP phase, for a run its time limit stops there.
+    """A Lagrangian lower bound for a run its time limit stopped in the LP phase.
 
-    Only with a time limit: multipliers start at each point's cost at its ``m / p``-th
+    Taken when the LP phase, which stops :data:`_EARLY_SHARE` of the time limit early for
+    it, ran out of time. Multipliers start at each point's cost at its ``m / p``-th
     nearest candidate and take at most :data:`_EARLY_STEPS` subgradient steps toward the
-    incumbent's value ``ub`` (Held, Wolfe & Crowder 1974), within
-    :data:`_EARLY_SHARE` of the time left. Every step's value is a valid bound (any
-    multipliers give one); the best is returned, NaN without a time limit.
+    incumbent's value ``ub`` (Held, Wolfe & Crowder 1974), within the time left. Every
+    step's value is a valid bound (any multipliers give one); the best is returned, NaN
+    without a time limit.
     """
     rem = ctx.remaining()
     if rem is None or not len(w) or not math.isfinite(ub):
         return math.nan
-    stop = time.perf_counter() + _EARLY_SHARE * rem
+    stop = time.perf_counter() + rem
     size = np.diff(lists.indptr)
     k = max(1, lists.m // max(1, p if p is not None else 1))
     ok = size > 0
@@ -531,13 +537,19 @@ class _LP:
 
 
 def _lp_phase(ctx: Any, lists: Lists, w: np.ndarray, f: np.ndarray, pol: Policy,
-              p: int | None, core: np.ndarray) -> _LP:  # fmt: skip
+              p: int | None, core: np.ndarray, keep: float = 0.0) -> _LP:  # fmt: skip
     """Stabilised cut loop on the LP relaxation of the master.
 
-    On time out the status is ``"time"`` and the bound that of the last master LP solved
-    to optimality (it holds only some of the cuts, so it is a relaxation of the LP
-    relaxation: a valid, weaker lower bound), or NaN when none was.
+    It stops ``keep`` seconds before the time limit. On time out the status is ``"time"``
+    and the bound that of the last master LP solved to optimality (it holds only some of
+    the cuts, so it is a relaxation of the LP relaxation: a valid, weaker lower bound), or
+    NaN when none was.
     """
+
+    def out_of_time() -> bool:
+        rem = ctx.remaining()
+        return ctx.timed_out() or (rem is not None and keep > 0 and rem <= keep)
+
     with ctx.building():
         cuts = _Cuts(lists)
         n, m = lists.n, lists.m
@@ -552,9 +564,9 @@ def _lp_phase(ctx: Any, lists: Lists, w: np.ndarray, f: np.ndarray, pol: Policy,
     stall = 0
     timed = _LP("time")
     while True:
-        if ctx.timed_out():
+        if out_of_time():
             return timed
-        st = master.run()
+        st = master.run(keep)
         if st == "Infeasible":
             return _LP("infeasible")
         if st != "Optimal":
