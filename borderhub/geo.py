@@ -27,10 +27,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS, Geod
 
-from borderhub._lonlat import check_lonlat as _check_lonlat
-from borderhub._lonlat import point_geometry as _point_geometry
-from borderhub._lonlat import read_points as _points
-from borderhub._lonlat import short as _short
+from borderhub._lonlat import check_lonlat, point_geometry, read_points, short
 from borderhub.exceptions import DataError, SpecificationError
 
 __all__ = [
@@ -140,10 +137,10 @@ def as_points(frame: Any, role: str = "frame") -> gpd.GeoDataFrame:
         )
     if not CRS(frame.crs).equals(CRS("EPSG:4326")):
         geoms = geoms.to_crs("EPSG:4326")
-    geoms = _point_geometry(geoms, role)
+    geoms = point_geometry(geoms, role)
     x = np.asarray(geoms.x, dtype=float)
     y = np.asarray(geoms.y, dtype=float)
-    _check_lonlat(x, y, frame.index, role, at="for labels", limit=10)
+    check_lonlat(x, y, frame.index, role, at="for labels", limit=10)
     out = frame.copy()
     return out.set_geometry(gpd.GeoSeries(geoms.to_numpy(), index=frame.index, crs="EPSG:4326"))
 
@@ -172,7 +169,7 @@ def _check_crs_pair(origins: Any, destinations: Any, method: str) -> float:
                 "`.to_crs(...)` (e.g. a UTM zone or an equal-distance projection)."
             )
     if o_crs is None and d_crs is None:
-        return 1.0  # _points() rejects plain lon/lat input for Euclidean distance
+        return 1.0  # read_points() rejects plain lon/lat input for Euclidean distance
     crs = CRS(o_crs if o_crs is not None else d_crs)
     unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
     return unit / 1000.0
@@ -277,8 +274,8 @@ def distance_matrix(
 
         return network.distance_matrix(origins, destinations, mode=method)
     factor = _check_crs_pair(origins, destinations, method)
-    ox, oy, o_labels = _points(origins, "origins", method)
-    dx, dy, d_labels = _points(destinations, "destinations", method)
+    ox, oy, o_labels = read_points(origins, "origins", method)
+    dx, dy, d_labels = read_points(destinations, "destinations", method)
     n, m = len(ox), len(dx)
     if method == "euclidean":
         dist = np.hypot(ox[:, None] - dx[None, :], oy[:, None] - dy[None, :]) * factor
@@ -301,15 +298,15 @@ def _as_arrays(lon: Any, lat: Any, name: str) -> tuple[np.ndarray, np.ndarray, b
         y = np.array(lat, dtype=float, ndmin=1)
     except (TypeError, ValueError) as err:
         raise DataError(
-            f"{name}: lon and lat must be numbers or numeric arrays, got lon={_short(lon)} and "
-            f"lat={_short(lat)}; convert them first, e.g. with pandas.to_numeric."
+            f"{name}: lon and lat must be numbers or numeric arrays, got lon={short(lon)} and "
+            f"lat={short(lat)}; convert them first, e.g. with pandas.to_numeric."
         ) from err
     if x.shape != y.shape:
         raise DataError(
             f"{name}: lon has shape {x.shape} but lat has shape {y.shape}; pass one latitude "
             "per longitude (arrays of the same shape)."
         )
-    _check_lonlat(x, y, np.arange(x.size), name, at="at positions")
+    check_lonlat(x, y, np.arange(x.size), name, at="at positions")
     return x, y, scalar
 
 
