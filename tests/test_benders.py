@@ -453,22 +453,32 @@ def test_branch_and_cut_dropping_slack_cuts_at_every_node_keeps_the_optimum(monk
         assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
 
 
-@pytest.mark.parametrize("kind", ["pmedian", "fixed_charge"])
-def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monkeypatch, kind):
-    """Time runs out after a few nodes: best solution known, `feasible`, bound below it."""
-    seen = {"nodes": 0}
-    node_limit = 1
+def _stop_in(monkeypatch, caller, after):
+    """``Context.timed_out`` says yes, called from ``caller``, after ``after`` such calls.
+
+    Returns the dict counting those calls (``"calls"``).
+    """
+    seen = {"calls": 0}
     real = Context.timed_out
 
     def timed_out(self):
         import inspect
 
-        if inspect.stack()[1].function == "node_lp":
-            seen["nodes"] += 1
-            return seen["nodes"] > node_limit
+        if inspect.stack()[1].function == caller:
+            seen["calls"] += 1
+            return seen["calls"] > after
         return real(self)
 
     monkeypatch.setattr(Context, "timed_out", timed_out)
+    return seen
+
+
+@pytest.mark.parametrize("kind", ["pmedian", "fixed_charge"])
+def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monkeypatch, kind):
+    """Time runs out after a few nodes: best solution known, `feasible`, bound below it."""
+    node_limit = 1
+    real = Context.timed_out
+    seen = _stop_in(monkeypatch, "node_lp", node_limit)
     cost, w = euclidean(200, 150, 5)
     if kind == "pmedian":
         model = PMedian.from_cost_matrix(cost, w, p=10, method="benders")
@@ -477,7 +487,7 @@ def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monke
         model = FacilityLocation.from_cost_matrix(cost, w, fixed_cost=20.0, method="benders")
         fixed = 20.0
     sol = model.solve(time_limit=600)
-    assert seen["nodes"] > node_limit, "the integer phase did not run"
+    assert seen["calls"] > node_limit, "the integer phase did not run"
     assert sol.status == "feasible"
     true = float(w @ cost[:, np.asarray(sol.open)].min(axis=1)) + fixed * len(sol.open)
     assert sol.objective == pytest.approx(true)
@@ -492,22 +502,12 @@ def test_branch_and_cut_stopped_inside_the_tree_is_feasible_with_its_bound(monke
 def test_stopped_in_the_lp_phase_keeps_the_last_master_bound(monkeypatch, rounds):
     """Time runs out in the LP phase's cut loop: `feasible`, with the last master LP's value
     as its bound (a relaxation, so at most the optimum), not without a bound."""
-    seen = {"rounds": 0}
     real = Context.timed_out
-
-    def timed_out(self):
-        import inspect
-
-        if inspect.stack()[1].function == "out_of_time":
-            seen["rounds"] += 1
-            return seen["rounds"] > rounds
-        return real(self)
-
-    monkeypatch.setattr(Context, "timed_out", timed_out)
+    seen = _stop_in(monkeypatch, "out_of_time", rounds)
     cost, w = euclidean(200, 150, 5)
     model = PMedian.from_cost_matrix(cost, w, p=10, method="benders")
     sol = model.solve(time_limit=600)
-    assert seen["rounds"] == rounds + 1
+    assert seen["calls"] == rounds + 1
     assert sol.status == "feasible"
     assert math.isfinite(sol.bound) and 0 < sol.bound < sol.objective
     monkeypatch.setattr(Context, "timed_out", real)
@@ -609,15 +609,7 @@ def test_the_master_mip_stopped_by_time_is_feasible_with_a_valid_bound(mip_at_on
     from borderhub.locate import _master_mip
 
     real_timed_out = Context.timed_out
-
-    def timed_out(self):
-        import inspect
-
-        if inspect.stack()[1].function == "finish_with_mip":
-            return True
-        return real_timed_out(self)
-
-    monkeypatch.setattr(Context, "timed_out", timed_out)
+    _stop_in(monkeypatch, "finish_with_mip", 0)
     cost, w = euclidean(200, 150, 5)
     model = PMedian.from_cost_matrix(cost, w, p=10, method="benders")
     sol = model.solve(time_limit=600)

@@ -706,11 +706,7 @@ class _Tree:
 
     def add_cuts(self, pts: np.ndarray, t: np.ndarray, D: np.ndarray) -> None:
         """Add the cuts of points ``pts`` at their sorted positions ``t`` (costs ``D``)."""
-        n = len(self.w)
-        self.master.add(*self.cuts.rows(pts, t[pts], D[pts], self.ycol, n), rhs=D[pts])
-        self.r_pt.append(pts)
-        self.r_t.append(t[pts])
-        self.r_D.append(D[pts])
+        self.add_cuts_at(pts, t[pts], D[pts])
 
     def add_cuts_at(self, pts: np.ndarray, t: np.ndarray, D: np.ndarray) -> None:
         """Add one cut per entry: point ``pts[k]`` at sorted position ``t[k]``, cost ``D[k]``."""
