@@ -500,6 +500,7 @@ def _early_bound(ctx: Any, lists: Lists, w: np.ndarray, f: np.ndarray, p: int | 
     u = np.zeros(len(w))
     u[ok] = w[ok] * lists.dist[lists.indptr[:-1][ok] + np.minimum(k, size[ok] - 1)]
     best, step, still = -math.inf, 2.0, 0
+    r = lists.rowid  # (lists are not grown here)
     for _ in range(_EARLY_STEPS):
         if time.perf_counter() > stop or ctx.timed_out():
             break
@@ -511,7 +512,6 @@ def _early_bound(ctx: Any, lists: Lists, w: np.ndarray, f: np.ndarray, p: int | 
             still += 1
             if still >= 3:
                 step, still = step / 2, 0
-        r = lists.rowid
         served = chosen[lists.idx] & (w[r] * lists.dist < u[r])
         g = 1.0 - np.bincount(r[served], minlength=len(w))
         norm = float(g @ g)
