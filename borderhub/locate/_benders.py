@@ -61,6 +61,7 @@ from borderhub.locate._core import (
     Policy,
     heuristic,
     median_positive,
+    new_highs,
     power_of_two_scale,
     rescale,
     run,
@@ -251,9 +252,7 @@ class _Master:
         import highspy
 
         self.ctx = ctx
-        self.h = h = highspy.Highs()
-        h.setOptionValue("output_flag", bool(ctx.msg))
-        h.setOptionValue("random_seed", 0)
+        self.h = h = new_highs(ctx)
         m, n = len(keep), len(w)
         # Opening costs far above the weights (or huge weights) leave the LP badly scaled
         # for HiGHS's tolerances, and the simplex may stall: scale the objective by a power

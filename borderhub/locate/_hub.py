@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from borderhub.locate._core import run
+from borderhub.locate._core import new_highs, run, set_solution
 from borderhub.locate.solution import OPTIMAL_GAP
 
 #: Hub sets per vectorised block of the half-single-allocation bound.
@@ -492,9 +492,7 @@ def allocation_milp(
         nrow += no * p
     r_all, c_all, v_all = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
     A = sp.csc_matrix((v_all, (r_all, c_all)), shape=(nrow, ncol))
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", bool(ctx.msg))
-    h.setOptionValue("random_seed", 0)
+    h = new_highs(ctx)
     h.setOptionValue("mip_rel_gap", 1e-7)
     # small models that the incumbent cuts off: presolve and primal heuristics cost more
     # than they save (about 3x on the 60-place network at p = 5)
@@ -528,10 +526,7 @@ def allocation_milp(
         for l_ in range(p):
             if l_ != k and to[l_] > 0:
                 x[nz + oi * npair + pos[(int(k), l_)]] = to[l_]
-    sol = highspy.HighsSolution()
-    sol.col_value = x.tolist()
-    sol.value_valid = True
-    h.setSolution(sol)
+    set_solution(h, x)
     return _run_allocation(h, ctx, d, hubs, zcol, nz, n, p, ub)
 
 

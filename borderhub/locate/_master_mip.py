@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from borderhub.locate._core import run
+from borderhub.locate._core import new_highs, run, set_solution
 
 __all__ = ["TREE_NODES", "finish_with_mip", "hand_over_after", "level_cuts"]
 
@@ -74,11 +74,7 @@ def _fresh(h: Any, ctx: Any, gap: float) -> Any:
     the object's summed run time, and the master object has thousands of node LPs behind
     it (with it a MIP round overran a 600 s limit by 130 s).
     """
-    import highspy
-
-    mip = highspy.Highs()
-    mip.setOptionValue("output_flag", bool(ctx.msg))
-    mip.setOptionValue("random_seed", 0)
+    mip = new_highs(ctx)
     mip.setOptionValue("mip_rel_gap", gap)
     scale = h.getOptionValue("user_objective_scale")  # (status, value) in highspy
     mip.setOptionValue(
@@ -115,10 +111,7 @@ def finish_with_mip(tree: Any, y_lp: np.ndarray) -> tuple[float, bool]:
         mip = _fresh(h, ctx, tree.gap_rel)
         inc = tree.incumbent_y()
         if inc is not None:
-            start = highspy.HighsSolution()
-            start.col_value = list(np.concatenate([inc, tree.serve_of(inc)]))
-            start.value_valid = True
-            mip.setSolution(start)
+            set_solution(mip, np.concatenate([inc, tree.serve_of(inc)]))
         st = run(mip, ctx, "the Benders master MIP")
         info = mip.getInfo()
         if math.isfinite(info.mip_dual_bound):

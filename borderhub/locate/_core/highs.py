@@ -29,6 +29,7 @@ __all__ = [
     "choose_method",
     "is_highs",
     "load_highs_solution",
+    "new_highs",
     "quiet_highs_banner",
     "read_highs",
     "run",
@@ -128,6 +129,16 @@ def unit_scale(values: np.ndarray) -> float:
         return 1.0
     e = math.log2(float(np.median(v)))
     return 1.0 if 0 <= e <= 30 else 2.0 ** (10 - round(e))
+
+
+def new_highs(ctx: Any) -> Any:
+    """An empty ``highspy.Highs`` logging as ``ctx.msg`` asks, with a fixed random seed."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(ctx.msg))
+    h.setOptionValue("random_seed", 0)
+    return h
 
 
 def set_solution(h: Any, x: np.ndarray) -> None:
@@ -299,9 +310,7 @@ class ArrayBuilder:
         import highspy
         import scipy.sparse as sp
 
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", bool(ctx.msg))
-        h.setOptionValue("random_seed", 0)
+        h = new_highs(ctx)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = self.ncol, self.nrow
         cost = np.zeros(self.ncol)
