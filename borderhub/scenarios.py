@@ -34,9 +34,7 @@ import numpy as np
 import pandas as pd
 
 from borderhub._curves import elbow
-from borderhub._tasks import Reporter as _Reporter
-from borderhub._tasks import cost_and_weights as _cost_and_weights
-from borderhub._tasks import release_solver_threads as _release_solver_threads
+from borderhub._tasks import Reporter, cost_and_weights, release_solver_threads
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.locate import MODELS as _LOCATE_MODELS
 from borderhub.locate import P_MODELS, model_class, model_name
@@ -194,7 +192,7 @@ def sweep(
         raise SpecificationError(f"fn must be callable, got {type(fn).__name__}")
     names, scenarios = _scenarios(grid)
     total = len(scenarios)
-    reporter = _Reporter(total, bool(progress))
+    reporter = Reporter(total, bool(progress))
     results: list[Any] = [None] * total
     failures: dict[int, BaseException] = {}
 
@@ -215,7 +213,7 @@ def sweep(
                 fail(index, err)
             reporter.update()
     else:
-        _release_solver_threads()
+        release_solver_threads()
         futures = {
             executor.submit(_call, fn, params): index for index, params in enumerate(scenarios)
         }
@@ -396,7 +394,7 @@ def _model_sweep(
     The cost matrix and demand weights are computed once, here; each scenario then solves
     ``model`` (:meth:`_ModelSweep.solve`).
     """
-    matrix, w = _cost_and_weights(demand, candidates, weight, cost, weights, distance)
+    matrix, w = cost_and_weights(demand, candidates, weight, cost, weights, distance)
     return _ModelSweep(matrix, w, model, solver, time_limit, mip_gap, dict(params))
 
 
