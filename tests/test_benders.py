@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -687,3 +688,56 @@ def test_fixed_charge_benders_on_a_badly_scaled_instance_equals_the_scaled_optim
     assert base.status == big.status == "optimal"
     assert big.objective == pytest.approx(1e6 * base.objective, rel=1e-9)
     assert big.bound == pytest.approx(big.objective, rel=1e-6)
+
+
+def test_reduced_cost_fixing_at_a_node_leaves_the_trees_fixings_alone():
+    """A candidate the tree has fixed (open or closed) keeps its value in the children
+    whatever its reduced cost; only free candidates are fixed by theirs.
+
+    The children's bounds once read a fixed candidate's reduced cost as if it were free:
+    on TSPLIB rl1304 p = 100 a candidate the tree had opened was closed in both children,
+    the subtree holding the optimum was dropped as infeasible, and 491,640 was reported
+    `optimal` with a bound of 491,640 (the optimum is 491,639).
+    """
+    tree = SimpleNamespace(fix_lo=np.array([1.0, 0.0, 0.0, 0.0]),
+                           fix_up=np.array([1.0, 1.0, 0.0, 1.0]),
+                           best_obj=100.0, tolerance=lambda: 0.0)  # fmt: skip
+    lo, up = np.zeros(4), np.ones(4)
+    rc = np.array([20.0, 20.0, -20.0, 5.0])  # the gap is 100 - 90 = 10
+    clo, cup = benders._Tree.child_bounds(tree, lo, up, 90.0, rc)
+    assert list(clo) == [1.0, 0.0, 0.0, 0.0]  # opened by the tree: stays open
+    assert list(cup) == [1.0, 0.0, 0.0, 1.0]  # 1 free, closed by its cost; 2 by the tree
+    assert list(lo) == [0.0] * 4 and list(up) == [1.0] * 4  # the node's own not changed
+    clo, cup = benders._Tree.child_bounds(tree, lo, up, 90.0, -rc)
+    assert list(clo) == [1.0, 1.0, 0.0, 0.0]  # 1 free at 1: opened by its cost
+    assert list(cup) == [1.0, 1.0, 0.0, 1.0]
+
+
+def test_tree_with_an_improving_incumbent_and_refixing_keeps_the_optimum(monkeypatch):
+    """A poor start (no local search), no dive and the rounding heuristic at every node:
+    the incumbent improves inside the tree and the tree fixes candidates again and again;
+    the answers are the radius model's optima."""
+    monkeypatch.setattr(benders, "_NODE_HEURISTIC", 1)
+    monkeypatch.setattr(benders, "_HEUR_SHARE", math.inf)
+    monkeypatch.setattr(benders, "_DIVE_NODES", 0)
+
+    def poor(C, w, p, pol, fixed):
+        return np.sort(np.random.default_rng(p).choice(C.shape[1], p, replace=False))
+
+    monkeypatch.setattr(benders, "heuristic", poor)
+    refixed = []
+    refix = benders._Tree.refix
+
+    def spy(self):
+        refixed.append(1)
+        return refix(self)
+
+    monkeypatch.setattr(benders._Tree, "refix", spy)
+    pts = np.array([(i, j) for i in range(14) for j in range(14)], dtype=float)
+    pts += np.random.default_rng(4).uniform(-0.1, 0.1, pts.shape)
+    cost = np.floor(10 * np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)))
+    sol = PMedian.from_cost_matrix(cost, None, p=20, method="benders").solve()
+    ref = PMedian.from_cost_matrix(cost, None, p=20, method="radius").solve()
+    assert sol.status == ref.status == "optimal"
+    assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
+    assert refixed

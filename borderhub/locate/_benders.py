@@ -865,6 +865,25 @@ class _Tree:
         if obj < self.best_obj:
             self.best, self.best_obj = np.sort(sel), obj
 
+    def child_bounds(self, lo: np.ndarray, up: np.ndarray, val: float,
+                     rc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        """A solved node's bounds for its children (before the branching candidate's).
+
+        Its own bounds, the tree's fixings, and reduced-cost fixing with the node's LP
+        (bound ``val``, reduced costs ``rc``). Only candidates free at the node are fixed
+        by their reduced costs: a candidate the tree has fixed (:meth:`refix`) sits at
+        both its bounds in the LP, where its reduced cost can take either sign and says
+        nothing about moving it (read as if it were free, it closed a candidate the tree
+        had opened, and the node's whole subtree, the optimum with it, was lost as
+        infeasible).
+        """
+        lo, up = np.maximum(lo, self.fix_lo), np.minimum(up, self.fix_up)
+        free = (lo < 0.5) & (up > 0.5)
+        bar = self.best_obj + self.tolerance()
+        up[free & (rc > 0) & (val + rc > bar)] = 0.0
+        lo[free & (rc < 0) & (val - rc > bar)] = 1.0
+        return lo, up
+
     def search(self, max_nodes: int | None = None) -> tuple[float, bool]:
         """Best-bound search; returns (lower bound, stopped by the time limit).
 
@@ -911,10 +930,7 @@ class _Tree:
                 time.perf_counter() - self.t0
             ):
                 self.improve(y, lo)
-            bar = self.best_obj + self.tolerance()
-            lo, up = lo.copy(), up.copy()
-            up[(rcv > 0) & (val + rcv > bar) & (lo < 0.5)] = 0.0
-            lo[(rcv < 0) & (val - rcv > bar) & (up > 0.5)] = 1.0
+            lo, up = self.child_bounds(lo, up, val, rcv)
             j = frac[np.argmin(np.abs(y[frac] - 0.5))]  # the most fractional
             for v in (1.0, 0.0):
                 clo, cup = lo.copy(), up.copy()
