@@ -38,7 +38,7 @@ import borderhub
 from borderhub import datasets
 from borderhub.geo import distance_matrix
 from borderhub.maps import corridor_map, static_map
-from borderhub.maps._core.web import _layer_summary, _VectorLayer
+from borderhub.maps._core.web import VectorLayer, _layer_summary
 
 
 def inputs(n_centres: int = 8) -> dict:
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> dict:
         for group in reference._children.values()
         if isinstance(group, folium.FeatureGroup)
         for vec in group._children.values()
-        if isinstance(vec, _VectorLayer)
+        if isinstance(vec, VectorLayer)
     ]
 
     def plain_folium():

@@ -527,13 +527,13 @@ def test_static_map_same_content():
 
 
 def test_static_map_zh_without_cjk_font_warns_or_draws():
-    from borderhub.maps._core.style import _cjk_font
+    from borderhub.maps._core.style import cjk_font
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig = static_map(make_candidates(), partners=make_partners(), corridors=make_corridors())
     msgs = [str(w.message) for w in caught if "Chinese glyphs" in str(w.message)]
-    assert bool(msgs) == (_cjk_font() is None)
+    assert bool(msgs) == (cjk_font() is None)
     assert fig.axes
 
 

@@ -22,24 +22,24 @@ from branca.element import Element, Figure
 
 import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
-from borderhub.maps._core.style import _TEXT, _esc
+from borderhub.maps._core.style import TEXT, esc
 from borderhub.maps._core.web import (
-    _REFERRER_POLICY,
+    REFERRER_POLICY,
+    CorridorMap,
+    Decorations,
     Feature,
+    LabelLayer,
+    Panes,
+    PolygonLayer,
+    ScsInset,
     Shift,
-    _basemap,
-    _basemap_layers,
-    _CorridorMap,
-    _Decorations,
-    _gcj,
-    _identity,
-    _LabelLayer,
-    _latlon,
-    _Panes,
-    _PolygonLayer,
-    _ScsInset,
-    _VectorLayer,
-    _web_latlngs,
+    VectorLayer,
+    basemap_for,
+    basemap_layers,
+    identity_xy,
+    latlon_of,
+    to_gcj,
+    web_latlngs,
 )
 from borderhub.maps.scene import Marks, Scene, SceneLayer, build_scene
 
@@ -63,30 +63,30 @@ def _web_layer(layer: SceneLayer, shift: Shift) -> _Layer:
         each = part.each or [None] * len(part)
         texts = zip(each, part.tips or (), part.popups or (), strict=True)
         if isinstance(part, Marks):
-            pts = _latlon(shift, part.lon, part.lat)
+            pts = latlon_of(shift, part.lon, part.lat)
             for p, (o, tip, popup) in zip(pts, texts, strict=True):
                 feats.append([0, si, p, o or 0, tip, popup])
             continue
         for pieces, (o, tip, popup) in zip(part.pieces, texts, strict=True):
-            coords = [_latlon(shift, p[:, 0], p[:, 1]) for p in pieces]
+            coords = [latlon_of(shift, p[:, 0], p[:, 1]) for p in pieces]
             feats.append([1, si, coords if len(coords) > 1 else coords[0], o or 0, tip, popup])
     styles = [dict(part.style) for part in layer.parts]
-    return _Layer(_esc(layer.name), layer.show, styles, feats)
+    return _Layer(esc(layer.name), layer.show, styles, feats)
 
 
 def _add_layers(m: folium.Map, layers: list[_Layer]) -> None:
     for layer in layers:
         group = folium.FeatureGroup(name=layer.name, show=layer.show)
-        group.add_child(_VectorLayer(layer.styles, layer.features))
+        group.add_child(VectorLayer(layer.styles, layer.features))
         group.add_to(m)
 
 
 def _legend_html(scene: Scene, extra: str | None = None) -> str:
     """The map's legend: the layers' sections in rank order (the choropleth's at 40)."""
-    text = _TEXT[scene.content.lang]
+    text = TEXT[scene.content.lang]
     parts = [
         '<details open><summary style="font-weight:700;cursor:pointer">'
-        f"{_esc(text['legend'])}</summary>"
+        f"{esc(text['legend'])}</summary>"
     ]
     sections = [(e.rank, e.html) for e in scene.legend() if not e.box]
     if extra:
@@ -136,7 +136,7 @@ def _flatten(coords: list[Any]) -> list[Any]:
     return coords
 
 
-def _choropleth_layer(scene: Scene, shift: Shift) -> tuple[str, _PolygonLayer, str]:
+def _choropleth_layer(scene: Scene, shift: Shift) -> tuple[str, PolygonLayer, str]:
     """The prefecture choropleth: (layer name, polygon layer, legend HTML)."""
     choro = scene.choropleth
     c = scene.content
@@ -145,7 +145,7 @@ def _choropleth_layer(scene: Scene, shift: Shift) -> tuple[str, _PolygonLayer, s
     values = choro.values.to_dict()
     feats = []
     fill_of = fills.to_dict()
-    for label, parts in _web_latlngs("prefecture", shift):
+    for label, parts in web_latlngs("prefecture", shift):
         if label not in fill_of:
             continue
         v = values.get(label)
@@ -154,7 +154,7 @@ def _choropleth_layer(scene: Scene, shift: Shift) -> tuple[str, _PolygonLayer, s
             if choro.categorical
             else (choro.fmt.format(float(v)) if v is not None and np.isfinite(v) else "–")
         )
-        tip = f"<b>{_esc(pref_names[label])}</b><br>{_esc(choro.title)}: {_esc(txt)}"
+        tip = f"<b>{esc(pref_names[label])}</b><br>{esc(choro.title)}: {esc(txt)}"
         feats.append([0, parts, {"fillColor": fill_of[label]}, tip])
     strings: list[str] = [str(f[3]) for f in feats]
     for k, f in enumerate(feats):
@@ -166,7 +166,7 @@ def _choropleth_layer(scene: Scene, shift: Shift) -> tuple[str, _PolygonLayer, s
             f'<span style="white-space:nowrap;margin-right:6px">'
             f'<span style="display:inline-block;width:11px;height:11px;background:'
             f'{choro.colours[k]};border:1px solid #777;vertical-align:-1px"></span> '
-            f"{_esc(k)}</span> "
+            f"{esc(k)}</span> "
             for k in present[:24]
         )
         body = f"<div>{items}</div>"
@@ -178,7 +178,7 @@ def _choropleth_layer(scene: Scene, shift: Shift) -> tuple[str, _PolygonLayer, s
         )
         ticks = "".join(
             f'<span style="flex:1;text-align:{"left" if i == 0 else "right"}">'
-            f"{_esc(choro.fmt.format(e))}</span>"
+            f"{esc(choro.fmt.format(e))}</span>"
             for i, e in enumerate(edges)
             if i in (0, len(edges) - 1) or len(edges) <= 5
         )
@@ -186,18 +186,18 @@ def _choropleth_layer(scene: Scene, shift: Shift) -> tuple[str, _PolygonLayer, s
         body = (
             f'<div style="display:flex;width:200px;border:1px solid #888">{cells}</div>'
             f'<div style="display:flex;width:202px;font-size:10px;color:#444">{ticks}</div>'
-            f'<div style="font-size:10px;color:#666">{_esc(quant)}</div>'
+            f'<div style="font-size:10px;color:#666">{esc(quant)}</div>'
         )
-    legend = f'<div style="font-weight:600;margin-top:4px">{_esc(choro.title)}</div>{body}'
+    legend = f'<div style="font-weight:600;margin-top:4px">{esc(choro.title)}</div>{body}'
     name = ("分区着色 · " if c.lang == "zh" else "Choropleth · ") + choro.title
     style = {"color": "#ffffff", "weight": 0.5, "fillOpacity": 0.72}
-    return name, _PolygonLayer("bhChoro", [style], feats, strings), legend
+    return name, PolygonLayer("bhChoro", [style], feats, strings), legend
 
 
 def _label_features(scene: Scene, shift: Shift, which: str) -> tuple[list[list], list[list]]:
     """(major, minor) label features [[lat, lon], text]: centres, then other candidates."""
     cand = scene.content.cand
-    pos = _latlon(shift, cand["_lon"], cand["_lat"])
+    pos = latlon_of(shift, cand["_lon"], cand["_lat"])
     index = {x: k for k, x in enumerate(cand.index)}
     major, rest = scene.labels
     majors = [[pos[index[x]], str(cand.at[x, "_name"])] for x in major]
@@ -368,7 +368,7 @@ def corridor_map(
         tiles = None if self_contained else "osm"
     elif isinstance(tiles, str) and tiles.lower() == "none":
         tiles = None
-    base = _basemap(tiles, tiles_key)
+    base = basemap_for(tiles, tiles_key)
     view = _carto.check_extent(extent, ("china", "content"))
     if labels not in ("centres", "centers", "all", "none"):
         raise SpecificationError(
@@ -380,12 +380,12 @@ def corridor_map(
         candidates, solution, partners, corridors, scores, title, lang, demand,
         show_corridors=corridors_on, choropleth=choropleth, flows=flows,
     )  # fmt: skip
-    shift = _gcj if base is not None and base.gcj02 else _identity
+    shift = to_gcj if base is not None and base.gcj02 else identity_xy
     layers = [_web_layer(layer, shift) for layer in scene.layers if layer.parts]
     vector = base is None if boundaries is None else bool(boundaries)
     choro = None if scene.choropleth is None else _choropleth_layer(scene, shift)
 
-    m = _CorridorMap(
+    m = CorridorMap(
         location=[35.0, 105.0],
         zoom_start=4,
         tiles=None,
@@ -395,23 +395,23 @@ def corridor_map(
     )
     root = m.get_root()
     if title and isinstance(root, Figure):
-        root.title = _esc(title)
-    m.add_child(_Panes(_carto.SEA if vector and base is None else None))
+        root.title = esc(title)
+    m.add_child(Panes(_carto.SEA if vector and base is None else None))
     if vector:
-        _basemap_layers(m, shift, world=view != "china")
+        basemap_layers(m, shift, world=view != "china")
         if view == "china":
-            m.add_child(_ScsInset("南海诸岛" if lang == "zh" else "South China Sea Islands"))
+            m.add_child(ScsInset("南海诸岛" if lang == "zh" else "South China Sea Islands"))
     if base is not None:
         _tile_layers(m, base, tiles_key, lang)
     legend_extra = None
     if choro is not None:
         cname, cel, legend_extra = choro
-        group = folium.FeatureGroup(name=_esc(cname), show=True)
+        group = folium.FeatureGroup(name=esc(cname), show=True)
         group.add_child(cel)
         group.add_to(m)
     _add_layers(m, layers)
     _label_layers(m, scene, shift, labels)
-    m.add_child(_Decorations(_esc(title) if title else None, _legend_html(scene, legend_extra)))
+    m.add_child(Decorations(esc(title) if title else None, _legend_html(scene, legend_extra)))
     folium.LayerControl(collapsed=True).add_to(m)
     _fit_view(m, view, layers)
     seed = json.dumps(
@@ -434,7 +434,7 @@ def _tile_layers(m: folium.Map, base: Any, tiles_key: str | None, lang: str) -> 
         name=base.name,
         subdomains=base.subdomains,
         max_zoom=base.max_zoom,
-        referrer_policy=_REFERRER_POLICY,
+        referrer_policy=REFERRER_POLICY,
     ).add_to(m)
     if base.labels:
         lab = "cva" if lang == "zh" else "eva"
@@ -444,7 +444,7 @@ def _tile_layers(m: folium.Map, base: Any, tiles_key: str | None, lang: str) -> 
             name=f"{base.name} labels",
             subdomains=base.subdomains,
             max_zoom=base.max_zoom,
-            referrer_policy=_REFERRER_POLICY,
+            referrer_policy=REFERRER_POLICY,
             overlay=True,
             control=False,
         ).add_to(m)
@@ -453,14 +453,14 @@ def _tile_layers(m: folium.Map, base: Any, tiles_key: str | None, lang: str) -> 
 def _label_layers(m: folium.Map, scene: Scene, shift: Shift, labels: str) -> None:
     """Permanent labels: the centres' (shown) and the other candidates' (shown on request)."""
     major, minor = _label_features(scene, shift, "none" if labels == "none" else "centres")
-    text = _TEXT[scene.content.lang]
+    text = TEXT[scene.content.lang]
     if major:
-        group = folium.FeatureGroup(name=_esc(text["labels_major"]), show=True)
-        group.add_child(_LabelLayer(major))
+        group = folium.FeatureGroup(name=esc(text["labels_major"]), show=True)
+        group.add_child(LabelLayer(major))
         group.add_to(m)
     if minor:
-        group = folium.FeatureGroup(name=_esc(text["labels_all"]), show=labels == "all")
-        group.add_child(_LabelLayer(minor, minor=True))
+        group = folium.FeatureGroup(name=esc(text["labels_all"]), show=labels == "all")
+        group.add_child(LabelLayer(minor, minor=True))
         group.add_to(m)
 
 
@@ -564,9 +564,9 @@ def add_flow_layer(
         else flow_segments(solution, candidates, partners, gateways, distance=distance)
     )
     layer = flow_layer(seg, name=name, max_width=max_width)
-    web = _web_layer(layer, _identity)
+    web = _web_layer(layer, identity_xy)
     group = folium.FeatureGroup(name=web.name)
-    group.add_child(_VectorLayer(web.styles, web.features))
+    group.add_child(VectorLayer(web.styles, web.features))
     # branca gives every element a random id (in the HTML as element ids and JavaScript
     # names): derive them from the map's own id and the position in the group instead, so
     # the same map saves to the same bytes

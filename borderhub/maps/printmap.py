@@ -22,7 +22,7 @@ import shapely
 
 import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
-from borderhub.maps._core.style import _TEXT, _cjk_font
+from borderhub.maps._core.style import TEXT, cjk_font
 from borderhub.maps.scene import (
     Curves,
     Dots,
@@ -430,7 +430,7 @@ def _decorate(
     if handles:
         canvas.legend = ax.legend(
             handles=handles, loc="lower left", bbox_to_anchor=(0.0, 0.07), prop=prop,
-            framealpha=0.92, edgecolor="#999", title=_TEXT[scene.content.lang]["legend"],
+            framealpha=0.92, edgecolor="#999", title=TEXT[scene.content.lang]["legend"],
             title_fontproperties=prop,
         )  # fmt: skip
         canvas.legend.set_zorder(10)
@@ -754,8 +754,8 @@ def static_map(
     """
     from matplotlib.figure import Figure
 
-    if not isinstance(lang, str) or lang not in _TEXT:
-        raise SpecificationError(f"lang must be one of {sorted(_TEXT)}, got {lang!r}.")
+    if not isinstance(lang, str) or lang not in TEXT:
+        raise SpecificationError(f"lang must be one of {sorted(TEXT)}, got {lang!r}.")
     view = _carto.check_extent(extent, ("china",))
     if labels not in ("centres", "centers", "all", "none"):
         raise SpecificationError(f"labels must be 'centres', 'all' or 'none'; got {labels!r}.")
@@ -765,7 +765,7 @@ def static_map(
             "writes); or save the returned figure yourself with fig.savefig(...)."
         )
     crs = _projection(projection)
-    font = _cjk_font()
+    font = cjk_font()
     use_lang = lang
     if lang == "zh" and font is None:
         warnings.warn(

@@ -30,8 +30,8 @@ import numpy as np
 
 import borderhub.maps.cartography as cartography
 from borderhub.exceptions import SpecificationError
-from borderhub.maps._core.inputs import _candidate_popup, _centre_colours, _prepare
-from borderhub.maps._core.style import _TEXT, _esc
+from borderhub.maps._core.inputs import candidate_popup, centre_colours, prepare_map
+from borderhub.maps._core.style import TEXT, esc
 
 __all__ = [
     "Curves",
@@ -271,7 +271,7 @@ class SceneContext:
         ``partners``, ``corridors``, ``lang``, ``title``); every frame has WGS84 ``_lon``
         and ``_lat`` columns and display names in ``_name``.
     text : dict
-        The map's words in its language (:data:`borderhub.maps._core.style._TEXT`).
+        The map's words in its language (:data:`borderhub.maps._core.style.TEXT`).
     colour : dict
         Colour of each open centre.
     popups : dict
@@ -308,7 +308,7 @@ class SceneContext:
 
     def name(self, label: Any) -> str:
         """The escaped display name of a candidate."""
-        return _esc(self.content.cand.at[label, "_name"])
+        return esc(self.content.cand.at[label, "_name"])
 
 
 @dataclass
@@ -497,7 +497,7 @@ def build_scene(
     >>> scene.labels[0]
     ['530100']
     """
-    content = _prepare(candidates, solution, partners, corridors, scores, title, lang, demand)
+    content = prepare_map(candidates, solution, partners, corridors, scores, title, lang, demand)
     records: dict[Any, dict[str, Any]] = content.cand.to_dict("index")  # type: ignore[assignment]
     sol = content.solution
     primary = "solution" if sol is not None else "scores" if content.scores is not None else "tiers"
@@ -506,9 +506,9 @@ def build_scene(
         print_primary = "tiers"
     ctx = SceneContext(
         content=content,
-        text=_TEXT[content.lang],
-        colour=_centre_colours(sol),
-        popups={x: _candidate_popup(content, x, rec) for x, rec in records.items()},
+        text=TEXT[content.lang],
+        colour=centre_colours(sol),
+        popups={x: candidate_popup(content, x, rec) for x, rec in records.items()},
         records=records,
         primary=primary,
         print_primary=print_primary,

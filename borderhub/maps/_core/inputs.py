@@ -18,17 +18,17 @@ import pandas as pd
 from borderhub.exceptions import DataError, SpecificationError
 from borderhub.geo import as_points
 from borderhub.maps._core.style import (
-    _CANDIDATE_FIELDS,
-    _FACILITY_COLOURS,
-    _MODE_NAMES,
-    _MODES,
-    _SKIP_COLUMNS,
-    _SKIP_SUFFIX,
-    _TEXT,
-    _esc,
-    _fmt,
-    _table,
-    _tier_style,
+    CANDIDATE_FIELDS,
+    FACILITY_COLOURS,
+    MODE_NAMES,
+    MODES,
+    SKIP_COLUMNS,
+    SKIP_SUFFIX,
+    TEXT,
+    esc,
+    fmt_value,
+    popup_table,
+    tier_style,
 )
 
 
@@ -211,7 +211,7 @@ def _default(name: str) -> Any:
     return getattr(datasets, name)()
 
 
-def _prepare(
+def prepare_map(
     candidates: Any,
     solution: Any,
     partners: Any,
@@ -222,8 +222,8 @@ def _prepare(
     demand: Any,
     arc_points: int = 48,
 ) -> _Content:
-    if not isinstance(lang, str) or lang not in _TEXT:
-        raise SpecificationError(f"lang must be one of {sorted(_TEXT)}, got {lang!r}.")
+    if not isinstance(lang, str) or lang not in TEXT:
+        raise SpecificationError(f"lang must be one of {sorted(TEXT)}, got {lang!r}.")
     if title is not None and not isinstance(title, str):
         raise SpecificationError(f"title must be a string or None, got {type(title).__name__}.")
     cand = _as_points(_default("candidates") if candidates is None else candidates, "candidates")
@@ -303,14 +303,14 @@ def _build_corridors(
     out = []
     for cid, row in frame.iterrows():
         mode = str(row["mode"]).strip().lower()
-        if mode not in _MODES:
-            raise DataError(f"corridor {cid!r} has mode {row['mode']!r}; modes are {_MODES}.")
+        if mode not in MODES:
+            raise DataError(f"corridor {cid!r} has mode {row['mode']!r}; modes are {MODES}.")
         name = str(row["name"]) if "name" in frame.columns and pd.notna(row["name"]) else str(cid)
-        rows = [(_esc("id"), _esc(cid)), (_esc(_MODE_NAMES[lang][mode]), _esc(mode))]
+        rows = [(esc("id"), esc(cid)), (esc(MODE_NAMES[lang][mode]), esc(mode))]
         for col in ("destination_region", "plan_ref", "description"):
-            v = _fmt(row[col], lang) if col in frame.columns else None
+            v = fmt_value(row[col], lang) if col in frame.columns else None
             if v is not None:
-                rows.append((_esc(col.replace("_", " ")), _esc(v)))
+                rows.append((esc(col.replace("_", " ")), esc(v)))
         corridor = _Corridor(id=str(cid), name=name, mode=mode, popup_rows=rows)
         origins: list[tuple[str, tuple[float, float]]] = []
         for code in _split(row["origin"]):
@@ -337,54 +337,54 @@ def _build_corridors(
     return out
 
 
-def _numeric(frame: pd.DataFrame, column: str, default: float) -> np.ndarray:
+def numeric_column(frame: pd.DataFrame, column: str, default: float) -> np.ndarray:
     if column not in frame.columns:
         return np.full(len(frame), default)
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
 
 
-def _tier_outline(c: _Content, label: Any, default: str) -> str:
+def tier_outline(c: _Content, label: Any, default: str) -> str:
     """Outline colour of a candidate in the solution view: its first filled tier's colour."""
     if c.tiers is None or not c.tiers.get(label):
         return default
     tiers = c.tiers[label]
-    first = next((t for t in tiers if not _tier_style(t).ring), tiers[0])
-    return _tier_style(first).fill
+    first = next((t for t in tiers if not tier_style(t).ring), tiers[0])
+    return tier_style(first).fill
 
 
-def _centre_colours(sol: _Solution | None) -> dict[Any, str]:
+def centre_colours(sol: _Solution | None) -> dict[Any, str]:
     if sol is None:
         return {}
-    return {f: _FACILITY_COLOURS[k % len(_FACILITY_COLOURS)] for k, f in enumerate(sol.open)}
+    return {f: FACILITY_COLOURS[k % len(FACILITY_COLOURS)] for k, f in enumerate(sol.open)}
 
 
-def _candidate_popup(
+def candidate_popup(
     c: _Content, label: Any, row: Mapping[str, Any], extra: Iterable[tuple[str, str]] = ()
 ) -> str:
     i = 0 if c.lang == "zh" else 1
-    rows = [(_esc("adcode" if c.lang == "en" else "行政区划代码"), _esc(label))]
-    for col, labels in _CANDIDATE_FIELDS.items():
+    rows = [(esc("adcode" if c.lang == "en" else "行政区划代码"), esc(label))]
+    for col, labels in CANDIDATE_FIELDS.items():
         if col in row:
-            v = _fmt(row[col], c.lang, grouped=not col.endswith("year"))
+            v = fmt_value(row[col], c.lang, grouped=not col.endswith("year"))
             if v is not None:
-                rows.append((_esc(labels[i]), _esc(v)))
+                rows.append((esc(labels[i]), esc(v)))
     if c.tiers is not None and c.tiers.get(label):
         tier_txt = "<br>".join(
-            f"{_esc(t.name)}: {_esc(t.label_zh)} / {_esc(t.label_en)}" for t in c.tiers[label]
+            f"{esc(t.name)}: {esc(t.label_zh)} / {esc(t.label_en)}" for t in c.tiers[label]
         )
-        rows.append((_esc(_TEXT[c.lang]["tiers"]), tier_txt))
+        rows.append((esc(TEXT[c.lang]["tiers"]), tier_txt))
     for col, v in row.items():
         name = str(col)
         if (
-            name in _CANDIDATE_FIELDS
-            or name in _SKIP_COLUMNS
+            name in CANDIDATE_FIELDS
+            or name in SKIP_COLUMNS
             or name.startswith("_")
-            or _SKIP_SUFFIX.search(name)
+            or SKIP_SUFFIX.search(name)
         ):
             continue
         scalar = np.isscalar(v) or v is None or v is pd.NA
-        txt = _fmt(v, c.lang, grouped=not name.endswith("year")) if scalar else None
+        txt = fmt_value(v, c.lang, grouped=not name.endswith("year")) if scalar else None
         if txt is not None:
-            rows.append((_esc(name), _esc(txt)))
+            rows.append((esc(name), esc(txt)))
     rows.extend(extra)
-    return _table(rows, _esc(row["_name"]))
+    return popup_table(rows, esc(row["_name"]))

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-_MODES = ("air", "rail", "sea", "road")
-_MODE_STYLE: dict[str, dict[str, Any]] = {
+MODES = ("air", "rail", "sea", "road")
+MODE_STYLE: dict[str, dict[str, Any]] = {
     "air": {"color": "#6a3d9a", "weight": 1.6, "opacity": 0.75, "dashArray": "6 5"},
     "rail": {"color": "#b15928", "weight": 3.0, "opacity": 0.85},
     "sea": {"color": "#1f78b4", "weight": 2.4, "opacity": 0.8, "dashArray": "12 4 2 4"},
@@ -45,11 +45,11 @@ _TIER_STYLE: dict[str, _TierStyle] = {
 }
 
 
-def _tier_style(tier: Any) -> _TierStyle:
+def tier_style(tier: Any) -> _TierStyle:
     return _TIER_STYLE.get(tier.name, _TierStyle("#777777", 6.0))
 
 
-_TIER_SHORT = {
+TIER_SHORT = {
     "CORE": ("强化综合性中心", "Core: strengthen comprehensive centres"),
     "LONG_TERM": ("长远发展", "Long-term comprehensive centres"),
     "PROVINCIAL": ("省会辐射", "Provincial capitals"),
@@ -57,24 +57,24 @@ _TIER_SHORT = {
     "RAIL": ("铁路（中欧班列）", "Rail (China-Europe Railway Express)"),
     "PORT": ("港口", "Port (coastal)"),
 }
-_FACILITY_COLOURS = (
+FACILITY_COLOURS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#e7298a",
     "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173",
     "#3182bd", "#e6550d", "#31a354", "#756bb1",
 )  # fmt: skip
 
-_MODE_NAMES: dict[str, dict[str, str]] = {
+MODE_NAMES: dict[str, dict[str, str]] = {
     "zh": {"air": "航空", "rail": "铁路", "sea": "海运", "road": "公路"},
     "en": {"air": "air", "rail": "rail", "sea": "sea", "road": "road"},
 }
 
 #: Heading of a section of the HTML legend.
-_LEGEND_HEAD = '<div style="font-weight:600;margin-top:5px">{}</div>'
+LEGEND_HEAD = '<div style="font-weight:600;margin-top:5px">{}</div>'
 
 #: Fill colour of candidates that are in no tier of 专栏4 (a tiers column with empty cells).
-_NO_TIER_FILL = "#bdbdbd"
+NO_TIER_FILL = "#bdbdbd"
 
-_TEXT: dict[str, dict[str, str]] = {
+TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "tier_layer": "专栏4 · {short}",
         "candidates": "候选地",
@@ -146,7 +146,7 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 # Popup rows: column -> (zh label, en label).
-_CANDIDATE_FIELDS = {
+CANDIDATE_FIELDS = {
     "name": ("名称", "name"),
     "plan_name": ("规划用名", "name in the plan"),
     "province": ("省份", "province"),
@@ -161,7 +161,7 @@ _CANDIDATE_FIELDS = {
     "airport_cargo": ("机场货邮吞吐量（万吨）", "airport cargo (10k t)"),
     "airport_cargo_year": ("货邮数据年份", "airport cargo year"),
 }
-_PARTNER_FIELDS = {
+PARTNER_FIELDS = {
     "city": ("城市", "city"),
     "country": ("国家", "country"),
     "iso3": ("ISO3", "ISO3"),
@@ -169,19 +169,19 @@ _PARTNER_FIELDS = {
     "rcep": ("RCEP 成员", "RCEP member"),
     "role": ("角色", "role"),
 }
-_SKIP_COLUMNS = {"geometry", "lon", "lat", "tiers", "geonameid", "plan_text"}
+SKIP_COLUMNS = {"geometry", "lon", "lat", "tiers", "geonameid", "plan_text"}
 # Provenance columns stay in the data, not in the popups.
-_SKIP_SUFFIX = re.compile(r"(_source|_method|_quality|_gcj02)$")
+SKIP_SUFFIX = re.compile(r"(_source|_method|_quality|_gcj02)$")
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _esc(value: Any) -> str:
+def esc(value: Any) -> str:
     """HTML-escape any value (quotes included)."""
     return html.escape(str(value), quote=True)
 
 
-def _js(obj: Any) -> str:
+def js_literal(obj: Any) -> str:
     """JSON for embedding in a <script>: no way to close the tag or open a comment."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return (
@@ -193,12 +193,12 @@ def _js(obj: Any) -> str:
     )
 
 
-def _fmt(value: Any, lang: str, grouped: bool = True) -> str | None:
+def fmt_value(value: Any, lang: str, grouped: bool = True) -> str | None:
     """Format one popup value; None for missing values. ``grouped``: thousands separators."""
     if value is None or value is pd.NA:
         return None
     if isinstance(value, bool | np.bool_):
-        return _TEXT[lang]["yes"] if value else _TEXT[lang]["no"]
+        return TEXT[lang]["yes"] if value else TEXT[lang]["no"]
     if isinstance(value, int | np.integer):
         return f"{int(value):,}" if grouped else str(int(value))
     if isinstance(value, float | np.floating):
@@ -212,7 +212,7 @@ def _fmt(value: Any, lang: str, grouped: bool = True) -> str | None:
     return text if text.strip() else None
 
 
-def _table(rows: Iterable[tuple[str, str]], head: str) -> str:
+def popup_table(rows: Iterable[tuple[str, str]], head: str) -> str:
     """Popup HTML from already-escaped label/value pairs."""
     body = "".join(
         f'<tr><th style="text-align:left;padding-right:8px;font-weight:600">{k}</th>'
@@ -232,7 +232,7 @@ def tier_enum():
     return Tier
 
 
-def _viridis(t: np.ndarray) -> list[str]:
+def viridis(t: np.ndarray) -> list[str]:
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
@@ -240,7 +240,7 @@ def _viridis(t: np.ndarray) -> list[str]:
     return [to_hex(cmap(float(v))) for v in t]
 
 
-def _swatch_circle(fill: str | None, stroke: str, r: float = 6, dash: str | None = None) -> str:
+def swatch_circle(fill: str | None, stroke: str, r: float = 6, dash: str | None = None) -> str:
     f = fill if fill else "none"
     d = f' stroke-dasharray="{dash}"' if dash else ""
     return (
@@ -249,7 +249,7 @@ def _swatch_circle(fill: str | None, stroke: str, r: float = 6, dash: str | None
     )
 
 
-def _swatch_line(style: Mapping[str, Any]) -> str:
+def swatch_line(style: Mapping[str, Any]) -> str:
     dash = f' stroke-dasharray="{style["dashArray"]}"' if "dashArray" in style else ""
     return (
         '<svg width="30" height="10" style="vertical-align:middle">'
@@ -258,14 +258,14 @@ def _swatch_line(style: Mapping[str, Any]) -> str:
     )
 
 
-_PARTNER_STYLE: dict[str, dict[str, Any]] = {
+PARTNER_STYLE: dict[str, dict[str, Any]] = {
     "rcep": {"radius": 6, "color": "#4d004b", "weight": 2, "fillColor": "#88419d"},
     "other_partners": {"radius": 5, "color": "#252525", "weight": 2, "fillColor": "#969696"},
 }
-_PARTNER_STYLE["partners"] = _PARTNER_STYLE["rcep"]
+PARTNER_STYLE["partners"] = PARTNER_STYLE["rcep"]
 
 
-def _cjk_font() -> str | None:
+def cjk_font() -> str | None:
     from borderhub._fonts import cjk_family
 
     return cjk_family()

@@ -25,7 +25,7 @@ from folium.template import Template
 
 import borderhub.maps.cartography as _carto
 from borderhub.exceptions import SpecificationError
-from borderhub.maps._core.style import _js
+from borderhub.maps._core.style import js_literal
 
 #: Version of the Leaflet files shipped in ``borderhub/_assets/leaflet``.
 LEAFLET_VERSION = "1.9.4"
@@ -35,7 +35,7 @@ _LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
 
 # Tile servers (OpenStreetMap's in particular) require a Referer header; ask the browser to
 # send the page's origin even where its default policy is stricter.
-_REFERRER_POLICY = "strict-origin-when-cross-origin"
+REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 _OSM_ATTR = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -134,7 +134,7 @@ class _DataElement(MacroElement):
             element.render(**kwargs)
 
 
-class _VectorLayer(_DataElement):
+class VectorLayer(_DataElement):
     """Circle markers and polylines drawn from one JSON array into the parent layer.
 
     Each feature is ``[kind, style, coords, overrides, tooltip_html, popup_html]`` with
@@ -181,15 +181,15 @@ class _VectorLayer(_DataElement):
 
     @property
     def styles_js(self) -> str:
-        return _js(self.styles)
+        return js_literal(self.styles)
 
     @property
     def strings_js(self) -> str:
-        return _js(self._payload()[0])
+        return js_literal(self._payload()[0])
 
     @property
     def features_js(self) -> str:
-        return _js(self._payload()[1])
+        return js_literal(self._payload()[1])
 
     @property
     def n_markers(self) -> int:
@@ -200,7 +200,7 @@ class _VectorLayer(_DataElement):
         return sum(1 for f in self.features if f[0] == 1)
 
 
-class _Decorations(_DataElement):
+class Decorations(_DataElement):
     """Title (top centre) and legend (bottom right) as Leaflet controls."""
 
     _template = Template(
@@ -246,11 +246,11 @@ class _Decorations(_DataElement):
 
     @property
     def title_js(self) -> str:
-        return _js(self.title_html or "")
+        return js_literal(self.title_html or "")
 
     @property
     def legend_js(self) -> str:
-        return _js(self.legend_html or "")
+        return js_literal(self.legend_html or "")
 
 
 @cache
@@ -275,7 +275,7 @@ def _inline_leaflet() -> tuple[str, str]:
     return js, css
 
 
-class _CorridorMap(folium.Map):
+class CorridorMap(folium.Map):
     """A folium.Map that loads only Leaflet, inline when self-contained."""
 
     def __init__(self, *args: Any, self_contained: bool = False, **kwargs: Any):
@@ -322,23 +322,23 @@ Feature = list[Any]
 Shift = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
-def _latlon(shift: Shift, lon: Any, lat: Any) -> list[list[float]]:
+def latlon_of(shift: Shift, lon: Any, lat: Any) -> list[list[float]]:
     x, y = shift(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     return np.column_stack([np.round(y, 5), np.round(x, 5)]).tolist()
 
 
-def _identity(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def identity_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
-def _gcj(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def to_gcj(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     from borderhub.geo import wgs84_to_gcj02
 
     gx, gy = wgs84_to_gcj02(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     return np.asarray(gx, dtype=float), np.asarray(gy, dtype=float)
 
 
-def _basemap(tiles: Any, tiles_key: str | None) -> _Basemap | None:
+def basemap_for(tiles: Any, tiles_key: str | None) -> _Basemap | None:
     if tiles is None:
         return None
     if not isinstance(tiles, str) or tiles.lower() not in TILES:
@@ -365,7 +365,7 @@ def _basemap(tiles: Any, tiles_key: str | None) -> _Basemap | None:
 _PANES = {"bhBase": 250, "bhChoro": 350, "bhLabels": 640}
 
 
-class _Panes(_DataElement):
+class Panes(_DataElement):
     """Map panes: vector basemap (below overlays), choropleth, labels (above markers)."""
 
     _template = Template(
@@ -408,14 +408,14 @@ class _Panes(_DataElement):
 
     @property
     def panes_js(self) -> str:
-        return _js(_PANES)
+        return js_literal(_PANES)
 
     @property
     def sea_js(self) -> str:
-        return _js(self.sea or "")
+        return js_literal(self.sea or "")
 
 
-class _PolygonLayer(_DataElement):
+class PolygonLayer(_DataElement):
     """Polygons or lines drawn on a canvas in one of the borderhub panes.
 
     Each feature is ``[style index, latlngs, overrides or 0, tooltip index]``; latlngs are
@@ -464,10 +464,10 @@ class _PolygonLayer(_DataElement):
         self.strings = strings or []
         self.lines = lines
 
-    pane_js = property(lambda self: _js(self.pane))
-    styles_js = property(lambda self: _js(self.styles))
-    strings_js = property(lambda self: _js(self.strings))
-    lines_js = property(lambda self: _js(bool(self.lines)))
+    pane_js = property(lambda self: js_literal(self.pane))
+    styles_js = property(lambda self: js_literal(self.styles))
+    strings_js = property(lambda self: js_literal(self.strings))
+    lines_js = property(lambda self: js_literal(bool(self.lines)))
 
     @property
     def features_js(self) -> str:
@@ -475,7 +475,8 @@ class _PolygonLayer(_DataElement):
         return (
             "["
             + ",".join(
-                f"[{int(f[0])},{_coords_js(f[1])},{_js(f[2])},{int(f[3])}]" for f in self.features
+                f"[{int(f[0])},{_coords_js(f[1])},{js_literal(f[2])},{int(f[3])}]"
+                for f in self.features
             )
             + "]"
         )
@@ -489,13 +490,13 @@ def _coords_js(coords: Any) -> str:
     hit = _COORDS_JS.get(id(coords))
     if hit is not None and hit[0] is coords:
         return hit[1]
-    text = _js(coords)
+    text = js_literal(coords)
     if len(_COORDS_JS) < 20_000:
         _COORDS_JS[id(coords)] = (coords, text)
     return text
 
 
-class _ScsInset(_DataElement):
+class ScsInset(_DataElement):
     """The South China Sea islands in a small fixed map at the lower left (vector basemap)."""
 
     _template = Template(
@@ -544,11 +545,11 @@ class _ScsInset(_DataElement):
         self.caption = caption
         self.sea = _carto.SEA
 
-    box_js = property(lambda self: _js(list(_carto.SCS_INSET_WEB)))
-    caption_js = property(lambda self: _js(self.caption))
+    box_js = property(lambda self: js_literal(list(_carto.SCS_INSET_WEB)))
+    caption_js = property(lambda self: js_literal(self.caption))
 
 
-class _LabelLayer(_DataElement):
+class LabelLayer(_DataElement):
     """Permanent text labels (non-interactive div markers in the label pane)."""
 
     _template = Template(
@@ -625,9 +626,9 @@ class _LabelLayer(_DataElement):
         self.features = features
         self.minor = minor
 
-    features_js = property(lambda self: _js(self.features))
-    cls_js = property(lambda self: _js("bh-label" + (" bh-minor" if self.minor else "")))
-    prio_js = property(lambda self: _js(1 if self.minor else 0))
+    features_js = property(lambda self: js_literal(self.features))
+    cls_js = property(lambda self: js_literal("bh-label" + (" bh-minor" if self.minor else "")))
+    prio_js = property(lambda self: js_literal(1 if self.minor else 0))
 
 
 _WEB_DECIMALS = {"maritime": 3}  # else 2 decimals (about 1 km; the layers are simplified at 2.5 km)
@@ -635,7 +636,7 @@ _WEB_DECIMALS = {"maritime": 3}  # else 2 decimals (about 1 km; the layers are s
 
 @cache
 def _web_latlngs_cached(level: str, gcj02: bool) -> tuple[tuple[Any, list], ...]:
-    shift = _gcj if gcj02 else _identity
+    shift = to_gcj if gcj02 else identity_xy
     d = _WEB_DECIMALS.get(level, 2)
     out = []
     for label, parts in _carto.web_rings(level):
@@ -650,12 +651,12 @@ def _web_latlngs_cached(level: str, gcj02: bool) -> tuple[tuple[Any, list], ...]
     return tuple(out)
 
 
-def _web_latlngs(level: str, shift: Shift) -> tuple[tuple[Any, list], ...]:
+def web_latlngs(level: str, shift: Shift) -> tuple[tuple[Any, list], ...]:
     """Leaflet latlngs of a boundary layer (shifted to GCJ-02 for Amap tiles); shared."""
-    return _web_latlngs_cached(level, shift is _gcj)
+    return _web_latlngs_cached(level, shift is to_gcj)
 
 
-def _basemap_layers(m: folium.Map, shift: Shift, world: bool = True) -> None:
+def basemap_layers(m: folium.Map, shift: Shift, world: bool = True) -> None:
     """The offline vector basemap: neighbours, China's land, provinces, outline, sea line.
 
     ``world=False`` keeps only the countries near China (the view of China never shows
@@ -664,30 +665,28 @@ def _basemap_layers(m: folium.Map, shift: Shift, world: bool = True) -> None:
     near = _carto.layer("neighbours")["near_china"]
     neighbours = [
         [0, parts, 0, -1]
-        for label, parts in _web_latlngs("neighbours", shift)
+        for label, parts in web_latlngs("neighbours", shift)
         if world or bool(near.get(label, True))
     ]
     style_n = {
         "stroke": True, "color": _carto.NEIGHBOUR_EDGE, "weight": 0.8, "fillColor":
         _carto.NEIGHBOUR, "fillOpacity": 1, "interactive": False,
     }  # fmt: skip
-    m.add_child(_PolygonLayer("bhBase", [style_n], neighbours))
+    m.add_child(PolygonLayer("bhBase", [style_n], neighbours))
     prov = {
         "color": _carto.PROVINCE_EDGE, "weight": 0.9, "fillColor": _carto.LAND,
         "fillOpacity": 1, "interactive": False,
     }  # fmt: skip
     m.add_child(
-        _PolygonLayer("bhBase", [prov], [[0, p, 0, -1] for _, p in _web_latlngs("province", shift)])
+        PolygonLayer("bhBase", [prov], [[0, p, 0, -1] for _, p in web_latlngs("province", shift)])
     )
     outline = {"color": _carto.COUNTRY_EDGE, "weight": 1.4, "fill": False, "interactive": False}
     m.add_child(
-        _PolygonLayer(
-            "bhBase", [outline], [[0, p, 0, -1] for _, p in _web_latlngs("country", shift)]
-        )
+        PolygonLayer("bhBase", [outline], [[0, p, 0, -1] for _, p in web_latlngs("country", shift)])
     )
     sea = {"color": _carto.MARITIME, "weight": 1.6, "interactive": False}
-    lines = [[0, p[0], 0, -1] for _, parts in _web_latlngs("maritime", shift) for p in parts]
-    m.add_child(_PolygonLayer("bhBase", [sea], lines, lines=True))
+    lines = [[0, p[0], 0, -1] for _, parts in web_latlngs("maritime", shift) for p in parts]
+    m.add_child(PolygonLayer("bhBase", [sea], lines, lines=True))
 
 
 def _layer_summary(m: folium.Map) -> dict[str, tuple[int, int, bool]]:
@@ -695,7 +694,7 @@ def _layer_summary(m: folium.Map) -> dict[str, tuple[int, int, bool]]:
     out = {}
     for child in m._children.values():
         if isinstance(child, folium.FeatureGroup):
-            vec = [c for c in child._children.values() if isinstance(c, _VectorLayer)]
+            vec = [c for c in child._children.values() if isinstance(c, VectorLayer)]
             out[html.unescape(child.layer_name)] = (
                 sum(v.n_markers for v in vec),
                 sum(v.n_lines for v in vec),

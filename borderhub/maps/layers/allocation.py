@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from borderhub.maps._core.inputs import _numeric
-from borderhub.maps._core.style import _esc, _fmt
+from borderhub.maps._core.inputs import numeric_column
+from borderhub.maps._core.style import esc, fmt_value
 from borderhub.maps.scene import Dots, Key, Marks, Paths, SceneContext, SceneLayer, Strokes
 
 
@@ -30,8 +30,8 @@ def allocation_layers(ctx: SceneContext) -> list[SceneLayer]:
     a, note = _thin(sol.assignment, ctx)
     dem = c.demand.loc[a.index]
     cand = c.cand
-    w = _numeric(a, "weight", 1.0)
-    cost = _numeric(a, "cost", np.nan)
+    w = numeric_column(a, "weight", 1.0)
+    cost = numeric_column(a, "cost", np.nan)
     finite = w[np.isfinite(w)]
     wmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     pieces: list[list[np.ndarray]] = []
@@ -40,14 +40,14 @@ def allocation_layers(ctx: SceneContext) -> list[SceneLayer]:
     each: list[Any] = []
     line_tips: list[str] = []
     for k, (fac, ok) in enumerate(zip(a["facility"], a["_served"], strict=True)):
-        dname = _esc(dem["_name"].iloc[k])
+        dname = esc(dem["_name"].iloc[k])
         if not ok:
-            tips.append(f"{dname} · {_esc(text['uncovered'])}")
+            tips.append(f"{dname} · {esc(text['uncovered'])}")
             each.append({"fillColor": "#fff", "color": "#d62728"})
             continue
-        tip = f"{dname} → {ctx.name(fac)}<br>{_esc(text['weight'])}: {_esc(_fmt(w[k], c.lang))}"
+        tip = f"{dname} → {ctx.name(fac)}<br>{esc(text['weight'])}: {esc(fmt_value(w[k], c.lang))}"
         if np.isfinite(cost[k]):
-            tip += f" · {_esc(text['cost'])}: {_esc(_fmt(cost[k], c.lang))}"
+            tip += f" · {esc(text['cost'])}: {esc(fmt_value(cost[k], c.lang))}"
         width = 0.8 + 3.2 * math.sqrt(max(w[k], 0.0) / wmax) if np.isfinite(w[k]) else 1.0
         colour = ctx.colour[fac]
         here = (dem["_lon"].iloc[k], dem["_lat"].iloc[k])
@@ -94,7 +94,7 @@ def _plain_demand(ctx: SceneContext) -> SceneLayer:
     """Demand units without a solution: small grey points."""
     dem, note = _thin(ctx.content.demand, ctx)
     style = {"radius": 2.5, "color": "#555", "weight": 1, "fillColor": "#999"}
-    tips = [_esc(n) for n in dem["_name"]]
+    tips = [esc(n) for n in dem["_name"]]
     key = Key(ctx.text["demand"], {"marker": "o", "mfc": "#888", "mec": "#888", "ms": 3}, rank=10)
     return SceneLayer(
         "allocation",

@@ -12,17 +12,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from borderhub.maps._core.inputs import _candidate_popup, _numeric, _tier_outline
+from borderhub.maps._core.inputs import candidate_popup, numeric_column, tier_outline
 from borderhub.maps._core.style import (
-    _LEGEND_HEAD,
-    _NO_TIER_FILL,
-    _TIER_SHORT,
-    _esc,
-    _fmt,
-    _swatch_circle,
-    _tier_style,
-    _viridis,
+    LEGEND_HEAD,
+    NO_TIER_FILL,
+    TIER_SHORT,
+    esc,
+    fmt_value,
+    swatch_circle,
     tier_enum,
+    tier_style,
+    viridis,
 )
 from borderhub.maps.scene import Dots, Key, LegendEntry, Marks, SceneContext, SceneLayer
 
@@ -33,7 +33,7 @@ def _points(ctx: SceneContext, labels: list[Any]) -> tuple[np.ndarray, np.ndarra
 
 
 def _short(tier: Any, lang: str) -> str:
-    return _TIER_SHORT.get(tier.name, (tier.label_zh, tier.label_en))[lang != "zh"]
+    return TIER_SHORT.get(tier.name, (tier.label_zh, tier.label_en))[lang != "zh"]
 
 
 # --------------------------------------------------------------------------- scores
@@ -50,22 +50,22 @@ def score_layers(ctx: SceneContext) -> list[SceneLayer]:
     v = scores["score"].to_numpy(dtype=float)
     lo, hi = float(v.min()), float(v.max())
     t = (v - lo) / (hi - lo) if hi > lo else np.full(len(v), 0.5)
-    colours = _viridis(t)
+    colours = viridis(t)
     each, tips, popups = [], [], []
     for k, (label, rank) in enumerate(zip(scores.index, scores["rank"], strict=True)):
-        rank_txt = _esc(_fmt(rank, c.lang))
-        tips.append(f"#{rank_txt} {ctx.name(label)} · {_esc(text['score'])} {v[k]:.3f}")
-        extra = [(_esc(text["rank"]), rank_txt), (_esc(text["score"]), f"{v[k]:.4f}")]
-        popups.append(_candidate_popup(c, label, ctx.records[label], extra))
+        rank_txt = esc(fmt_value(rank, c.lang))
+        tips.append(f"#{rank_txt} {ctx.name(label)} · {esc(text['score'])} {v[k]:.3f}")
+        extra = [(esc(text["rank"]), rank_txt), (esc(text["score"]), f"{v[k]:.4f}")]
+        popups.append(candidate_popup(c, label, ctx.records[label], extra))
         each.append({"radius": round(4 + 10 * float(t[k]), 2), "fillColor": colours[k]})
     lon, lat = _points(ctx, list(scores.index))
     base = {"color": "#333", "weight": 1, "fillOpacity": 0.85}
     size = 15 + 90 * (v - v.min()) / max(np.ptp(v), 1e-12)
     ink = Dots(lon, lat, {"s": size, "c": v, "cmap": "viridis", "edgecolors": "#333",
                           "linewidths": 0.5, "zorder": 4}, colourbar=text["score"])  # fmt: skip
-    grad = ",".join(_viridis(np.linspace(0, 1, 6)))
+    grad = ",".join(viridis(np.linspace(0, 1, 6)))
     html = (
-        _LEGEND_HEAD.format(_esc(text["scores"]))
+        LEGEND_HEAD.format(esc(text["scores"]))
         + f'<div style="display:flex;align-items:center;gap:4px">{lo:.3f}'
         f'<span style="display:inline-block;width:110px;height:10px;'
         f'background:linear-gradient(to right,{grad})"></span>{hi:.3f}</div>'
@@ -101,18 +101,18 @@ def tier_layers(ctx: SceneContext) -> list[SceneLayer]:
                                           "zorder": 4})  # fmt: skip
         return [SceneLayer("tiers", text["candidates"], [marks], show, [ink], printed, [key])]
     tiers = list(tier_enum())
-    rings = [t for t in tiers if _tier_style(t).ring]
+    rings = [t for t in tiers if tier_style(t).ring]
     order = rings + [t for t in tiers if t not in rings]
     out: list[SceneLayer] = []
     untiered = [x for x in cand.index if not c.tiers[x]]
     if untiered:  # candidates in no tier are drawn too, below the tiers
-        style = {"radius": 5, "color": "#333", "weight": 1, "fillColor": _NO_TIER_FILL}
+        style = {"radius": 5, "color": "#333", "weight": 1, "fillColor": NO_TIER_FILL}
         tips = [ctx.name(x) for x in untiered]
         popups = [ctx.popups[x] for x in untiered]
         marks = Marks(*_points(ctx, untiered), {**style, "fillOpacity": 0.8}, None, tips, popups)
-        ink = Dots(marks.lon, marks.lat, {"s": 14, "c": _NO_TIER_FILL, "edgecolors": "#333",
+        ink = Dots(marks.lon, marks.lat, {"s": 14, "c": NO_TIER_FILL, "edgecolors": "#333",
                                           "linewidths": 0.5, "zorder": 3.4})  # fmt: skip
-        key = Key(text["no_tier"], {"marker": "o", "mfc": _NO_TIER_FILL, "mec": "#333", "ms": 5},
+        key = Key(text["no_tier"], {"marker": "o", "mfc": NO_TIER_FILL, "mec": "#333", "ms": 5},
                   rank=40)  # fmt: skip
         out.append(SceneLayer("tiers", text["no_tier"], [marks], show, [ink], printed, [key]))
     for tier in order:
@@ -130,7 +130,7 @@ def tier_layers(ctx: SceneContext) -> list[SceneLayer]:
 def _tier_layer(
     ctx: SceneContext, tier: Any, members: list[Any], show: bool, printed: bool, rank: float
 ) -> SceneLayer:
-    st = _tier_style(tier)
+    st = tier_style(tier)
     short = _short(tier, ctx.lang)
     size = (st.radius * 1.05) ** 2
     lon, lat = _points(ctx, members)
@@ -146,7 +146,7 @@ def _tier_layer(
                               "zorder": 4})  # fmt: skip
         key = Key(short, {"marker": "o", "mfc": st.fill, "mec": "#222", "ms": 6}, rank)
     tiers = ctx.content.tiers
-    tips = [f"{ctx.name(x)} · {_esc('; '.join(m.name for m in tiers[x]))}" for x in members]
+    tips = [f"{ctx.name(x)} · {esc('; '.join(m.name for m in tiers[x]))}" for x in members]
     name = ctx.text["tier_layer"].format(short=short)
     marks = Marks(lon, lat, style, None, tips, [ctx.popups[x] for x in members])
     return SceneLayer("tiers", name, [marks], show, [ink], printed, [key])
@@ -158,27 +158,27 @@ def _tier_legend(ctx: SceneContext) -> str:
     solution_view = c.solution is not None
     present = {t for v in c.tiers.values() for t in v}
     if solution_view:
-        present = {t for t in present if not _tier_style(t).ring}
+        present = {t for t in present if not tier_style(t).ring}
     rows = []
     for t in tier_enum():
         if t not in present:
             continue
-        st = _tier_style(t)
+        st = tier_style(t)
         if solution_view:
-            sw = _swatch_circle("#ffffff", st.fill, 5)
+            sw = swatch_circle("#ffffff", st.fill, 5)
         else:
-            sw = _swatch_circle(None if st.ring else st.fill, st.fill if st.ring else "#222", 5)
-        short = _TIER_SHORT.get(t.name, (t.label_zh, t.label_en))
+            sw = swatch_circle(None if st.ring else st.fill, st.fill if st.ring else "#222", 5)
+        short = TIER_SHORT.get(t.name, (t.label_zh, t.label_en))
         label = f"{short[0]} · {short[1]}" if c.lang == "zh" else short[1]
         rows.append(
-            f'<div style="display:flex;gap:2px" title="{_esc(t.label_zh)} / '
-            f'{_esc(t.label_en)}">{sw}<span>{_esc(label)}</span></div>'
+            f'<div style="display:flex;gap:2px" title="{esc(t.label_zh)} / '
+            f'{esc(t.label_en)}">{sw}<span>{esc(label)}</span></div>'
         )
     if any(not v for v in c.tiers.values()) and not solution_view:
-        sw = _swatch_circle(_NO_TIER_FILL, "#333", 4)
-        rows.append(f"<div>{sw} {_esc(text['no_tier'])}</div>")
+        sw = swatch_circle(NO_TIER_FILL, "#333", 4)
+        rows.append(f"<div>{sw} {esc(text['no_tier'])}</div>")
     title = text["outline_tier"] if solution_view else text["tiers"]
-    return _LEGEND_HEAD.format(_esc(title)) + "".join(rows)
+    return LEGEND_HEAD.format(esc(title)) + "".join(rows)
 
 
 # --------------------------------------------------------------------------- centres
@@ -194,18 +194,18 @@ def centre_layers(ctx: SceneContext) -> list[SceneLayer]:
     chosen = set(sol.open)
     rest = [x for x in c.cand.index if x not in chosen]
     rest, note = _fewer(rest, ctx, "thinned")
-    dim_each = [{"color": _tier_outline(c, x, "#888")} for x in rest]
-    dim_tips = [f"{ctx.name(x)} · {_esc(text['not_chosen'])}" for x in rest]
+    dim_each = [{"color": tier_outline(c, x, "#888")} for x in rest]
+    dim_tips = [f"{ctx.name(x)} · {esc(text['not_chosen'])}" for x in rest]
     each, tips, popups = [], [], []
     for x in sol.open:
-        tip = f"<b>{ctx.name(x)}</b> · {_esc(text['chosen'])}"
+        tip = f"<b>{ctx.name(x)}</b> · {esc(text['chosen'])}"
         popup = ctx.popups[x]
         if x in served:
             total, n = served[x]
-            amount = f"{_esc(_fmt(total, c.lang))} ({n} {_esc(text['units'])})"
-            tip += f"<br>{_esc(text['served'])}: {amount}"
-            popup = _candidate_popup(c, x, ctx.records[x], [(_esc(text["served"]), amount)])
-        each.append({"fillColor": ctx.colour[x], "color": _tier_outline(c, x, "#000")})
+            amount = f"{esc(fmt_value(total, c.lang))} ({n} {esc(text['units'])})"
+            tip += f"<br>{esc(text['served'])}: {amount}"
+            popup = candidate_popup(c, x, ctx.records[x], [(esc(text["served"]), amount)])
+        each.append({"fillColor": ctx.colour[x], "color": tier_outline(c, x, "#000")})
         tips.append(tip)
         popups.append(popup)
     dim_style = {"radius": 4, "color": "#888", "weight": 1.5, "fillColor": "#bbb", "opacity": 0.8}
@@ -221,9 +221,9 @@ def centre_layers(ctx: SceneContext) -> list[SceneLayer]:
     open_ink = Dots(olon, olat, {"s": 70, "c": [ctx.colour[f] for f in sol.open],
                                  "edgecolors": [e["color"] for e in each], "linewidths": 2.0,
                                  "zorder": 5})  # fmt: skip
-    html = _LEGEND_HEAD.format(_esc(text["centres"])) + (
-        f"<div>{_swatch_circle('#1f77b4', '#000', 6)} {_esc(text['fill_cluster'])}</div>"
-        f"<div>{_swatch_circle('#bbb', '#888', 4)} {_esc(text['not_chosen'])}</div>"
+    html = LEGEND_HEAD.format(esc(text["centres"])) + (
+        f"<div>{swatch_circle('#1f77b4', '#000', 6)} {esc(text['fill_cluster'])}</div>"
+        f"<div>{swatch_circle('#bbb', '#888', 4)} {esc(text['not_chosen'])}</div>"
     )
     centre_style = {"radius": 10, "color": "#000", "weight": 4, "fillOpacity": 0.95}
     return [
@@ -247,7 +247,7 @@ def _served(ctx: SceneContext) -> dict[Any, tuple[float, int]]:
     if sol.assignment is None:
         return {}
     a = sol.assignment
-    w = _numeric(a, "weight", 1.0)
+    w = numeric_column(a, "weight", 1.0)
     ok = a["_served"].to_numpy(dtype=bool)
     fac = a["facility"].to_numpy()
     out = {}
@@ -268,9 +268,9 @@ def _centre_keys(ctx: SceneContext) -> list[Key]:
         return keys
     outline = text["outline_tier"].split("=")[0].strip()
     for i, t in enumerate(tier_enum()):
-        if _tier_style(t).ring or not any(t in v for v in c.tiers.values()):
+        if tier_style(t).ring or not any(t in v for v in c.tiers.values()):
             continue
-        kw = {"marker": "o", "mfc": "white", "mec": _tier_style(t).fill, "mew": 2, "ms": 6}
+        kw = {"marker": "o", "mfc": "white", "mec": tier_style(t).fill, "mew": 2, "ms": 6}
         keys.append(Key(f"{outline}: {_short(t, c.lang)}", kw, 40.01 + i / 1000))
     return keys
 

@@ -8,13 +8,13 @@ map asks for corridors; the HTML legend always names the modes drawn.
 from __future__ import annotations
 
 from borderhub.maps._core.style import (
-    _MODE_NAMES,
-    _MODE_STYLE,
-    _MODES,
-    _esc,
-    _swatch_circle,
-    _swatch_line,
-    _table,
+    MODE_NAMES,
+    MODE_STYLE,
+    MODES,
+    esc,
+    popup_table,
+    swatch_circle,
+    swatch_line,
 )
 from borderhub.maps.scene import Curves, Key, LegendEntry, Paths, SceneContext, SceneLayer
 
@@ -22,7 +22,7 @@ from borderhub.maps.scene import Curves, Key, LegendEntry, Paths, SceneContext, 
 def corridor_layers(ctx: SceneContext) -> list[SceneLayer]:
     """One layer per corridor with arcs: its arcs, styled by mode."""
     c, text = ctx.content, ctx.text
-    names = _MODE_NAMES[c.lang]
+    names = MODE_NAMES[c.lang]
     out: list[SceneLayer] = []
     seen: set[str] = set()
     for cor in c.corridors:
@@ -32,13 +32,13 @@ def corridor_layers(ctx: SceneContext) -> list[SceneLayer]:
         if name in seen:
             name = f"{name} [{cor.id}]"
         seen.add(name)
-        popup = _table(cor.popup_rows, _esc(cor.name))
+        popup = popup_table(cor.popup_rows, esc(cor.name))
         tips = [
-            f"{_esc(cor.name)} ({_esc(names[cor.mode])})<br>"
-            f"{_esc(cor.origin_names[origin])} → {_esc(c.partners.at[pid, '_name'])}"
+            f"{esc(cor.name)} ({esc(names[cor.mode])})<br>"
+            f"{esc(cor.origin_names[origin])} → {esc(c.partners.at[pid, '_name'])}"
             for origin, pid, _ in cor.arcs
         ]
-        style = _MODE_STYLE[cor.mode]
+        style = MODE_STYLE[cor.mode]
         dash = style.get("dashArray")
         ls = (0, tuple(float(v) for v in dash.split())) if dash else "-"
         kw = {"color": style["color"], "lw": style["weight"] * 0.5, "ls": ls, "alpha": 0.8,
@@ -60,14 +60,14 @@ def corridor_layers(ctx: SceneContext) -> list[SceneLayer]:
 
 
 def _modes(ctx: SceneContext) -> list[str]:
-    return [m for m in _MODES if any(cor.mode == m and cor.arcs for cor in ctx.content.corridors)]
+    return [m for m in MODES if any(cor.mode == m and cor.arcs for cor in ctx.content.corridors)]
 
 
 def _keys(ctx: SceneContext) -> list[Key]:
     """Print legend: one line per mode drawn."""
-    names = _MODE_NAMES[ctx.lang]
+    names = MODE_NAMES[ctx.lang]
     return [
-        Key(names[m], {"color": _MODE_STYLE[m]["color"], "lw": 1.5, "ls": "-"}, rank=30 + i)
+        Key(names[m], {"color": MODE_STYLE[m]["color"], "lw": 1.5, "ls": "-"}, rank=30 + i)
         for i, m in enumerate(_modes(ctx))
     ]
 
@@ -80,13 +80,13 @@ def _legend(ctx: SceneContext) -> list[LegendEntry]:
         return []
     head = '<div style="font-weight:600;margin-top:5px">{}</div>'
     items = " ".join(
-        f'<span style="white-space:nowrap">{_swatch_line(_MODE_STYLE[m])} '
-        f"{_esc(_MODE_NAMES[c.lang][m])}</span>"
+        f'<span style="white-space:nowrap">{swatch_line(MODE_STYLE[m])} '
+        f"{esc(MODE_NAMES[c.lang][m])}</span>"
         for m in modes
     )
     html = (
-        head.format(_esc(text["corridors"]))
+        head.format(esc(text["corridors"]))
         + f"<div>{items}</div>"
-        + f"<div>{_swatch_circle('#88419d', '#4d004b', 4)} {_esc(text['rcep'])}</div>"
+        + f"<div>{swatch_circle('#88419d', '#4d004b', 4)} {esc(text['rcep'])}</div>"
     )
     return [LegendEntry(html, rank=50)]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from borderhub.exceptions import SpecificationError
-from borderhub.maps._core.style import _MODE_NAMES, _esc
+from borderhub.maps._core.style import MODE_NAMES, esc
 from borderhub.maps.scene import (
     Curves,
     Dots,
@@ -296,7 +296,7 @@ def flow_layer(
     pieces, each, tips = [], [], []
     ink: list[Ink] = []
     for k, (_, row) in enumerate(seg.iterrows()):
-        mode = _MODE_NAMES["zh" if lang == "zh" else "en"].get(row["mode"], row["mode"])
+        mode = MODE_NAMES["zh" if lang == "zh" else "en"].get(row["mode"], row["mode"])
         tip = _say(
             "tip", lang, partner=_label(row, "partner"), flow=f"{row['flow']:.4g}",
             centre=_label(row, "centre"), gateway=_label(row, "gateway"), mode=mode,
@@ -319,7 +319,7 @@ def flow_layer(
     gcol = [MODE_COLOURS.get(m, "#555555") for m in load["mode"]]
     named, titles = _labelled(load)
     said = [_html(_say("load", lang, gateway=f"{gn} [{g}]" if gn and gn != g else g,
-                       flow=f"{f:.4g}", mode=_MODE_NAMES["zh" if lang == "zh" else "en"].get(m, m)))
+                       flow=f"{f:.4g}", mode=MODE_NAMES["zh" if lang == "zh" else "en"].get(m, m)))
             for g, gn, m, f in zip(load["gateway"], load["gname"], load["mode"], load["flow"],
                                    strict=True)]  # fmt: skip
     circles = Marks(
@@ -371,12 +371,12 @@ def _labelled(load: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
 
 
 def _html(text: str) -> str:
-    return _esc(text)
+    return esc(text)
 
 
 def _keys(lang: str = "en", routed: bool = False) -> list[Key]:
     title = _say("title", lang)
-    names = _MODE_NAMES["zh" if lang == "zh" else "en"]
+    names = MODE_NAMES["zh" if lang == "zh" else "en"]
     keys = [
         Key(names.get(m, m), {"color": c, "lw": 3}, rank=i, group=FLOW_KEYS, title=title)
         for i, (m, c) in enumerate(MODE_COLOURS.items())
@@ -390,21 +390,21 @@ def _keys(lang: str = "en", routed: bool = False) -> list[Key]:
 
 
 def _legend(name: str, seg: pd.DataFrame, lang: str = "en", routed: bool = False) -> str:
-    names = _MODE_NAMES["zh" if lang == "zh" else "en"]
+    names = MODE_NAMES["zh" if lang == "zh" else "en"]
     rows = "".join(
         f'<div><span style="display:inline-block;width:18px;height:4px;background:{c};'
-        f'vertical-align:middle"></span> {_esc(names.get(m, m))}</div>'
+        f'vertical-align:middle"></span> {esc(names.get(m, m))}</div>'
         for m, c in MODE_COLOURS.items()
     )
     widest = seg["flow"].max() if len(seg) else 0
     credit = (
-        f'<div style="font-size:10px;color:#555">{_esc(_say("credit", lang))}</div>'
+        f'<div style="font-size:10px;color:#555">{esc(_say("credit", lang))}</div>'
         if routed
         else ""
     )
-    along = _esc(_say("along", lang)) + "<br>" if routed else ""
+    along = esc(_say("along", lang)) + "<br>" if routed else ""
     return (
-        f"<b>{_esc(name)}</b><br>{along}"
+        f"<b>{esc(name)}</b><br>{along}"
         + _say("legend", lang, widest=f"{widest:.4g}")
         + rows
         + credit

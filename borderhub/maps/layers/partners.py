@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from borderhub.maps._core.style import _PARTNER_FIELDS, _PARTNER_STYLE, _esc, _fmt, _table
+from borderhub.maps._core.style import PARTNER_FIELDS, PARTNER_STYLE, esc, fmt_value, popup_table
 from borderhub.maps.scene import Dots, Key, Marks, SceneContext, SceneLayer
 
 
@@ -23,16 +23,16 @@ def partner_layers(ctx: SceneContext) -> list[SceneLayer]:
     rcep = part["rcep"].fillna(False).astype(bool).to_numpy() if "rcep" in part else None
     groups: dict[str, list[tuple[int, str, str]]] = {}
     for k, (pid, rec) in enumerate(part.to_dict("index").items()):
-        rows = [(_esc("id"), _esc(pid))]
-        for col, labels in _PARTNER_FIELDS.items():
-            v = _fmt(rec[col], c.lang) if col in rec else None
+        rows = [(esc("id"), esc(pid))]
+        for col, labels in PARTNER_FIELDS.items():
+            v = fmt_value(rec[col], c.lang) if col in rec else None
             if v is not None:
-                rows.append((_esc(labels[i]), _esc(v)))
-        tip = _esc(rec["_name"])
-        if "country" in rec and _fmt(rec["country"], c.lang):
-            tip += f", {_esc(rec['country'])}"
+                rows.append((esc(labels[i]), esc(v)))
+        tip = esc(rec["_name"])
+        if "country" in rec and fmt_value(rec["country"], c.lang):
+            tip += f", {esc(rec['country'])}"
         group = "partners" if rcep is None else "rcep" if rcep[k] else "other_partners"
-        groups.setdefault(group, []).append((k, tip, _table(rows, _esc(rec["_name"]))))
+        groups.setdefault(group, []).append((k, tip, popup_table(rows, esc(rec["_name"]))))
     lon, lat = part["_lon"].to_numpy(), part["_lat"].to_numpy()
     out = []
     for g in ("rcep", "other_partners", "partners"):
@@ -40,7 +40,7 @@ def partner_layers(ctx: SceneContext) -> list[SceneLayer]:
             continue
         at = np.array([k for k, _, _ in groups[g]], dtype=int)
         marks = Marks(
-            lon[at], lat[at], {**_PARTNER_STYLE[g], "fillOpacity": 0.9}, None,
+            lon[at], lat[at], {**PARTNER_STYLE[g], "fillOpacity": 0.9}, None,
             [t for _, t, _ in groups[g]], [p for _, _, p in groups[g]],
         )  # fmt: skip
         out.append(SceneLayer("partners", text[g], [marks], printed=ctx.show_corridors, ink=[]))
