@@ -414,6 +414,12 @@ def _round(y: np.ndarray, p: int | None, required: np.ndarray) -> np.ndarray:
     return sel if sel.size else np.array([int(np.argmax(score))])
 
 
+def _with_fixings(lo: np.ndarray, up: np.ndarray, fix_lo: np.ndarray,
+                  fix_up: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """A node's bounds on ``y`` with the tree's fixings (:meth:`_Tree.refix`) applied."""
+    return np.maximum(lo, fix_lo), np.minimum(up, fix_up)
+
+
 def _pack(lo: np.ndarray, up: np.ndarray) -> tuple[bytes, bytes]:
     """A node's 0/1 bounds on ``y`` as bits."""
     return np.packbits(lo > 0.5).tobytes(), np.packbits(up > 0.5).tobytes()
@@ -776,7 +782,7 @@ class _Tree:
         self.purge()
         if self.best_obj < self.fix_at:
             self.refix()
-        lo, up = np.maximum(lo, self.fix_lo), np.minimum(up, self.fix_up)
+        lo, up = _with_fixings(lo, up, self.fix_lo, self.fix_up)
         h.changeColsBounds(self.m, self.ycol, lo, up)
         while True:
             if ctx.timed_out():
@@ -877,7 +883,7 @@ class _Tree:
         had opened, and the node's whole subtree, the optimum with it, was lost as
         infeasible).
         """
-        lo, up = np.maximum(lo, self.fix_lo), np.minimum(up, self.fix_up)
+        lo, up = _with_fixings(lo, up, self.fix_lo, self.fix_up)
         free = (lo < 0.5) & (up > 0.5)
         bar = self.best_obj + self.tolerance()
         up[free & (rc > 0) & (val + rc > bar)] = 0.0
