@@ -42,6 +42,7 @@ import os
 import statistics
 import time
 
+import _checkout  # noqa: F401  (this checkout's borderhub, not the installed one)
 import numpy as np
 import pandas as pd
 import pulp

@@ -17,6 +17,7 @@ import json
 import time
 from pathlib import Path
 
+import _checkout  # noqa: F401  (this checkout's borderhub, not the installed one)
 import numpy as np
 import pandas as pd
 from pyproj import Geod

@@ -48,6 +48,7 @@ import re
 import time
 from pathlib import Path
 
+import _checkout  # noqa: F401  (this checkout's borderhub, not the installed one)
 import numpy as np
 import pandas as pd
 

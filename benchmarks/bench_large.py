@@ -41,6 +41,7 @@ import sys
 import time
 from pathlib import Path
 
+import _checkout  # this checkout's borderhub, not the installed one
 import numpy as np
 from bench_locate import tsplib_points  # the script's folder is on sys.path
 
@@ -192,7 +193,9 @@ def main(argv=None) -> int:
         ps = ns.p or sorted(p for (inst, p) in table if inst == name)
         runs += [(name, p) for p in ps]
     runs += [("china", p) for p in ns.china_p]
-    out = {"python": sys.version.split()[0], "platform": platform.platform(), "runs": []}
+    out = {"python": sys.version.split()[0], "platform": platform.platform(),
+           **_checkout.provenance(), "runs": []}  # fmt: skip
+    print(f"borderhub {out['borderhub']} from {out['borderhub_path']}", flush=True)
     for name, p in runs:
         paper = table.get((name, p), {})
         row = spawn(ns, name, p, run_limit(ns.limit, paper.get("paper_s", math.nan)))

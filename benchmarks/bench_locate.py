@@ -113,6 +113,7 @@ import sys
 import time
 from pathlib import Path
 
+import _checkout  # this checkout's borderhub, not the installed one
 import numpy as np
 import pandas as pd
 
@@ -557,7 +558,7 @@ def main(argv=None) -> int:
     out: dict = {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "borderhub": bh.__version__,
+        **_checkout.provenance(),
     }
     try:
         import highspy

@@ -30,6 +30,7 @@ import platform
 import statistics
 import time
 
+import _checkout  # noqa: F401  (this checkout's borderhub, not the installed one)
 import folium
 import geopandas as gpd
 import pandas as pd

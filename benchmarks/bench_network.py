@@ -56,6 +56,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import _checkout  # noqa: F401  (this checkout's borderhub, not the installed one)
 import numpy as np
 
 from borderhub import datasets, geo, network

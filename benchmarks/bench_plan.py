@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import _checkout  # this checkout's borderhub, not the installed one
+
 
 def timed(cmd: list[str], repeat: int, warmup: int) -> dict:
     env = dict(os.environ, MPLBACKEND="Agg")
@@ -69,6 +71,7 @@ def main() -> None:
         results = {
             "benchmark": "borderhub plan, bundled data, end to end in a fresh interpreter",
             "python": platform.python_version(),
+            **_checkout.provenance(),
             "machine": f"{platform.system()}-{platform.machine()}, {os.cpu_count()} CPUs",
             "plan": timed(plan, args.repeat, args.warmup),
             "startup_only": timed(

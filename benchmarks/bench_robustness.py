@@ -29,6 +29,8 @@ import os
 import platform
 import time
 
+import _checkout  # this checkout's borderhub, not the installed one
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
@@ -118,6 +120,7 @@ def main() -> None:
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
+        **_checkout.provenance(),
         "distributed": distributed.__version__,
     }
     print(json.dumps(out, indent=1, ensure_ascii=False))

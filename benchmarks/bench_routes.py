@@ -40,6 +40,7 @@ from pathlib import Path
 JOB = """
 import time
 t = time.perf_counter()
+import _checkout  # noqa: F401  (this checkout's borderhub, not the installed one)
 from borderhub import datasets
 from borderhub.locate import solve_crossborder
 cand, dem, part = datasets.candidates(), datasets.prefectures(), datasets.partners()

@@ -18,6 +18,7 @@ import argparse
 import platform
 import time
 
+import _checkout  # noqa: F401  (this checkout's borderhub, not the installed one)
 import numpy as np
 import pandas as pd
 

@@ -23,6 +23,8 @@ import os
 import platform
 import time
 
+import _checkout  # this checkout's borderhub, not the installed one
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
@@ -76,6 +78,7 @@ def main() -> None:
     result = {
         "benchmark": f"{args.model} sweep p=1..{args.pmax}, 367 demand x 60 candidates",
         "python": platform.python_version(),
+        **_checkout.provenance(),
         "machine": f"{platform.system()}-{platform.machine()}, {os.cpu_count()} CPUs",
         "serial_s": round(t_serial, 2),
         "highs_threads": args.threads or "default",
