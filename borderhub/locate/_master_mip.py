@@ -19,12 +19,12 @@ with p = 5000 the own tree proves the optimum after about 600 nodes, and handing
 :data:`TREE_NODES` nodes.
 
 Each round runs without HiGHS's presolve. On the master handed over for usa13509 p = 4000
-(55,079 rows, 12,878 binary candidates, the incumbent as start), HiGHS with presolve spent
+(55,079 rows, 12,878 integer candidates, the incumbent as start), HiGHS with presolve spent
 about 150 s in its first round of root cuts, after an LP of 30 s, and 341 s in all; without
-presolve the root LP and its cuts took 40 s and the proof 58 s (11 and 12 nodes). On the
-p = 3000 master the first round ended in 96 s without presolve and had not ended after 420 s
-with it (gap 0.002 %). (Standalone runs of the written-out masters, two at a time on two
-cores.)
+presolve the root LP and its cuts took 40 s and the proof 58 s (11 nodes, 12 with
+presolve). On the p = 3000 master the first round ended in 96 s without presolve and had
+not ended after 420 s with it (gap 0.002 %). (Standalone runs of the written-out masters,
+two to four at a time on two cores.)
 """
 
 from __future__ import annotations
