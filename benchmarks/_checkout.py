@@ -9,7 +9,7 @@ front of ``sys.path`` and of ``PYTHONPATH`` (for the subprocesses some scripts s
 
 Every script imports it before borderhub::
 
-    import _checkout  # noqa: F401  (this checkout's borderhub, not the installed one)
+    import _checkout  # this checkout's borderhub, not the installed one
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-if str(ROOT) not in sys.path[:1]:
+if sys.path[:1] != [str(ROOT)]:
     sys.path.insert(0, str(ROOT))
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-)
+_rest = [x for x in os.environ.get("PYTHONPATH", "").split(os.pathsep) if x and x != str(ROOT)]
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *_rest])
 
 
 def provenance() -> dict:

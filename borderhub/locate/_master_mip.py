@@ -84,10 +84,7 @@ def _fresh(h: Any, ctx: Any, gap: float) -> Any:
     """
     mip = new_highs(ctx)
     mip.setOptionValue("mip_rel_gap", gap)
-    # HiGHS's presolve of the master leaves a model whose root cut rounds are slow (usa13509
-    # p = 4000: 150 s at the root, 341 s in all; without presolve the root LP and its cuts
-    # take 40 s, 58 s in all)
-    mip.setOptionValue("presolve", "off")
+    mip.setOptionValue("presolve", "off")  # its presolved master is slow at the root (module)
     scale = h.getOptionValue("user_objective_scale")  # (status, value) in highspy
     mip.setOptionValue(
         "user_objective_scale", int(scale[-1] if isinstance(scale, tuple) else scale)
