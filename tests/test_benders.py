@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from types import SimpleNamespace
 
 import numpy as np
@@ -622,6 +623,88 @@ def test_the_master_mip_stopped_by_time_is_feasible_with_a_valid_bound(mip_at_on
     if sol.status == "feasible":
         assert sol.bound < sol.objective
     assert _master_mip.TREE_NODES == 0
+
+
+@pytest.fixture
+def mip_tree(mip_at_once, monkeypatch):
+    """As :func:`mip_at_once`, keeping the trees handed over and every solution taken."""
+    from borderhub.locate import _master_mip
+
+    seen = {"trees": [], "taken": []}
+    real_finish, real_take = benders.finish_with_mip, _master_mip._Solutions.take
+
+    def finish(tree, y_lp):
+        seen["trees"].append(tree)
+        return real_finish(tree, y_lp)
+
+    def take(self, x):
+        violated = real_take(self, x)
+        seen["taken"].append((threading.current_thread().name, violated))
+        return violated
+
+    monkeypatch.setattr(benders, "finish_with_mip", finish)
+    monkeypatch.setattr(_master_mip._Solutions, "take", take)
+    return seen
+
+
+def test_the_mip_rounds_check_every_improving_solution(mip_tree):
+    """HiGHS's improving solutions reach the check during a round (from its callback), not
+    only the round's last one; the optimum is the radius model's."""
+    cost, w = euclidean(200, 150, 5)
+    sol = PMedian.from_cost_matrix(cost, w, p=10, method="benders").solve()
+    ref = PMedian.from_cost_matrix(cost, w, p=10, method="radius").solve()
+    assert sol.status == ref.status == "optimal"
+    assert sol.objective == pytest.approx(ref.objective, rel=1e-9)
+    assert len(mip_tree["trees"]) == 1
+    during = [v for name, v in mip_tree["taken"] if name != threading.main_thread().name]
+    assert during, "no improving solution was taken during a MIP round"
+
+
+def test_a_mip_solution_is_repaired_and_its_cuts_kept_once(mip_tree):
+    """A master solution that underestimates its cost: its violated cuts are kept once
+    however often it is taken, and the tree gets its swap-repaired value, exactly."""
+    from borderhub.locate._master_mip import _Solutions
+
+    cost, w = euclidean(200, 150, 5)
+    PMedian.from_cost_matrix(cost, w, p=10, method="benders").solve()
+    (tree,) = mip_tree["trees"]
+    opt = tree.incumbent_y()
+    optimum = tree.best_obj
+    worse = opt.copy()  # one open candidate moved to the farthest closed one
+    worse[np.flatnonzero(opt > 0.5)[0]] = 0.0
+    worse[np.flatnonzero(opt < 0.5)[-1]] = 1.0
+    worse_cost = tree.data.serve(tree.w, tree.keep[np.flatnonzero(worse > 0.5)], None)
+    assert worse_cost > optimum
+    tree.best, tree.best_obj = None, math.inf
+    seen = _Solutions(tree)
+    x = np.concatenate([worse, np.zeros(len(tree.w))])  # every cost read as 0
+    assert seen.take(x) and seen.take(x)
+    pts, t, D = seen.cuts()
+    first = seen.found[0]
+    assert len(pts) == len(first[0]) and len(set(zip(pts, t))) == len(pts)
+    assert set(zip(pts, t)) == set(zip(first[0], first[1]))
+    assert np.all(D > 0)
+    assert tree.best_obj <= worse_cost
+    assert tree.best_obj == tree.data.serve(tree.w, tree.best, None)
+    assert len(tree.best) == 10
+
+
+def test_a_failure_in_the_mip_callback_is_raised(mip_at_once, monkeypatch):
+    """An error in the check that HiGHS's callback runs is raised after the round, not lost
+    in HiGHS's thread."""
+    from borderhub.locate import _master_mip
+
+    real_take = _master_mip._Solutions.take
+
+    def take(self, x):
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("check failed in the callback")
+        return real_take(self, x)
+
+    monkeypatch.setattr(_master_mip._Solutions, "take", take)
+    cost, w = euclidean(200, 150, 5)
+    with pytest.raises(RuntimeError, match="check failed in the callback"):
+        PMedian.from_cost_matrix(cost, w, p=10, method="benders").solve()
 
 
 def test_level_cuts_list_each_points_levels_once_up_to_the_asked_depth():
