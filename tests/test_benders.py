@@ -681,8 +681,8 @@ def test_a_mip_solution_is_repaired_and_its_cuts_kept_once(mip_tree):
     assert seen.take(x) and seen.take(x)
     pts, t, D = seen.cuts()
     first = seen.found[0]
-    assert len(pts) == len(first[0]) and len(set(zip(pts, t))) == len(pts)
-    assert set(zip(pts, t)) == set(zip(first[0], first[1]))
+    assert len(pts) == len(first[0]) and len(set(zip(pts, t, strict=True))) == len(pts)
+    assert set(zip(pts, t, strict=True)) == set(zip(first[0], first[1], strict=True))
     assert np.all(D > 0)
     assert tree.best_obj <= worse_cost
     assert tree.best_obj == tree.data.serve(tree.w, tree.best, None)

@@ -38,8 +38,9 @@ The method:
    at the incumbent it proved usa13509 p = 4000 in one round but 326 s, while fl3795
    p = 400 stayed short of its optimum after six rounds (190 s). A tree still open after
    :data:`~borderhub.locate._master_mip.TREE_NODES` nodes is handed to that MIP all the
-   same (:mod:`borderhub.locate._master_mip`): where the own tree stalls, HiGHS's
-   presolve and general cuts close the gap faster.
+   same (:mod:`borderhub.locate._master_mip`), whose rounds now check and repair every
+   solution HiGHS finds: where the own tree does not close in a few dozen nodes, HiGHS's
+   general cuts close the gap faster.
 
 It talks to HiGHS through highspy directly rather than through PuLP: the cut loop adds rows
 to a model that stays loaded and re-solves it from the previous basis (dual simplex), which

@@ -5,26 +5,42 @@ tree is still open after :data:`TREE_NODES` nodes, :func:`finish_with_mip` hands
 over to HiGHS's MIP solver: ``y`` becomes binary, the master keeps every cut it holds, and
 gains, for every demand point, the cuts at each cost level up to one level past its level
 at the incumbent and at the LP optimum (the cuts an improving solution most likely needs).
-HiGHS then brings what the own tree lacks -- presolve, general cutting planes on the cut
-rows, its heuristics -- while HiGHS's callbacks cannot add the cuts a solution violates
-during its search. So the MIP is solved, its solution checked exactly against every
-point's cuts, the violated ones added and the MIP solved again, until a solution violates
-none (it is then optimal over the candidates not fixed) or time runs out. Every run's dual
-bound is a valid lower bound: each MIP is a relaxation of the problem on those candidates.
+HiGHS then brings what the own tree lacks -- general cutting planes on the cut rows, its
+heuristics -- while HiGHS's callbacks cannot add the cuts a solution violates during its
+search. So the MIP is solved in rounds. Every improving solution HiGHS finds during a round
+is checked exactly against every point's cuts (from HiGHS's ``cbMipImprovingSolution``
+callback), repaired by the swap local search and offered to the tree as an incumbent, and
+the cuts it violates are kept. A round ends proven when its dual bound reaches the
+incumbent, and otherwise, when its last solution violates a cut, adds the kept cuts of all
+its solutions and starts the next round; a last solution that violates none is exact (and
+optimal over the candidates not fixed). Every round's dual bound is a valid lower bound:
+each MIP is a relaxation of the problem on those candidates.
 
-Measured on TSPLIB usa13509 (2-core machine): with p = 4000 the own tree left a gap of
-0.002 % after 600 s while the MIP, given the LP's cuts, proved the optimum in one round;
-with p = 5000 the own tree proves the optimum after about 600 nodes, and handing over at
-400 nodes made the run 2.4 times slower -- hence the hand-over only after
-:data:`TREE_NODES` nodes.
+The repair matters because a master short of cuts has solutions whose value it
+underestimates, and near the optimum there are many: on usa13509 p = 4000 a first round
+ended with the optimal value as its dual bound and a solution worth 0.02 % more (three
+points' costs read too low), which the swaps turned into the optimum in 0.1 s -- without
+them two more rounds (150 s) passed before a round's last solution was exact.
 
-Each round runs without HiGHS's presolve. On the master handed over for usa13509 p = 4000
-(55,079 rows, 12,878 integer candidates, the incumbent as start), HiGHS with presolve spent
-about 150 s in its first round of root cuts, after an LP of 30 s, and 341 s in all; without
-presolve the root LP and its cuts took 40 s and the proof 58 s (11 nodes, 12 with
-presolve). On the p = 3000 master the first round ended in 96 s without presolve and had
-not ended after 420 s with it (gap 0.002 %). (Standalone runs of the written-out masters,
-two to four at a time on two cores.)
+How long the own tree searches first, measured on TSPLIB usa13509 and rl1304 (2-core
+machine): on usa13509 p = 4000 the own tree's 2,000 nodes took 150 s and closed 60 % of the
+gap, after which one MIP round proved the optimum in 33 s; handed over at once the run
+took 84 s instead of 217 s, and with p = 3000 327 s instead of 476 s (both proven; two runs
+side by side). With p = 5000 the own tree proves the optimum after about 600 nodes (86 s;
+98 s handed over at once). On rl1304 p = 10, which the own tree proves in 44 node LPs, the
+MIP rounds handed the master at once were still 0.03 % short after 300 s: small instances
+whose tree closes in tens of nodes stay with it, hence :data:`TREE_NODES`.
+
+Each round runs without HiGHS's presolve and solves its root LP with the interior point
+method. On the master handed over for usa13509 p = 4000 after 2,000 nodes (55,079 rows,
+12,878 integer candidates, the incumbent as start), HiGHS with presolve spent about 150 s
+in its first round of root cuts, after an LP of 30 s, and 341 s in all; without presolve
+the proof took 58 s (11 nodes, 12 with presolve). HiGHS's MIP solver ignores a basis
+passed to it, so every round solves its root LP from scratch: the dual simplex took 27 s
+(30,749 iterations) there, the interior point method 7 s, and the proof 21 s instead of
+58 s; the p = 3000 master was proven in 81 s instead of 96 s, where with presolve it had
+not ended after 420 s (gap 0.002 %). (Standalone runs of the written-out masters, two to
+four at a time on two cores.)
 """
 
 from __future__ import annotations
@@ -39,7 +55,7 @@ from borderhub.locate._core import new_highs, run, set_solution
 __all__ = ["TREE_NODES", "finish_with_mip", "hand_over_after", "level_cuts"]
 
 #: The own tree hands over to the HiGHS MIP after this many nodes.
-TREE_NODES = 2000
+TREE_NODES = 100
 #: Levels beyond a point's level at the incumbent and the LP optimum whose cuts are added.
 EXTRA_LEVELS = 1
 #: Relative violation from which a cut is added.
@@ -144,13 +160,11 @@ def finish_with_mip(tree: Any, y_lp: np.ndarray) -> tuple[float, bool]:
 class _Solutions:
     """The improving solutions of one MIP round, checked against every point's cuts.
 
-    Each is repaired by the swap local search and offered to the tree (a solution whose
-    points' costs the master underestimates can be a few swaps from the optimum: on
-    usa13509 p = 4000 a first round ended with the optimal value as its dual bound and a
-    solution worth 0.02 % more, which the swaps turned into the optimum in 0.1 s); the
-    cuts it violates are kept for the next round, so one round adds the cuts of all its
-    improving solutions, not only of its last. Called by HiGHS (``cbMipImprovingSolution``)
-    and, for the round's final solution, by :func:`finish_with_mip`.
+    Each is repaired by the swap local search and offered to the tree (see the module for
+    why), and the cuts it violates are kept for the next round, so one round adds the cuts
+    of all its improving solutions, not only of its last. Called by HiGHS
+    (``cbMipImprovingSolution``, in HiGHS's thread: an error is kept and raised after the
+    run) and, for the round's final solution, by :func:`finish_with_mip`.
     """
 
     def __init__(self, tree: Any) -> None:
@@ -187,6 +201,6 @@ class _Solutions:
 
     def cuts(self) -> tuple[np.ndarray, ...]:
         """The violated cuts of every solution taken, each once (points, positions, costs)."""
-        pts, t, D = (np.concatenate(a) for a in zip(*self.found))
+        pts, t, D = (np.concatenate(a) for a in zip(*self.found, strict=True))
         _, first = np.unique(np.stack([pts, t]), axis=1, return_index=True)
         return pts[first], t[first], D[first]
