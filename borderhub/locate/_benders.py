@@ -815,12 +815,16 @@ class _Tree:
         with self.ctx.building():
             top = _round(y, self.p, lo > 0.5)
             if self.pol.feasible(self.keep[top], self.p):
-                f = self.f if self.fixed is not None else None
-                cand = self.sub.swap(self.w, top, self.pol_k, f)
-                obj = self.sub.serve(self.w, cand, f)
-                if obj < self.best_obj:
-                    self.best, self.best_obj = self.keep[cand], obj
+                self.polish(top)
         self.heur_time += time.perf_counter() - t
+
+    def polish(self, top: np.ndarray) -> None:
+        """Improve the kept candidates ``top`` (local positions) by swaps; take if better."""
+        f = self.f if self.fixed is not None else None
+        cand = self.sub.swap(self.w, top, self.pol_k, f)
+        obj = self.sub.serve(self.w, cand, f)
+        if obj < self.best_obj:
+            self.best, self.best_obj = self.keep[cand], obj
 
     def dive(self, y_lp: np.ndarray) -> bool:
         """Depth-first search inside the LP optimum's box, for a better incumbent.

@@ -186,11 +186,8 @@ class _Solutions:
         """Check and repair the master solution ``x``; whether it violates a new cut."""
         tree, cuts, m = self.tree, self.tree.cuts, self.tree.m
         y, theta = np.round(x[:m]), x[m:]
-        loc = np.flatnonzero(y > 0.5)
-        tree.offer(tree.keep[loc])
         with tree.ctx.building():
-            f = tree.f if tree.fixed is not None else None
-            tree.offer(tree.keep[tree.sub.swap(tree.w, loc, tree.pol_k, f)])
+            tree.polish(np.flatnonzero(y > 0.5))  # the swaps never worsen it
             tt, D, cv = cuts.separate(y)
             viol = cv > theta + _VIOL * np.maximum(1.0, np.abs(cv))
             viol &= ~cuts.is_added(tt)
